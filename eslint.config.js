@@ -1,0 +1,66 @@
+// The process boundaries of ARCHITECTURE.md ("Who may import whom") are enforced here, the way
+// Signal Desktop and VS Code enforce theirs: by a lint rule, not by convention.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const electron = { name: 'electron', message: 'Only src/main and src/preload may import electron.' };
+const layer = (group, message) => ({ group, message });
+
+const ours = {
+  engine: layer(['**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/shared/**'],
+    'The engine imports nothing of ours but itself.'),
+  simulator: layer(['**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/shared/**',
+    '**/engine/conversation*', '**/engine/assistant*', '**/engine/settings*', '**/engine/events*',
+    '**/engine/realtime/connection*', '**/engine/realtime/endpoints*'],
+    'The simulator imports only engine/audio helpers and engine/realtime/dialects.'),
+  // The front ends also start the in-process simulator (the offline default), through its entry only.
+  frontEnd: layer(['**/preload/**', '**/renderer/**', '**/simulator/!(index)*'],
+    'cli and main import the engine, shared, and the simulator entry (src/simulator/index.ts) only.'),
+  preload: layer(['**/engine/**', '**/simulator/**', '**/cli/**', '**/main/**', '**/renderer/**'],
+    'The preload imports shared only.'),
+  renderer: layer(['**/engine/**', '**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**'],
+    'The renderer imports shared and itself only.'),
+  // shared/ may take *types* from engine/events and engine/settings (erased at build time), so the
+  // vocabulary is written once; see the @typescript-eslint rule below.
+  shared: layer(['**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**'],
+    'shared/ is the contract: it imports nothing of ours at run time.'),
+};
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'events', 'stream', 'ws'];
+
+const restrict = (patterns, paths = [electron]) => ({
+  'no-restricted-imports': ['error', { paths, patterns }],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  { files: ['src/engine/**'], rules: restrict([ours.engine]) },
+  { files: ['src/simulator/**'], rules: restrict([ours.simulator]) },
+  { files: ['src/cli/**'], rules: restrict([ours.frontEnd]) },
+  { files: ['src/main/**'], rules: restrict([ours.frontEnd], []) },
+  { files: ['src/preload/**'], rules: restrict([ours.preload], []) },
+  { files: ['src/shared/**'], rules: restrict([ours.shared]) },
+  {
+    files: ['src/shared/**', 'src/renderer/**', 'src/preload/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/engine/**'], allowTypeImports: true, message: 'Only type imports from the engine here.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restrict([ours.renderer, { group: nodeBuiltins, message: 'The renderer never imports Node.' }],
+      [electron, ...nodeBuiltins.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'The renderer never imports Node.' }))]),
+  },
+);

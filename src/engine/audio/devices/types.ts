@@ -1,0 +1,52 @@
+/**
+ * The device interface every audio backend implements (WAV file, null, naudiodon).
+ *
+ * Engine audio is always 24 kHz mono PCM16 (the Realtime API's format). A device converts to and
+ * from its own rate and channel count internally, so the rest of the engine never sees them.
+ */
+
+export const ENGINE_SAMPLE_RATE = 24_000;
+/** 10 ms at 24 kHz. */
+export const ENGINE_FRAME_SAMPLES = 240;
+
+/** Delivers the next `ENGINE_FRAME_SAMPLES` samples of what should be heard; silence when idle. */
+export type FrameSource = () => Int16Array;
+
+export interface DeviceErrorInfo {
+  message: string;
+  /** true when the device is gone and the engine should fall back (e.g. to the default device). */
+  lost: boolean;
+}
+
+export interface InputDevice {
+  readonly name: string;
+  /**
+   * Starts capture. `onAudio` receives 24 kHz mono PCM16 chunks in capture order (any length; the
+   * engine re-frames them). Resolves once capture is running.
+   */
+  start(onAudio: (pcm: Int16Array) => void): Promise<void>;
+  stop(): Promise<void>;
+  /** Called when capture fails after start. */
+  onError?: (error: DeviceErrorInfo) => void;
+}
+
+export interface OutputDevice {
+  readonly name: string;
+  /**
+   * Starts playback. The device calls `pull` at its own pace, once per 10 ms frame it needs, and
+   * keeps pulling (silence included) until stopped: the output stream stays open all session.
+   */
+  start(pull: FrameSource): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * Milliseconds of audio already pulled but not yet heard (device buffers). The player subtracts
+   * it when it reports how much of an item was played.
+   */
+  latencyMs(): number;
+  /**
+   * Milliseconds of output timeline heard so far (frames pulled minus latency). For file devices
+   * this is the position in the recorded file.
+   */
+  positionMs(): number;
+  onError?: (error: DeviceErrorInfo) => void;
+}

@@ -1,0 +1,61 @@
+/**
+ * AssistantEvent: the one vocabulary every front end (terminal, Electron renderer) shows.
+ * Everything here is plain data, safe to serialise over IPC.
+ */
+
+export type AssistantState =
+  | 'idle'
+  | 'connecting'
+  | 'reconnecting'
+  | 'listening'
+  | 'user-speaking'
+  | 'thinking'
+  | 'speaking'
+  | 'interrupted'
+  | 'error';
+
+export type Speaker = 'user' | 'assistant';
+
+/** A level in dBFS: 0 is full scale, silence is `SILENCE_DB`. */
+export interface Level {
+  rmsDb: number;
+  peakDb: number;
+}
+
+export const SILENCE_DB = -100;
+
+export type InterruptReason = 'barge-in' | 'user';
+
+export type ErrorCode =
+  | 'auth' // 401/403: the key is wrong or lacks access
+  | 'not-found' // 404: unknown model or deployment
+  | 'rate-limit' // 429 or rate_limits exhausted
+  | 'network' // refused, DNS, timeout, dropped
+  | 'server' // 5xx or a server `error` event
+  | 'protocol' // a malformed or unexpected server event
+  | 'session-expired'
+  | 'device' // microphone or speaker failed
+  | 'config' // an invalid setting
+  | 'internal';
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  inputAudioTokens?: number;
+  outputAudioTokens?: number;
+}
+
+export type AssistantEvent =
+  | { type: 'state'; state: AssistantState; attempt?: number }
+  | { type: 'transcript.delta'; speaker: Speaker; itemId: string; delta: string }
+  | { type: 'transcript.final'; speaker: Speaker; itemId: string; text: string }
+  /** A reply was cut: `playedMs` of `receivedMs` were heard (the truncate sent to the server). */
+  | { type: 'interrupted'; itemId: string; reason: InterruptReason; playedMs: number; receivedMs: number }
+  /** At most 60 Hz. `output` is the level of what is heard now, not of what was received. */
+  | { type: 'levels'; input: Level; output: Level }
+  | { type: 'usage'; responseId: string; usage: Usage }
+  | { type: 'notice'; message: string }
+  | { type: 'error'; code: ErrorCode; message: string; fatal: boolean };
+
+export type AssistantEventListener = (event: AssistantEvent) => void;

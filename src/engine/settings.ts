@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/**
+ * Settings: one zod schema, its defaults, and the environment overrides. Front ends persist and
+ * edit these; the engine reads them. Secrets (API keys) are *not* part of Settings: they travel
+ * separately as `Credentials`, so a Settings object is always safe to show or store in clear.
+ */
+
+export const PROVIDERS = ['local', 'openai', 'azure', 'custom'] as const;
+export const DIALECTS = ['ga', 'beta'] as const;
+export const TURN_DETECTION_MODES = ['server_vad', 'semantic_vad', 'manual'] as const;
+export const VOICES = ['alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'marin', 'sage', 'shimmer', 'verse'] as const;
+export const INTERRUPTION_MODES = ['immediate', 'pause-then-decide'] as const;
+
+const hotkey = z.string().trim().min(1).max(64);
+
+export const SettingsSchema = z.object({
+  provider: z.enum(PROVIDERS).default('local'),
+  /** Custom provider: any Realtime-compatible ws:// or wss:// URL. */
+  url: z.string().url().refine((u) => /^wss?:\/\//.test(u), 'must be a ws:// or wss:// URL').optional(),
+  dialect: z.enum(DIALECTS).default('ga'),
+  model: z.string().trim().min(1).max(128).default('gpt-realtime'),
+  azure: z
+    .object({
+      /** e.g. https://my-resource.openai.azure.com */
+      endpoint: z.string().url().optional(),
+      deployment: z.string().trim().min(1).max(128).optional(),
+      /** Set for the preview (beta) endpoint `openai/realtime?api-version=...&deployment=...`. */
+      apiVersion: z.string().trim().min(1).max(64).optional(),
+    })
+    .default({}),
+  voice: z.enum(VOICES).default('marin'),
+  instructions: z.string().max(8_000).default('You are Kaiwa, a friendly voice assistant. Keep answers short.'),
+  turnDetection: z
+    .object({
+      mode: z.enum(TURN_DETECTION_MODES).default('server_vad'),
+      /** server_vad activation threshold, 0..1. */
+      threshold: z.number().min(0).max(1).default(0.5),
+      silenceDurationMs: z.number().int().min(100).max(5_000).default(500),
+      prefixPaddingMs: z.number().int().min(0).max(2_000).default(300),
+      eagerness: z.enum(['low', 'medium', 'high', 'auto']).default('auto'),
+    })
+    .default({ mode: 'server_vad', threshold: 0.5, silenceDurationMs: 500, prefixPaddingMs: 300, eagerness: 'auto' }),
+  interruption: z
+    .object({
+      mode: z.enum(INTERRUPTION_MODES).default('immediate'),
+      /** pause-then-decide: speech longer than this is a real interruption. */
+      minSpeechMs: z.number().int().min(50).max(3_000).default(400),
+    })
+    .default({ mode: 'immediate', minSpeechMs: 400 }),
+  transcriptionModel: z.string().trim().min(1).max(128).default('gpt-4o-mini-transcribe'),
+  inputDevice: z.string().max(256).optional(),
+  outputDevice: z.string().max(256).optional(),
+  echoCancellation: z.boolean().default(true),
+  hotkeys: z
+    .object({
+      talk: hotkey.default('CommandOrControl+Shift+Space'),
+      interrupt: hotkey.default('CommandOrControl+Shift+X'),
+    })
+    .default({ talk: 'CommandOrControl+Shift+Space', interrupt: 'CommandOrControl+Shift+X' }),
+  startAtLogin: z.boolean().default(false),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingsInput = z.input<typeof SettingsSchema>;
+
+export interface Credentials {
+  /** OpenAI key, Azure key, or a bearer token for a custom URL. Never logged, never sent to a renderer. */
+  apiKey?: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+export class SettingsError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid settings: ${issues.join('; ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Parses untrusted settings; throws SettingsError with one readable line per problem. */
+export function parseSettings(input: unknown): Settings {
+  const result = SettingsSchema.safeParse(input ?? {});
+  if (!result.success) {
+    throw new SettingsError(result.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
+  }
+  return result.data;
+}
+
+/**
+ * Environment overrides (they win over stored settings):
+ * OPENAI_API_KEY -> provider openai; AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT +
+ * AZURE_OPENAI_DEPLOYMENT (+ AZURE_OPENAI_API_VERSION) -> provider azure; KAIWA_URL -> custom;
+ * KAIWA_MODEL, KAIWA_VOICE, KAIWA_DIALECT.
+ */
+export function applyEnvironment(
+  settings: Settings,
+  credentials: Credentials,
+  env: Record<string, string | undefined>,
+): { settings: Settings; credentials: Credentials } {
+  const next: SettingsInput = structuredClone(settings);
+  let apiKey = credentials.apiKey;
+  if (env.AZURE_OPENAI_API_KEY && env.AZURE_OPENAI_ENDPOINT) {
+    next.provider = 'azure';
+    apiKey = env.AZURE_OPENAI_API_KEY;
+    next.azure = {
+      ...next.azure,
+      endpoint: env.AZURE_OPENAI_ENDPOINT,
+      ...(env.AZURE_OPENAI_DEPLOYMENT ? { deployment: env.AZURE_OPENAI_DEPLOYMENT } : {}),
+      ...(env.AZURE_OPENAI_API_VERSION ? { apiVersion: env.AZURE_OPENAI_API_VERSION } : {}),
+    };
+  } else if (env.OPENAI_API_KEY) {
+    next.provider = 'openai';
+    apiKey = env.OPENAI_API_KEY;
+  }
+  if (env.KAIWA_URL) {
+    next.provider = 'custom';
+    next.url = env.KAIWA_URL;
+  }
+  if (env.KAIWA_MODEL) next.model = env.KAIWA_MODEL;
+  if (env.KAIWA_VOICE) next.voice = env.KAIWA_VOICE as Settings['voice'];
+  if (env.KAIWA_DIALECT) next.dialect = env.KAIWA_DIALECT as Settings['dialect'];
+  return { settings: parseSettings(next), credentials: apiKey ? { apiKey } : {} };
+}
