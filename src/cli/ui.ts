@@ -1,0 +1,167 @@
+import type { AssistantEvent, AssistantState, Level } from '../engine';
+import { SILENCE_DB } from '../engine';
+
+/** What the terminal shows. Two implementations: a live status line (TTY) and plain lines. */
+export interface Ui {
+  show(event: AssistantEvent): void;
+  info(line: string): void;
+  close(): void;
+}
+
+export interface Keys {
+  interrupt(): void;
+  toggleTalk(): void;
+  quit(): void;
+}
+
+const LABEL: Record<AssistantState, string> = {
+  idle: 'idle',
+  connecting: 'connecting…',
+  reconnecting: 'reconnecting…',
+  listening: 'listening',
+  'user-speaking': 'you are speaking',
+  thinking: 'thinking…',
+  speaking: 'speaking',
+  interrupted: 'interrupted',
+  error: 'error',
+};
+
+function who(speaker: 'user' | 'assistant'): string {
+  return speaker === 'user' ? 'you' : 'kaiwa';
+}
+
+/** Non-TTY: one plain line per transcript final, state change, interruption, error. */
+export class PlainUi implements Ui {
+  constructor(private readonly out: NodeJS.WritableStream) {}
+
+  show(event: AssistantEvent): void {
+    switch (event.type) {
+      case 'state':
+        this.out.write(`[${event.state}]\n`);
+        break;
+      case 'transcript.final':
+        this.out.write(`${who(event.speaker)}: ${event.text}\n`);
+        break;
+      case 'interrupted':
+        this.out.write(`[interrupted after ${event.playedMs} ms of ${event.receivedMs} ms]\n`);
+        break;
+      case 'notice':
+        this.out.write(`${event.message}\n`);
+        break;
+      case 'error':
+        this.out.write(`error (${event.code}): ${event.message}\n`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  info(line: string): void {
+    this.out.write(`${line}\n`);
+  }
+
+  close(): void {}
+}
+
+/** TTY: transcripts scroll above a status line with the state and two level meters. */
+export class TtyUi implements Ui {
+  private state: AssistantState = 'idle';
+  private input: Level = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
+  private output: Level = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
+  /** The assistant's transcript so far, per item, while it streams. */
+  private partial = '';
+  private partialSpeaker: 'user' | 'assistant' | null = null;
+  private lastDraw = 0;
+  private readonly onData: (data: Buffer) => void;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly stdin: NodeJS.ReadStream,
+    keys: Keys,
+    private readonly manual: boolean,
+  ) {
+    this.onData = (data) => {
+      const key = data.toString('utf8');
+      if (key === ' ') keys.interrupt();
+      else if (key === 't' || key === 'T') keys.toggleTalk();
+      else if (key === 'q' || key === 'Q' || key === '\u0003') keys.quit();
+    };
+    if (stdin.isTTY) {
+      stdin.setRawMode(true);
+      stdin.resume();
+      stdin.on('data', this.onData);
+    }
+    this.draw();
+  }
+
+  show(event: AssistantEvent): void {
+    switch (event.type) {
+      case 'state':
+        this.state = event.state;
+        this.draw();
+        break;
+      case 'levels':
+        this.input = event.input;
+        this.output = event.output;
+        // The engine sends up to 60 Hz; the terminal needs less.
+        if (performance.now() - this.lastDraw > 50) this.draw();
+        break;
+      case 'transcript.delta':
+        if (this.partialSpeaker !== event.speaker) this.partial = '';
+        this.partialSpeaker = event.speaker;
+        this.partial += event.delta;
+        this.draw();
+        break;
+      case 'transcript.final':
+        this.partial = '';
+        this.partialSpeaker = null;
+        this.line(`${who(event.speaker)}: ${event.text}`);
+        break;
+      case 'interrupted':
+        this.line(`  ⏹ interrupted after ${(event.playedMs / 1000).toFixed(1)} s`);
+        break;
+      case 'notice':
+        this.line(event.message);
+        break;
+      case 'error':
+        this.line(`error (${event.code}): ${event.message}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  info(line: string): void {
+    this.line(line);
+  }
+
+  close(): void {
+    if (this.stdin.isTTY) {
+      this.stdin.off('data', this.onData);
+      this.stdin.setRawMode(false);
+      this.stdin.pause();
+    }
+    this.out.write('\r\x1b[2K');
+  }
+
+  private line(text: string): void {
+    this.out.write(`\r\x1b[2K${text}\n`);
+    this.draw();
+  }
+
+  private draw(): void {
+    this.lastDraw = performance.now();
+    const width = this.out.columns ?? 80;
+    const hint = this.manual ? 'space: interrupt  t: talk  q: quit' : 'space: interrupt  q: quit';
+    const partial = this.partialSpeaker ? `  ${who(this.partialSpeaker)}: …${this.partial.slice(-40)}` : '';
+    const status = `[${LABEL[this.state]}] mic ${meter(this.input)} out ${meter(this.output)}  ${hint}${partial}`;
+    this.out.write(`\r\x1b[2K${status.slice(0, Math.max(0, width - 1))}`);
+  }
+}
+
+/** A 10-cell bar over -60..0 dBFS. */
+export function meter(level: Level, cells = 10): string {
+  const fraction = Math.min(1, Math.max(0, (level.rmsDb + 60) / 60));
+  const filled = Math.round(fraction * cells);
+  return `${'█'.repeat(filled)}${'·'.repeat(cells - filled)}`;
+}

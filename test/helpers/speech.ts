@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+
+const run = promisify(execFile);
+
+export type SpeechSegment = { say: string } | { silenceMs: number };
+
+export interface SpeechWav {
+  path: string;
+  /** Where each spoken segment lies in the file, in ms. */
+  utterances: Array<{ text: string; startMs: number; endMs: number }>;
+  durationMs: number;
+}
+
+/**
+ * Writes a WAV of spoken phrases (espeak-ng) and silences, converted with sox to `rate` Hz mono
+ * PCM16. Real speech, so server VAD has something honest to detect.
+ */
+export async function speechWav(dir: string, name: string, segments: SpeechSegment[], rate = 24_000): Promise<SpeechWav> {
+  const parts: string[] = [];
+  const utterances: SpeechWav['utterances'] = [];
+  let at = 0;
+  for (const [i, seg] of segments.entries()) {
+    const part = join(dir, `${name}.part${i}.wav`);
+    if ('say' in seg) {
+      const raw = join(dir, `${name}.part${i}.raw.wav`);
+      await run('espeak-ng', ['-w', raw, seg.say]);
+      await run('sox', [raw, '-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer', part]);
+    } else {
+      await run('sox', ['-n', '-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer', part, 'trim', '0', String(seg.silenceMs / 1000)]);
+    }
+    const ms = await durationMs(part);
+    if ('say' in seg) utterances.push({ text: seg.say, startMs: at, endMs: at + ms });
+    at += ms;
+    parts.push(part);
+  }
+  const path = join(dir, `${name}.wav`);
+  await run('sox', parts.length === 1 ? [parts[0]!, path] : [...parts, path]);
+  return { path, utterances, durationMs: await durationMs(path) };
+}
+
+async function durationMs(path: string): Promise<number> {
+  const { stdout } = await run('soxi', ['-D', path]);
+  return Number(stdout.trim()) * 1000;
+}
