@@ -28,8 +28,11 @@ export interface Dialect {
   encodeClient(event: RealtimeClientEvent): WireEvent;
   /** Wire text or object -> GA client event (the simulator's inbound side). */
   decodeClient(wire: string | unknown): DecodeResult<RealtimeClientEvent>;
-  /** GA server event -> wire JSON object (the simulator's outbound side). */
-  encodeServer(event: RealtimeServerEvent): WireEvent;
+  /**
+   * GA server event -> wire JSON object (the simulator's outbound side). `null` when this dialect
+   * has no way to express the event (e.g. `output_audio_buffer.started` in beta): skip it.
+   */
+  encodeServer(event: RealtimeServerEvent): WireEvent | null;
   /** Wire text or object -> GA server event (the engine's inbound side). Never throws. */
   decodeServer(wire: string | unknown): DecodeResult<RealtimeServerEvent>;
 }
