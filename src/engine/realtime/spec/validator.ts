@@ -71,13 +71,17 @@ export class SpecValidator {
 /**
  * OpenAPI's `nullable: true` is not JSON Schema, and ajv only accepts it beside a `type`. Rewrite it
  * once, at load, into plain JSON Schema: `type: [T, 'null']`, or `anyOf: [schema, {type: 'null'}]`.
+ *
+ * OpenAI's `oneOf` lists overlap where the API means "any of": response.create's `conversation` is
+ * `oneOf: [string, enum auto|none]`, so under JSON Schema's exactly-one rule the documented values
+ * `"auto"` and `"none"` match both branches and were rejected. They are read as `anyOf`.
  */
 function withNullable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withNullable);
   if (typeof node !== 'object' || node === null) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key !== 'nullable' && !key.startsWith('x-')) out[key] = withNullable(value);
+    if (key !== 'nullable' && !key.startsWith('x-')) out[key === 'oneOf' ? 'anyOf' : key] = withNullable(value);
   }
   if ((node as { nullable?: unknown }).nullable !== true) return out;
   if (typeof out.type === 'string') {
