@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Headless audio rig for test/audio and bench/native-audio.ts (ARCHITECTURE.md, "Testing audio").
+#
+#   scripts/audio-rig.sh up|down|status|env
+#
+# A private PulseAudio daemon (own socket, so it never touches a desktop session) with:
+#   spk     null sink, default sink: what the app plays; record it from spk.monitor
+#   micsrc  null sink; vmic = remap of micsrc.monitor, default source: feed it with
+#           `paplay --device=micsrc`
+# plus a 20 ms pacat stream of /dev/zero into each sink (an idle null sink runs at ~2 s latency),
+# an ALSA config so PortAudio's ALSA host API reaches the daemon (pcm/ctl `default` and `pulse`,
+# and `kaiwa_aux`: the pulse sink `aux`, which tests load and unload to lose a device), and a short
+# capture to warm up (the first ALSA capture after the daemon starts stalls ~1.8 s).
+# Idempotent: `up` on a healthy rig only reports it. Works as root (CI) and as a user.
+set -euo pipefail
+
+RIG_DIR="${KAIWA_AUDIO_RIG_DIR:-/tmp/kaiwa-audio-rig-$(id -u)}"
+SOCKET="$RIG_DIR/pulse/native"
+export PULSE_SERVER="unix:$SOCKET"
+ASOUNDRC="$RIG_DIR/asoundrc"
+MARKER='# written by kaiwa scripts/audio-rig.sh'
+
+die() { echo "audio-rig: $*" >&2; exit 1; }
+
+need() {
+  local missing=()
+  for c in pulseaudio pactl pacat arecord; do command -v "$c" >/dev/null || missing+=("$c"); done
+  [ -e /usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so ] ||
+    compgen -G '/usr/lib/*/alsa-lib/libasound_module_pcm_pulse.so' >/dev/null ||
+    missing+=(libasound2-plugins)
+  [ ${#missing[@]} -eq 0 ] ||
+    die "missing ${missing[*]}: apt-get install pulseaudio pulseaudio-utils libasound2-plugins alsa-utils"
+}
+
+server_up() { pactl info >/dev/null 2>&1; }
+
+has_sink() { pactl list short sinks 2>/dev/null | awk '{print $2}' | grep -qx "$1"; }
+has_source() { pactl list short sources 2>/dev/null | awk '{print $2}' | grep -qx "$1"; }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+healthy() {
+  server_up && has_sink spk && has_sink micsrc && has_source vmic &&
+    pid_alive "$RIG_DIR/keepalive-spk.pid" && pid_alive "$RIG_DIR/keepalive-micsrc.pid" &&
+    [ -f "$ASOUNDRC" ]
+}
+
+write_asoundrc() {
+  cat >"$ASOUNDRC" <<EOF
+$MARKER
+pcm.!default { type pulse server "unix:$SOCKET" hint.description "Kaiwa rig default" }
+ctl.!default { type pulse server "unix:$SOCKET" }
+pcm.!pulse { type pulse server "unix:$SOCKET" hint.description "Kaiwa rig PulseAudio" }
+ctl.!pulse { type pulse server "unix:$SOCKET" }
+pcm.kaiwa_aux { type pulse server "unix:$SOCKET" device aux hint.description "Kaiwa rig aux sink" }
+EOF
+  # ALSA reads ~/.asoundrc; install ours there unless the user has their own. Tests also point
+  # ALSA_CONFIG_PATH at $ASOUNDRC (see `env`), so a foreign ~/.asoundrc does not break them.
+  if [ ! -e "$HOME/.asoundrc" ] || grep -qF "$MARKER" "$HOME/.asoundrc"; then
+    cp "$ASOUNDRC" "$HOME/.asoundrc"
+  fi
+}
+
+start_daemon() {
+  mkdir -p "$RIG_DIR/pulse"
+  chmod 700 "$RIG_DIR" "$RIG_DIR/pulse"
+  # As root PulseAudio warns (per-user mode is not meant for root) but runs; it needs a private
+  # runtime dir, no D-Bus, no autospawned second daemon, and anonymous auth so clients need no cookie.
+  XDG_RUNTIME_DIR="$RIG_DIR" HOME="$RIG_DIR" PULSE_RUNTIME_PATH="$RIG_DIR/pulse" \
+    pulseaudio --daemonize=yes --exit-idle-time=-1 --system=false -n \
+    --use-pid-file=yes \
+    --log-target="file:$RIG_DIR/pulseaudio.log" \
+    --load="module-native-protocol-unix socket=$SOCKET auth-anonymous=1" \
+    >/dev/null 2>&1 || die "pulseaudio failed to start; see $RIG_DIR/pulseaudio.log"
+  for _ in $(seq 50); do server_up && return 0; sleep 0.1; done
+  die "pulseaudio did not answer on $SOCKET; see $RIG_DIR/pulseaudio.log"
+}
+
+keepalive() { # sink
+  local pidfile="$RIG_DIR/keepalive-$1.pid"
+  pid_alive "$pidfile" && return 0
+  nohup pacat --playback --device="$1" --latency-msec=20 --format=s16le --rate=48000 --channels=2 \
+    /dev/zero >/dev/null 2>&1 &
+  echo $! >"$pidfile"
+}
+
+up() {
+  need
+  mkdir -p "$RIG_DIR"
+  if healthy; then echo "audio-rig: already up ($PULSE_SERVER)"; return 0; fi
+  server_up || start_daemon
+  has_sink spk || pactl load-module module-null-sink sink_name=spk \
+    sink_properties=device.description=spk >/dev/null
+  has_sink micsrc || pactl load-module module-null-sink sink_name=micsrc \
+    sink_properties=device.description=micsrc >/dev/null
+  has_source vmic || pactl load-module module-remap-source source_name=vmic \
+    master=micsrc.monitor source_properties=device.description=vmic >/dev/null
+  pactl set-default-sink spk
+  pactl set-default-source vmic
+  keepalive spk
+  keepalive micsrc
+  write_asoundrc
+  ALSA_CONFIG_PATH="$(alsa_config_path)" arecord -q -D default -f S16_LE -r 24000 -c 1 -d 1 \
+    /dev/null 2>/dev/null || true
+  echo "audio-rig: up: pulseaudio $PULSE_SERVER, sinks spk (default) + micsrc, source vmic" \
+    "(default, = micsrc.monitor), 20 ms keep-alives, ALSA config $ASOUNDRC, capture warmed up"
+}
+
+down() {
+  local killed=0
+  for f in "$RIG_DIR"/keepalive-*.pid; do
+    [ -f "$f" ] || continue
+    kill "$(cat "$f")" 2>/dev/null && killed=$((killed + 1))
+    rm -f "$f"
+  done
+  if server_up; then
+    XDG_RUNTIME_DIR="$RIG_DIR" HOME="$RIG_DIR" PULSE_RUNTIME_PATH="$RIG_DIR/pulse" \
+      pulseaudio --kill >/dev/null 2>&1 || pactl exit >/dev/null 2>&1 || true
+  fi
+  if [ -f "$HOME/.asoundrc" ] && grep -qF "$MARKER" "$HOME/.asoundrc"; then rm -f "$HOME/.asoundrc"; fi
+  echo "audio-rig: down: stopped $killed keep-alive(s) and the daemon at $PULSE_SERVER"
+}
+
+alsa_config_path() {
+  local base=/usr/share/alsa/alsa.conf
+  echo "$base:$ASOUNDRC"
+}
+
+status() {
+  if healthy; then
+    echo "audio-rig: up ($PULSE_SERVER): default sink $(pactl get-default-sink)," \
+      "default source $(pactl get-default-source)"
+  else
+    echo "audio-rig: down or incomplete (server $(server_up && echo answering || echo absent) at $PULSE_SERVER)"
+    return 1
+  fi
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  # For callers (tests, bench): the environment that reaches the rig.
+  env) echo "PULSE_SERVER=$PULSE_SERVER"; echo "ALSA_CONFIG_PATH=$(alsa_config_path)" ;;
+  *) die "usage: $0 up|down|status|env" ;;
+esac
