@@ -1,0 +1,247 @@
+import { app, session, type BrowserWindow } from 'electron';
+import type { AssistantEvent, PushChannels } from '../shared/ipc';
+import { parseLaunchArgs, type LaunchRequest } from './argv';
+import { listAudioDevices } from './audio-devices';
+import { KaiwaController } from './controller';
+import { EventBatcher } from './event-batcher';
+import { Hotkeys } from './hotkeys';
+import { registerIpcHandlers, sendToWindows, type Handlers } from './ipc';
+import { devServerUrl, isAppUrl } from './paths';
+import { hardenSession, lockDownWindow } from './security';
+import { KaiwaTray } from './tray';
+import { createMainWindow, createQuickTalkWindow, showQuickTalkNearTray } from './windows';
+
+export interface KaiwaAppOptions {
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  log: (line: string) => void;
+  /** Defaults to app.getPath('userData'). */
+  userDataDir?: string;
+}
+
+/** Bound on the clean-up at quit: a stuck socket must not keep the app alive. */
+const SHUTDOWN_TIMEOUT_MS = 3_000;
+/** Notices and errors kept for a window that has not loaded yet. */
+const BACKLOG_LIMIT = 20;
+
+/**
+ * The desktop app: windows, tray, hotkeys and IPC around one KaiwaController. Created after the
+ * single-instance lock is ours and the app is ready (see `runKaiwa`).
+ */
+export class KaiwaApp {
+  readonly controller: KaiwaController;
+  readonly hotkeys: Hotkeys;
+  tray!: KaiwaTray;
+  mainWindow: BrowserWindow | undefined;
+  quickTalkWindow: BrowserWindow | undefined;
+
+  private readonly batcher: EventBatcher;
+  private readonly loaded = new WeakSet<BrowserWindow>();
+  private backlog: AssistantEvent[] = [];
+  private quitting = false;
+  private shutDown = false;
+  private removeIpc: (() => void) | undefined;
+
+  constructor(private readonly options: KaiwaAppOptions) {
+    this.controller = new KaiwaController({
+      userDataDir: options.userDataDir ?? app.getPath('userData'),
+      env: options.env,
+      log: options.log,
+    });
+    this.hotkeys = new Hotkeys({
+      talk: () => void this.controller.talkHotkey(),
+      interrupt: () => this.controller.interrupt(),
+    });
+    this.batcher = new EventBatcher((events) => this.deliver(events));
+  }
+
+  /** Everything that needs a ready app: session, IPC, tray, hotkeys, the first window. */
+  start(launch: LaunchRequest): void {
+    const { controller } = this;
+    hardenSession(session.defaultSession, devServerUrl() !== undefined);
+    const notices = controller.init();
+
+    controller.hotkeyStatus = () => this.hotkeys.status;
+    controller.onSettingsApplied = (settings) => {
+      const before = JSON.stringify(this.hotkeys.status);
+      this.hotkeys.apply(settings.hotkeys);
+      return JSON.stringify(this.hotkeys.status) === before ? [] : this.hotkeys.failures();
+    };
+    controller.onEvent((event) => {
+      this.batcher.push(event);
+      if (event.type === 'state') this.tray.update(event.state, controller.muted);
+    });
+    controller.onSettingsChanged((view) => this.push('settings:changed', view));
+
+    this.removeIpc = registerIpcHandlers(this.handlers(), { windows: () => this.windows(), isAppUrl: (url) => isAppUrl(url) }, this.options.log);
+
+    this.tray = new KaiwaTray({
+      toggle: () => void controller.toggle(),
+      interrupt: () => controller.interrupt(),
+      setMuted: (muted) => this.setMuted(muted),
+      quickTalk: () => this.quickTalk(),
+      showWindow: () => this.showMainWindow(),
+      showSettings: () => this.showMainWindow('settings'),
+      quit: () => app.quit(),
+    });
+
+    this.hotkeys.apply(controller.settings.hotkeys);
+    notices.push(...this.hotkeys.failures());
+    for (const message of notices) controller.notice(message);
+
+    app.on('activate', () => this.showMainWindow());
+    // A tray app: closing the windows does not quit.
+    app.on('window-all-closed', () => undefined);
+    app.on('before-quit', () => {
+      this.quitting = true;
+    });
+    app.on('will-quit', (event) => {
+      if (this.shutDown) return;
+      event.preventDefault();
+      void this.shutdown().finally(() => app.quit());
+    });
+
+    this.handleLaunch(launch);
+  }
+
+  /** `kaiwa --toggle`, `kaiwa --interrupt`, or a plain launch, first or second instance. */
+  handleLaunch(launch: LaunchRequest): void {
+    for (const action of launch.actions) {
+      if (action === 'toggle') void this.controller.talkHotkey();
+      else this.controller.interrupt();
+    }
+    if (launch.showWindow) this.showMainWindow();
+  }
+
+  windows(): BrowserWindow[] {
+    return [this.mainWindow, this.quickTalkWindow].filter((w): w is BrowserWindow => w !== undefined && !w.isDestroyed());
+  }
+
+  showMainWindow(view?: PushChannels['app:navigate']): BrowserWindow {
+    let window = this.mainWindow;
+    if (!window || window.isDestroyed()) {
+      window = createMainWindow();
+      this.adopt(window);
+      window.on('close', (event) => {
+        if (this.quitting) return;
+        event.preventDefault();
+        window?.hide();
+      });
+      this.mainWindow = window;
+    } else {
+      window.show();
+      window.focus();
+    }
+    if (view) this.sendWhenLoaded(window, 'app:navigate', view);
+    return window;
+  }
+
+  /** The tray icon: the quick-talk window next to it, and listening starts. */
+  quickTalk(): void {
+    let window = this.quickTalkWindow;
+    if (!window || window.isDestroyed()) {
+      window = createQuickTalkWindow();
+      this.adopt(window);
+      window.on('close', (event) => {
+        if (this.quitting) return;
+        event.preventDefault();
+        window?.hide();
+      });
+      this.quickTalkWindow = window;
+    }
+    showQuickTalkNearTray(window, this.tray.tray.getBounds());
+    if (!this.controller.running) void this.controller.start();
+  }
+
+  setMuted(muted: boolean): void {
+    this.controller.setMuted(muted);
+    this.tray.update(this.controller.state, this.controller.muted);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.shutDown) return;
+    this.quitting = true;
+    this.hotkeys.unregisterAll();
+    this.batcher.dispose();
+    this.removeIpc?.();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref());
+    await Promise.race([this.controller.dispose().catch(() => undefined), timeout]);
+    this.tray?.destroy();
+    this.shutDown = true;
+  }
+
+  private handlers(): Handlers {
+    const c = this.controller;
+    return {
+      'assistant:start': () => c.start(),
+      'assistant:stop': () => c.stop(),
+      'assistant:toggle': () => c.toggle(),
+      'assistant:interrupt': () => c.interrupt(),
+      'assistant:talk-start': () => c.talkStart(),
+      'assistant:talk-stop': () => c.talkStop(),
+      'assistant:set-muted': (_origin, muted) => this.setMuted(muted),
+      'assistant:get-state': () => ({ state: c.state, muted: c.muted }),
+      'settings:get': () => c.view(),
+      'settings:update': (_origin, patch) => c.updateSettings(patch),
+      'settings:set-api-key': (_origin, key) => c.setApiKey(key),
+      'devices:list': () => listAudioDevices(),
+      'conversations:list': () => c.conversations.list(),
+      'conversations:open': (_origin, id) => c.conversations.open(id),
+      'window:hide': (origin) => origin.hide(),
+    };
+  }
+
+  private adopt(window: BrowserWindow): void {
+    lockDownWindow(window, (url) => isAppUrl(url), this.options.log);
+    window.webContents.on('did-finish-load', () => {
+      this.loaded.add(window);
+      if (this.backlog.length > 0) {
+        window.webContents.send('assistant:events', this.backlog);
+        this.backlog = [];
+      }
+    });
+  }
+
+  private deliver(events: AssistantEvent[]): void {
+    const ready = this.windows().filter((w) => this.loaded.has(w));
+    if (ready.length === 0) {
+      // Nobody sees these now; keep what matters for the first window.
+      this.backlog.push(...events.filter((e) => e.type === 'notice' || e.type === 'error'));
+      this.backlog = this.backlog.slice(-BACKLOG_LIMIT);
+      return;
+    }
+    sendToWindows(ready, 'assistant:events', events);
+  }
+
+  private push<C extends keyof PushChannels>(channel: C, payload: PushChannels[C]): void {
+    sendToWindows(this.windows(), channel, payload);
+  }
+
+  private sendWhenLoaded<C extends keyof PushChannels>(window: BrowserWindow, channel: C, payload: PushChannels[C]): void {
+    if (this.loaded.has(window)) window.webContents.send(channel, payload);
+    else window.webContents.once('did-finish-load', () => window.webContents.send(channel, payload));
+  }
+}
+
+/**
+ * The process entry: one instance only (a second launch passes its argv to the first and quits),
+ * then the app once Electron is ready.
+ */
+export async function runKaiwa(options: KaiwaAppOptions): Promise<KaiwaApp | undefined> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return undefined;
+  }
+  let kaiwa: KaiwaApp | undefined;
+  const early: LaunchRequest[] = [];
+  app.on('second-instance', (_event, argv) => {
+    const request = parseLaunchArgs(argv);
+    if (kaiwa) kaiwa.handleLaunch(request);
+    else early.push(request);
+  });
+  await app.whenReady();
+  kaiwa = new KaiwaApp(options);
+  kaiwa.start(parseLaunchArgs(options.argv));
+  for (const request of early) kaiwa.handleLaunch(request);
+  return kaiwa;
+}

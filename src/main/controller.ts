@@ -1,0 +1,378 @@
+import {
+  Assistant,
+  DIALECTS,
+  INTERRUPTION_MODES,
+  PROVIDERS,
+  SettingsError,
+  TURN_DETECTION_MODES,
+  VOICES,
+  applyEnvironment,
+  type AssistantEvent,
+  type AssistantState,
+  type Credentials,
+  type Settings,
+} from '../engine';
+import { startSimulator, type RunningSimulator } from '../simulator';
+import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
+import { createAudioDevices } from './audio-devices';
+import { ConversationLog } from './conversation-log';
+import { SecretStore } from './secrets';
+import { SettingsStore, applySettingsPatch } from './settings-store';
+
+export interface ControllerOptions {
+  userDataDir: string;
+  env: Record<string, string | undefined>;
+  log: (line: string) => void;
+}
+
+/** Fields whose change needs a new connection or new devices, not just a session update. */
+const RESTART_FIELDS = ['provider', 'url', 'dialect', 'model', 'azure', 'inputDevice', 'outputDevice', 'echoCancellation'] as const;
+
+export const isRunning = (state: AssistantState): boolean => state !== 'idle' && state !== 'error';
+
+/** Which settings the environment forces (shown read-only), after `applyEnvironment`'s rules. */
+export function environmentOverrides(env: Record<string, string | undefined>): string[] {
+  const fields = new Set<string>();
+  if (env.AZURE_OPENAI_API_KEY && env.AZURE_OPENAI_ENDPOINT) {
+    fields.add('provider').add('apiKey').add('azure.endpoint');
+    if (env.AZURE_OPENAI_DEPLOYMENT) fields.add('azure.deployment');
+    if (env.AZURE_OPENAI_API_VERSION) fields.add('azure.apiVersion');
+  } else if (env.OPENAI_API_KEY) {
+    fields.add('provider').add('apiKey');
+  }
+  if (env.KAIWA_URL) fields.add('provider').add('url');
+  if (env.KAIWA_MODEL) fields.add('model');
+  if (env.KAIWA_VOICE) fields.add('voice');
+  if (env.KAIWA_DIALECT) fields.add('dialect');
+  return [...fields];
+}
+
+/** Replaces every occurrence of the secret in a message meant for people. */
+export function redact(text: string, secret: string | undefined): string {
+  return secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
+}
+
+/**
+ * Everything the desktop app does that is not Electron: settings (stored + environment), the API
+ * key, the assistant's lifecycle (restarted when connection settings change), the in-process
+ * simulator for provider `local`, and the conversation log. Windows, tray and hotkeys drive it.
+ */
+export class KaiwaController {
+  readonly settingsStore: SettingsStore;
+  readonly secrets: SecretStore;
+  readonly conversations: ConversationLog;
+  /** Set by the app: re-registers hotkeys etc. after a settings change; returns notices. */
+  onSettingsApplied: (settings: Settings) => string[] = () => [];
+  hotkeyStatus: () => HotkeyStatus[] = () => [];
+
+  private stored!: Settings;
+  private effective!: Settings;
+  private credentials: Credentials = {};
+  private assistant: Assistant | undefined;
+  private unsubscribeAssistant: (() => void) | undefined;
+  private simulator: Promise<RunningSimulator> | undefined;
+  private mutedFlag = false;
+  private talking = false;
+  private lifecycle: Promise<unknown> = Promise.resolve();
+  private readonly eventListeners = new Set<(event: AssistantEvent) => void>();
+  private readonly settingsListeners = new Set<(view: SettingsView) => void>();
+  private readonly interrupted = new Map<string, number>();
+  private deviceNoteShown = false;
+
+  constructor(private readonly options: ControllerOptions) {
+    this.settingsStore = new SettingsStore(options.userDataDir);
+    this.secrets = new SecretStore(options.userDataDir);
+    this.conversations = new ConversationLog(options.userDataDir);
+  }
+
+  /** Loads settings and the key; returns what the user should be told. */
+  init(): string[] {
+    const notices: string[] = [];
+    const loaded = this.settingsStore.load();
+    if (loaded.notice) notices.push(loaded.notice);
+    this.stored = loaded.settings;
+    const keyNotice = this.secrets.load();
+    if (keyNotice) notices.push(keyNotice);
+    notices.push(...this.computeEffective());
+    return notices;
+  }
+
+  get settings(): Settings {
+    return this.effective;
+  }
+
+  get state(): AssistantState {
+    return this.assistant?.state ?? 'idle';
+  }
+
+  get muted(): boolean {
+    return this.mutedFlag;
+  }
+
+  get running(): boolean {
+    return isRunning(this.state);
+  }
+
+  onEvent(listener: (event: AssistantEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onSettingsChanged(listener: (view: SettingsView) => void): () => void {
+    this.settingsListeners.add(listener);
+    return () => this.settingsListeners.delete(listener);
+  }
+
+  notice(message: string): void {
+    this.emit({ type: 'notice', message });
+  }
+
+  view(): SettingsView {
+    return {
+      settings: structuredClone(this.effective),
+      hasApiKey: this.credentials.apiKey !== undefined,
+      envOverrides: environmentOverrides(this.options.env),
+      options: {
+        providers: PROVIDERS,
+        voices: VOICES,
+        turnDetectionModes: TURN_DETECTION_MODES,
+        interruptionModes: INTERRUPTION_MODES,
+        dialects: DIALECTS,
+      },
+      hotkeys: this.hotkeyStatus(),
+    };
+  }
+
+  // ---- actions (IPC, tray, hotkeys, argv) ----
+
+  start(): Promise<void> {
+    return this.serialise(() => this.doStart());
+  }
+
+  stop(): Promise<void> {
+    return this.serialise(() => this.doStop());
+  }
+
+  /** Start when idle, stop when running (decided when it runs, after earlier actions). */
+  toggle(): Promise<void> {
+    return this.serialise(() => (this.running ? this.doStop() : this.doStart()));
+  }
+
+  interrupt(): void {
+    this.assistant?.interrupt();
+  }
+
+  talkStart(): void {
+    this.talking = true;
+    this.assistant?.startTalking();
+  }
+
+  talkStop(): void {
+    this.talking = false;
+    this.assistant?.stopTalking();
+  }
+
+  /**
+   * The talk hotkey. Push-to-talk (turn detection `manual`) has no key-up to wait for, so the first
+   * press starts talking (starting the assistant if needed) and the second stops; otherwise it is
+   * start/stop listening.
+   */
+  talkHotkey(): Promise<void> {
+    if (this.effective.turnDetection.mode !== 'manual') return this.toggle();
+    return this.serialise(async () => {
+      if (!this.running) await this.doStart();
+      if (!this.running) return;
+      if (this.talking) this.talkStop();
+      else this.talkStart();
+    });
+  }
+
+  setMuted(muted: boolean): void {
+    if (muted === this.mutedFlag) return;
+    this.mutedFlag = muted;
+    this.assistant?.setMuted(muted);
+    this.notice(muted ? 'Microphone muted.' : 'Microphone on.');
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<SettingsResult> {
+    let next: Settings;
+    try {
+      next = applySettingsPatch(this.stored, patch);
+    } catch (error) {
+      if (error instanceof SettingsError) return { ok: false, errors: error.issues };
+      throw error;
+    }
+    this.settingsStore.save(next);
+    this.stored = next;
+    await this.reapply();
+    return { ok: true, view: this.view() };
+  }
+
+  async setApiKey(key: string | null): Promise<{ hasApiKey: boolean }> {
+    const notice = this.secrets.set(key);
+    if (notice) this.notice(notice);
+    await this.reapply();
+    return { hasApiKey: this.credentials.apiKey !== undefined };
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.unsubscribeAssistant?.();
+    this.assistant = undefined;
+    const simulator = this.simulator;
+    this.simulator = undefined;
+    if (simulator) await simulator.then((s) => s.close()).catch(() => undefined);
+    this.conversations.end();
+  }
+
+  // ---- internals ----
+
+  private serialise(action: () => Promise<void>): Promise<void> {
+    const run = this.lifecycle.then(action, action);
+    this.lifecycle = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doStart(): Promise<void> {
+    if (this.running) return;
+    const assistant = await this.ensureAssistant();
+    this.conversations.begin();
+    this.talking = false;
+    try {
+      await assistant.start();
+    } catch (error) {
+      // The assistant has emitted the error event (state `error`); the log keeps one line.
+      this.options.log(`assistant: start failed: ${redact((error as Error).message, this.credentials.apiKey)}`);
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    this.talking = false;
+    await this.assistant?.stop();
+    this.conversations.end();
+  }
+
+  private async ensureAssistant(): Promise<Assistant> {
+    if (this.assistant) return this.assistant;
+    let localUrl: string | undefined;
+    if (this.effective.provider === 'local' && !this.effective.url) {
+      this.simulator ??= startSimulator({ port: 0, record: false });
+      try {
+        localUrl = (await this.simulator).url;
+      } catch (error) {
+        this.simulator = undefined;
+        this.options.log(`simulator: failed to start: ${(error as Error).message}`);
+      }
+    }
+    const devices = createAudioDevices(this.effective);
+    if (devices.note && !this.deviceNoteShown) {
+      this.deviceNoteShown = true;
+      this.notice(devices.note);
+    }
+    const assistant = new Assistant({
+      settings: this.effective,
+      credentials: this.credentials,
+      input: devices.input,
+      output: devices.output,
+      ...(localUrl ? { localUrl } : {}),
+      log: (line: string) => this.options.log(redact(line, this.credentials.apiKey)),
+    });
+    assistant.setMuted(this.mutedFlag);
+    this.unsubscribeAssistant = assistant.subscribe((event: AssistantEvent) => this.emit(event));
+    this.assistant = assistant;
+    return assistant;
+  }
+
+  /** Recomputes the effective settings after a change and restarts or updates the assistant. */
+  private async reapply(): Promise<void> {
+    const before = { settings: this.effective, apiKey: this.credentials.apiKey };
+    for (const notice of this.computeEffective()) this.notice(notice);
+    for (const notice of this.onSettingsApplied(this.effective)) this.notice(notice);
+    const restart =
+      before.apiKey !== this.credentials.apiKey ||
+      RESTART_FIELDS.some((field) => JSON.stringify(before.settings[field]) !== JSON.stringify(this.effective[field]));
+    if (restart) {
+      await this.serialise(async () => {
+        const assistant = this.assistant;
+        if (!assistant) return;
+        const wasRunning = this.running;
+        await this.doStop();
+        this.unsubscribeAssistant?.();
+        this.assistant = undefined;
+        if (wasRunning) await this.doStart();
+      });
+    } else {
+      this.assistant?.updateSettings(this.effective);
+    }
+    const view = this.view();
+    for (const listener of this.settingsListeners) listener(view);
+  }
+
+  private computeEffective(): string[] {
+    const stored = { apiKey: this.secrets.apiKey };
+    try {
+      const { settings, credentials } = applyEnvironment(this.stored, stored.apiKey ? stored : {}, this.options.env);
+      this.effective = settings;
+      this.credentials = credentials;
+      return [];
+    } catch (error) {
+      this.effective = this.stored;
+      this.credentials = stored.apiKey ? stored : {};
+      const why = error instanceof SettingsError ? error.issues.join('; ') : (error as Error).message;
+      return [`Ignoring the environment overrides: ${why}.`];
+    }
+  }
+
+  private emit(event: AssistantEvent): void {
+    const safe = this.sanitise(event);
+    this.record(safe);
+    for (const listener of this.eventListeners) {
+      try {
+        listener(safe);
+      } catch (error) {
+        this.options.log(`event listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Defence in depth: no message leaves main with the key in it. */
+  private sanitise(event: AssistantEvent): AssistantEvent {
+    const key = this.credentials.apiKey;
+    if ((event.type === 'error' || event.type === 'notice') && key && event.message.includes(key)) {
+      return { ...event, message: redact(event.message, key) };
+    }
+    return event;
+  }
+
+  private record(event: AssistantEvent): void {
+    const at = new Date().toISOString();
+    try {
+      switch (event.type) {
+        case 'transcript.final': {
+          const interruptedAtMs = this.interrupted.get(event.itemId);
+          this.conversations.append({
+            kind: 'transcript',
+            at,
+            speaker: event.speaker,
+            itemId: event.itemId,
+            text: event.text,
+            ...(interruptedAtMs !== undefined ? { interruptedAtMs } : {}),
+          });
+          break;
+        }
+        case 'interrupted':
+          this.interrupted.set(event.itemId, event.playedMs);
+          if (this.interrupted.size > 256) this.interrupted.delete(this.interrupted.keys().next().value as string);
+          this.conversations.append({ kind: 'interrupted', at, itemId: event.itemId, playedMs: event.playedMs, receivedMs: event.receivedMs });
+          break;
+        case 'error':
+          if (this.conversations.current) this.conversations.append({ kind: 'error', at, code: event.code, message: event.message });
+          break;
+        default:
+          break;
+      }
+    } catch (error) {
+      this.options.log(`conversation log: ${(error as Error).message}`);
+    }
+  }
+}

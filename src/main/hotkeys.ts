@@ -1,0 +1,87 @@
+import { globalShortcut } from 'electron';
+import type { HotkeyStatus, Settings } from '../shared/ipc';
+
+export const SHORTCUT_HINT =
+  'You can bind `kaiwa --toggle` and `kaiwa --interrupt` in your desktop’s own keyboard shortcut settings instead.';
+
+export interface HotkeyActions {
+  /**
+   * The talk key. Electron's globalShortcut reports key presses only (there is no key-up), so
+   * push-to-talk is a toggle: the first press starts talking, the second press stops.
+   */
+  talk(): void;
+  interrupt(): void;
+}
+
+/**
+ * The global shortcuts, rebindable: `apply` unregisters what we registered before and registers the
+ * accelerators from the settings, reporting each one's status. A failure (taken by another app,
+ * a malformed accelerator, Wayland without the global-shortcuts portal) is a status, not a crash.
+ */
+export class Hotkeys {
+  private registered: string[] = [];
+  private statuses: HotkeyStatus[] = [];
+
+  constructor(private readonly actions: HotkeyActions) {}
+
+  get status(): HotkeyStatus[] {
+    return this.statuses.map((s) => ({ ...s }));
+  }
+
+  /** Returns the statuses; unchanged accelerators are kept as they are. */
+  apply(hotkeys: Settings['hotkeys']): HotkeyStatus[] {
+    const wanted: Array<[HotkeyStatus['action'], string]> = [
+      ['talk', hotkeys.talk],
+      ['interrupt', hotkeys.interrupt],
+    ];
+    if (
+      this.statuses.length === wanted.length &&
+      wanted.every(([action, accelerator], i) => this.statuses[i]?.action === action && this.statuses[i]?.accelerator === accelerator)
+    ) {
+      return this.status;
+    }
+    this.unregisterAll();
+    this.statuses = wanted.map(([action, accelerator]) => this.register(action, accelerator));
+    return this.status;
+  }
+
+  /** The failures, as one line each for a notice. */
+  failures(): string[] {
+    return this.statuses
+      .filter((s) => !s.registered)
+      .map((s) => `The ${s.action} shortcut ${s.accelerator} is not available: ${s.error}. ${SHORTCUT_HINT}`);
+  }
+
+  unregisterAll(): void {
+    for (const accelerator of this.registered) {
+      try {
+        globalShortcut.unregister(accelerator);
+      } catch {
+        // Already gone.
+      }
+    }
+    this.registered = [];
+  }
+
+  private register(action: HotkeyStatus['action'], accelerator: string): HotkeyStatus {
+    if (this.registered.includes(accelerator)) {
+      return { action, accelerator, registered: false, error: 'it is already used for the other Kaiwa shortcut' };
+    }
+    let ok: boolean;
+    try {
+      ok = globalShortcut.register(accelerator, () => this.actions[action]());
+    } catch (error) {
+      return { action, accelerator, registered: false, error: `not a valid shortcut (${(error as Error).message})` };
+    }
+    if (!ok) {
+      return {
+        action,
+        accelerator,
+        registered: false,
+        error: 'another application has it, or this desktop does not allow global shortcuts (e.g. Wayland)',
+      };
+    }
+    this.registered.push(accelerator);
+    return { action, accelerator, registered: true };
+  }
+}

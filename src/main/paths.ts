@@ -1,0 +1,49 @@
+import { app } from 'electron';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * Every path the app resolves at run time, in one place. The built layout (electron-vite) is
+ * out/main/index.js, out/preload/index.cjs, out/renderer/index.html; icons live in assets/.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const preloadPath = (): string => join(here, '..', 'preload', 'index.cjs');
+
+export const rendererIndexPath = (): string => join(here, '..', 'renderer', 'index.html');
+
+/** The dev server (electron-vite dev) when not packaged. */
+export function devServerUrl(): string | undefined {
+  const url = process.env.ELECTRON_RENDERER_URL;
+  return !app.isPackaged && url ? url : undefined;
+}
+
+export type TrayIconState = 'idle' | 'listening' | 'speaking';
+
+/** assets/tray-STATE.png next to the app (asar) or in resources; undefined when missing. */
+export function trayIconPath(state: TrayIconState): string | undefined {
+  const name = `tray-${state}.png`;
+  const candidates = [join(app.getAppPath(), 'assets', name)];
+  if (typeof process.resourcesPath === 'string') candidates.push(join(process.resourcesPath, 'assets', name));
+  return candidates.find((p) => existsSync(p));
+}
+
+/** Is `url` our own page (ignoring its hash and query)? */
+export function isAppUrl(url: string, dev = devServerUrl(), index = rendererIndexPath()): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (dev) {
+    try {
+      if (parsed.origin === new URL(dev).origin) return true;
+    } catch {
+      // A malformed ELECTRON_RENDERER_URL trusts nothing.
+    }
+  }
+  return parsed.protocol === 'file:' && parsed.pathname === pathToFileURL(index).pathname;
+}

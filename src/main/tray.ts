@@ -1,0 +1,109 @@
+import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import type { AssistantState } from '../shared/ipc';
+import { trayIconPath, type TrayIconState } from './paths';
+
+export interface TrayActions {
+  /** Talk when idle, stop when running. */
+  toggle(): void;
+  interrupt(): void;
+  setMuted(muted: boolean): void;
+  /** The tray icon itself: open quick talk and start listening. */
+  quickTalk(): void;
+  showWindow(): void;
+  showSettings(): void;
+  quit(): void;
+}
+
+export function trayIconState(state: AssistantState): TrayIconState {
+  switch (state) {
+    case 'listening':
+    case 'user-speaking':
+    case 'thinking':
+      return 'listening';
+    case 'speaking':
+      return 'speaking';
+    default:
+      return 'idle';
+  }
+}
+
+const STATE_WORDS: Record<AssistantState, string> = {
+  idle: 'idle',
+  connecting: 'connecting…',
+  reconnecting: 'reconnecting…',
+  listening: 'listening',
+  'user-speaking': 'hearing you',
+  thinking: 'thinking…',
+  speaking: 'speaking',
+  interrupted: 'interrupted',
+  error: 'error',
+};
+
+export const isRunning = (state: AssistantState): boolean => state !== 'idle' && state !== 'error';
+
+/** A missing icon file is an empty image, not a crash (the icons come with packaging). */
+function loadIcon(state: TrayIconState): NativeImage {
+  const path = trayIconPath(state);
+  const image = path ? nativeImage.createFromPath(path) : nativeImage.createEmpty();
+  return image;
+}
+
+/** The tray icon: its image follows the assistant state; its menu is rebuilt on every change. */
+export class KaiwaTray {
+  readonly tray: Tray;
+  private readonly icons = new Map<TrayIconState, NativeImage>();
+  private state: AssistantState = 'idle';
+  private muted = false;
+  private iconState: TrayIconState | undefined;
+
+  constructor(private readonly actions: TrayActions) {
+    this.tray = new Tray(this.icon('idle'));
+    this.tray.on('click', () => this.actions.quickTalk());
+    this.update('idle', false);
+  }
+
+  update(state: AssistantState, muted: boolean): void {
+    this.state = state;
+    this.muted = muted;
+    const iconState = trayIconState(state);
+    if (iconState !== this.iconState) {
+      this.iconState = iconState;
+      this.tray.setImage(this.icon(iconState));
+    }
+    this.tray.setToolTip(`Kaiwa — ${STATE_WORDS[state]}${muted ? ' (microphone muted)' : ''}`);
+    this.tray.setContextMenu(Menu.buildFromTemplate(this.menuTemplate()));
+  }
+
+  menuTemplate(): MenuItemConstructorOptions[] {
+    const running = isRunning(this.state);
+    return [
+      { id: 'talk', label: running ? 'Stop' : 'Talk', click: () => this.actions.toggle() },
+      { id: 'interrupt', label: 'Interrupt', enabled: running, click: () => this.actions.interrupt() },
+      {
+        id: 'mute',
+        label: 'Mute microphone',
+        type: 'checkbox',
+        checked: this.muted,
+        click: (item) => this.actions.setMuted(item.checked),
+      },
+      { type: 'separator' },
+      { id: 'show', label: 'Show window', click: () => this.actions.showWindow() },
+      { id: 'settings', label: 'Settings…', click: () => this.actions.showSettings() },
+      { type: 'separator' },
+      { id: 'quit', label: 'Quit Kaiwa', click: () => this.actions.quit() },
+    ];
+  }
+
+  destroy(): void {
+    this.tray.destroy();
+  }
+
+  private icon(state: TrayIconState): NativeImage {
+    let image = this.icons.get(state);
+    if (!image) {
+      image = loadIcon(state);
+      this.icons.set(state, image);
+    }
+    return image;
+  }
+}
