@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'react';
+import type { PushChannels } from '../shared/ipc';
+import { useBridge } from './bridge';
+import { History } from './components/History';
+import { InterruptButton, useEscapeKey } from './components/InterruptButton';
+import { Pulse } from './components/Pulse';
+import { Settings } from './components/Settings';
+import { StatusBar, TalkControls } from './components/StatusBar';
+import { Transcript } from './components/Transcript';
+import { useKaiwa, type Kaiwa } from './state/useKaiwa';
+import { describeError, describeState, stateHint } from './state/words';
+
+type View = PushChannels['app:navigate'];
+
+const TABS: { view: View; label: string }[] = [
+  { view: 'conversation', label: 'Conversation' },
+  { view: 'history', label: 'History' },
+  { view: 'settings', label: 'Settings' },
+];
+
+/** One page for both windows: the main window, and the compact quick-talk window (`?view=quick`). */
+export function App({ quick = false }: { quick?: boolean }) {
+  const bridge = useBridge();
+  const kaiwa = useKaiwa(bridge);
+  const [view, setView] = useState<View>('conversation');
+  useEffect(() => bridge.onNavigate((next) => setView(next)), [bridge]);
+  useEscapeKey(kaiwa.ui.state, quick);
+
+  if (quick) return <QuickTalk kaiwa={kaiwa} />;
+
+  const { ui } = kaiwa;
+  const manualTurns = kaiwa.settings?.settings.turnDetection.mode === 'manual';
+  return (
+    <div className="app" data-state={ui.state}>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Kaiwa
+        </div>
+        <nav className="tabs" role="tablist" aria-label="Views">
+          {TABS.map((tab) => (
+            <button key={tab.view} type="button" role="tab" aria-selected={view === tab.view} className="tab" onClick={() => setView(tab.view)}>
+              {tab.label}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <main className={`view view-${view}`}>
+        {view === 'conversation' && (
+          <div className="conversation">
+            <section className="stage" aria-label="Assistant">
+              <div className="pulse-frame">
+                <Pulse state={ui.state} levels={kaiwa.levels} />
+              </div>
+              <div className="state-label">
+                <h1>{describeState(ui.state, ui.attempt)}</h1>
+                <p>{stateHint(ui.state, manualTurns)}</p>
+              </div>
+              <div className="controls">
+                <InterruptButton state={ui.state} />
+                <TalkControls state={ui.state} muted={kaiwa.muted} manualTurns={manualTurns} onMute={kaiwa.setMuted} />
+              </div>
+            </section>
+            <section className="talk-log" aria-label="Conversation transcript">
+              <Transcript turns={ui.turns} />
+            </section>
+          </div>
+        )}
+        {view === 'settings' && <Settings view={kaiwa.settings} onViewChange={kaiwa.setSettings} />}
+        {view === 'history' && <History />}
+      </main>
+      <StatusBar
+        ui={ui}
+        muted={kaiwa.muted}
+        onDismissError={() => kaiwa.dispatch({ type: 'dismiss-error' })}
+        onDismissNotice={(id) => kaiwa.dispatch({ type: 'dismiss-notice', id })}
+        onOpenSettings={() => setView('settings')}
+      />
+    </div>
+  );
+}
+
+/** The quick-talk window: pulse, state and the interrupt button; Esc hides it when nothing plays. */
+function QuickTalk({ kaiwa }: { kaiwa: Kaiwa }) {
+  const { ui } = kaiwa;
+  return (
+    <div className="quick" data-state={ui.state}>
+      <div className="quick-pulse">
+        <Pulse state={ui.state} levels={kaiwa.levels} />
+      </div>
+      <div className="quick-side">
+        <div className="quick-state" role="status">
+          {describeState(ui.state, ui.attempt)}
+        </div>
+        {ui.error ? <div className="quick-error" role="alert">{describeError(ui.error.code)}</div> : <div className="quick-hint">Esc to {ui.state === 'speaking' ? 'interrupt' : 'close'}</div>}
+        <InterruptButton state={ui.state} compact />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { useEffect } from 'react';
+import type { AssistantState } from '../../shared/ipc';
+import { fireAndForget, useBridge } from '../bridge';
+import { canInterrupt } from '../state/reducer';
+
+interface Props {
+  state: AssistantState;
+  compact?: boolean;
+}
+
+/** Push-to-interrupt: cuts the reply that is playing. Disabled when nothing plays. */
+export function InterruptButton({ state, compact = false }: Props) {
+  const bridge = useBridge();
+  const enabled = canInterrupt(state);
+  return (
+    <button
+      type="button"
+      className={`interrupt-button${compact ? ' compact' : ''}`}
+      disabled={!enabled}
+      aria-keyshortcuts="Escape"
+      title={enabled ? 'Stop the reply (Esc)' : 'Nothing to interrupt'}
+      onClick={() => fireAndForget(bridge.interrupt())}
+    >
+      <span className="interrupt-icon" aria-hidden="true" />
+      <span className="interrupt-label">Interrupt</span>
+      {!compact && <kbd>Esc</kbd>}
+    </button>
+  );
+}
+
+/**
+ * Esc in the window interrupts what is playing. In the quick-talk window, Esc with nothing playing
+ * hides the window. Keys already handled by a field (e.g. the hotkey capture) are left alone.
+ */
+export function useEscapeKey(state: AssistantState, quick: boolean): void {
+  const bridge = useBridge();
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || event.repeat) return;
+      if (canInterrupt(state)) {
+        event.preventDefault();
+        fireAndForget(bridge.interrupt());
+      } else if (quick) {
+        event.preventDefault();
+        fireAndForget(bridge.hideWindow());
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [bridge, state, quick]);
+}

@@ -1,0 +1,159 @@
+import { useRef, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import type { AssistantState } from '../../shared/ipc';
+import { fireAndForget, useBridge } from '../bridge';
+import { isActive, type Notice, type UiError, type UiState } from '../state/reducer';
+import { describeError, describeState, errorNeedsSettings } from '../state/words';
+
+interface StatusBarProps {
+  ui: UiState;
+  muted: boolean;
+  onDismissError: () => void;
+  onDismissNotice: (id: number) => void;
+  onOpenSettings: () => void;
+}
+
+const TONE: Record<AssistantState, 'off' | 'busy' | 'live' | 'warn' | 'bad'> = {
+  idle: 'off',
+  connecting: 'busy',
+  reconnecting: 'warn',
+  listening: 'live',
+  'user-speaking': 'live',
+  thinking: 'live',
+  speaking: 'live',
+  interrupted: 'live',
+  error: 'bad',
+};
+
+function connectionWords(state: AssistantState, attempt?: number): string {
+  if (state === 'idle') return 'Not connected';
+  if (state === 'error') return 'Disconnected';
+  if (state === 'connecting' || state === 'reconnecting') return describeState(state, attempt);
+  return 'Connected';
+}
+
+/** Connection state, errors and notices in words, and the mute indicator. */
+export function StatusBar({ ui, muted, onDismissError, onDismissNotice, onOpenSettings }: StatusBarProps) {
+  return (
+    <footer className="status-bar">
+      {ui.error && <ErrorBanner error={ui.error} onDismiss={onDismissError} onOpenSettings={onOpenSettings} />}
+      {ui.notices.map((notice) => (
+        <NoticeLine key={notice.id} notice={notice} onDismiss={onDismissNotice} />
+      ))}
+      <div className="status-line">
+        <span className={`status-dot tone-${TONE[ui.state]}`} aria-hidden="true" />
+        <span className="status-connection" role="status">
+          {connectionWords(ui.state, ui.attempt)}
+        </span>
+        {muted && (
+          <span className="status-muted" role="status">
+            Microphone muted
+          </span>
+        )}
+        {ui.usage.totalTokens > 0 && (
+          <span className="status-usage" title={`${ui.usage.inputTokens} in, ${ui.usage.outputTokens} out`}>
+            {ui.usage.totalTokens.toLocaleString()} tokens
+          </span>
+        )}
+      </div>
+    </footer>
+  );
+}
+
+function ErrorBanner({ error, onDismiss, onOpenSettings }: { error: UiError; onDismiss: () => void; onOpenSettings: () => void }) {
+  return (
+    <div className="banner banner-error" role="alert" data-code={error.code}>
+      <div className="banner-text">
+        <strong>{describeError(error.code)}</strong>
+        {error.message && <span className="banner-detail">{error.message}</span>}
+      </div>
+      {errorNeedsSettings(error.code) && (
+        <button type="button" className="link-button" onClick={onOpenSettings}>
+          Open Settings
+        </button>
+      )}
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+function NoticeLine({ notice, onDismiss }: { notice: Notice; onDismiss: (id: number) => void }) {
+  return (
+    <div className="banner banner-notice" role="status">
+      <span className="banner-text">{notice.message}</span>
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => onDismiss(notice.id)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+interface TalkControlsProps {
+  state: AssistantState;
+  muted: boolean;
+  manualTurns: boolean;
+  onMute: (muted: boolean) => void;
+}
+
+/** Talk/Stop, hold-to-talk (manual turn detection) and mute. */
+export function TalkControls({ state, muted, manualTurns, onMute }: TalkControlsProps) {
+  const bridge = useBridge();
+  const active = isActive(state);
+  const holding = useRef(false);
+
+  const press = (event: ReactPointerEvent<HTMLButtonElement>) => {
+    if (event.button !== 0 || holding.current) return;
+    holding.current = true;
+    event.currentTarget.setPointerCapture?.(event.pointerId);
+    fireAndForget(bridge.talkStart());
+  };
+  const release = () => {
+    if (!holding.current) return;
+    holding.current = false;
+    fireAndForget(bridge.talkStop());
+  };
+  const holdKey = (event: ReactKeyboardEvent<HTMLButtonElement>, down: boolean) => {
+    if (event.key !== ' ' && event.key !== 'Enter') return;
+    event.preventDefault();
+    if (down && !event.repeat && !holding.current) {
+      holding.current = true;
+      fireAndForget(bridge.talkStart());
+    } else if (!down) release();
+  };
+
+  return (
+    <div className="talk-controls">
+      <button
+        type="button"
+        className={`talk-button${active ? ' active' : ''}`}
+        onClick={() => fireAndForget(active ? bridge.stop() : bridge.start())}
+      >
+        {active ? 'Stop' : 'Talk'}
+      </button>
+      {manualTurns && active && (
+        <button
+          type="button"
+          className="hold-button"
+          onPointerDown={press}
+          onPointerUp={release}
+          onPointerCancel={release}
+          onLostPointerCapture={release}
+          onKeyDown={(e) => holdKey(e, true)}
+          onKeyUp={(e) => holdKey(e, false)}
+        >
+          Hold to talk
+        </button>
+      )}
+      <button
+        type="button"
+        className={`mute-button${muted ? ' on' : ''}`}
+        aria-pressed={muted}
+        onClick={() => onMute(!muted)}
+        title={muted ? 'Unmute the microphone' : 'Mute the microphone'}
+      >
+        {muted ? 'Unmute' : 'Mute'}
+      </button>
+    </div>
+  );
+}

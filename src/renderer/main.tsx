@@ -1,0 +1,22 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { BridgeProvider } from './bridge';
+import './styles.css';
+
+const root = createRoot(document.getElementById('root')!);
+const quick = new URLSearchParams(location.search).get('view') === 'quick';
+document.documentElement.classList.toggle('quick-window', quick);
+
+if (window.kaiwa) {
+  root.render(
+    <StrictMode>
+      <BridgeProvider bridge={window.kaiwa}>
+        <App quick={quick} />
+      </BridgeProvider>
+    </StrictMode>,
+  );
+} else {
+  // Opened outside Kaiwa's window (no preload): say so instead of a blank page.
+  root.render(<p className="no-bridge">Kaiwa's window must be opened by the Kaiwa app.</p>);
+}

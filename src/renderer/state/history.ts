@@ -1,0 +1,37 @@
+import type { ConversationEntry } from '../../shared/ipc';
+import type { Turn } from './reducer';
+
+export interface HistoryLine {
+  turn?: Turn;
+  error?: { at: string; message: string };
+}
+
+/** A saved conversation as transcript turns, with cuts applied and errors kept in place. */
+export function turnsFromEntries(entries: readonly ConversationEntry[]): HistoryLine[] {
+  const lines: HistoryLine[] = [];
+  const byItem = new Map<string, Turn>();
+  for (const entry of entries) {
+    if (entry.kind === 'transcript') {
+      const turn: Turn = { itemId: entry.itemId, speaker: entry.speaker, text: entry.text, final: true };
+      const key = `${entry.speaker}:${entry.itemId}`;
+      const existing = byItem.get(key);
+      if (existing) existing.text = entry.text;
+      else {
+        byItem.set(key, turn);
+        lines.push({ turn });
+      }
+    } else if (entry.kind === 'interrupted') {
+      const turn = byItem.get(`assistant:${entry.itemId}`);
+      const cut = { playedMs: entry.playedMs, receivedMs: entry.receivedMs, reason: 'user' as const };
+      if (turn) turn.cut = cut;
+      else {
+        const placeholder: Turn = { itemId: entry.itemId, speaker: 'assistant', text: '', final: true, cut };
+        byItem.set(`assistant:${entry.itemId}`, placeholder);
+        lines.push({ turn: placeholder });
+      }
+    } else {
+      lines.push({ error: { at: entry.at, message: entry.message } });
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,157 @@
+import type { AssistantEvent, AssistantState, ErrorCode } from '../../shared/ipc';
+
+/**
+ * The conversation screen's state, reduced from AssistantEvent batches. Pure: no React, no bridge.
+ * `levels` events are not reduced here: they arrive at up to 60 Hz and drive the pulse through a
+ * mutable store (see levelStore.ts), so they never cause a React render.
+ */
+
+export interface Cut {
+  playedMs: number;
+  receivedMs: number;
+  reason: 'barge-in' | 'user';
+}
+
+export interface Turn {
+  itemId: string;
+  speaker: 'user' | 'assistant';
+  text: string;
+  final: boolean;
+  cut?: Cut;
+}
+
+export interface UiError {
+  code: ErrorCode;
+  message: string;
+  fatal: boolean;
+}
+
+export interface Notice {
+  id: number;
+  message: string;
+}
+
+export interface UiState {
+  state: AssistantState;
+  /** Reconnect attempt, while `state` is 'reconnecting'. */
+  attempt?: number;
+  turns: Turn[];
+  error: UiError | null;
+  notices: Notice[];
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number };
+  /**
+   * Where the next user turn belongs. A user's transcript usually completes after the reply to it
+   * has started streaming; it is placed where the user started speaking, not where it arrived.
+   */
+  userSlot: number | null;
+  nextNoticeId: number;
+}
+
+export const MAX_TURNS = 500;
+export const MAX_NOTICES = 3;
+
+export const initialUiState: UiState = {
+  state: 'idle',
+  turns: [],
+  error: null,
+  notices: [],
+  usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+  userSlot: null,
+  nextNoticeId: 1,
+};
+
+export type UiAction =
+  | { type: 'events'; events: readonly AssistantEvent[] }
+  | { type: 'dismiss-error' }
+  | { type: 'dismiss-notice'; id: number }
+  | { type: 'clear-transcript' };
+
+export function uiReducer(state: UiState, action: UiAction): UiState {
+  switch (action.type) {
+    case 'events':
+      return action.events.reduce(reduceEvent, state);
+    case 'dismiss-error':
+      return state.error ? { ...state, error: null } : state;
+    case 'dismiss-notice':
+      return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
+    case 'clear-transcript':
+      return { ...state, turns: [], userSlot: null };
+  }
+}
+
+/** States in which the connection works again: a previous error is over. */
+const RECOVERED: ReadonlySet<AssistantState> = new Set(['connecting', 'listening', 'user-speaking', 'thinking', 'speaking']);
+
+export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
+  switch (event.type) {
+    case 'state': {
+      const next: UiState = { ...state, state: event.state };
+      if (event.state === 'reconnecting') next.attempt = event.attempt ?? (state.state === 'reconnecting' ? state.attempt : 1);
+      else delete next.attempt;
+      if (RECOVERED.has(event.state) && state.error && event.state !== state.state) next.error = null;
+      if (event.state === 'user-speaking' && state.state !== 'user-speaking') next.userSlot = state.turns.length;
+      return next;
+    }
+    case 'transcript.delta':
+      return upsertTurn(state, event.speaker, event.itemId, (turn) =>
+        turn.final ? turn : { ...turn, text: turn.text + event.delta });
+    case 'transcript.final':
+      return upsertTurn(state, event.speaker, event.itemId, (turn) => ({ ...turn, text: event.text, final: true }));
+    case 'interrupted':
+      return upsertTurn(state, 'assistant', event.itemId, (turn) => ({
+        ...turn,
+        cut: { playedMs: event.playedMs, receivedMs: event.receivedMs, reason: event.reason },
+      }));
+    case 'usage':
+      return {
+        ...state,
+        usage: {
+          inputTokens: state.usage.inputTokens + event.usage.inputTokens,
+          outputTokens: state.usage.outputTokens + event.usage.outputTokens,
+          totalTokens: state.usage.totalTokens + event.usage.totalTokens,
+        },
+      };
+    case 'notice': {
+      const notices = [...state.notices, { id: state.nextNoticeId, message: event.message }].slice(-MAX_NOTICES);
+      return { ...state, notices, nextNoticeId: state.nextNoticeId + 1 };
+    }
+    case 'error':
+      return { ...state, error: { code: event.code, message: event.message, fatal: event.fatal } };
+    case 'levels':
+      return state;
+  }
+}
+
+function upsertTurn(state: UiState, speaker: Turn['speaker'], itemId: string, update: (turn: Turn) => Turn): UiState {
+  const index = state.turns.findIndex((t) => t.itemId === itemId && t.speaker === speaker);
+  if (index >= 0) {
+    const turns = state.turns.slice();
+    turns[index] = update(state.turns[index]!);
+    return { ...state, turns };
+  }
+  const turn = update({ itemId, speaker, text: '', final: false });
+  let turns: Turn[];
+  let userSlot = state.userSlot;
+  if (speaker === 'user' && userSlot !== null && userSlot <= state.turns.length) {
+    turns = [...state.turns.slice(0, userSlot), turn, ...state.turns.slice(userSlot)];
+    userSlot = null;
+  } else {
+    turns = [...state.turns, turn];
+  }
+  if (turns.length > MAX_TURNS) {
+    const drop = turns.length - MAX_TURNS;
+    turns = turns.slice(drop);
+    if (userSlot !== null) userSlot = Math.max(0, userSlot - drop);
+  }
+  return { ...state, turns, userSlot };
+}
+
+/** Something is playing that the interrupt button (or Esc) can cut. */
+export function canInterrupt(state: AssistantState): boolean {
+  return state === 'speaking';
+}
+
+/** The session is running (Talk shows Stop). */
+export function isActive(state: AssistantState): boolean {
+  return state !== 'idle' && state !== 'error';
+}
