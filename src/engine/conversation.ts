@@ -10,20 +10,13 @@ import type { AssistantEvent, AssistantState, InterruptReason, Usage } from './e
 import type { Settings } from './settings';
 import { ENGINE_SAMPLE_RATE } from './audio/devices/types';
 import { base64ToPcm16 } from './audio/pcm';
+import type { FlushedItem } from './audio/player';
 
 /**
  * Turn-taking: a small state machine driven by GA server events and user actions. It owns no
  * socket and no device: it sends client events through `send`, plays through the Player, and tells
  * front ends what happens through `emit`. See ARCHITECTURE.md, "Interrupt".
  */
-
-/** What was cut when playback was flushed (the Player's `flush()` result). */
-export interface FlushedItem {
-  itemId: string;
-  /** Milliseconds of the item actually heard (device latency already subtracted). */
-  playedMs: number;
-  receivedMs: number;
-}
 
 /** The part of the Player the conversation drives. */
 export interface ConversationPlayer {
