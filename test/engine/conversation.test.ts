@@ -5,7 +5,7 @@ import { Player } from '../../src/engine/audio/player';
 import { pcm16ToBase64 } from '../../src/engine/audio/pcm';
 import { DEFAULT_SETTINGS, parseSettings, type SettingsInput } from '../../src/engine/settings';
 import type { AssistantEvent } from '../../src/engine/events';
-import { ENGINE_FRAME_SAMPLES, type FrameSource, type OutputDevice } from '../../src/engine/audio/devices/types';
+import type { FrameSource, OutputDevice } from '../../src/engine/audio/devices/types';
 import { specValidator } from '../../src/engine/realtime/spec/validator';
 
 /** An output device the test clocks by hand: each `tick()` is one 10 ms frame pulled and heard. */
