@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { startSimulator, type SimulatorOptions } from './index';
+
+/** `npm run sim -- --port 8765 [--dialect ga|beta|auto] [--reply-ms 3000] [--host 127.0.0.1]` */
+
+const USAGE = 'usage: npm run sim -- [--port 8765] [--host 127.0.0.1] [--dialect ga|beta|auto] [--reply-ms 3000]';
+
+function parse(argv: string[]): SimulatorOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string', default: '8765' },
+      host: { type: 'string', default: '127.0.0.1' },
+      dialect: { type: 'string', default: 'auto' },
+      'reply-ms': { type: 'string', default: '3000' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be an integer 0-65535, got '${values.port}'`);
+  const replyMs = Number(values['reply-ms']);
+  if (!(Number.isFinite(replyMs) && replyMs > 0)) throw new Error(`--reply-ms must be a positive number, got '${values['reply-ms']}'`);
+  const dialect = values.dialect;
+  if (dialect !== 'ga' && dialect !== 'beta' && dialect !== 'auto') throw new Error(`--dialect must be ga, beta or auto, got '${dialect}'`);
+  return { port, host: values.host, dialect, replyMs, record: false };
+}
+
+async function main(): Promise<void> {
+  let options: SimulatorOptions;
+  try {
+    options = parse(process.argv.slice(2));
+  } catch (err) {
+    console.error(`kaiwa-sim: ${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const sim = await startSimulator(options);
+  console.log(`Kaiwa Realtime simulator listening on ${sim.url} (dialect: ${options.dialect}, reply: ${options.replyMs} ms)`);
+  const stop = (signal: string) => {
+    console.log(`\n${signal}: shutting down`);
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`kaiwa-sim: ${(err as Error).message}`);
+  process.exit(1);
+});
