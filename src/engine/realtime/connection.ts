@@ -1,0 +1,275 @@
+import { EventEmitter } from 'node:events';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import type { ErrorCode } from '../events';
+import { getDialect, type Dialect, type RealtimeClientEvent, type RealtimeServerEvent } from './dialects';
+import { snippet } from './dialects/wire';
+import type { Endpoint } from './endpoints';
+
+/**
+ * One Realtime WebSocket: connect (with a timeout and typed handshake errors), send GA client
+ * events, receive GA server events, close. The dialect translates both ways.
+ *
+ * One socket per instance: a reconnecting wrapper makes a new RealtimeConnection per attempt,
+ * listening to `close` to decide. `close` is emitted only for a connection that opened.
+ */
+
+export class ConnectionError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ConnectionError';
+  }
+}
+
+export interface ProtocolErrorInfo {
+  message: string;
+  /** At most 200 characters of what arrived. */
+  raw: string;
+}
+
+export interface CloseInfo {
+  code: number;
+  reason: string;
+  /** False when the socket dropped without a closing handshake (code 1006). */
+  wasClean: boolean;
+}
+
+export interface ConnectionEvents {
+  event: [RealtimeServerEvent];
+  'protocol-error': [ProtocolErrorInfo];
+  close: [CloseInfo];
+}
+
+export interface ConnectionOptions {
+  /** Default 10 s: from the start of the TCP connection to the end of the upgrade. */
+  connectTimeoutMs?: number;
+}
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const BODY_LIMIT = 4_096;
+const SERVER_MESSAGE_LIMIT = 200;
+
+export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
+  readonly dialect: Dialect;
+  private readonly connectTimeoutMs: number;
+  private ws: WebSocket | null = null;
+  private stateValue: ConnectionState = 'idle';
+  private abortConnect: ((error: ConnectionError) => void) | null = null;
+
+  constructor(
+    readonly endpoint: Endpoint,
+    options: ConnectionOptions = {},
+  ) {
+    super();
+    this.dialect = getDialect(endpoint.dialect);
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  }
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** Bytes queued in the socket but not yet sent: the caller's backpressure signal. */
+  get bufferedAmount(): number {
+    return this.ws?.bufferedAmount ?? 0;
+  }
+
+  connect(): Promise<void> {
+    if (this.stateValue !== 'idle') {
+      return Promise.reject(new ConnectionError('internal', `connect() was already called (the connection is ${this.stateValue}).`));
+    }
+    this.stateValue = 'connecting';
+    const host = hostOf(this.endpoint.redactedUrl);
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const ws = new WebSocket(this.endpoint.url, {
+        headers: { ...this.endpoint.headers },
+        perMessageDeflate: false,
+        handshakeTimeout: this.connectTimeoutMs,
+      });
+      this.ws = ws;
+
+      const fail = (error: ConnectionError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.abortConnect = null;
+        this.stateValue = 'closed';
+        ws.removeAllListeners();
+        ws.on('error', () => {}); // terminate() may still report; nobody is listening any more
+        ws.terminate();
+        reject(error);
+      };
+      this.abortConnect = fail;
+
+      const timer = setTimeout(
+        () => fail(new ConnectionError('network', `Connecting to ${host} timed out after ${seconds(this.connectTimeoutMs)}.`)),
+        this.connectTimeoutMs,
+      );
+
+      ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
+        void readBody(res).then((body) => fail(handshakeError(res.statusCode ?? 0, body, this.endpoint)));
+        req.on('error', () => {});
+      });
+      ws.on('error', (err: NodeJS.ErrnoException) => fail(networkError(err, host, this.connectTimeoutMs)));
+      ws.on('close', (code: number) => fail(new ConnectionError('network', `${host} closed the connection during the handshake (${code}).`)));
+      ws.on('open', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.abortConnect = null;
+        this.stateValue = 'open';
+        ws.removeAllListeners();
+        this.attach(ws);
+        resolve();
+      });
+    });
+  }
+
+  /** Encodes and sends one client event. Throws when not open or the dialect cannot express it. */
+  send(event: RealtimeClientEvent): void {
+    const ws = this.ws;
+    if (this.stateValue !== 'open' || !ws) {
+      throw new ConnectionError('network', `Cannot send '${event.type}': the connection is ${this.stateValue}.`);
+    }
+    ws.send(JSON.stringify(this.dialect.encodeClient(event)));
+  }
+
+  /** Idempotent. A pending connect() rejects; an open socket closes with `code` and emits `close`. */
+  close(code = 1000, reason = ''): void {
+    if (this.stateValue === 'connecting') {
+      this.abortConnect?.(new ConnectionError('network', 'The connection was closed before it opened.'));
+      return;
+    }
+    if (this.stateValue !== 'open' || !this.ws) {
+      if (this.stateValue === 'idle') this.stateValue = 'closed';
+      return;
+    }
+    this.stateValue = 'closing';
+    this.ws.close(code, reason);
+  }
+
+  private attach(ws: WebSocket): void {
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      if (isBinary) {
+        this.emit('protocol-error', { message: 'The server sent a binary frame.', raw: `(${byteLength(data)} bytes)` });
+        return;
+      }
+      const text = textOf(data);
+      const result = this.dialect.decodeServer(text);
+      if (result.ok === true) this.emit('event', result.event);
+      else if (result.ok === false) this.emit('protocol-error', { message: result.error, raw: snippet(text) });
+    });
+    ws.on('error', () => {}); // a 'close' always follows, and carries what the caller needs
+    ws.on('close', (code: number, reason: Buffer) => {
+      this.stateValue = 'closed';
+      this.ws = null;
+      this.emit('close', { code, reason: reason.toString('utf8'), wasClean: code !== 1006 });
+    });
+  }
+}
+
+function textOf(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function byteLength(data: WebSocket.RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the server';
+  }
+}
+
+function networkError(err: NodeJS.ErrnoException, host: string, timeoutMs: number): ConnectionError {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return new ConnectionError('network', `Could not connect to ${host}: the connection was refused.`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConnectionError('network', `Could not find ${host} (DNS lookup failed).`);
+    case 'ECONNRESET':
+      return new ConnectionError('network', `${host} reset the connection during the handshake.`);
+    default:
+      if (/handshake has timed out/i.test(err.message)) {
+        return new ConnectionError('network', `Connecting to ${host} timed out after ${seconds(timeoutMs)}.`);
+      }
+      return new ConnectionError('network', `Could not connect to ${host}: ${err.message}`);
+  }
+}
+
+/** At most BODY_LIMIT bytes of the refused handshake's body (the server's JSON error, if any). */
+function readBody(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    res.on('data', (chunk: Buffer) => {
+      if (size < BODY_LIMIT) chunks.push(chunk.subarray(0, BODY_LIMIT - size));
+      size += chunk.length;
+      if (size >= BODY_LIMIT) {
+        res.destroy();
+        done();
+      }
+    });
+    res.on('end', done);
+    res.on('error', done);
+    res.on('close', done);
+  });
+}
+
+const STATUS: [test: (s: number) => boolean, code: ErrorCode, message: (s: number) => string][] = [
+  [(s) => s === 401, 'auth', (s) => `The API key was rejected (${s}).`],
+  [(s) => s === 403, 'auth', (s) => `The API key has no access to this model or resource (${s}).`],
+  [(s) => s === 404, 'not-found', (s) => `The model or deployment was not found (${s}).`],
+  [(s) => s === 429, 'rate-limit', (s) => `Too many requests, or the quota is used up (${s}).`],
+  [(s) => s >= 500, 'server', (s) => `The server failed to open the session (${s}).`],
+  [(s) => s >= 400, 'config', (s) => `The server refused the request (${s}); check the endpoint settings.`],
+];
+
+function handshakeError(status: number, body: string, endpoint: Endpoint): ConnectionError {
+  const [, code, message] = STATUS.find(([test]) => test(status)) ?? [
+    () => true,
+    'network' as ErrorCode,
+    (s: number) => `The server answered the WebSocket upgrade with HTTP ${s}.`,
+  ];
+  const said = serverMessage(body, endpoint);
+  return new ConnectionError(code, said ? `${message(status)} The server said: ${said}` : message(status), status);
+}
+
+/** The `error.message` (or `message`) of a JSON body, with every credential value masked. */
+function serverMessage(body: string, endpoint: Endpoint): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const root = parsed as { error?: { message?: unknown } | string; message?: unknown } | null;
+  const candidate = typeof root?.error === 'object' && root.error !== null ? root.error.message : (root?.error ?? root?.message);
+  if (typeof candidate !== 'string' || candidate.trim() === '') return undefined;
+  let text = candidate.trim();
+  for (const value of Object.values(endpoint.headers)) {
+    for (const secret of [value, value.replace(/^Bearer\s+/i, '')]) {
+      if (secret.length >= 4) text = text.split(secret).join('***');
+    }
+  }
+  return text.length > SERVER_MESSAGE_LIMIT ? `${text.slice(0, SERVER_MESSAGE_LIMIT - 1)}…` : text;
+}

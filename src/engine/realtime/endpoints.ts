@@ -1,0 +1,132 @@
+import type { Credentials, Settings } from '../settings';
+import { getDialect, type DialectName } from './dialects';
+
+/**
+ * Where to connect and how to authenticate, per ARCHITECTURE.md's Providers table.
+ *
+ * The API key lives only in `headers`, which is non-enumerable: `JSON.stringify(endpoint)`,
+ * `{...endpoint}` and `console.log(endpoint)` never show it. Show `redactedUrl`, never headers.
+ */
+export interface Endpoint {
+  readonly url: string;
+  /** Handshake headers, auth included. Non-enumerable. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly dialect: DialectName;
+  readonly provider: Settings['provider'];
+  /** `url` with anything secret-looking (userinfo, key/token query values) masked; safe to log. */
+  readonly redactedUrl: string;
+}
+
+export class EndpointError extends Error {
+  readonly code = 'config' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'EndpointError';
+  }
+}
+
+export const OPENAI_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
+/** The preview API version of ARCHITECTURE.md, used when a beta Azure endpoint names none. */
+export const AZURE_PREVIEW_API_VERSION = '2024-10-01-preview';
+
+export function resolveEndpoint(settings: Settings, credentials: Credentials, opts: { localUrl?: string } = {}): Endpoint {
+  const key = credentials.apiKey?.trim() || undefined;
+  switch (settings.provider) {
+    case 'openai':
+      return openai(settings, need(key, 'An OpenAI API key is required for the OpenAI provider.'));
+    case 'azure':
+      return azure(settings, need(key, 'An Azure OpenAI API key is required for the Azure provider.'));
+    case 'custom': {
+      const url = need(settings.url, 'A URL is required for the custom provider (ws:// or wss://).');
+      return make('custom', settings.dialect, wsUrl(url, 'custom URL'), key ? { Authorization: `Bearer ${key}` } : {}, key);
+    }
+    case 'local': {
+      const url = need(opts.localUrl, 'The built-in simulator is not running, so there is no local endpoint.');
+      return make('local', settings.dialect, wsUrl(url, 'local simulator URL'), {}, undefined);
+    }
+    default:
+      throw new EndpointError(`Unknown provider '${String((settings as { provider: unknown }).provider)}'.`);
+  }
+}
+
+function openai(settings: Settings, key: string): Endpoint {
+  const url = `${OPENAI_REALTIME_URL}?model=${encodeURIComponent(settings.model)}`;
+  return make('openai', settings.dialect, url, { Authorization: `Bearer ${key}` }, key);
+}
+
+function azure(settings: Settings, key: string): Endpoint {
+  const { endpoint, deployment, apiVersion } = settings.azure;
+  const origin = azureOrigin(need(endpoint, 'The Azure OpenAI endpoint is required (e.g. https://my-resource.openai.azure.com).'));
+  const dep = encodeURIComponent(need(deployment, 'The Azure OpenAI deployment name is required.'));
+  const headers = { 'api-key': key };
+  if (apiVersion || settings.dialect === 'beta') {
+    const version = encodeURIComponent(apiVersion ?? AZURE_PREVIEW_API_VERSION);
+    return make('azure', 'beta', `${origin}/openai/realtime?api-version=${version}&deployment=${dep}`, headers, key);
+  }
+  return make('azure', 'ga', `${origin}/openai/v1/realtime?model=${dep}`, headers, key);
+}
+
+/** `https://res.openai.azure.com/anything` -> `wss://res.openai.azure.com`. */
+function azureOrigin(endpoint: string): string {
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new EndpointError(`The Azure OpenAI endpoint '${endpoint}' is not a URL.`);
+  }
+  const scheme = { 'https:': 'wss:', 'wss:': 'wss:', 'http:': 'ws:', 'ws:': 'ws:' }[parsed.protocol];
+  if (!scheme) throw new EndpointError(`The Azure OpenAI endpoint must be an https:// URL, not '${parsed.protocol}'.`);
+  return `${scheme}//${parsed.host}`;
+}
+
+function wsUrl(url: string, what: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new EndpointError(`The ${what} is not a valid URL.`);
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new EndpointError(`The ${what} must start with ws:// or wss://, not '${parsed.protocol}'.`);
+  }
+  return url;
+}
+
+function need<T>(value: T | undefined | null | '', message: string): T {
+  if (value === undefined || value === null || value === '') throw new EndpointError(message);
+  return value;
+}
+
+function make(
+  provider: Settings['provider'],
+  dialect: DialectName,
+  url: string,
+  auth: Record<string, string>,
+  key: string | undefined,
+): Endpoint {
+  const headers = Object.freeze({ ...getDialect(dialect).handshakeHeaders, ...auth });
+  const redacted = key ? redactUrl(url).split(key).join('***') : redactUrl(url);
+  const endpoint = { url, dialect, provider, redactedUrl: redacted };
+  Object.defineProperty(endpoint, 'headers', { value: headers, enumerable: false });
+  return Object.freeze(endpoint) as Endpoint;
+}
+
+const SECRET_PARAM = /key|token|secret|sig|auth|password/i;
+
+/** Masks userinfo and query values whose names look secret (api-key, access_token, sig, ...). */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '(invalid URL)';
+  }
+  if (parsed.username) parsed.username = '***';
+  if (parsed.password) parsed.password = '***';
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (SECRET_PARAM.test(name)) parsed.searchParams.set(name, '***');
+  }
+  // URLSearchParams re-encodes '*'; keep the mask readable.
+  return parsed.toString().replace(/%2A%2A%2A/g, '***');
+}
