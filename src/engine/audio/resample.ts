@@ -60,6 +60,8 @@ export interface Resampler {
 
 /** Largest input handed to the WASM side at once (its buffers hold ~1M floats). */
 const MAX_CHUNK_FRAMES = 65_536;
+/** Headroom when a reused buffer grows: chunk output lengths vary by the filter's hold-back. */
+const SLACK = 1024;
 
 export async function createResampler(options: ResamplerOptions): Promise<Resampler> {
   const { from, to } = options;
@@ -154,7 +156,7 @@ class SincResampler implements Resampler {
 
   processInt16(input: Int16Array): Int16Array {
     this.check();
-    if (this.floatIn.length < input.length) this.floatIn = new Float32Array(input.length);
+    if (this.floatIn.length < input.length) this.floatIn = new Float32Array(input.length + SLACK);
     const floats = this.process(int16ToFloat32(input, this.floatIn).subarray(0, input.length));
     return this.toInt16(floats);
   }
@@ -191,7 +193,7 @@ class SincResampler implements Resampler {
     const produced = this.written.frames * this.channels;
     this.outFrames += this.written.frames;
     if (this.floatOut.length < offset + produced) {
-      const grown = new Float32Array(Math.max(offset + produced, this.floatOut.length * 2));
+      const grown = new Float32Array(Math.max(offset + produced + SLACK, this.floatOut.length * 2));
       grown.set(this.floatOut.subarray(0, offset));
       this.floatOut = grown;
     }
@@ -200,14 +202,15 @@ class SincResampler implements Resampler {
   }
 
   private toInt16(floats: Float32Array): Int16Array {
-    if (this.intOut.length < floats.length) this.intOut = new Int16Array(floats.length);
+    if (this.intOut.length < floats.length) this.intOut = new Int16Array(floats.length + SLACK);
     float32ToInt16(floats, this.intOut);
     return this.intOut.subarray(0, floats.length);
   }
 
   private reset(): void {
     // Re-setting a property makes the library delete and re-create the libsamplerate state.
-    this.src.converterType = this.src.converterType;
+    const converterType = this.src.converterType;
+    this.src.converterType = converterType;
     this.inFrames = 0;
     this.outFrames = 0;
   }

@@ -1,0 +1,54 @@
+/**
+ * Re-chunks a stream of Int16Array pieces of any length into fixed-size frames (e.g. 240 samples,
+ * 10 ms at 24 kHz). Each emitted frame is a new array the receiver may keep; nothing else is
+ * allocated per call.
+ */
+export class Framer {
+  private current: Int16Array;
+  private fill = 0;
+
+  constructor(
+    readonly frameSamples: number,
+    private readonly onFrame: (frame: Int16Array) => void,
+  ) {
+    if (!Number.isInteger(frameSamples) || frameSamples < 1) throw new RangeError(`invalid frame size: ${frameSamples}`);
+    this.current = new Int16Array(frameSamples);
+  }
+
+  /** Samples waiting for a full frame. */
+  get pending(): number {
+    return this.fill;
+  }
+
+  push(pcm: Int16Array): void {
+    const size = this.frameSamples;
+    let i = 0;
+    while (i < pcm.length) {
+      const n = Math.min(size - this.fill, pcm.length - i);
+      const frame = this.current;
+      for (let k = 0, at = this.fill; k < n; k++, at++) frame[at] = pcm[i + k]!;
+      this.fill += n;
+      i += n;
+      if (this.fill === size) {
+        this.current = new Int16Array(size);
+        this.fill = 0;
+        this.onFrame(frame);
+      }
+    }
+  }
+
+  /** Emits the partial frame, zero-padded, if any samples are pending. */
+  flush(): void {
+    if (this.fill === 0) return;
+    const frame = this.current; // the rest is still zero: frames start zeroed
+    this.current = new Int16Array(this.frameSamples);
+    this.fill = 0;
+    this.onFrame(frame);
+  }
+
+  /** Drops pending samples. */
+  reset(): void {
+    this.current.fill(0);
+    this.fill = 0;
+  }
+}
