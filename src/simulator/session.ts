@@ -20,6 +20,7 @@ import { specValidator, type SpecValidator } from '../engine/realtime/spec/valid
 import { wireCodec, type WireCodec } from './codec';
 import { MALFORMED_FRAME, UNKNOWN_EVENT_TYPE, type FaultPlan } from './faults';
 import { newId } from './ids';
+import { withoutDocumentedNulls } from './spec-gaps';
 import { InputBuffer } from './input-buffer';
 import { EnergyVad, type VadConfig, type VadEvent } from './vad';
 import { ReplyVoice } from './voice';
@@ -192,7 +193,7 @@ export class SimSession {
     }
     this.record(this.received, at, parsed);
     const clientEventId = clientEventIdOf(parsed);
-    const check = this.spec.validate('client', parsed);
+    const check = this.spec.validate('client', withoutDocumentedNulls(parsed));
     if (!check.ok) {
       const code = check.message.startsWith('Missing required parameter') ? 'missing_required_parameter' : 'invalid_value';
       this.sendError(code, check.message, check.param ?? null, clientEventId);
