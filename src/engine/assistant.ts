@@ -1,0 +1,258 @@
+import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import type { AssistantEvent, AssistantEventListener, AssistantState, ErrorCode, Level } from './events';
+import { SILENCE_DB } from './events';
+import type { Credentials, Settings } from './settings';
+import type { DeviceErrorInfo, InputDevice, OutputDevice } from './audio/devices/types';
+import { ENGINE_SAMPLE_RATE } from './audio/devices/types';
+import { pcm16ToBase64 } from './audio/pcm';
+import { LevelSmoother, measureLevel, silentLevel } from './audio/meter';
+import { Player } from './audio/player';
+import { Conversation } from './conversation';
+import { resolveEndpoint, EndpointError } from './realtime/endpoints';
+import { RealtimeConnection, ConnectionError, type CloseInfo } from './realtime/connection';
+
+export interface AssistantOptions {
+  settings: Settings;
+  credentials: Credentials;
+  input: InputDevice;
+  output: OutputDevice;
+  /** The in-process simulator's URL, for provider 'local'. */
+  localUrl?: string;
+  log?: (line: string) => void;
+}
+
+/** Why `start()` failed: `code` for programs, `message` (one line, no secrets) for people. */
+export class AssistantError extends Error {
+  override name = 'AssistantError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Microphone audio goes out in 40 ms appends: one base64 + JSON message per batch, not per frame. */
+const BATCH_SAMPLES = (ENGINE_SAMPLE_RATE * 40) / 1000;
+const LEVELS_INTERVAL_MS = 1000 / 60;
+
+/**
+ * The composition root: microphone -> realtime -> conversation -> player -> speaker, and one
+ * stream of AssistantEvents out. The Electron main process and the CLI both drive it.
+ */
+export class Assistant {
+  private settings: Settings;
+  private readonly credentials: Credentials;
+  private readonly input: InputDevice;
+  private readonly output: OutputDevice;
+  private readonly localUrl: string | undefined;
+  private readonly log: (line: string) => void;
+
+  private readonly listeners = new Set<AssistantEventListener>();
+  private readonly player: Player;
+  private readonly conversation: Conversation;
+  private readonly inputSmoother = new LevelSmoother();
+  private readonly frameLevel: Level = silentLevel();
+  private connection: RealtimeConnection | null = null;
+  private running = false;
+  private stopping: Promise<void> | null = null;
+  private levelsTimer: NodeJS.Timeout | null = null;
+  private lastLevelsSilent = false;
+
+  /** One reused batch: filled by mic chunks, sent when full. */
+  private readonly batch = new Int16Array(BATCH_SAMPLES);
+  private batchFill = 0;
+
+  constructor(options: AssistantOptions) {
+    this.settings = options.settings;
+    this.credentials = options.credentials;
+    this.input = options.input;
+    this.output = options.output;
+    this.localUrl = options.localUrl;
+    this.log = options.log ?? (() => {});
+    this.player = new Player();
+    this.conversation = new Conversation({
+      settings: this.settings,
+      send: (event) => this.send(event),
+      player: this.player,
+      emit: (event) => this.emit(event),
+      log: this.log,
+    });
+    this.player.on('item-started', (itemId: string) => this.conversation.playbackStarted(itemId));
+    this.player.on('item-finished', (itemId: string) => this.conversation.playbackFinished(itemId));
+    this.player.on('idle', () => this.conversation.playbackIdle());
+  }
+
+  subscribe(listener: AssistantEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get state(): AssistantState {
+    return this.conversation.state;
+  }
+
+  get muted(): boolean {
+    return this.conversation.muted;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    if (this.stopping) await this.stopping;
+    this.running = true;
+    this.conversation.setState('connecting');
+    try {
+      let endpoint;
+      try {
+        endpoint = resolveEndpoint(this.settings, this.credentials, { localUrl: this.localUrl });
+      } catch (error: unknown) {
+        if (error instanceof EndpointError) throw new AssistantError('config', error.message);
+        throw error;
+      }
+      const connection = new RealtimeConnection(endpoint);
+      this.connection = connection;
+      connection.on('event', (event: RealtimeServerEvent) => this.conversation.handleServerEvent(event));
+      connection.on('protocol-error', (info) => this.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false }));
+      connection.on('close', (info) => this.onConnectionClosed(connection, info));
+      try {
+        await connection.connect();
+      } catch (error) {
+        if (error instanceof ConnectionError) throw new AssistantError(error.code, error.message);
+        throw error;
+      }
+      if (!this.running) return;
+      this.conversation.start();
+
+      this.output.onError = (info) => this.onDeviceError('speaker', info);
+      this.input.onError = (info) => this.onDeviceError('microphone', info);
+      await this.startDevice('speaker', () => this.player.attach(this.output));
+      await this.startDevice('microphone', () => this.input.start((pcm) => this.onMicAudio(pcm)));
+      this.levelsTimer = setInterval(() => this.emitLevels(), LEVELS_INTERVAL_MS);
+      this.levelsTimer.unref();
+    } catch (error) {
+      const failure = error instanceof AssistantError ? error : new AssistantError('internal', (error as Error).message);
+      this.emit({ type: 'error', code: failure.code, message: failure.message, fatal: true });
+      await this.teardown('error');
+      throw failure;
+    }
+  }
+
+  stop(): Promise<void> {
+    if (!this.running && !this.stopping) return Promise.resolve();
+    this.stopping ??= this.teardown('idle').finally(() => {
+      this.stopping = null;
+    });
+    return this.stopping;
+  }
+
+  interrupt(): void {
+    this.conversation.interrupt('user');
+  }
+
+  startTalking(): void {
+    this.flushBatch(false);
+    this.conversation.startTalking();
+  }
+
+  stopTalking(): void {
+    // The tail of the utterance must be in the buffer before the commit.
+    this.flushBatch(true);
+    this.conversation.stopTalking();
+  }
+
+  setMuted(muted: boolean): void {
+    if (muted) this.batchFill = 0;
+    this.conversation.setMuted(muted);
+  }
+
+  updateSettings(settings: Settings): void {
+    this.settings = settings;
+    this.conversation.updateSettings(settings, this.connection !== null && this.running);
+  }
+
+  // ---- internals ----
+
+  private emit(event: AssistantEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log(`listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private send(event: RealtimeClientEvent): void {
+    const connection = this.connection;
+    if (!connection || connection.state !== 'open') return;
+    try {
+      connection.send(event);
+    } catch (error) {
+      this.emit({ type: 'error', code: 'protocol', message: (error as Error).message, fatal: false });
+    }
+  }
+
+  private onMicAudio(pcm: Int16Array): void {
+    this.inputSmoother.update(measureLevel(pcm, this.frameLevel), (pcm.length * 1000) / ENGINE_SAMPLE_RATE);
+    if (!this.conversation.acceptsAudio) return;
+    let offset = 0;
+    while (offset < pcm.length) {
+      const n = Math.min(pcm.length - offset, BATCH_SAMPLES - this.batchFill);
+      this.batch.set(pcm.subarray(offset, offset + n), this.batchFill);
+      this.batchFill += n;
+      offset += n;
+      if (this.batchFill === BATCH_SAMPLES) this.flushBatch(true);
+    }
+  }
+
+  private flushBatch(send: boolean): void {
+    if (send && this.batchFill > 0 && this.conversation.acceptsAudio) {
+      this.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(this.batch.subarray(0, this.batchFill)) });
+    }
+    this.batchFill = 0;
+  }
+
+  private emitLevels(): void {
+    const input: Level = this.inputSmoother.level;
+    const output: Level = this.player.outputLevel();
+    const silent = input.rmsDb <= SILENCE_DB && output.rmsDb <= SILENCE_DB;
+    if (silent && this.lastLevelsSilent) return;
+    this.lastLevelsSilent = silent;
+    this.emit({ type: 'levels', input, output });
+  }
+
+  private async startDevice(which: string, start: () => Promise<void> | void): Promise<void> {
+    try {
+      await start();
+    } catch (error) {
+      throw new AssistantError('device', `The ${which} could not start: ${(error as Error).message}`);
+    }
+  }
+
+  private onDeviceError(which: string, info: DeviceErrorInfo): void {
+    this.emit({ type: 'error', code: 'device', message: `The ${which} failed: ${info.message}`, fatal: false });
+  }
+
+  private onConnectionClosed(connection: RealtimeConnection, info: CloseInfo): void {
+    if (connection !== this.connection || !this.running || this.stopping) return;
+    const why = info.reason ? `: ${info.reason}` : ` (code ${info.code})`;
+    this.emit({ type: 'error', code: 'network', message: `The connection closed${why}`, fatal: true });
+    void this.teardown('error');
+  }
+
+  private async teardown(finalState: AssistantState): Promise<void> {
+    this.running = false;
+    if (this.levelsTimer) clearInterval(this.levelsTimer);
+    this.levelsTimer = null;
+    this.batchFill = 0;
+    const connection = this.connection;
+    this.connection = null;
+    const results = await Promise.allSettled([this.input.stop(), this.output.stop()]);
+    for (const result of results) {
+      if (result.status === 'rejected') this.log(`device stop failed: ${(result.reason as Error).message}`);
+    }
+    this.player.flush();
+    connection?.close();
+    this.conversation.reset(finalState);
+  }
+}
