@@ -5,7 +5,8 @@ import { BridgeProvider } from './bridge';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
-const quick = new URLSearchParams(location.search).get('view') === 'quick';
+// The quick-talk window loads this page with `#quick-talk` (main's windows.ts) or `?view=quick`.
+const quick = location.hash === '#quick-talk' || new URLSearchParams(location.search).get('view') === 'quick';
 document.documentElement.classList.toggle('quick-window', quick);
 
 if (window.kaiwa) {

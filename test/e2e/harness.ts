@@ -1,0 +1,291 @@
+/**
+ * Runs the built renderer in headless Debian Chromium with a scripted `window.kaiwa` standing in
+ * for the preload. Shared by test/e2e/renderer.test.ts and bench/renderer.ts.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { DEFAULT_SETTINGS } from '../../src/engine/settings';
+import type { AssistantEvent, AssistantState, SettingsView } from '../../src/shared/ipc';
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+export const CHROMIUM = process.env.KAIWA_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Builds src/renderer with Vite alone (not electron-vite), as the app's renderer bundle would be. */
+export async function buildRenderer(outDir = join(ROOT, 'out', 'renderer-e2e')): Promise<string> {
+  await build({
+    configFile: false,
+    root: join(ROOT, 'src', 'renderer'),
+    base: './',
+    logLevel: 'warn',
+    plugins: [react()],
+    build: { outDir, emptyOutDir: true, reportCompressedSize: false },
+  });
+  return outDir;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** A static file server on 127.0.0.1 (port 0) for the built page. */
+export async function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const root = resolve(dir);
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(root, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(root + sep)) return void res.writeHead(403).end();
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a file');
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+export function defaultView(): SettingsView {
+  return {
+    settings: structuredClone(DEFAULT_SETTINGS),
+    hasApiKey: false,
+    envOverrides: [],
+    options: {
+      providers: ['local', 'openai', 'azure', 'custom'],
+      voices: ['alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'marin', 'sage', 'shimmer', 'verse'],
+      turnDetectionModes: ['server_vad', 'semantic_vad', 'manual'],
+      interruptionModes: ['immediate', 'pause-then-decide'],
+      dialects: ['ga', 'beta'],
+    },
+    hotkeys: [
+      { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },
+      { action: 'interrupt', accelerator: DEFAULT_SETTINGS.hotkeys.interrupt, registered: true },
+    ],
+  };
+}
+
+export interface BridgeCall {
+  name: string;
+  args: unknown[];
+}
+
+interface BridgeInit {
+  view: SettingsView;
+  state: AssistantState;
+}
+
+/**
+ * The scripted preload, run in the page before its scripts (so it is not subject to the page's CSP).
+ * `window.__push(events)` delivers an AssistantEvent batch; `window.__calls` records bridge calls;
+ * `window.__streamLevels(inDb, outDb)` pushes levels at ~60 Hz like main does.
+ */
+function installBridge(init: BridgeInit): void {
+  type Listener = (value: unknown) => void;
+  const listeners: Record<'events' | 'settings' | 'navigate', Set<Listener>> = { events: new Set(), settings: new Set(), navigate: new Set() };
+  const calls: { name: string; args: unknown[] }[] = [];
+  const w = window as unknown as Record<string, unknown>;
+  w.__calls = calls;
+  const method = (name: string, answer?: (...args: unknown[]) => unknown) => (...args: unknown[]) => {
+    calls.push({ name, args });
+    return Promise.resolve(answer ? answer(...args) : undefined);
+  };
+  const subscribe = (set: Set<Listener>) => (listener: Listener) => {
+    set.add(listener);
+    return () => set.delete(listener);
+  };
+  w.kaiwa = {
+    start: method('start'),
+    stop: method('stop'),
+    toggle: method('toggle'),
+    interrupt: method('interrupt'),
+    talkStart: method('talkStart'),
+    talkStop: method('talkStop'),
+    setMuted: method('setMuted'),
+    getState: method('getState', () => ({ state: init.state, muted: false })),
+    getSettings: method('getSettings', () => init.view),
+    updateSettings: method('updateSettings', () => ({ ok: true, view: init.view })),
+    setApiKey: method('setApiKey', (key) => ({ hasApiKey: key !== null })),
+    listDevices: method('listDevices', () => ({
+      inputs: [{ id: 'default', name: 'Default microphone', isDefault: true }],
+      outputs: [{ id: 'default', name: 'Default speaker', isDefault: true }],
+    })),
+    listConversations: method('listConversations', () => []),
+    openConversation: method('openConversation', () => []),
+    hideWindow: method('hideWindow'),
+    onEvents: subscribe(listeners.events),
+    onSettingsChanged: subscribe(listeners.settings),
+    onNavigate: subscribe(listeners.navigate),
+  };
+  // Like IPC, every delivery is a structured clone.
+  w.__push = (events: unknown) => listeners.events.forEach((l) => l(structuredClone(events)));
+  w.__navigate = (view: unknown) => listeners.navigate.forEach((l) => l(view));
+  let timer: ReturnType<typeof setInterval> | undefined;
+  w.__streamLevels = (inputDb: number, outputDb: number) => {
+    clearInterval(timer);
+    const batch = () => [{ type: 'levels', input: { rmsDb: inputDb, peakDb: inputDb + 3 }, output: { rmsDb: outputDb, peakDb: outputDb + 3 } }];
+    (w.__push as (e: unknown) => void)(batch());
+    timer = setInterval(() => (w.__push as (e: unknown) => void)(batch()), 1000 / 60);
+  };
+  w.__stopLevels = () => clearInterval(timer);
+}
+
+export interface KaiwaPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and CSP violations seen by the page. */
+  problems: string[];
+  push(events: AssistantEvent[]): Promise<void>;
+  streamLevels(inputDb: number, outputDb: number): Promise<void>;
+  calls(): Promise<BridgeCall[]>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  quick?: boolean;
+  width?: number;
+  height?: number;
+  scale?: number;
+  colorScheme?: 'dark' | 'light';
+  view?: SettingsView;
+  state?: AssistantState;
+}
+
+/** Opens the renderer with the scripted bridge; resolves once the pulse draws frames. */
+export async function openKaiwa(browser: Browser, baseUrl: string, options: OpenOptions = {}): Promise<KaiwaPage> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? (options.quick ? 360 : 480), height: options.height ?? (options.quick ? 160 : 720) },
+    deviceScaleFactor: options.scale ?? 1,
+    colorScheme: options.colorScheme ?? 'dark',
+    reducedMotion: 'no-preference',
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  // tsx/esbuild may wrap named functions in `__name(...)` (keepNames); give the page a no-op one so
+  // functions we hand to the page run there unchanged.
+  await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.addInitScript(installBridge, { view: options.view ?? defaultView(), state: options.state ?? 'idle' });
+  await page.goto(options.quick ? `${baseUrl}#quick-talk` : baseUrl);
+  await page.waitForFunction(() => (window.__kaiwaPulseStats?.frames ?? 0) > 2);
+  return {
+    page,
+    context,
+    problems,
+    push: (events) => page.evaluate((batch) => (window as unknown as { __push: (e: unknown) => void }).__push(batch), events),
+    streamLevels: (inputDb, outputDb) => page.evaluate(([i, o]) => (window as unknown as { __streamLevels: (i: number, o: number) => void }).__streamLevels(i!, o!), [inputDb, outputDb]),
+    calls: () => page.evaluate(() => (window as unknown as { __calls: BridgeCall[] }).__calls),
+    close: () => context.close(),
+  };
+}
+
+/** Waits for `count` more pulse frames to be drawn. */
+export async function waitFrames(page: Page, count: number): Promise<void> {
+  const from = await page.evaluate(() => window.__kaiwaPulseStats!.frames);
+  await page.waitForFunction((target) => window.__kaiwaPulseStats!.frames >= target, from + count);
+}
+
+/**
+ * The radius of the pulse's opaque disc measured from the canvas pixels (CSS px): the run of
+ * near-opaque pixels along the horizontal line through the centre. Halo and rings are translucent.
+ */
+export function measureDiscRadius(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('canvas.pulse') as HTMLCanvasElement;
+    const ctx = canvas.getContext('2d')!;
+    const y = Math.floor(canvas.height / 2);
+    const row = ctx.getImageData(0, y, canvas.width, 1).data;
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < canvas.width; x++) {
+      if (row[x * 4 + 3]! > 220) {
+        if (first < 0) first = x;
+        last = x;
+      }
+    }
+    if (first < 0) return 0;
+    return (last - first + 1) / 2 / (canvas.width / canvas.clientWidth);
+  });
+}
+
+export interface FrameFigures {
+  frames: number;
+  seconds: number;
+  fps: number;
+  medianIntervalMs: number;
+  p95IntervalMs: number;
+  medianDrawMs: number;
+  p95DrawMs: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
+}
+
+/** Measures the pulse's frames over `ms` of wall time (frame intervals and draw cost). */
+export async function measureFrames(page: Page, ms: number): Promise<FrameFigures> {
+  const startFrame = await page.evaluate(() => window.__kaiwaPulseStats!.frames);
+  const started = Date.now();
+  await page.waitForTimeout(ms);
+  const seconds = (Date.now() - started) / 1000;
+  const { frames, intervals, draws } = await page.evaluate((from) => {
+    const s = window.__kaiwaPulseStats!;
+    const cap = s.intervalsMs.length;
+    const take = Math.min(s.frames - from, cap);
+    const intervals: number[] = [];
+    const draws: number[] = [];
+    for (let f = s.frames - take; f < s.frames; f++) {
+      intervals.push(s.intervalsMs[f % cap]!);
+      draws.push(s.drawMs[f % cap]!);
+    }
+    return { frames: s.frames - from, intervals, draws };
+  }, startFrame);
+  intervals.sort((a, b) => a - b);
+  draws.sort((a, b) => a - b);
+  const medianIntervalMs = percentile(intervals, 0.5);
+  return {
+    frames,
+    seconds,
+    fps: 1000 / medianIntervalMs,
+    medianIntervalMs,
+    p95IntervalMs: percentile(intervals, 0.95),
+    medianDrawMs: percentile(draws, 0.5),
+    p95DrawMs: percentile(draws, 0.95),
+  };
+}
+
+export async function screenshot(page: Page, name: string, path = join(SCREENSHOTS, `${name}.png`)): Promise<string> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await page.screenshot({ path });
+  return path;
+}
