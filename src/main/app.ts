@@ -232,16 +232,18 @@ export async function runKaiwa(options: KaiwaAppOptions): Promise<KaiwaApp | und
     app.quit();
     return undefined;
   }
-  let kaiwa: KaiwaApp | undefined;
+  // A second launch can arrive before we are ready: keep it for then.
   const early: LaunchRequest[] = [];
+  const started: { app?: KaiwaApp } = {};
   app.on('second-instance', (_event, argv) => {
     const request = parseLaunchArgs(argv);
-    if (kaiwa) kaiwa.handleLaunch(request);
+    if (started.app) started.app.handleLaunch(request);
     else early.push(request);
   });
   await app.whenReady();
-  kaiwa = new KaiwaApp(options);
+  const kaiwa = new KaiwaApp(options);
   kaiwa.start(parseLaunchArgs(options.argv));
+  started.app = kaiwa;
   for (const request of early) kaiwa.handleLaunch(request);
   return kaiwa;
 }

@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as mock from '../mocks/electron';
+import { SecretStore } from '../../src/main/secrets';
+
+vi.mock('electron', () => import('../mocks/electron'));
+
+const KEY = 'sk-proj-TESTKEY-0123456789abcdef';
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kaiwa-secrets-'));
+  mock.resetElectronMock(dir);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SecretStore', () => {
+  it('stores the key encrypted in its own file and reads it back in a new session', () => {
+    expect(new SecretStore(dir).set(KEY)).toBeUndefined();
+    const sealed = readFileSync(join(dir, 'api-key.enc'));
+    expect(sealed.toString('utf8')).not.toContain(KEY);
+    const next = new SecretStore(dir);
+    expect(next.load()).toBeUndefined();
+    expect(next.apiKey).toBe(KEY);
+  });
+
+  it('clearing removes the file', () => {
+    const store = new SecretStore(dir);
+    store.set(KEY);
+    store.set(null);
+    expect(store.hasApiKey).toBe(false);
+    expect(existsSync(join(dir, 'api-key.enc'))).toBe(false);
+    expect(new SecretStore(dir).apiKey).toBeUndefined();
+  });
+
+  it.each([
+    ['no keychain at all', () => (mock.electronMock.encryptionAvailable = false)],
+    ['Linux basic_text (a hard-coded password)', () => (mock.electronMock.storageBackend = 'basic_text')],
+  ])('%s: the key lives in memory for the session only, and the user is told', (_what, setUp) => {
+    setUp();
+    const store = new SecretStore(dir);
+    expect(store.persistence).toBe('session');
+    expect(store.set(KEY)).toMatch(/session only/);
+    expect(store.apiKey).toBe(KEY);
+    expect(existsSync(join(dir, 'api-key.enc'))).toBe(false);
+    expect(new SecretStore(dir).apiKey).toBeUndefined();
+  });
+
+  it('a file that no longer decrypts: no key, and a notice', () => {
+    new SecretStore(dir).set(KEY);
+    rmSync(join(dir, 'api-key.enc'));
+    writeFileSync(join(dir, 'api-key.enc'), 'garbage');
+    const store = new SecretStore(dir);
+    expect(store.load()).toMatch(/could not be decrypted/);
+    expect(store.apiKey).toBeUndefined();
+  });
+});
