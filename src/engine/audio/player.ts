@@ -100,9 +100,10 @@ export class Player {
   private readonly silence = new Int16Array(FRAME);
   private readonly buffers = Array.from({ length: OUTPUT_BUFFERS }, () => new Int16Array(FRAME));
 
-  private readonly fadeStep: number;
-  private gain = 1;
-  private targetGain = 1;
+  /** Fade position in samples, 0 (silent) .. fadeSamples (full), and where it is heading. */
+  private readonly fadeSamples: number;
+  private gain: number;
+  private targetGain: number;
 
   private readonly listeners: { [K in keyof PlayerEvents]: Set<Listener<K>> } = {
     'item-started': new Set(),
@@ -115,7 +116,9 @@ export class Player {
 
   constructor(options: PlayerOptions = {}) {
     const fadeMs = Math.min(20, Math.max(1, options.fadeMs ?? 10));
-    this.fadeStep = 1 / Math.round(fadeMs * SAMPLES_PER_MS);
+    this.fadeSamples = Math.round(fadeMs * SAMPLES_PER_MS);
+    this.gain = this.fadeSamples;
+    this.targetGain = this.fadeSamples;
     this.onListenerError =
       options.onListenerError ?? ((error, event) => console.error(`player: a '${event}' listener threw`, error));
   }
@@ -200,8 +203,8 @@ export class Player {
     }
     this.queue = [];
     this.queueHead = 0;
-    this.gain = 1;
-    this.targetGain = 1;
+    this.gain = this.fadeSamples;
+    this.targetGain = this.fadeSamples;
     this.emitPending();
     return result;
   }
@@ -213,7 +216,7 @@ export class Player {
 
   /** Fades back in and continues where pause() stopped. */
   resume(): void {
-    this.targetGain = 1;
+    this.targetGain = this.fadeSamples;
   }
 
   get isPaused(): boolean {
@@ -347,7 +350,8 @@ export class Player {
   /** Copies up to one frame of `item` into `frame` (zero-filling the rest), applying the fade. */
   private fill(frame: Int16Array, item: ItemState): number {
     let written = 0;
-    const ramping = this.gain !== 1 || this.targetGain !== 1;
+    const full = this.fadeSamples;
+    const ramping = this.gain !== full || this.targetGain !== full;
     while (written < FRAME && item.chunkIndex < item.chunks.length) {
       if (ramping && this.gain === 0 && this.targetGain === 0) break;
       const chunk = item.chunks[item.chunkIndex]!;
@@ -361,7 +365,7 @@ export class Player {
         for (let i = 0; i < n; i++) {
           if (this.gain === 0 && this.targetGain === 0) break;
           this.stepGain();
-          frame[written++] = Math.round(chunk[offset++]! * this.gain);
+          frame[written++] = Math.round((chunk[offset++]! * this.gain) / full);
         }
       }
       if (offset >= chunk.length) {
@@ -380,8 +384,8 @@ export class Player {
   }
 
   private stepGain(): void {
-    if (this.gain < this.targetGain) this.gain = Math.min(this.targetGain, this.gain + this.fadeStep);
-    else if (this.gain > this.targetGain) this.gain = Math.max(this.targetGain, this.gain - this.fadeStep);
+    if (this.gain < this.targetGain) this.gain++;
+    else if (this.gain > this.targetGain) this.gain--;
   }
 
   private measureInto(frame: Int16Array, slot: number): void {

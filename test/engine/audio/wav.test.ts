@@ -164,7 +164,10 @@ describe('bad input gives a WavError', () => {
   it('random bytes never crash, only WavError', () => {
     for (let k = 0; k < 200; k++) {
       const bytes = Buffer.from(Array.from({ length: 20 + ((k * 37) % 120) }, (_, i) => (i * 131 + k * 17) & 255));
-      if (k % 2) bytes.write('RIFF', 0, 'latin1'), bytes.write('WAVE', 8, 'latin1');
+      if (k % 2) {
+        bytes.write('RIFF', 0, 'latin1');
+        bytes.write('WAVE', 8, 'latin1');
+      }
       try {
         readWav(bytes);
       } catch (error) {

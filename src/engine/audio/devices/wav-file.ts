@@ -31,7 +31,10 @@ export class WavFileInput implements InputDevice {
   onError?: (error: DeviceErrorInfo) => void;
   /** Resolves once the whole file has been delivered. */
   readonly exhausted: Promise<void>;
+  /** Resolves once the file and the tail silence have been delivered (never without tailSilenceMs). */
+  readonly ended: Promise<void>;
   private markExhausted!: () => void;
+  private markEnded!: () => void;
   private pacer: FramePacer | null = null;
   private audio: Int16Array | null = null;
   private delivered = 0;
@@ -43,6 +46,7 @@ export class WavFileInput implements InputDevice {
   ) {
     this.name = `wav file input (${path})`;
     this.exhausted = new Promise((resolve) => (this.markExhausted = resolve));
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
     if (options.tailSilenceMs !== undefined && !(options.tailSilenceMs >= 0)) {
       throw new RangeError(`invalid tailSilenceMs: ${options.tailSilenceMs}`);
     }
@@ -65,21 +69,23 @@ export class WavFileInput implements InputDevice {
     this.delivered = 0;
     const fileFrames = Math.ceil(audio.length / FRAME);
     const tailFrames = this.options.tailSilenceMs === undefined ? Infinity : Math.round(this.options.tailSilenceMs / FRAME_MS);
+    const totalFrames = fileFrames + tailFrames;
     if (fileFrames === 0) this.markExhausted();
+    if (totalFrames === 0) this.markEnded();
     const pacer = new FramePacer(FRAME_MS, this.options.speed ?? 1, (due) => {
-      for (let i = 0; i < due; i++) {
-        if (this.delivered >= fileFrames + tailFrames) {
-          pacer.stop();
-          return;
-        }
+      for (let i = 0; i < due && this.delivered < totalFrames; i++) {
         const chunk = this.delivered < fileFrames ? this.fileChunk(audio, this.delivered) : this.silence;
         this.delivered++;
-        if (this.delivered === fileFrames) this.markExhausted();
         try {
           onAudio(chunk);
         } catch (error) {
           this.onError?.({ message: `audio consumer failed: ${(error as Error).message}`, lost: false });
         }
+        if (this.delivered === fileFrames) this.markExhausted();
+      }
+      if (this.delivered >= totalFrames) {
+        pacer.stop();
+        this.markEnded();
       }
     });
     this.pacer = pacer;
