@@ -58,7 +58,8 @@ const SERVER_MESSAGE_LIMIT = 200;
 export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
   readonly dialect: Dialect;
   private readonly connectTimeoutMs: number;
-  private ws: WebSocket | null = null;
+  // A #private field: util.inspect(connection) must not reach the handshake request's headers.
+  #ws: WebSocket | null = null;
   private stateValue: ConnectionState = 'idle';
   private abortConnect: ((error: ConnectionError) => void) | null = null;
 
@@ -77,7 +78,7 @@ export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
 
   /** Bytes queued in the socket but not yet sent: the caller's backpressure signal. */
   get bufferedAmount(): number {
-    return this.ws?.bufferedAmount ?? 0;
+    return this.#ws?.bufferedAmount ?? 0;
   }
 
   connect(): Promise<void> {
@@ -93,7 +94,7 @@ export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
         perMessageDeflate: false,
         handshakeTimeout: this.connectTimeoutMs,
       });
-      this.ws = ws;
+      this.#ws = ws;
 
       const fail = (error: ConnectionError) => {
         if (settled) return;
@@ -134,7 +135,7 @@ export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
 
   /** Encodes and sends one client event. Throws when not open or the dialect cannot express it. */
   send(event: RealtimeClientEvent): void {
-    const ws = this.ws;
+    const ws = this.#ws;
     if (this.stateValue !== 'open' || !ws) {
       throw new ConnectionError('network', `Cannot send '${event.type}': the connection is ${this.stateValue}.`);
     }
@@ -147,12 +148,12 @@ export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
       this.abortConnect?.(new ConnectionError('network', 'The connection was closed before it opened.'));
       return;
     }
-    if (this.stateValue !== 'open' || !this.ws) {
+    if (this.stateValue !== 'open' || !this.#ws) {
       if (this.stateValue === 'idle') this.stateValue = 'closed';
       return;
     }
     this.stateValue = 'closing';
-    this.ws.close(code, reason);
+    this.#ws.close(code, reason);
   }
 
   private attach(ws: WebSocket): void {
@@ -169,7 +170,7 @@ export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
     ws.on('error', () => {}); // a 'close' always follows, and carries what the caller needs
     ws.on('close', (code: number, reason: Buffer) => {
       this.stateValue = 'closed';
-      this.ws = null;
+      this.#ws = null;
       this.emit('close', { code, reason: reason.toString('utf8'), wasClean: code !== 1006 });
     });
   }
