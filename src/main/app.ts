@@ -140,7 +140,7 @@ export class KaiwaApp {
   quickTalk(): void {
     let window = this.quickTalkWindow;
     if (!window || window.isDestroyed()) {
-      window = createQuickTalkWindow();
+      window = createQuickTalkWindow(() => this.controller.state !== 'speaking');
       this.adopt(window);
       window.on('close', (event) => {
         if (this.quitting) return;

@@ -46,7 +46,12 @@ export function createMainWindow(): BrowserWindow {
   return window;
 }
 
-export function createQuickTalkWindow(): BrowserWindow {
+/**
+ * `escapeHides` says whether Esc should hide the window now. While the assistant speaks, Esc is
+ * left to the page, which interrupts (the renderer's InterruptButton); otherwise main hides the
+ * window before the page sees the key, so Esc works even if the page is stuck.
+ */
+export function createQuickTalkWindow(escapeHides: () => boolean): BrowserWindow {
   const window = new BrowserWindow({
     title: 'Kaiwa quick talk',
     ...QUICK_TALK_SIZE,
@@ -65,9 +70,8 @@ export function createQuickTalkWindow(): BrowserWindow {
   });
   window.setAlwaysOnTop(true, 'pop-up-menu');
   window.on('blur', () => window.hide());
-  // Esc hides it (before the page sees the key, so it works whatever has focus).
   window.webContents.on('before-input-event', (event, input) => {
-    if (input.type === 'keyDown' && input.key === 'Escape') {
+    if (input.type === 'keyDown' && input.key === 'Escape' && escapeHides()) {
       event.preventDefault();
       window.hide();
     }
