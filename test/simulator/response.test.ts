@@ -112,7 +112,7 @@ describe.each(['ga', 'beta'] as const)('responses (%s)', (dialect) => {
           'response.output_item.done', 'response.done'],
     );
 
-    const response = done.response as { status: string; output: Array<{ content: Array<{ transcript: string }> }>; usage: Record<string, number> };
+    const response = done.response as { status: string; output: Array<{ content: Array<{ transcript: string }> }>; usage: { input_tokens: number; output_tokens: number; total_tokens: number } };
     expect(response.status).toBe('completed');
     expect(response.output[0]!.content[0]!.transcript).toBe(transcript);
     expect(response.usage.output_tokens).toBeGreaterThan(0);
