@@ -133,7 +133,7 @@ export class Conversation {
     const s = this.settings;
     const session: RealtimeSessionCreateRequest = {
       type: 'realtime',
-      model: s.model,
+      // No `model`: the URL chose it (and the beta schema accepts only preview model names here).
       instructions: s.instructions,
       output_modalities: ['audio'],
       audio: {

@@ -1,0 +1,190 @@
+import { Assistant, AssistantError, type AssistantEvent, type AssistantState } from '../engine';
+import { startSimulator } from '../simulator';
+import { parseFlags, UsageError, USAGE, type CliFlags } from './args';
+import { createDevices, DeviceSetupError } from './devices';
+import { TranscriptLog } from './transcript-log';
+import { PlainUi, TtyUi, type Ui } from './ui';
+
+export interface CliIo {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  /** Registers a shutdown request (SIGINT/SIGTERM); returns an unregister function. */
+  onSignal: (handler: () => void) => () => void;
+}
+
+/** After the input file ends, the conversation is over once it has been quiet this long. */
+const SETTLE_MS = 1_200;
+
+/** Runs the CLI; resolves with the exit code. Failures print one line on stderr, never a stack. */
+export async function runCli(io: CliIo): Promise<number> {
+  let flags: CliFlags;
+  try {
+    flags = parseFlags(io.argv, io.env);
+  } catch (error) {
+    if (error instanceof UsageError) return fail(io, error.message, 2);
+    throw error;
+  }
+  if (flags.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch {
+        // Best effort: the process is ending.
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const devices = await createDevices(flags);
+    let log: TranscriptLog | undefined;
+    if (flags.transcript) {
+      log = await TranscriptLog.open(flags.transcript).catch((error: Error) => {
+        throw new DeviceSetupError(error.message);
+      });
+      const opened = log;
+      cleanups.push(() => opened.close());
+    }
+
+    let localUrl = flags.localUrl;
+    if (flags.startSimulator) {
+      const simulator = await startSimulator({ port: 0, dialect: flags.settings.dialect });
+      cleanups.push(() => simulator.close());
+      localUrl = simulator.url;
+    }
+
+    const assistant = new Assistant({
+      settings: flags.settings,
+      credentials: flags.credentials,
+      input: devices.input,
+      output: devices.output,
+      ...(localUrl ? { localUrl } : {}),
+    });
+    cleanups.push(() => assistant.stop());
+
+    let quit!: (code: number) => void;
+    const finished = new Promise<number>((resolve) => (quit = resolve));
+    const manual = flags.settings.turnDetection.mode === 'manual';
+
+    const ui: Ui =
+      io.stdout.isTTY && io.stdin.isTTY
+        ? new TtyUi(io.stdout, io.stdin, {
+            interrupt: () => assistant.interrupt(),
+            toggleTalk: () => (talking ? assistant.stopTalking() : assistant.startTalking()),
+            quit: () => quit(0),
+          }, manual)
+        : new PlainUi(io.stdout);
+    cleanups.push(() => ui.close());
+    let talking = false;
+    let fatal: string | null = null;
+
+    const states = new StateWatch();
+    assistant.subscribe((event: AssistantEvent) => {
+      if (event.type === 'state') {
+        states.set(event.state);
+        talking = manual && event.state === 'user-speaking';
+      }
+      log?.record(event);
+      if (event.type === 'error' && event.fatal) {
+        // Shown once, on stderr, when the run ends.
+        fatal = event.message;
+        quit(1);
+        return;
+      }
+      ui.show(event);
+    });
+
+    cleanups.push(io.onSignal(() => quit(130)));
+    for (const note of devices.notes) ui.info(note);
+
+    try {
+      await assistant.start();
+    } catch (error) {
+      if (error instanceof AssistantError) {
+        await cleanup();
+        return fail(io, error.message, 1);
+      }
+      throw error;
+    }
+
+    if (flags.durationMs) {
+      const timer = setTimeout(() => quit(0), flags.durationMs);
+      cleanups.push(() => clearTimeout(timer));
+    }
+    if (devices.inputFinished) {
+      if (manual) assistant.startTalking();
+      void devices.inputFinished.then(async () => {
+        if (manual) assistant.stopTalking();
+        await states.quietFor(SETTLE_MS);
+        quit(0);
+      });
+    }
+
+    const code = await finished;
+    await cleanup();
+    if (fatal) return fail(io, fatal, 1);
+    return code;
+  } catch (error) {
+    await cleanup();
+    if (error instanceof DeviceSetupError || error instanceof AssistantError) return fail(io, error.message, 1);
+    return fail(io, `unexpected failure: ${(error as Error).message}`, 1);
+  }
+}
+
+function fail(io: CliIo, message: string, code: number): number {
+  io.stderr.write(`kaiwa: ${message.split('\n')[0]}\n`);
+  return code;
+}
+
+/** Tracks the assistant's state to tell when a conversation has gone quiet. */
+class StateWatch {
+  private state: AssistantState = 'idle';
+  private since = performance.now();
+  private waiters: Array<() => void> = [];
+
+  set(state: AssistantState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.since = performance.now();
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Resolves once the assistant has been listening (nothing said, nothing coming) for `ms`. */
+  async quietFor(ms: number): Promise<void> {
+    for (;;) {
+      if (this.state === 'listening' || this.state === 'idle' || this.state === 'error') {
+        const left = ms - (performance.now() - this.since);
+        if (left <= 0) return;
+        const changed = await this.changeOr(left);
+        if (!changed) return;
+      } else {
+        await this.changeOr(Number.POSITIVE_INFINITY);
+      }
+    }
+  }
+
+  private changeOr(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = Number.isFinite(ms)
+        ? setTimeout(() => {
+            this.waiters = this.waiters.filter((w) => w !== wake);
+            resolve(false);
+          }, ms)
+        : undefined;
+      this.waiters.push(wake);
+    });
+  }
+}

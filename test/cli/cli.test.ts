@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
+import { startSimulator } from '../../src/simulator';
+import { tempDir } from '../helpers/temp';
+import { speechWav, type SpeechWav } from '../helpers/speech';
+import { runKaiwa, type CliRun } from '../helpers/cli';
+import { locateReply, receivedOfType, replyAudio } from '../helpers/replies';
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let speech: SpeechWav;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  speech = await speechWav(dir.path, 'question', [{ silenceMs: 300 }, { say: 'Hello Kaiwa, what is the weather like today?' }, { silenceMs: 1500 }]);
+});
+afterAll(() => dir?.cleanup());
+
+interface TranscriptLine {
+  type: string;
+  speaker?: string;
+  text?: string;
+}
+
+async function transcript(path: string): Promise<TranscriptLine[]> {
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as TranscriptLine);
+}
+
+function expectCleanExit(run: CliRun): void {
+  expect(run.signal, `killed: did not exit by itself\n${run.stdout}`).toBeNull();
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+}
+
+/** A failure: non-zero, exactly one line on stderr, and no stack trace anywhere. */
+function expectOneLineFailure(run: CliRun, pattern: RegExp): void {
+  expect(run.signal).toBeNull();
+  expect(run.code).not.toBe(0);
+  const lines = run.stderr.split('\n').filter(Boolean);
+  expect(lines, run.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^kaiwa: /);
+  expect(lines[0]).toMatch(pattern);
+  for (const out of [run.stderr, run.stdout]) expect(out).not.toMatch(/\n\s+at .+:\d+:\d+/);
+}
+
+describe.concurrent('a scripted conversation from a WAV file, against the simulator', () => {
+  for (const dialect of ['ga', 'beta'] as const) {
+    for (const mode of ['server_vad', 'semantic_vad', 'manual'] as const) {
+      it(`${dialect} dialect, ${mode}: both sides transcribed, the whole reply recorded, exits 0 by itself`, async () => {
+        const sim = await startSimulator({ port: 0, dialect, replyMs: 1500 });
+        try {
+          const out = dir.file(`${dialect}-${mode}.wav`);
+          const jsonl = dir.file(`${dialect}-${mode}.jsonl`);
+          const run = await runKaiwa([
+            '--provider', 'local', '--url', sim.url, '--dialect', dialect, '--turn-detection', mode,
+            '--input', speech.path, '--output', out, '--transcript', jsonl,
+          ]);
+          expectCleanExit(run);
+
+          const lines = await transcript(jsonl);
+          const finals = lines.filter((l) => l.type === 'transcript');
+          expect(finals.some((l) => l.speaker === 'user' && l.text)).toBe(true);
+          expect(finals.some((l) => l.speaker === 'assistant' && l.text)).toBe(true);
+          expect(lines.filter((l) => l.type === 'error')).toEqual([]);
+
+          const session = sim.sessions[0]!;
+          expect(session.dialect).toBe(dialect);
+          const td = session.config.audio.input.turn_detection;
+          if (mode === 'manual') {
+            expect(td).toBeNull();
+            expect(receivedOfType(session.received, 'input_audio_buffer.commit')).toHaveLength(1);
+            expect(receivedOfType(session.received, 'response.create')).toHaveLength(1);
+          } else {
+            expect(td?.type).toBe(mode);
+          }
+
+          // Exactly one reply, and all of it is in the recording: the CLI waited for it to finish.
+          const replies = [...replyAudio(session.sent).values()];
+          expect(replies).toHaveLength(1);
+          const heard = await readWavAsEngineAudio(out);
+          const found = locateReply(heard, replies[0]!);
+          expect(found?.played).toBe(replies[0]!.length);
+        } finally {
+          await sim.close();
+        }
+      });
+    }
+  }
+
+  it('with no key and no --provider/--url, talks to the built-in simulator', async () => {
+    const jsonl = dir.file('default.jsonl');
+    const run = await runKaiwa(['--input', speech.path, '--transcript', jsonl]);
+    expectCleanExit(run);
+    const speakers = (await transcript(jsonl)).filter((l) => l.type === 'transcript').map((l) => l.speaker);
+    expect(speakers).toEqual(['user', 'assistant']);
+    expect(run.stdout).toMatch(/^you: /m);
+    expect(run.stdout).toMatch(/^kaiwa: /m);
+  });
+});
+
+describe.concurrent('bad input: one clear line on stderr, a non-zero exit, no stack trace', () => {
+  it('an unknown flag', async () => {
+    expectOneLineFailure(await runKaiwa(['--bogus']), /--bogus/);
+  });
+
+  it('an input file that is not a WAV', async () => {
+    const path = dir.file('not-audio.wav');
+    await writeFile(path, 'this is text, not RIFF audio\n');
+    expectOneLineFailure(await runKaiwa(['--input', path]), /not-audio\.wav.*WAV/i);
+  });
+
+  it('an input file that does not exist', async () => {
+    expectOneLineFailure(await runKaiwa(['--input', dir.file('missing.wav')]), /missing\.wav: no such file/);
+  });
+
+  it('an invalid URL', async () => {
+    expectOneLineFailure(await runKaiwa(['--url', 'not a url']), /--url/);
+  });
+
+  it('a refused connection', async () => {
+    const port = await closedPort();
+    expectOneLineFailure(await runKaiwa(['--url', `ws://127.0.0.1:${port}/v1/realtime`, '--input', speech.path]), /refused/);
+  });
+
+  it('a 401 from the server, without showing the key', async () => {
+    const sim = await startSimulator({ port: 0, requireApiKey: 'sk-the-right-key' });
+    try {
+      const run = await runKaiwa(['--url', sim.url, '--input', speech.path], { env: { OPENAI_API_KEY: 'sk-wrong-key-123456' } });
+      expectOneLineFailure(run, /API key was rejected \(401\)/);
+      expect(run.stdout + run.stderr).not.toContain('sk-wrong-key-123456');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const run = await runKaiwa(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: kaiwa/);
+    expect(run.stderr).toBe('');
+  });
+});
+
+/** A port nothing listens on: bound, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
