@@ -72,13 +72,13 @@ export class LevelSmoother {
     this.releaseMs = options.releaseMs ?? 150;
   }
 
-  /** Feeds the level of a frame lasting `durationMs`; returns the smoothed level (a fresh object). */
-  update(level: Level, durationMs: number): Level {
+  /** Feeds the level of a frame lasting `durationMs` (allocates nothing). */
+  update(level: Level, durationMs: number): void {
     this.rms = this.step(this.rms, level.rmsDb, durationMs);
     this.peak = this.step(this.peak, level.peakDb, durationMs);
-    return this.level;
   }
 
+  /** The smoothed level, as a fresh object (read it at the update rate, not per frame). */
   get level(): Level {
     return { rmsDb: this.rms, peakDb: this.peak };
   }

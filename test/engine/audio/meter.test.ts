@@ -37,14 +37,16 @@ describe('LevelSmoother', () => {
     const s = new LevelSmoother({ attackMs: 10, releaseMs: 150 });
     const loud = { rmsDb: -10, peakDb: -5 };
     const quiet = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
-    let level = s.update(loud, 10);
-    for (let i = 0; i < 4; i++) level = s.update(loud, 10);
-    expect(level.rmsDb).toBeGreaterThan(-11); // within 1 dB after 50 ms
-    level = s.update(quiet, 10);
-    expect(level.rmsDb).toBeGreaterThan(-20); // one frame of silence barely moves it
-    for (let i = 0; i < 99; i++) level = s.update(quiet, 10);
-    expect(level.rmsDb).toBeLessThan(-99); // back to the floor after 1 s
-    expect(level.rmsDb).toBeGreaterThanOrEqual(SILENCE_DB);
+    for (let i = 0; i < 5; i++) s.update(loud, 10);
+    expect(s.level.rmsDb).toBeGreaterThan(-11); // within 1 dB after 50 ms
+    expect(s.level.peakDb).toBeGreaterThan(-6);
+    s.update(quiet, 10);
+    expect(s.level.rmsDb).toBeGreaterThan(-20); // one frame of silence barely moves it
+    for (let i = 0; i < 99; i++) s.update(quiet, 10);
+    expect(s.level.rmsDb).toBeLessThan(-99); // back to the floor after 1 s
+    expect(s.level.rmsDb).toBeGreaterThanOrEqual(SILENCE_DB);
+    s.reset();
+    expect(s.level).toEqual({ rmsDb: SILENCE_DB, peakDb: SILENCE_DB });
   });
 });
 
