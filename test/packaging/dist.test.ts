@@ -1,0 +1,235 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { extractFile, listPackage, statFile } from '@electron/asar';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Packages the real project with electron-builder `--dir` (Linux, this machine's architecture) and
+ * checks the layout. The Electron binary cannot be downloaded here, so `electronDist` points at a
+ * stand-in of an unpacked Electron distribution: electron-builder copies that folder, renames
+ * `electron` to the executable name, moves LICENSE and adds `resources/` content; it never runs
+ * the binary for a Linux `--dir` build. The project is built with electron-vite into a temp
+ * folder (not out/, which other work may be rebuilding), and everything else comes from the
+ * real electron-builder.yml with only what this sandbox needs overridden.
+ */
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+  main: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const realConfig = parseYaml(await readFile(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
+  files: (string | object)[];
+  linux: { executableName: string };
+};
+
+const ADDON_DIR = 'resources/app.asar.unpacked/node_modules/naudiodon2/build/Release';
+/** Dependencies the config leaves out on purpose (see the comments in electron-builder.yml). */
+const EXCLUDED = ['segfault-handler', 'nan', 'tsx', 'esbuild'];
+
+let work: string;
+let appOutDir: string;
+let asarPath: string;
+let asarFiles: string[];
+const timings: Record<string, number> = {};
+
+async function timed<T>(label: string, task: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await task();
+  } finally {
+    timings[label] = Math.round(performance.now() - started);
+  }
+}
+
+/** The smallest folder electron-builder accepts as an unpacked Electron for Linux. */
+async function electronStandIn(dir: string): Promise<void> {
+  await mkdir(join(dir, 'resources'), { recursive: true });
+  await writeFile(join(dir, 'electron'), '#!/bin/sh\necho "stand-in for the Electron binary" >&2\nexit 1\n');
+  await chmod(join(dir, 'electron'), 0o755);
+  await writeFile(join(dir, 'LICENSE'), 'Electron stand-in license\n');
+  await writeFile(join(dir, 'LICENSES.chromium.html'), '<html><body>stand-in</body></html>\n');
+  const electronVersion = JSON.parse(await readFile(join(root, 'node_modules/electron/package.json'), 'utf8')).version as string;
+  await writeFile(join(dir, 'version'), electronVersion);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/** Packages under node_modules/ of a path list: "ws", "@scope/name". */
+function packagesIn(paths: string[]): Set<string> {
+  const names = new Set<string>();
+  for (const p of paths) {
+    const m = /^\/?node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p);
+    if (m?.[1]) names.add(m[1]);
+  }
+  return names;
+}
+
+function readelf(args: string[], file: string): string {
+  return execFileSync('readelf', [...args, file], { encoding: 'utf8' });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'kaiwa-dist-'));
+  const outDir = join(work, 'out');
+  const electronDist = join(work, 'electron-dist');
+  const output = join(work, 'release');
+  await electronStandIn(electronDist);
+
+  await timed('electron-vite build', () => run(bin('electron-vite'), ['build', '--outDir', outDir, '--logLevel', 'warn'], { cwd: root, maxBuffer: 1 << 24 }));
+
+  const electronVersion = (await readFile(join(electronDist, 'version'), 'utf8')).trim();
+  const config = {
+    ...realConfig,
+    // The built app comes from the temp folder; every other pattern is the real one.
+    files: [{ from: outDir, to: 'out' }, ...realConfig.files.filter((f) => f !== 'out/**')],
+    directories: { ...(realConfig.directories as object), output },
+    electronDist,
+    electronVersion,
+    // No Electron headers offline; the real config has it off too (naudiodon2 is N-API, asserted below).
+    npmRebuild: false,
+    compression: 'store',
+  };
+  const configFile = join(work, 'electron-builder.json');
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+  const arch = process.arch === 'arm64' ? '--arm64' : '--x64';
+  await timed('electron-builder --dir', () =>
+    run(bin('electron-builder'), ['--linux', 'dir', arch, '--config', configFile, '--projectDir', root, '--publish', 'never'], {
+      cwd: root,
+      maxBuffer: 1 << 24,
+      env: { ...process.env, CI: '1' },
+    }),
+  );
+
+  appOutDir = join(output, process.arch === 'arm64' ? 'linux-arm64-unpacked' : 'linux-unpacked');
+  asarPath = join(appOutDir, 'resources', 'app.asar');
+  asarFiles = listPackage(asarPath, { isPack: false });
+}, 300_000);
+
+afterAll(async () => {
+  if (Object.keys(timings).length) console.log('packaging timings (ms):', JSON.stringify(timings));
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('electron-builder --dir (linux)', () => {
+  it('lays out the Electron distribution with our executable name and licenses', async () => {
+    const top = await readdir(appOutDir);
+    expect(top).toEqual(expect.arrayContaining([realConfig.linux.executableName, 'resources', 'LICENSE.electron.txt', 'LICENSES.chromium.html']));
+    expect(top).not.toContain('electron');
+    expect((await stat(join(appOutDir, realConfig.linux.executableName))).mode & 0o111).not.toBe(0);
+  });
+
+  it('puts the built main, preload and renderer in app.asar, and nothing of the sources', async () => {
+    const built = await filesUnder(join(work, 'out'));
+    for (const part of ['main', 'preload', 'renderer']) expect(built.some((f) => f.startsWith(`${part}/`)), part).toBe(true);
+    for (const file of built) expect(asarFiles).toContain(`/out/${file}`);
+    expect(asarFiles).toContain('/out/renderer/index.html');
+
+    const packaged = JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as { main: string; desktopName?: string };
+    expect(asarFiles).toContain(`/${packaged.main}`);
+    expect(packaged.desktopName).toBe('kaiwa.desktop');
+
+    const topLevel = new Set(asarFiles.map((f) => f.split('/')[1]));
+    expect([...topLevel].sort()).toEqual(['node_modules', 'out', 'package.json']);
+  });
+
+  it('ships production dependencies only: no devDependencies, no excluded packages', () => {
+    const unpacked = asarFiles.filter((f) => f.startsWith('/node_modules/'));
+    const shipped = packagesIn(unpacked);
+    for (const dev of Object.keys(pkg.devDependencies)) expect(shipped.has(dev), `devDependency ${dev} in the asar`).toBe(false);
+    for (const name of EXCLUDED) expect(shipped.has(name), `${name} in the asar`).toBe(false);
+    expect(shipped.has('vitest')).toBe(false);
+    for (const dep of Object.keys(pkg.dependencies).filter((d) => !EXCLUDED.includes(d))) {
+      expect(shipped.has(dep), `dependency ${dep} missing`).toBe(true);
+    }
+  });
+
+  it('can resolve every package the built main and preload import', async () => {
+    const shipped = packagesIn(asarFiles);
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'electron']);
+    const missing: string[] = [];
+    for (const part of ['main', 'preload']) {
+      for (const file of await filesUnder(join(work, 'out', part))) {
+        if (!/\.[cm]?js$/.test(file)) continue;
+        const code = await readFile(join(work, 'out', part, file), 'utf8');
+        const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)["']([^"'.][^"']*)["']/gm)].map((m) => m[1]!);
+        for (const spec of specifiers) {
+          if (builtins.has(spec) || builtins.has(spec.split('/')[0]!)) continue;
+          const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+          if (!shipped.has(name)) missing.push(`${part}/${file}: ${spec}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('unpacks the audio addon and PortAudio next to it, outside the asar', async () => {
+    const onDisk = await readdir(join(appOutDir, ADDON_DIR));
+    expect(onDisk).toEqual(expect.arrayContaining(['naudiodon.node', 'libportaudio.so.2']));
+    // Build leftovers and other platforms' PortAudio builds stay out.
+    const unpacked = await filesUnder(join(appOutDir, 'resources', 'app.asar.unpacked'));
+    expect(unpacked.filter((f) => /obj\.target|\.deps\/|portaudio\/bin|\.dll$|\.dylib$/.test(f))).toEqual([]);
+  });
+
+  it('links the addon to PortAudio through $ORIGIN, with no absolute path left', () => {
+    const dynamic = readelf(['-d', '-W'], join(appOutDir, ADDON_DIR, 'naudiodon.node'));
+    expect(dynamic).toMatch(/\(NEEDED\)\s+Shared library: \[libportaudio\.so\.2\]/);
+    const paths = [...dynamic.matchAll(/\((RUNPATH|RPATH)\)\s+Library r(?:un)?path: \[([^\]]*)\]/g)].map((m) => `${m[1]}=${m[2]}`);
+    expect(paths).toEqual(['RUNPATH=$ORIGIN']);
+  });
+
+  it('loads the packaged addon in Node with the PortAudio beside it, not the system one', async () => {
+    const addon = join(appOutDir, ADDON_DIR, 'naudiodon.node');
+    const probe = `
+      const binding = require(${JSON.stringify(addon)});
+      const maps = require('fs').readFileSync('/proc/self/maps', 'utf8');
+      const portaudio = [...new Set(maps.split('\\n').filter((l) => l.includes('libportaudio')).map((l) => l.slice(l.indexOf('/'))))];
+      const apis = binding.getHostAPIs();
+      const functions = ['getDevices', 'getHostAPIs'].filter((name) => typeof binding[name] === 'function');
+      process.stdout.write(JSON.stringify({ functions, portaudio, hostApis: apis.HostAPIs.length }));`;
+    const { stdout } = await run(process.execPath, ['-e', probe], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR },
+      timeout: 20_000,
+    });
+    const result = JSON.parse(stdout) as { functions: string[]; portaudio: string[]; hostApis: number };
+    expect(result.functions).toEqual(['getDevices', 'getHostAPIs']);
+    expect(result.portaudio).toEqual([join(appOutDir, ADDON_DIR, 'libportaudio.so.2')]);
+    expect(result.hostApis).toBeGreaterThan(0);
+  });
+
+  it('ships only N-API native code, so npmRebuild can stay off for any Electron version', async () => {
+    // Native code packed inside the asar could not be loaded at all: the header must mark it unpacked.
+    for (const inAsar of asarFiles.filter((f) => f.endsWith('.node'))) {
+      expect(statFile(asarPath, inAsar.slice(1), false), inAsar).toMatchObject({ unpacked: true });
+    }
+    const natives = (await filesUnder(join(appOutDir, 'resources'))).filter((f) => f.endsWith('.node'));
+    expect(natives).toEqual(['app.asar.unpacked/node_modules/naudiodon2/build/Release/naudiodon.node']);
+    for (const file of natives) {
+      const symbols = readelf(['--dyn-syms', '-W'], join(appOutDir, 'resources', file));
+      const undefinedSymbols = symbols.split('\n').filter((l) => /\sUND\s/.test(l));
+      expect(undefinedSymbols.some((l) => /\bnapi_/.test(l)), `${file} uses N-API`).toBe(true);
+      // V8 and node:: symbols tie a module to one Node/Electron ABI (NAN, raw V8).
+      expect(undefinedSymbols.filter((l) => /_ZN2v8|_ZN4node/.test(l)), `${file} uses V8/node ABI directly`).toEqual([]);
+    }
+  });
+
+  it('copies the tray and window icons as real files into resources/assets', async () => {
+    const assets = await readdir(join(appOutDir, 'resources', 'assets'));
+    for (const state of ['idle', 'listening', 'speaking']) {
+      expect(assets).toEqual(expect.arrayContaining([`tray-${state}.png`, `tray-${state}@2x.png`, `trayTemplate-${state}.png`, `trayTemplate-${state}@2x.png`]));
+    }
+    expect(assets).toContain('icon.png');
+  });
+});
