@@ -103,7 +103,7 @@ export function TalkControls({ state, muted, manualTurns, onMute }: TalkControls
   const holding = useRef(false);
 
   const press = (event: ReactPointerEvent<HTMLButtonElement>) => {
-    if (event.button !== 0 || holding.current) return;
+    if (event.button > 0 || holding.current) return; // primary button (or touch/pen) only
     holding.current = true;
     event.currentTarget.setPointerCapture?.(event.pointerId);
     fireAndForget(bridge.talkStart());

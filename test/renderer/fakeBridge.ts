@@ -1,0 +1,146 @@
+/**
+ * A scripted stand-in for the preload's `window.kaiwa`: records every call, answers from a script,
+ * and lets a test push events the way main would.
+ */
+import type {
+  AssistantEvent,
+  AssistantState,
+  ConversationEntry,
+  ConversationSummary,
+  DeviceInfo,
+  KaiwaBridge,
+  PushChannels,
+  SettingsPatch,
+  SettingsResult,
+  SettingsView,
+} from '../../src/shared/ipc';
+import { DEFAULT_SETTINGS } from '../../src/engine/settings';
+
+export interface Call {
+  method: keyof KaiwaBridge;
+  args: unknown[];
+}
+
+export function settingsView(overrides: Partial<SettingsView> = {}): SettingsView {
+  return {
+    settings: structuredClone(DEFAULT_SETTINGS),
+    hasApiKey: false,
+    envOverrides: [],
+    options: {
+      providers: ['local', 'openai', 'azure', 'custom'],
+      voices: ['alloy', 'marin', 'verse'],
+      turnDetectionModes: ['server_vad', 'semantic_vad', 'manual'],
+      interruptionModes: ['immediate', 'pause-then-decide'],
+      dialects: ['ga', 'beta'],
+    },
+    hotkeys: [
+      { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },
+      { action: 'interrupt', accelerator: DEFAULT_SETTINGS.hotkeys.interrupt, registered: false, error: 'taken by another app' },
+    ],
+    ...overrides,
+  };
+}
+
+export class FakeBridge implements KaiwaBridge {
+  readonly calls: Call[] = [];
+  state: AssistantState = 'idle';
+  muted = false;
+  view: SettingsView = settingsView();
+  devices: { inputs: DeviceInfo[]; outputs: DeviceInfo[] } = {
+    inputs: [
+      { id: 'mic-1', name: 'Desk microphone', isDefault: true },
+      { id: 'mic-2', name: 'Headset microphone', isDefault: false },
+    ],
+    outputs: [{ id: 'spk-1', name: 'Speakers', isDefault: true }],
+  };
+  conversations: ConversationSummary[] = [];
+  entries: Record<string, ConversationEntry[]> = {};
+  /** What `updateSettings` answers; by default it accepts the patch, as main would. */
+  updateAnswer: (patch: SettingsPatch) => SettingsResult = (patch) => {
+    const settings = { ...this.view.settings } as Record<string, unknown>;
+    for (const [key, value] of Object.entries(patch)) {
+      const current = settings[key];
+      settings[key] = value && typeof value === 'object' && current && typeof current === 'object' ? { ...current, ...value } : value;
+    }
+    this.view = { ...this.view, settings: settings as SettingsView['settings'] };
+    return { ok: true, view: this.view };
+  };
+
+  private eventListeners = new Set<(events: AssistantEvent[]) => void>();
+  private settingsListeners = new Set<(view: SettingsView) => void>();
+  private navigateListeners = new Set<(view: PushChannels['app:navigate']) => void>();
+
+  private record(method: keyof KaiwaBridge, args: unknown[]): void {
+    this.calls.push({ method, args });
+  }
+
+  callsOf(method: keyof KaiwaBridge): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  /** Delivers a batch as main would (a structured clone, like IPC). */
+  push(events: AssistantEvent[]): void {
+    for (const listener of this.eventListeners) listener(structuredClone(events));
+  }
+
+  navigate(view: PushChannels['app:navigate']): void {
+    for (const listener of this.navigateListeners) listener(view);
+  }
+
+  get listenerCount(): number {
+    return this.eventListeners.size;
+  }
+
+  async start() { this.record('start', []); }
+  async stop() { this.record('stop', []); }
+  async toggle() { this.record('toggle', []); }
+  async interrupt() { this.record('interrupt', []); }
+  async talkStart() { this.record('talkStart', []); }
+  async talkStop() { this.record('talkStop', []); }
+  async setMuted(muted: boolean) {
+    this.record('setMuted', [muted]);
+    this.muted = muted;
+  }
+  async getState() {
+    this.record('getState', []);
+    return { state: this.state, muted: this.muted };
+  }
+  async getSettings() {
+    this.record('getSettings', []);
+    return this.view;
+  }
+  async updateSettings(patch: SettingsPatch) {
+    this.record('updateSettings', [patch]);
+    return this.updateAnswer(patch);
+  }
+  async setApiKey(key: string | null) {
+    this.record('setApiKey', [key]);
+    this.view = { ...this.view, hasApiKey: key !== null };
+    return { hasApiKey: key !== null };
+  }
+  async listDevices() {
+    this.record('listDevices', []);
+    return this.devices;
+  }
+  async listConversations() {
+    this.record('listConversations', []);
+    return this.conversations;
+  }
+  async openConversation(id: string) {
+    this.record('openConversation', [id]);
+    return this.entries[id] ?? [];
+  }
+  async hideWindow() { this.record('hideWindow', []); }
+  onEvents(listener: (events: AssistantEvent[]) => void) {
+    this.eventListeners.add(listener);
+    return () => void this.eventListeners.delete(listener);
+  }
+  onSettingsChanged(listener: (view: SettingsView) => void) {
+    this.settingsListeners.add(listener);
+    return () => void this.settingsListeners.delete(listener);
+  }
+  onNavigate(listener: (view: PushChannels['app:navigate']) => void) {
+    this.navigateListeners.add(listener);
+    return () => void this.navigateListeners.delete(listener);
+  }
+}
