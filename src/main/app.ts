@@ -2,6 +2,7 @@ import { app, session, type BrowserWindow } from 'electron';
 import type { AssistantEvent, PushChannels } from '../shared/ipc';
 import { parseLaunchArgs, type LaunchRequest } from './argv';
 import { listAudioDevices } from './audio-devices';
+import { applyLoginItem, loginItemDeps } from './login-item';
 import { KaiwaController } from './controller';
 import { EventBatcher } from './event-batcher';
 import { Hotkeys } from './hotkeys';
@@ -62,7 +63,12 @@ export class KaiwaApp {
     const notices = controller.init();
 
     controller.hotkeyStatus = () => this.hotkeys.status;
+    let startAtLogin = controller.settings.startAtLogin;
     controller.onSettingsApplied = (settings) => {
+      if (settings.startAtLogin !== startAtLogin) {
+        startAtLogin = settings.startAtLogin;
+        void this.applyLoginItem(startAtLogin);
+      }
       const before = JSON.stringify(this.hotkeys.status);
       this.hotkeys.apply(settings.hotkeys);
       return JSON.stringify(this.hotkeys.status) === before ? [] : this.hotkeys.failures();
@@ -87,6 +93,9 @@ export class KaiwaApp {
 
     this.hotkeys.apply(controller.settings.hotkeys);
     notices.push(...this.hotkeys.failures());
+    // Re-asserted at start (the entry may have been removed); never removed at start, so a
+    // development run cannot delete an installed copy's entry.
+    if (startAtLogin) void this.applyLoginItem(true);
     for (const message of notices) controller.notice(message);
 
     app.on('activate', () => this.showMainWindow());
@@ -156,6 +165,13 @@ export class KaiwaApp {
   setMuted(muted: boolean): void {
     this.controller.setMuted(muted);
     this.tray.update(this.controller.state, this.controller.muted);
+  }
+
+  /** Start at login, via the OS (macOS, Windows) or an XDG autostart file (Linux). */
+  async applyLoginItem(enabled: boolean): Promise<void> {
+    const result = await applyLoginItem(enabled, { ...loginItemDeps(app), env: this.options.env });
+    if (!result.ok) this.controller.notice(result.error);
+    else if (result.changed) this.options.log(`login item: ${enabled ? 'enabled' : 'disabled'} (${result.via})`);
   }
 
   async shutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -366,6 +366,17 @@ describe('settings and secrets', () => {
     } finally {
       await guarded.close();
     }
+  });
+
+  it('start at login writes and removes the XDG autostart entry (Linux), launching hidden', async () => {
+    const config = join(dir, 'xdg-config');
+    const app = await launch(['kaiwa', '--hidden'], { XDG_CONFIG_HOME: config });
+    const window = showLoadedMainWindow(app);
+    const entry = join(config, 'autostart', 'kaiwa.desktop');
+    await mock.ipcMain.invoke('settings:update', { webContents: window.webContents }, { startAtLogin: true });
+    await vi.waitFor(() => expect(readFileSync(entry, 'utf8')).toMatch(/^Exec=.* --hidden$/m));
+    await mock.ipcMain.invoke('settings:update', { webContents: window.webContents }, { startAtLogin: false });
+    await vi.waitFor(() => expect(existsSync(entry)).toBe(false));
   });
 
   it('without a keychain the key is kept for the session and the user is told', async () => {
