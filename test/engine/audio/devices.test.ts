@@ -159,6 +159,16 @@ describe('WavFileOutput', () => {
     for (let i = 0; i < tone.length; i++) expect(Math.round(samples[first + i]! * 32768)).toBe(tone[i]);
     expect(samples.subarray(first + tone.length).every((v) => v === 0)).toBe(true);
     expect(enqueuedAtMs).toBeGreaterThanOrEqual(50);
+
+    // And back in through WavFileInput: the same timeline, frame for frame.
+    const input = new WavFileInput(path, { speed: 20, tailSilenceMs: 0 });
+    const replayed: Int16Array[] = [];
+    await input.start((pcm) => replayed.push(pcm.slice()));
+    await input.ended;
+    expect(replayed).toHaveLength(recordedMs / 10);
+    const toneFrame = Math.floor(first / 240);
+    expect(replayed.slice(0, toneFrame).every((c) => c.every((v) => v === 0))).toBe(true);
+    expect(replayed[toneFrame + 1]).toEqual(tone.slice(240 - (first % 240), 480 - (first % 240)));
   });
 
   it('records at another rate when asked', async () => {
