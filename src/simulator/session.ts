@@ -691,17 +691,21 @@ export class SimSession {
     }
   }
 
-  /** Runs `action` now, or after the fault plan's delay (timers of equal delay keep their order). */
+  /**
+   * Runs `action` now, or after the fault plan's delay (timers of equal delay keep their order).
+   * Delayed frames are already decided, so they still go out after `dispose()`; the transport
+   * drops them if the socket is gone.
+   */
   private out(action: () => void): void {
     const delay = this.options.faults.delayMs;
     if (!delay) action();
-    else this.later(delay, action, true);
+    else setTimeout(action, delay);
   }
 
-  private later(ms: number, action: () => void, evenWhenClosed = false): void {
+  private later(ms: number, action: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      if (!this.closed || evenWhenClosed) action();
+      if (!this.closed) action();
     }, ms);
     this.timers.add(timer);
   }

@@ -2,13 +2,13 @@ import { ENGINE_SAMPLE_RATE as SAMPLE_RATE } from '../engine/audio/devices/types
 
 /**
  * The simulator's "spoken" reply: a little tune sung as syllables. Each syllable is a harmonic tone
- * (fundamental 180-300 Hz, vowel-like formant emphasis, energy in 200-3000 Hz) under a rise/decay
+ * (fundamental 220-390 Hz, vowel-like formant emphasis, energy in 200-3000 Hz) under a rise/decay
  * envelope, 4-5 syllables a second with short gaps and word pauses, so it sounds like a voice and a
  * level meter or VAD fed with it treats it as speech. Rendered lazily into caller-owned buffers.
  */
 
 const TABLE_SIZE = 2048;
-const NOMINAL_F0 = 220;
+const NOMINAL_F0 = 260;
 /** Formant centres (Hz) of three vowel-ish timbres: "ah", "eh", "oo". */
 const VOWELS: ReadonlyArray<ReadonlyArray<number>> = [
   [750, 1200, 2600],
@@ -16,15 +16,15 @@ const VOWELS: ReadonlyArray<ReadonlyArray<number>> = [
   [350, 900, 2300],
 ];
 /** A pentatonic phrase, semitones above the base note. */
-const TUNE = [0, 2, 4, 7, 9, 7, 4, 2, 4, 0, -3, 0];
-const BASE_HZ = 180;
+const TUNE = [0, 2, 4, 7, 9, 7, 4, 2, 4, 0, 2, 0];
+const BASE_HZ = 230;
 const PEAK = 0.5 * 32767;
 
 const tables = VOWELS.map(buildTable);
 
 function buildTable(formants: ReadonlyArray<number>): Float32Array {
   const table = new Float32Array(TABLE_SIZE);
-  for (let k = 1; NOMINAL_F0 * k <= 3200; k++) {
+  for (let k = 1; NOMINAL_F0 * k <= 2800; k++) {
     const f = NOMINAL_F0 * k;
     let gain = 0.3;
     formants.forEach((centre, i) => {
