@@ -22,9 +22,12 @@ export function devServerUrl(): string | undefined {
 
 export type TrayIconState = 'idle' | 'listening' | 'speaking';
 
-/** assets/tray-STATE.png next to the app (asar) or in resources; undefined when missing. */
-export function trayIconPath(state: TrayIconState): string | undefined {
-  const name = `tray-${state}.png`;
+/**
+ * assets/tray-STATE.png in resources (packaged: extraResources) or next to the app (development);
+ * undefined when missing. macOS menu bars take monochrome "Template" images.
+ */
+export function trayIconPath(state: TrayIconState, platform: NodeJS.Platform = process.platform): string | undefined {
+  const name = platform === 'darwin' ? `trayTemplate-${state}.png` : `tray-${state}.png`;
   const candidates = [join(app.getAppPath(), 'assets', name)];
   if (typeof process.resourcesPath === 'string') candidates.push(join(process.resourcesPath, 'assets', name));
   return candidates.find((p) => existsSync(p));

@@ -113,6 +113,27 @@ describe('lifecycle and windows', () => {
     expect(headers).toEqual({ 'X-A': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   });
 
+  it('window:hide hides the window that asked', async () => {
+    const app = await launch(['kaiwa']);
+    const window = showLoadedMainWindow(app);
+    window.show();
+    await mock.ipcMain.invoke('window:hide', { webContents: window.webContents });
+    expect(window.isVisible()).toBe(false);
+  });
+
+  it('the tray icons come from assets/ (missing files would be empty images)', async () => {
+    await launch();
+    expect(tray().image.path).toMatch(/assets[/\\]tray-idle\.png$/);
+    expect(tray().image.isEmpty()).toBe(false);
+  });
+
+  it('missing icon files: an empty image, no crash', async () => {
+    mock.electronMock.appPath = dir;
+    await launch();
+    expect(tray().image.path).toBeUndefined();
+    expect(tray().image.isEmpty()).toBe(true);
+  });
+
   it('closing the main window hides it (the app lives in the tray)', async () => {
     await launch(['kaiwa']);
     const window = mainWindow() as mock.BrowserWindow;
