@@ -34,7 +34,8 @@ export class AssistantError extends Error {
 
 /** Microphone audio goes out in 40 ms appends: one base64 + JSON message per batch, not per frame. */
 const BATCH_SAMPLES = (ENGINE_SAMPLE_RATE * 40) / 1000;
-const LEVELS_INTERVAL_MS = 1000 / 60;
+/** Node timers have 1 ms resolution: 17 ms keeps the rate under 60 Hz (16 would be 62.5). */
+const LEVELS_INTERVAL_MS = Math.ceil(1000 / 60);
 
 /**
  * The composition root: microphone -> realtime -> conversation -> player -> speaker, and one
