@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The built app (electron-vite build), not the sources: the bundle's imports, its CommonJS preload
+// and the paths it computes at run time must hold up. Built into test-artifacts/ (inside the
+// project so the externalised dependencies resolve; out/ may be rebuilt by others meanwhile).
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+const outDir = join(root, 'test-artifacts', 'main-bundle');
+let userData: string;
+
+beforeAll(async () => {
+  userData = mkdtempSync(join(tmpdir(), 'kaiwa-bundle-'));
+  await run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', outDir, '--logLevel', 'warn'], {
+    cwd: root,
+    maxBuffer: 1 << 24,
+  });
+}, 180_000);
+
+afterAll(() => {
+  rmSync(userData, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('the built app', () => {
+  it('main starts against the electron test double and finds its preload, page and icons', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'run-bundle.ts'), join(outDir, 'main', 'index.js'), userData], {
+      cwd: root,
+      timeout: 60_000,
+    });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+    expect(result).toMatchObject({
+      handlers: 15,
+      trays: 1,
+      shortcuts: ['CommandOrControl+Shift+Space', 'CommandOrControl+Shift+X'],
+      preload: join(outDir, 'preload', 'index.cjs'),
+      preloadExists: true,
+      page: join(outDir, 'renderer', 'index.html'),
+      pageExists: true,
+    });
+    expect(result.trayIcon).toMatch(/assets[/\\]tray-idle\.png$/);
+  });
+
+  it('the preload is a CommonJS script that needs nothing but electron (sandbox rules)', () => {
+    const preload = readFileSync(join(outDir, 'preload', 'index.cjs'), 'utf8');
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m);
+    const required = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    expect(required).toEqual(['electron']);
+    expect(preload).toContain('exposeInMainWorld');
+  });
+});
