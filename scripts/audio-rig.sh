@@ -9,7 +9,8 @@
 #           `paplay --device=micsrc`
 # plus a 20 ms pacat stream of /dev/zero into each sink (an idle null sink runs at ~2 s latency),
 # an ALSA config so PortAudio's ALSA host API reaches the daemon (pcm/ctl `default` and `pulse`,
-# and `kaiwa_aux`: the pulse sink `aux`, which tests load and unload to lose a device), and a short
+# and `kaiwa_aux`: sink `aux` through a second socket that tests load, then unload under a running
+# stream to lose the device; unloading a sink alone would not, PulseAudio moves its streams), a short
 # capture to warm up (the first ALSA capture after the daemon starts stalls ~1.8 s).
 # Idempotent: `up` on a healthy rig only reports it. Works as root (CI) and as a user.
 set -euo pipefail
@@ -52,7 +53,7 @@ pcm.!default { type pulse server "unix:$SOCKET" hint.description "Kaiwa rig defa
 ctl.!default { type pulse server "unix:$SOCKET" }
 pcm.!pulse { type pulse server "unix:$SOCKET" hint.description "Kaiwa rig PulseAudio" }
 ctl.!pulse { type pulse server "unix:$SOCKET" }
-pcm.kaiwa_aux { type pulse server "unix:$SOCKET" device aux hint.description "Kaiwa rig aux sink" }
+pcm.kaiwa_aux { type pulse server "unix:$RIG_DIR/pulse/aux" device aux hint.description "Kaiwa rig aux" }
 EOF
   # ALSA reads ~/.asoundrc; install ours there unless the user has their own. Tests also point
   # ALSA_CONFIG_PATH at $ASOUNDRC (see `env`), so a foreign ~/.asoundrc does not break them.

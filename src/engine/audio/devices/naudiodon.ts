@@ -1,0 +1,372 @@
+/**
+ * The real microphone and speaker: PortAudio through naudiodon2, at the device's own rate and
+ * channels, converted to and from the engine's 24 kHz mono PCM16.
+ *
+ * Output keeps one stream open all session and writes one 10 ms chunk at a time, the next only when
+ * the previous one entered naudiodon's queue (`maxQueue` chunks, default 1): the native side never
+ * holds more than ~30 ms, so flushing the player's queue silences the speaker. (quit()
+ * and abort() drain or stop the stream; they are for stop(), never for barge-in.)
+ *
+ * naudiodon traps handled here: `sampleFormat` 16 explicitly (the default is 8-bit),
+ * `closeOnError: false` (an underflow would otherwise end the stream), an explicit host buffer
+ * (see defaultFramesPerBuffer), a small read size for capture (the default 16 KiB is ~90 ms).
+ *
+ * A device that goes away shows no error in naudiodon: PortAudio's callback thread stops and
+ * writes/reads simply never complete. A watchdog notices (the stream reports inactive, or nothing
+ * moved for `stallMs`) and reports `onError({lost: true})`; see ResilientOutput/ResilientInput.
+ */
+import type { IoStreamRead, IoStreamWrite, StreamInfo } from 'naudiodon2';
+import { downmixToMono } from '../pcm';
+import { createResampler, type Resampler } from '../resample';
+import {
+  chooseDevice,
+  defaultFramesPerBuffer,
+  listAudioDevices,
+  loadNaudiodon,
+  streamChannels,
+  type AudioDeviceInfo,
+  type DeviceSelector,
+} from './native-portaudio';
+import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE, type DeviceErrorInfo, type FrameSource, type InputDevice, type OutputDevice } from './types';
+
+export { listAudioDevices, chooseDevice, DeviceNotFoundError, type AudioDeviceInfo, type DeviceSelector } from './native-portaudio';
+
+const FRAME_MS = (ENGINE_FRAME_SAMPLES * 1000) / ENGINE_SAMPLE_RATE;
+const WATCHDOG_INTERVAL_MS = 100;
+const WRITE_RING = 64;
+
+export interface NaudiodonOptions {
+  /** PortAudio id, or a name (exact, else case-insensitive substring); the system default otherwise. */
+  device?: DeviceSelector;
+  /** PortAudio host buffer in frames; default ~10 ms (see defaultFramesPerBuffer). */
+  framesPerBuffer?: number;
+  /** Output: 10 ms chunks naudiodon may queue (default 1). Input: captured buffers it may queue (default 64). */
+  maxQueue?: number;
+  /** No progress for this long while running means the device is gone (default 1000 ms). */
+  stallMs?: number;
+}
+
+/** What PortAudio and our bookkeeping say about an open stream. */
+export interface NativeStreamStats {
+  device: string;
+  sampleRate: number;
+  channels: number;
+  framesPerBuffer: number;
+  /** PortAudio's reported stream latency (its host buffer), ms. */
+  portAudioLatencyMs: number;
+  underflows: number;
+  overflows: number;
+}
+
+abstract class NaudiodonDevice {
+  onError?: (error: DeviceErrorInfo) => void;
+  protected info: AudioDeviceInfo | null = null;
+  protected rate = 0;
+  protected channels = 0;
+  protected framesPerBuffer = 0;
+  protected running = false;
+  protected lastProgress = 0;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private failed = false;
+
+  constructor(
+    protected readonly options: NaudiodonOptions = {},
+    private readonly direction: 'input' | 'output',
+  ) {}
+
+  get name(): string {
+    return this.info ? `${this.info.name} (${this.info.hostApi})` : `${this.direction} ${String(this.options.device ?? 'default')}`;
+  }
+
+  protected async open(): Promise<AudioDeviceInfo> {
+    const info = chooseDevice(await listAudioDevices(), this.direction, this.options.device);
+    this.info = info;
+    this.rate = Math.round(info.defaultSampleRate);
+    this.channels = streamChannels(this.direction === 'input' ? info.maxInputChannels : info.maxOutputChannels);
+    this.framesPerBuffer = this.options.framesPerBuffer ?? defaultFramesPerBuffer(this.rate);
+    return info;
+  }
+
+  protected abstract stream(): { streamInfo(): { active: boolean } } | null;
+
+  protected startWatchdog(): void {
+    this.failed = false;
+    this.lastProgress = performance.now();
+    const stallMs = this.options.stallMs ?? 1000;
+    this.watchdog = setInterval(() => {
+      if (!this.running) return;
+      const stream = this.stream();
+      if (stream && !stream.streamInfo().active) this.fail('the audio stream stopped (device gone?)');
+      else if (performance.now() - this.lastProgress > stallMs) this.fail(`no audio moved for ${stallMs} ms (device gone?)`);
+    }, WATCHDOG_INTERVAL_MS);
+    this.watchdog.unref?.();
+  }
+
+  protected stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /** Reports a lost device once and stops using it (without waiting on its dead stream). */
+  protected fail(message: string): void {
+    if (this.failed || !this.running) return;
+    this.failed = true;
+    this.running = false;
+    this.stopWatchdog();
+    this.abandon();
+    this.onError?.({ message: `${this.name}: ${message}`, lost: true });
+  }
+
+  protected abstract abandon(): void;
+
+  stats(): NativeStreamStats | null {
+    const stream = this.stream() as { streamInfo(): StreamInfo } | null;
+    if (!stream || !this.info) return null;
+    const s = stream.streamInfo();
+    return {
+      device: this.name,
+      sampleRate: this.rate,
+      channels: this.channels,
+      framesPerBuffer: this.framesPerBuffer,
+      portAudioLatencyMs: (this.direction === 'input' ? s.inputLatency : s.outputLatency) * 1000,
+      underflows: s.outputUnderflows,
+      overflows: s.inputOverflows,
+    };
+  }
+}
+
+/** Closes a stream in the background: abort() runs on libuv's pool; a dead stream must not block us. */
+function closeQuietly(io: IoStreamRead | IoStreamWrite): Promise<void> {
+  const destroy = () => void (io as unknown as { destroy(): void }).destroy();
+  return io.abort().then(destroy, destroy);
+}
+
+export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
+  private io: IoStreamWrite | null = null;
+  private resampler: Resampler | null = null;
+  private pull: FrameSource | null = null;
+  private scratch = Buffer.alloc(0);
+  /** Where each write ends in device frames (a ring indexed by write number). */
+  private readonly writeEnds = new Float64Array(WRITE_RING);
+  private issuedWrites = 0;
+  private writtenFrames = 0;
+  private completedWrites = 0;
+  private lastCompletionAt = 0;
+  private pulledFrames = 0;
+  private portAudioLatencyMs = 0;
+  private readonly maxQueue: number;
+
+  constructor(options: NaudiodonOptions = {}) {
+    super(options, 'output');
+    this.maxQueue = Math.max(1, options.maxQueue ?? 1);
+  }
+
+  async start(pull: FrameSource): Promise<void> {
+    if (this.running) throw new Error(`${this.name}: already started`);
+    const pa = await loadNaudiodon();
+    const info = await this.open();
+    this.resampler = await createResampler({ from: ENGINE_SAMPLE_RATE, to: this.rate });
+    try {
+      this.io = pa.AudioIO({
+        outOptions: {
+          deviceId: info.id,
+          sampleRate: this.rate,
+          channelCount: this.channels,
+          sampleFormat: 16,
+          closeOnError: false,
+          framesPerBuffer: this.framesPerBuffer,
+          maxQueue: this.maxQueue,
+          highwaterMark: 1024,
+        },
+      });
+    } catch (error) {
+      this.resampler.destroy();
+      this.resampler = null;
+      throw new Error(`${this.name}: cannot open for playback: ${(error as Error).message}`);
+    }
+    this.portAudioLatencyMs = this.io.streamInfo().outputLatency * 1000;
+    this.io.on('error', (error: Error) => this.fail(error.message));
+    this.pull = pull;
+    this.issuedWrites = 0;
+    this.writtenFrames = 0;
+    this.completedWrites = 0;
+    this.pulledFrames = 0;
+    this.running = true;
+    this.io.start();
+    this.startWatchdog();
+    this.writeNext();
+  }
+
+  private readonly onWritten = (error?: Error | null): void => {
+    if (!this.running) return;
+    if (error) return this.fail(error.message);
+    this.completedWrites++;
+    this.lastCompletionAt = performance.now();
+    this.lastProgress = this.lastCompletionAt;
+    this.writeNext();
+  };
+
+  /** Pulls one 10 ms frame, converts it to the device format and hands it to naudiodon. */
+  private writeNext(): void {
+    const io = this.io;
+    const resampler = this.resampler;
+    if (!io || !resampler || !this.pull) return;
+    let frame: Int16Array;
+    try {
+      frame = this.pull();
+    } catch (error) {
+      return this.fail(`the player failed: ${(error as Error).message}`);
+    }
+    this.pulledFrames += ENGINE_FRAME_SAMPLES;
+    const mono = resampler.processInt16(frame);
+    const bytes = mono.length * this.channels * 2;
+    if (this.scratch.length < bytes) this.scratch = Buffer.alloc(bytes * 2);
+    const out = new Int16Array(this.scratch.buffer, this.scratch.byteOffset, mono.length * this.channels);
+    for (let i = 0, j = 0; i < mono.length; i++) {
+      const v = mono[i]!;
+      for (let c = 0; c < this.channels; c++) out[j++] = v;
+    }
+    this.writtenFrames += mono.length;
+    this.writeEnds[this.issuedWrites++ % WRITE_RING] = this.writtenFrames;
+    // naudiodon copies the bytes synchronously (Chunk constructor), so the scratch buffer is reusable.
+    io.write(this.scratch.subarray(0, bytes), this.onWritten);
+  }
+
+  /**
+   * Audio pulled but not yet heard: what naudiodon still holds plus PortAudio's reported latency.
+   * When write k enters naudiodon's full queue, the callback has just taken chunk k - maxQueue;
+   * from then on it consumes at the device rate. Frames written minus frames so consumed is what
+   * the queue (and the write in flight) holds.
+   */
+  latencyMs(): number {
+    if (!this.running || this.rate === 0) return 0;
+    const taken = this.completedWrites - 1 - this.maxQueue; // the chunk the callback took last
+    let consumed = 0;
+    if (taken >= 0) {
+      const takenStart = taken > 0 ? this.writeEnds[(taken - 1) % WRITE_RING]! : 0;
+      const takenEnd = this.writeEnds[taken % WRITE_RING]!;
+      const elapsedFrames = ((performance.now() - this.lastCompletionAt) / 1000) * this.rate;
+      consumed = Math.min(takenEnd, takenStart + elapsedFrames);
+    }
+    return ((this.writtenFrames - consumed) / this.rate) * 1000 + this.portAudioLatencyMs;
+  }
+
+  positionMs(): number {
+    return Math.max(0, (this.pulledFrames / ENGINE_SAMPLE_RATE) * 1000 - this.latencyMs());
+  }
+
+  protected stream(): IoStreamWrite | null {
+    return this.io;
+  }
+
+  protected abandon(): void {
+    const io = this.io;
+    this.io = null;
+    this.pull = null;
+    this.resampler?.destroy();
+    this.resampler = null;
+    if (io) void closeQuietly(io);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopWatchdog();
+    const io = this.io;
+    this.io = null;
+    this.pull = null;
+    this.resampler?.destroy();
+    this.resampler = null;
+    if (io) await closeQuietly(io);
+  }
+}
+
+export class NaudiodonInput extends NaudiodonDevice implements InputDevice {
+  private io: IoStreamRead | null = null;
+  private resampler: Resampler | null = null;
+  private mono = new Int16Array(0);
+
+  constructor(options: NaudiodonOptions = {}) {
+    super(options, 'input');
+  }
+
+  async start(onAudio: (pcm: Int16Array) => void): Promise<void> {
+    if (this.running) throw new Error(`${this.name}: already started`);
+    const pa = await loadNaudiodon();
+    const info = await this.open();
+    const resampler = await createResampler({ from: this.rate, to: ENGINE_SAMPLE_RATE });
+    this.resampler = resampler;
+    // One read = 10 ms of device audio: the Readable asks for highwaterMark bytes at a time.
+    const readBytes = Math.round(this.rate / 100) * this.channels * 2;
+    try {
+      this.io = pa.AudioIO({
+        inOptions: {
+          deviceId: info.id,
+          sampleRate: this.rate,
+          channelCount: this.channels,
+          sampleFormat: 16,
+          closeOnError: false,
+          framesPerBuffer: this.framesPerBuffer,
+          maxQueue: this.options.maxQueue ?? 64,
+          highwaterMark: readBytes,
+        },
+      });
+    } catch (error) {
+      resampler.destroy();
+      this.resampler = null;
+      throw new Error(`${this.name}: cannot open for capture: ${(error as Error).message}`);
+    }
+    const channels = this.channels;
+    this.io.on('data', (chunk: Buffer) => {
+      if (!this.running || chunk.length < 2) return;
+      this.lastProgress = performance.now();
+      const samples = chunk.length >> 1;
+      const pcm =
+        chunk.byteOffset % 2 === 0
+          ? new Int16Array(chunk.buffer, chunk.byteOffset, samples)
+          : new Int16Array(new Uint8Array(chunk).buffer, 0, samples);
+      let mono = pcm;
+      if (channels > 1) {
+        const frames = Math.floor(samples / channels);
+        if (this.mono.length < frames) this.mono = new Int16Array(frames * 2);
+        mono = downmixToMono(pcm.subarray(0, frames * channels), channels, this.mono.subarray(0, frames));
+      }
+      const converted = resampler.processInt16(mono);
+      if (converted.length > 0) onAudio(converted.slice());
+    });
+    this.io.on('error', (error: Error) => this.fail(error.message));
+    this.io.on('end', () => this.fail('the capture stream ended'));
+    this.running = true;
+    this.io.start();
+    this.startWatchdog();
+  }
+
+  protected stream(): IoStreamRead | null {
+    return this.io;
+  }
+
+  protected abandon(): void {
+    const io = this.io;
+    this.io = null;
+    this.resampler?.destroy();
+    this.resampler = null;
+    if (io) {
+      io.removeAllListeners('data');
+      void closeQuietly(io);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopWatchdog();
+    const io = this.io;
+    this.io = null;
+    if (io) {
+      io.removeAllListeners('data');
+      await closeQuietly(io);
+    }
+    this.resampler?.destroy();
+    this.resampler = null;
+  }
+}
+
+export { FRAME_MS as NATIVE_FRAME_MS };

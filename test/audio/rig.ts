@@ -1,0 +1,147 @@
+/**
+ * The audio rig from the tests' side: bring up scripts/audio-rig.sh, point this process at it,
+ * feed the virtual microphone, and record what the speaker sink played (its monitor) on the
+ * client's clock.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { rmsDb } from '../../src/engine/audio/meter';
+
+const run = promisify(execFile);
+const RIG = fileURLToPath(new URL('../../scripts/audio-rig.sh', import.meta.url));
+
+/** 24 kHz mono, like the engine: the monitor is recorded in the engine's format. */
+export const MONITOR_RATE = 24_000;
+
+/**
+ * Starts the rig (idempotent) and sets PULSE_SERVER / ALSA_CONFIG_PATH in this process, before
+ * PortAudio first reads the ALSA configuration.
+ */
+export async function ensureRig(): Promise<void> {
+  await run('bash', [RIG, 'up']);
+  const { stdout } = await run('bash', [RIG, 'env']);
+  for (const line of stdout.trim().split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) process.env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+}
+
+export async function pactl(...args: string[]): Promise<string> {
+  const { stdout } = await run('pactl', args);
+  return stdout.trim();
+}
+
+/** Plays a WAV into the virtual microphone (sink micsrc, heard at source vmic). Resolves when done. */
+export async function speakIntoMic(wavPath: string): Promise<void> {
+  await run('paplay', ['--device=micsrc', '--latency-msec=20', wavPath]);
+}
+
+export interface MonitorRecording {
+  samples: Int16Array;
+  /** performance.now() at which sample 0 was played by the sink. */
+  startMs: number;
+  /** parec's own reported latency (median), already taken out of startMs. */
+  recorderLatencyMs: number;
+  /** The client time of sample `i`. */
+  timeOf(index: number): number;
+  /** The sample index played at client time `ms`. */
+  indexAt(ms: number): number;
+}
+
+/**
+ * Records a sink's monitor with `parec` and puts it on this process's clock.
+ *
+ * Method: parec (20 ms latency request, 10 ms fragments) writes raw samples to our pipe; each
+ * chunk is stamped with performance.now() on arrival. A chunk ending at sample N arriving at A says
+ * sample 0 was played at A - N/rate - (delivery delay). Delivery delay is never negative, so the
+ * smallest A - N/rate over all chunks is the best bound for the start (it removes scheduling hiccups
+ * of this process); what remains is parec's own latency, which parec reports itself with `-v`
+ * (PulseAudio's stream latency: capture at the monitor to read by the client, measured here at
+ * -4..+8 ms, median ~-1 ms, i.e. negligible next to the 10 ms fragments). We subtract its median.
+ * The monitor of a null sink gets each sample when the sink renders it, which is when it is "heard".
+ */
+export class MonitorRecorder {
+  private readonly proc: ChildProcess;
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  private bestStart = Infinity;
+  private readonly latencies: number[] = [];
+  private readonly exited: Promise<void>;
+  private firstData: Promise<void>;
+
+  constructor(source = 'spk.monitor') {
+    this.proc = spawn(
+      'parec',
+      [`--device=${source}`, '--format=s16le', `--rate=${MONITOR_RATE}`, '--channels=1', '--latency-msec=20', '--raw', '-v'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let resolveFirst!: () => void;
+    this.firstData = new Promise((resolve) => (resolveFirst = resolve));
+    this.proc.stdout!.on('data', (chunk: Buffer) => {
+      const at = performance.now();
+      this.chunks.push(chunk);
+      this.bytes += chunk.length;
+      const start = at - (this.bytes / 2 / MONITOR_RATE) * 1000;
+      if (start < this.bestStart) this.bestStart = start;
+      resolveFirst();
+    });
+    let err = '';
+    this.proc.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      for (let m; (m = /Latency: (-?\d+) usec/.exec(err)); err = err.slice(m.index + m[0].length)) {
+        this.latencies.push(Number(m[1]) / 1000);
+      }
+      if (err.length > 4096) err = err.slice(-512);
+    });
+    this.exited = new Promise((resolve) => this.proc.on('exit', () => resolve()));
+  }
+
+  /** Resolves once audio flows (parec connected and the sink renders). */
+  started(): Promise<void> {
+    return this.firstData;
+  }
+
+  async stop(): Promise<MonitorRecording> {
+    this.proc.kill('SIGTERM');
+    await this.exited;
+    const all = Buffer.concat(this.chunks);
+    const samples = new Int16Array(all.buffer, all.byteOffset, all.length >> 1).slice();
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const recorderLatencyMs = sorted.length ? sorted[sorted.length >> 1]! : 0;
+    const startMs = this.bestStart - recorderLatencyMs;
+    return {
+      samples,
+      startMs,
+      recorderLatencyMs,
+      timeOf: (index) => startMs + (index / MONITOR_RATE) * 1000,
+      indexAt: (ms) => Math.round(((ms - startMs) / 1000) * MONITOR_RATE),
+    };
+  }
+}
+
+/** 10 ms windows (24 kHz) louder than `thresholdDb`: first/last sample indices of sound, or null. */
+export function soundSpan(samples: Int16Array, from = 0, to = samples.length, thresholdDb = -50): { start: number; end: number } | null {
+  const W = 240;
+  let start = -1;
+  let end = -1;
+  for (let i = Math.max(0, from); i + W <= to; i += W) {
+    if (rmsDb(samples, i, i + W) > thresholdDb) {
+      if (start < 0) start = i;
+      end = i + W;
+    }
+  }
+  return start < 0 ? null : { start, end };
+}
+
+/** The first sample at or after `from` whose magnitude exceeds `threshold` (a click's edge). */
+export function firstAbove(samples: Int16Array, threshold: number, from = 0): number {
+  for (let i = Math.max(0, from); i < samples.length; i++) if (Math.abs(samples[i]!) > threshold) return i;
+  return -1;
+}
+
+/** The last sample before `to` whose magnitude exceeds `threshold`. */
+export function lastAbove(samples: Int16Array, threshold: number, to = samples.length): number {
+  for (let i = Math.min(samples.length, to) - 1; i >= 0; i--) if (Math.abs(samples[i]!) > threshold) return i;
+  return -1;
+}
