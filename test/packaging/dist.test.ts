@@ -33,8 +33,10 @@ const realConfig = parseYaml(await readFile(join(root, 'electron-builder.yml'), 
 };
 
 const ADDON_DIR = 'resources/app.asar.unpacked/node_modules/naudiodon2/build/Release';
+/** What the real config packs from out/; the test packs the same three builds from its temp folder. */
+const OUT_PATTERNS = ['out/main/**', 'out/preload/**', 'out/renderer/**'];
 /** Dependencies the config leaves out on purpose (see the comments in electron-builder.yml). */
-const EXCLUDED = ['segfault-handler', 'nan', 'tsx', 'esbuild'];
+const EXCLUDED = ['segfault-handler', 'nan', 'tsx', 'esbuild', 'openai', 'react', 'react-dom', 'scheduler'];
 
 let work: string;
 let appOutDir: string;
@@ -94,7 +96,7 @@ beforeAll(async () => {
   const config = {
     ...realConfig,
     // The built app comes from the temp folder; every other pattern is the real one.
-    files: [{ from: outDir, to: 'out' }, ...realConfig.files.filter((f) => f !== 'out/**')],
+    files: [{ from: outDir, to: 'out' }, ...realConfig.files.filter((f) => !OUT_PATTERNS.includes(f as string))],
     directories: { ...(realConfig.directories as object), output },
     electronDist,
     electronVersion,
@@ -120,7 +122,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (Object.keys(timings).length) console.log('packaging timings (ms):', JSON.stringify(timings));
-  if (work) await rm(work, { recursive: true, force: true });
+  if (asarPath) console.log(`app.asar: ${((await stat(asarPath)).size / 1e6).toFixed(1)} MB, ${asarFiles.length} entries`);
+  if (work && !process.env.KAIWA_KEEP_DIST) await rm(work, { recursive: true, force: true });
 });
 
 describe('electron-builder --dir (linux)', () => {
@@ -129,6 +132,10 @@ describe('electron-builder --dir (linux)', () => {
     expect(top).toEqual(expect.arrayContaining([realConfig.linux.executableName, 'resources', 'LICENSE.electron.txt', 'LICENSES.chromium.html']));
     expect(top).not.toContain('electron');
     expect((await stat(join(appOutDir, realConfig.linux.executableName))).mode & 0o111).not.toBe(0);
+  });
+
+  it('packs exactly the three builds from out/ in the real config', () => {
+    expect(realConfig.files.filter((f) => typeof f === 'string' && f.startsWith('out/'))).toEqual(OUT_PATTERNS);
   });
 
   it('puts the built main, preload and renderer in app.asar, and nothing of the sources', async () => {
