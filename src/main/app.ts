@@ -3,7 +3,7 @@ import type { AssistantEvent, PushChannels } from '../shared/ipc';
 import { parseLaunchArgs, type LaunchRequest } from './argv';
 import { listAudioDevices } from './audio-devices';
 import { applyLoginItem, loginItemDeps } from './login-item';
-import { KaiwaController } from './controller';
+import { KaiwaController, type ControllerOptions } from './controller';
 import { EventBatcher } from './event-batcher';
 import { Hotkeys } from './hotkeys';
 import { registerIpcHandlers, sendToWindows, type Handlers } from './ipc';
@@ -18,6 +18,8 @@ export interface KaiwaAppOptions {
   log: (line: string) => void;
   /** Defaults to app.getPath('userData'). */
   userDataDir?: string;
+  /** Defaults to the app's device factory (audio-devices.ts). */
+  devices?: ControllerOptions['devices'];
 }
 
 /** Bound on the clean-up at quit: a stuck socket must not keep the app alive. */
@@ -48,6 +50,7 @@ export class KaiwaApp {
       userDataDir: options.userDataDir ?? app.getPath('userData'),
       env: options.env,
       log: options.log,
+      ...(options.devices ? { devices: options.devices } : {}),
     });
     this.hotkeys = new Hotkeys({
       talk: () => void this.controller.talkHotkey(),

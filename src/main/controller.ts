@@ -14,7 +14,7 @@ import {
 } from '../engine';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
-import { createAudioDevices } from './audio-devices';
+import { createAudioDevices, type AudioDevices } from './audio-devices';
 import { ConversationLog } from './conversation-log';
 import { SecretStore } from './secrets';
 import { SettingsStore, applySettingsPatch } from './settings-store';
@@ -23,6 +23,8 @@ export interface ControllerOptions {
   userDataDir: string;
   env: Record<string, string | undefined>;
   log: (line: string) => void;
+  /** Where audio devices come from; the app's one factory unless a test plays a WAV file. */
+  devices?: (settings: Settings) => AudioDevices;
 }
 
 /** Fields whose change needs a new connection or new devices, not just a session update. */
@@ -264,7 +266,7 @@ export class KaiwaController {
         this.options.log(`simulator: failed to start: ${(error as Error).message}`);
       }
     }
-    const devices = createAudioDevices(this.effective);
+    const devices = (this.options.devices ?? createAudioDevices)(this.effective);
     if (devices.note && !this.deviceNoteShown) {
       this.deviceNoteShown = true;
       this.notice(devices.note);
