@@ -4,6 +4,7 @@ import type { SimSession } from './session';
 /**
  * The simulator's entry for in-process use: the offline default when no API key is set, and the
  * test peer of the engine. `startSimulator({})` listens on an ephemeral port of 127.0.0.1.
+ * Long-running front ends pass `record: false` (sessions otherwise keep their first 5000 events).
  */
 
 export type { SimulatorOptions } from './server';

@@ -37,8 +37,11 @@ export interface SimulatorOptions {
   faults?: FaultOption;
   /** Check every outgoing event against the spec; failures land in `session.violations`. */
   validateOutgoing?: boolean;
-  /** Keep every received and sent event on the session (default true). Off for long-running use. */
-  record?: boolean;
+  /**
+   * Keep received and sent events on each session for inspection: true (default) keeps the first
+   * 5000 each way, a number keeps that many, false none. Long-running front ends pass false.
+   */
+  record?: boolean | number;
 }
 
 export const DEFAULT_REPLY_MS = 3000;
@@ -132,14 +135,14 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession] }> {
         realtimeFactor: this.options.realtimeFactor ?? Math.max(2, replyMs / TARGET_STREAM_MS),
         chunkMs: this.options.chunkMs ?? DEFAULT_CHUNK_MS,
         validateOutgoing: this.options.validateOutgoing ?? false,
-        record: this.options.record ?? true,
+        recordLimit: recordLimit(this.options.record),
         faults: faultsFor(this.options.faults, this.sessions.length),
       },
     );
     this.sessions.push(session);
     this.sockets.add(ws);
     ws.on('message', (data, isBinary) => {
-      if (isBinary) session.receive('\u0000binary frame');
+      if (isBinary) session.receiveBinary();
       else session.receive(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
     });
     ws.on('close', () => {
@@ -150,6 +153,13 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession] }> {
     session.start();
     this.emit('session', session);
   }
+}
+
+const DEFAULT_RECORD_LIMIT = 5000;
+
+function recordLimit(record: boolean | number | undefined): number {
+  if (record === undefined || record === true) return DEFAULT_RECORD_LIMIT;
+  return record === false ? 0 : Math.max(0, Math.floor(record));
 }
 
 function dialectOf(req: IncomingMessage): DialectName {

@@ -48,7 +48,8 @@ export interface SessionOptions {
   /** Audio per `output_audio.delta`. */
   chunkMs: number;
   validateOutgoing: boolean;
-  record: boolean;
+  /** Events kept per direction in `received` / `sent` (0: none). Later ones are not kept. */
+  recordLimit: number;
   faults: FaultPlan;
 }
 
@@ -101,9 +102,9 @@ const PCM = { type: 'audio/pcm', rate: 24000 } as const;
 export class SimSession {
   readonly id = newId('sess');
   readonly dialect: DialectName;
-  /** Every client event received (parsed JSON, or the raw text when it was not JSON). */
+  /** Every client event received (parsed JSON, or the raw text when it was not JSON), up to the record limit. */
   readonly received: Recorded<unknown>[] = [];
-  /** Every server frame sent (the wire object, or raw text for injected malformed frames). */
+  /** Every server frame sent (the wire object, or raw text for injected malformed frames), up to the record limit. */
   readonly sent: Recorded<WireEvent | string>[] = [];
   /** Outgoing events that failed spec validation (only with `validateOutgoing`). */
   readonly violations: Violation[] = [];
@@ -208,6 +209,11 @@ export class SimSession {
     this.handle(decoded.event, clientEventId);
   }
 
+  receiveBinary(): void {
+    this.record(this.received, performance.now(), '(binary frame)');
+    this.sendError('invalid_value', 'Binary frames are not part of the Realtime protocol; send JSON text frames.', null, null);
+  }
+
   private handle(event: RealtimeClientEvent, clientEventId: string | null): void {
     switch (event.type) {
       case 'session.update':
@@ -288,6 +294,11 @@ export class SimSession {
     return this.config.audio.input.turn_detection ?? null;
   }
 
+  private prefixPaddingMs(): number {
+    const td = this.turnDetection();
+    return td ? vadConfig(td).prefixPaddingMs : 0;
+  }
+
   private buildVad(): EnergyVad | undefined {
     const td = this.turnDetection();
     return td ? new EnergyVad(vadConfig(td), this.input.end) : undefined;
@@ -305,9 +316,10 @@ export class SimSession {
     this.input.append(pcm);
     if (!this.vad) return;
     for (const vadEvent of this.vad.push(pcm)) this.onVad(vadEvent);
-    if (!this.speech && this.input.size > 4 * ENGINE_SAMPLE_RATE) {
+    const keep = Math.max(ENGINE_SAMPLE_RATE, msToSamples(this.prefixPaddingMs()));
+    if (!this.speech && this.input.size > 4 * keep) {
       // Idle in VAD mode: keep only what a future prefix padding can reach back to.
-      this.input.dropBefore(this.input.end - ENGINE_SAMPLE_RATE);
+      this.input.dropBefore(this.input.end - keep);
     }
   }
 
@@ -711,7 +723,7 @@ export class SimSession {
   }
 
   private record<T>(list: Recorded<T>[], at: number, event: T): void {
-    if (this.options.record) list.push({ at, event });
+    if (list.length < this.options.recordLimit) list.push({ at, event });
   }
 }
 

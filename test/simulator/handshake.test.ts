@@ -191,6 +191,10 @@ describe.each(['ga', 'beta'] as const)('session.update and invalid events (%s)',
     const badJson = await client.next('error');
     expect(badJson.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_json', event_id: null });
 
+    client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    const binary = await client.next('error');
+    expect(binary.error).toMatchObject({ code: 'invalid_value', message: expect.stringContaining('Binary frames') });
+
     client.sendRaw({ type: 'conversation.item.truncate', item_id: 'x', content_index: 'zero', audio_end_ms: 0 });
     const wrongType = await client.next('error');
     expect(wrongType.error).toMatchObject({ code: 'invalid_value', param: 'content_index' });
@@ -202,6 +206,7 @@ describe.each(['ga', 'beta'] as const)('session.update and invalid events (%s)',
     expect(received.map((r) => (typeof r.event === 'string' ? 'text' : (r.event as { type: string }).type))).toEqual([
       'input_audio_buffer.append',
       'conversation.item.frobnicate',
+      'text',
       'text',
       'conversation.item.truncate',
       'input_audio_buffer.clear',

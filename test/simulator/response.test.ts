@@ -214,4 +214,14 @@ describe('recording', () => {
     expect(session.sent.map((r) => (r.event as WireEvent).type)).toEqual(client.types());
     expect(session.inputMs).toBe(20);
   });
+
+  it('keeps no more than the record limit', async () => {
+    await start({ record: 2 });
+    const client = await connect();
+    for (let i = 0; i < 3; i++) client.send({ type: 'input_audio_buffer.clear' });
+    await client.next((e) => e.type === 'input_audio_buffer.cleared' && client.all('input_audio_buffer.cleared').length === 3);
+    const session = sim().sessions[0]!;
+    expect(session.received).toHaveLength(2);
+    expect(session.sent).toHaveLength(2);
+  });
 });
