@@ -8,7 +8,7 @@ import { EventBatcher } from './event-batcher';
 import { Hotkeys } from './hotkeys';
 import { registerIpcHandlers, sendToWindows, type Handlers } from './ipc';
 import { devServerUrl, isAppUrl } from './paths';
-import { hardenSession, lockDownWindow } from './security';
+import { hardenEveryWebContents, hardenSession, lockDownWindow } from './security';
 import { KaiwaTray } from './tray';
 import { createMainWindow, createQuickTalkWindow, showQuickTalkNearTray } from './windows';
 
@@ -63,6 +63,7 @@ export class KaiwaApp {
   start(launch: LaunchRequest): void {
     const { controller } = this;
     hardenSession(session.defaultSession, devServerUrl() !== undefined);
+    hardenEveryWebContents();
     const notices = controller.init();
 
     controller.hotkeyStatus = () => this.hotkeys.status;

@@ -1,4 +1,4 @@
-import { session, type BrowserWindow, type Session } from 'electron';
+import { app, session, type BrowserWindow, type Session } from 'electron';
 
 /**
  * The Electron security checklist, applied in one place: permission requests and checks denied
@@ -39,6 +39,14 @@ export function hardenSession(ses: Session = session.defaultSession, dev = false
   const policy = dev ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+  });
+}
+
+/** Any webContents at all (ours are locked down further by lockDownWindow): no popups, no webviews. */
+export function hardenEveryWebContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 }
 

@@ -103,6 +103,13 @@ describe('lifecycle and windows', () => {
     expect(navigate(`${pathToFileURL(rendererIndexPath()).href}#settings`)).toBe(false);
     expect(contents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
 
+    const stranger = new mock.FakeWebContents();
+    mock.app.emit('web-contents-created', {}, stranger);
+    expect(stranger.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    const webview = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    stranger.emit('will-attach-webview', webview);
+    expect(webview.defaultPrevented).toBe(true);
+
     const ses = mock.session.defaultSession;
     const granted = vi.fn();
     ses.permissionRequestHandler?.(contents, 'media', granted);
