@@ -1,0 +1,187 @@
+import type { ConversationItemCreateEvent } from 'openai/resources/realtime/realtime';
+import type { AssistantEvent, Speaker } from './events';
+
+/**
+ * The record of what was said, kept on our side so a new session (after a reconnect or the 60-minute
+ * rollover) can be told the conversation so far. User and assistant transcripts in conversation
+ * order; an interrupted reply keeps only what the user heard of it, the same cut the server gets in
+ * `conversation.item.truncate`.
+ *
+ * Order is the order items were first seen (`reserve`, a delta, or a final), not the order finals
+ * arrive: a user's transcription often completes after the reply to it has started.
+ */
+
+export interface HistoryEntry {
+  readonly itemId: string;
+  readonly speaker: Speaker;
+  /** The final transcript, or what has streamed so far; for an interrupted reply, what was heard. */
+  readonly text: string;
+  /** The transcript is complete (a final arrived, or the reply was cut). */
+  readonly final: boolean;
+  readonly interrupted: boolean;
+}
+
+export interface HistoryOptions {
+  /** Entries kept; the oldest go first. Default 1000. */
+  maxEntries?: number;
+  /** Characters replayed to a new session, newest first. Default 12 000 (~3 000 tokens). */
+  maxReplayChars?: number;
+  /** Items replayed to a new session. Default 60. */
+  maxReplayItems?: number;
+}
+
+export const DEFAULT_HISTORY = { maxEntries: 1000, maxReplayChars: 12_000, maxReplayItems: 60 } as const;
+
+interface MutableEntry {
+  itemId: string;
+  speaker: Speaker;
+  text: string;
+  final: boolean;
+  interrupted: boolean;
+  /** Fraction of the reply heard, once interrupted: applied to a final that arrives later. */
+  heard?: number;
+}
+
+export class ConversationHistory {
+  private readonly options: Required<HistoryOptions>;
+  private readonly byId = new Map<string, MutableEntry>();
+  private readonly order: MutableEntry[] = [];
+
+  constructor(options: HistoryOptions = {}) {
+    this.options = {
+      maxEntries: options.maxEntries ?? DEFAULT_HISTORY.maxEntries,
+      maxReplayChars: options.maxReplayChars ?? DEFAULT_HISTORY.maxReplayChars,
+      maxReplayItems: options.maxReplayItems ?? DEFAULT_HISTORY.maxReplayItems,
+    };
+    for (const [name, value] of Object.entries(this.options)) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`history ${name} must be a positive integer, got ${value}`);
+    }
+  }
+
+  get entries(): readonly HistoryEntry[] {
+    return this.order;
+  }
+
+  /** Entries with something said, in order. */
+  get said(): HistoryEntry[] {
+    return this.order.filter((e) => e.text !== '');
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  /** Holds `itemId`'s place in the conversation before its transcript is known. */
+  reserve(itemId: string, speaker: Speaker): void {
+    this.entry(itemId, speaker);
+  }
+
+  delta(itemId: string, speaker: Speaker, delta: string): void {
+    const entry = this.entry(itemId, speaker);
+    if (!entry.final) entry.text += delta;
+  }
+
+  final(itemId: string, speaker: Speaker, text: string): void {
+    const entry = this.entry(itemId, speaker);
+    if (entry.heard !== undefined) {
+      // Interrupted before the final arrived: keep only what was heard of it.
+      if (entry.text === '' && text !== '') entry.text = cutAt(text, entry.heard);
+      entry.final = true;
+      return;
+    }
+    entry.text = text;
+    entry.final = true;
+  }
+
+  /** A reply was cut after `playedMs` of `receivedMs` were heard. */
+  interrupted(itemId: string, playedMs: number, receivedMs: number): void {
+    const entry = this.entry(itemId, 'assistant');
+    if (entry.interrupted) return;
+    const heard = receivedMs > 0 ? Math.min(1, Math.max(0, playedMs / receivedMs)) : 0;
+    entry.interrupted = true;
+    entry.heard = heard;
+    entry.text = cutAt(entry.text, heard);
+    entry.final = entry.text !== '';
+  }
+
+  /** Feeds the AssistantEvents that carry words: transcripts and interruptions. */
+  observe(event: AssistantEvent): void {
+    switch (event.type) {
+      case 'transcript.delta':
+        if (event.speaker === 'assistant') this.delta(event.itemId, 'assistant', event.delta);
+        else this.reserve(event.itemId, 'user');
+        break;
+      case 'transcript.final':
+        this.final(event.itemId, event.speaker, event.text);
+        break;
+      case 'interrupted':
+        this.interrupted(event.itemId, event.playedMs, event.receivedMs);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * The conversation as GA `conversation.item.create` events: user turns as `input_text`,
+   * assistant turns as `output_text` (the API cannot take assistant audio items back). The newest
+   * entries that fit `maxReplayChars` and `maxReplayItems`; an entry too long on its own keeps its
+   * end. No item ids: the new session names them.
+   */
+  replay(): ConversationItemCreateEvent[] {
+    const picked: { speaker: Speaker; text: string }[] = [];
+    let budget = this.options.maxReplayChars;
+    for (let i = this.order.length - 1; i >= 0 && picked.length < this.options.maxReplayItems && budget > 0; i--) {
+      const entry = this.order[i]!;
+      const text = entry.text.trim();
+      if (text === '') continue;
+      const kept = text.length <= budget ? text : `…${text.slice(text.length - budget + 1)}`;
+      budget -= kept.length;
+      picked.push({ speaker: entry.speaker, text: kept });
+    }
+    picked.reverse();
+    return picked.map(({ speaker, text }) => itemCreate(speaker, text));
+  }
+
+  clear(): void {
+    this.byId.clear();
+    this.order.length = 0;
+  }
+
+  private entry(itemId: string, speaker: Speaker): MutableEntry {
+    let entry = this.byId.get(itemId);
+    if (!entry) {
+      entry = { itemId, speaker, text: '', final: false, interrupted: false };
+      this.byId.set(itemId, entry);
+      this.order.push(entry);
+      if (this.order.length > this.options.maxEntries) {
+        const dropped = this.order.splice(0, this.order.length - this.options.maxEntries);
+        for (const old of dropped) this.byId.delete(old.itemId);
+      }
+    }
+    return entry;
+  }
+}
+
+export function itemCreate(speaker: Speaker, text: string): ConversationItemCreateEvent {
+  return speaker === 'user'
+    ? { type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } }
+    : { type: 'conversation.item.create', item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] } };
+}
+
+/**
+ * The first `fraction` of `text`, ending on a word boundary: words are only kept when heard in
+ * full (the transcript streams roughly in step with the audio, so the fraction of audio heard is
+ * the fraction of words heard).
+ */
+export function cutAt(text: string, fraction: number): string {
+  if (fraction >= 1) return text;
+  if (!(fraction > 0)) return '';
+  const end = Math.floor(text.length * fraction);
+  if (end >= text.length) return text;
+  // Keep a word only when the cut falls right after it.
+  const head = text.slice(0, end);
+  if (/\s/.test(text[end] ?? '')) return head.trimEnd();
+  const lastSpace = head.search(/\s\S*$/);
+  return lastSpace === -1 ? '' : head.slice(0, lastSpace).trimEnd();
+}
