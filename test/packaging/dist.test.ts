@@ -6,6 +6,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { extractFile, listPackage, statFile } from '@electron/asar';
+import { getCurrentFuseWire } from '@electron/fuses';
+import { SENTINEL } from '@electron/fuses/dist/constants';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -53,10 +55,23 @@ async function timed<T>(label: string, task: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The smallest folder electron-builder accepts as an unpacked Electron for Linux. */
+/**
+ * Electron's fuse wire as a real Electron 45 binary ships it: the sentinel, wire version 1, eight
+ * fuses ('1' on, '0' off) in FuseV1Options order: RunAsNode, EnableCookieEncryption,
+ * EnableNodeOptionsEnvironmentVariable, EnableNodeCliInspectArguments,
+ * EnableEmbeddedAsarIntegrityValidation, OnlyLoadAppFromAsar, LoadBrowserProcessSpecificV8Snapshot,
+ * GrantFileProtocolExtraPrivileges.
+ */
+const ELECTRON_DEFAULT_FUSES = '10110001';
+
+/**
+ * The smallest folder electron-builder accepts as an unpacked Electron for Linux. The `electron`
+ * stub carries a fuse wire, so the config's electronFuses are really flipped and can be read back.
+ */
 async function electronStandIn(dir: string): Promise<void> {
   await mkdir(join(dir, 'resources'), { recursive: true });
-  await writeFile(join(dir, 'electron'), '#!/bin/sh\necho "stand-in for the Electron binary" >&2\nexit 1\n');
+  const wire = `${SENTINEL}\x01\x08${ELECTRON_DEFAULT_FUSES}`;
+  await writeFile(join(dir, 'electron'), `#!/bin/sh\necho "stand-in for the Electron binary" >&2\nexit 1\n# ${wire}\n`, 'latin1');
   await chmod(join(dir, 'electron'), 0o755);
   await writeFile(join(dir, 'LICENSE'), 'Electron stand-in license\n');
   await writeFile(join(dir, 'LICENSES.chromium.html'), '<html><body>stand-in</body></html>\n');
@@ -136,6 +151,14 @@ describe('electron-builder --dir (linux)', () => {
 
   it('packs exactly the three builds from out/ in the real config', () => {
     expect(realConfig.files.filter((f) => typeof f === 'string' && f.startsWith('out/'))).toEqual(OUT_PATTERNS);
+  });
+
+  it('flips the Electron fuses the config asks for', async () => {
+    const wire = await getCurrentFuseWire(join(appOutDir, realConfig.linux.executableName));
+    const state = (i: number) => String.fromCharCode(wire[i as keyof typeof wire] as number);
+    expect(wire.version).toBe('1');
+    // From the default 10110001: RunAsNode, NODE_OPTIONS and --inspect off; only app.asar on.
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map(state).join('')).toBe('00000101');
   });
 
   it('puts the built main, preload and renderer in app.asar, and nothing of the sources', async () => {
