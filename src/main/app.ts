@@ -204,7 +204,7 @@ export class KaiwaApp {
       'settings:get': () => c.view(),
       'settings:update': (_origin, patch) => c.updateSettings(patch),
       'settings:set-api-key': (_origin, key) => c.setApiKey(key),
-      'devices:list': () => listAudioDevices(),
+      'devices:list': () => listAudioDevices(this.options.log),
       'conversations:list': () => c.conversations.list(),
       'conversations:open': (_origin, id) => c.conversations.open(id),
       'window:hide': (origin) => origin.hide(),

@@ -24,7 +24,7 @@ export interface ControllerOptions {
   env: Record<string, string | undefined>;
   log: (line: string) => void;
   /** Where audio devices come from; the app's one factory unless a test plays a WAV file. */
-  devices?: (settings: Settings) => AudioDevices;
+  devices?: (settings: Settings) => AudioDevices | Promise<AudioDevices>;
 }
 
 /** Fields whose change needs a new connection or new devices, not just a session update. */
@@ -266,7 +266,7 @@ export class KaiwaController {
         this.options.log(`simulator: failed to start: ${(error as Error).message}`);
       }
     }
-    const devices = (this.options.devices ?? createAudioDevices)(this.effective);
+    const devices = await (this.options.devices ?? createAudioDevices)(this.effective);
     if (devices.note && !this.deviceNoteShown) {
       this.deviceNoteShown = true;
       this.notice(devices.note);

@@ -94,7 +94,7 @@ export function autostartEntry(deps: LoginItemDeps): string {
     `Exec=${[program, ...args].map(execArgument).join(' ')}`,
     'Icon=kaiwa',
     'Terminal=false',
-    'Categories=AudioVideo;Audio;Utility;',
+    'Categories=Utility;',
     'StartupWMClass=kaiwa',
     'X-GNOME-Autostart-enabled=true',
     '',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as mock from '../mocks/electron';
-import { Assistant } from '../../src/engine';
+import { Assistant, NullInput, NullOutput } from '../../src/engine';
 import type { AssistantEvent, AssistantState, SettingsResult, SettingsView } from '../../src/shared/ipc';
 import { runKaiwa, type KaiwaApp } from '../../src/main/app';
 import { rendererIndexPath } from '../../src/main/paths';
@@ -13,14 +13,15 @@ import { CONTENT_SECURITY_POLICY } from '../../src/main/security';
 vi.mock('electron', () => import('../mocks/electron'));
 
 // Everything here is real (settings files, the engine, the in-process simulator on 127.0.0.1,
-// null audio devices) except the `electron` module.
+// the engine's null audio devices, not the sound card) except the `electron` module.
+const devices = () => ({ input: new NullInput(), output: new NullOutput() });
 
 let dir: string;
 let kaiwa: KaiwaApp;
 let logLines: string[];
 
 async function launch(argv: string[] = ['kaiwa', '--hidden'], env: Record<string, string> = {}): Promise<KaiwaApp> {
-  const started = await runKaiwa({ argv, env, log: (line) => logLines.push(line), userDataDir: dir });
+  const started = await runKaiwa({ argv, env, log: (line) => logLines.push(line), userDataDir: dir, devices });
   if (!started) throw new Error('did not start');
   kaiwa = started;
   return started;
@@ -314,7 +315,7 @@ describe('command line', () => {
   });
 
   it('the same flags act at first launch', async () => {
-    const started = runKaiwa({ argv: ['kaiwa', '--toggle'], env: {}, log: () => undefined, userDataDir: dir });
+    const started = runKaiwa({ argv: ['kaiwa', '--toggle'], env: {}, log: () => undefined, userDataDir: dir, devices });
     kaiwa = (await started) as KaiwaApp;
     await waitForState(kaiwa, 'listening');
     expect(mainWindow()).toBeUndefined();
