@@ -8,6 +8,7 @@ import type {
   RealtimeConversationItemAssistantMessage,
   RealtimeConversationItemUserMessage,
   RealtimeResponse,
+  RealtimeResponseCreateParams,
   RealtimeServerEvent,
   RealtimeSessionCreateRequest,
   ResponseCancelEvent,
@@ -82,6 +83,8 @@ interface StoredItem {
 
 interface ActiveResponse {
   id: string;
+  /** `text` when the response was asked for text only: words stream as text deltas, no audio. */
+  mode: 'audio' | 'text';
   item: RealtimeConversationItemAssistantMessage & { id: string };
   voice: ReplyVoice;
   transcript: string;
@@ -122,6 +125,7 @@ export class SimSession {
   private readonly timers = new Set<AnyTimer>();
   private sentCount = 0;
   private responses = 0;
+  private tokensUsed = 0;
   private closed = false;
 
   constructor(
@@ -233,7 +237,7 @@ export class SimSession {
             clientEventId,
           );
         }
-        return this.startResponse();
+        return this.startResponse(event.response);
       case 'response.cancel':
         return this.cancel(event, clientEventId);
       case 'conversation.item.create':
@@ -486,8 +490,10 @@ export class SimSession {
 
   // --- responses -------------------------------------------------------------------------------
 
-  private startResponse(): void {
+  private startResponse(params?: RealtimeResponseCreateParams): void {
     const id = newId('resp');
+    const modalities = params?.output_modalities ?? this.config.output_modalities ?? ['audio'];
+    const mode = modalities.includes('audio') ? 'audio' : 'text';
     const item: ActiveResponse['item'] = {
       id: newId('item'),
       object: 'realtime.item',
@@ -500,6 +506,7 @@ export class SimSession {
     const inputTokens = this.inputTokens();
     const active: ActiveResponse = {
       id,
+      mode,
       item,
       voice: new ReplyVoice(this.options.replyMs, ++this.responses),
       transcript,
@@ -524,7 +531,7 @@ export class SimSession {
       item_id: item.id,
       output_index: 0,
       content_index: 0,
-      part: { type: 'audio', transcript: '' },
+      part: mode === 'audio' ? { type: 'audio', transcript: '' } : { type: 'text', text: '' },
     });
     this.scheduleChunk(active);
   }
@@ -538,6 +545,15 @@ export class SimSession {
 
   private sendChunk(active: ActiveResponse): void {
     if (this.active !== active || this.closed) return;
+    if (active.mode === 'text') {
+      // One word per tick, at the pace audio chunks would have gone.
+      active.chunksSent++;
+      this.sendWords(active, active.wordsSent + 1);
+      if (this.active !== active) return;
+      if (active.wordsSent < active.words.length) this.scheduleChunk(active);
+      else this.finishResponse('completed');
+      return;
+    }
     const n = active.voice.render(this.chunk);
     if (n > 0) {
       active.samplesSent += n;
@@ -563,7 +579,7 @@ export class SimSession {
   private sendWords(active: ActiveResponse, upTo: number): void {
     while (active.wordsSent < Math.min(upTo, active.words.length)) {
       this.emit({
-        type: 'response.output_audio_transcript.delta',
+        type: active.mode === 'audio' ? 'response.output_audio_transcript.delta' : 'response.output_text.delta',
         event_id: newId('event'),
         response_id: active.id,
         item_id: active.item.id,
@@ -589,17 +605,37 @@ export class SimSession {
     if (status === 'completed') this.sendWords(active, active.words.length);
     const transcript = active.words.slice(0, active.wordsSent).join('');
     const base = { response_id: active.id, item_id: active.item.id, output_index: 0, content_index: 0 };
-    this.emit({ type: 'response.output_audio.done', event_id: newId('event'), ...base });
-    this.emit({ type: 'response.output_audio_transcript.done', event_id: newId('event'), ...base, transcript });
-    this.emit({ type: 'response.content_part.done', event_id: newId('event'), ...base, part: { type: 'audio', transcript } });
     const item = active.item;
+    if (active.mode === 'audio') {
+      this.emit({ type: 'response.output_audio.done', event_id: newId('event'), ...base });
+      this.emit({ type: 'response.output_audio_transcript.done', event_id: newId('event'), ...base, transcript });
+      this.emit({ type: 'response.content_part.done', event_id: newId('event'), ...base, part: { type: 'audio', transcript } });
+      item.content = [{ type: 'output_audio', transcript }];
+    } else {
+      this.emit({ type: 'response.output_text.done', event_id: newId('event'), ...base, text: transcript });
+      this.emit({ type: 'response.content_part.done', event_id: newId('event'), ...base, part: { type: 'text', text: transcript } });
+      item.content = [{ type: 'output_text', text: transcript }];
+    }
     item.status = status === 'completed' ? 'completed' : 'incomplete';
-    item.content = [{ type: 'output_audio', transcript }];
     this.emit({ type: 'conversation.item.done', event_id: newId('event'), previous_item_id: this.itemBefore(item.id), item });
     this.emit({ type: 'response.output_item.done', event_id: newId('event'), response_id: active.id, output_index: 0, item });
     const response = this.responseObject(active, status, [item]);
     if (reason) response.status_details = { type: 'cancelled', reason };
     this.emit({ type: 'response.done', event_id: newId('event'), response });
+    this.emitRateLimits(response.usage?.total_tokens ?? 0);
+  }
+
+  /** As the real server does after each response; the figures are plausible, not meaningful. */
+  private emitRateLimits(tokens: number): void {
+    this.tokensUsed += tokens;
+    this.emit({
+      type: 'rate_limits.updated',
+      event_id: newId('event'),
+      rate_limits: [
+        { name: 'requests', limit: 5000, remaining: Math.max(0, 5000 - this.responses), reset_seconds: 0.012 },
+        { name: 'tokens', limit: 400_000, remaining: Math.max(0, 400_000 - this.tokensUsed), reset_seconds: 0.75 },
+      ],
+    });
   }
 
   private itemBefore(itemId: string): string | null {
@@ -614,7 +650,7 @@ export class SimSession {
       status,
       output,
       conversation_id: `conv_${this.id.slice(5)}`,
-      output_modalities: ['audio'],
+      output_modalities: [active.mode],
       max_output_tokens: 'inf',
       audio: { output: { format: { ...PCM }, voice: voiceName(this.config.audio.output.voice) } },
       metadata: null,

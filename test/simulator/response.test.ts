@@ -140,7 +140,25 @@ describe.each(['ga', 'beta'] as const)('responses (%s)', (dialect) => {
     const notActive = await client.next('error');
     expect(notActive.error).toMatchObject({ code: 'response_cancel_not_active', event_id: 'evt_cancel_again' });
     // Nothing of the cancelled response arrives after its response.done.
-    expect(typesBetween(client, doneAt + 1, client.received.length)).toEqual(['error']);
+    expect(typesBetween(client, doneAt + 1, client.received.length)).toEqual(['rate_limits.updated', 'error']);
+  });
+
+  it('a text-only response streams text deltas and no audio', async () => {
+    await start();
+    const client = await connect({ dialect });
+    client.send({ type: 'response.create', response: { output_modalities: ['text'] } });
+    const done = await client.next('response.done');
+    const textDelta = dialect === 'ga' ? 'response.output_text.delta' : 'response.text.delta';
+    const textDone = dialect === 'ga' ? 'response.output_text.done' : 'response.text.done';
+    const words = client.all(textDelta).map((e) => String(e.delta));
+    expect(words.length).toBeGreaterThan(3);
+    expect(client.all(textDone)[0]!.text).toBe(words.join(''));
+    expect(client.all(AUDIO_DELTA)).toHaveLength(0);
+    expect(done.response).toMatchObject({
+      status: 'completed',
+      output: [{ role: 'assistant', content: [{ type: dialect === 'ga' ? 'output_text' : 'text', text: words.join('') }] }],
+    });
+    await client.next('rate_limits.updated');
   });
 
   it('truncate: beyond the audio is an error, within it answers conversation.item.truncated', async () => {
