@@ -88,6 +88,27 @@ export function defaultView(): SettingsView {
   };
 }
 
+/**
+ * What the page offers the code we run in it. The node tsconfig has no DOM types, so page-side
+ * functions reach the page's globals through this shape (casts are erased; nothing here runs in Node).
+ */
+interface PageCanvas {
+  width: number;
+  height: number;
+  clientWidth: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+interface PageGlobals extends Record<string, unknown> {
+  __kaiwaPulseStats?: { frames: number; intervalsMs: Float64Array; drawMs: Float64Array; radiusPx: number };
+  __push: (events: unknown) => void;
+  __streamLevels: (inputDb: number, outputDb: number) => void;
+  __calls: BridgeCall[];
+  document: {
+    querySelector(selector: string): PageCanvas | null;
+    addEventListener(type: string, listener: (event: { violatedDirective: string; blockedURI: string }) => void): void;
+  };
+}
+
 export interface BridgeCall {
   name: string;
   args: unknown[];
@@ -107,7 +128,7 @@ function installBridge(init: BridgeInit): void {
   type Listener = (value: unknown) => void;
   const listeners: Record<'events' | 'settings' | 'navigate', Set<Listener>> = { events: new Set(), settings: new Set(), navigate: new Set() };
   const calls: { name: string; args: unknown[] }[] = [];
-  const w = window as unknown as Record<string, unknown>;
+  const w = globalThis as unknown as PageGlobals;
   w.__calls = calls;
   const method = (name: string, answer?: (...args: unknown[]) => unknown) => (...args: unknown[]) => {
     calls.push({ name, args });
@@ -147,8 +168,8 @@ function installBridge(init: BridgeInit): void {
   w.__streamLevels = (inputDb: number, outputDb: number) => {
     clearInterval(timer);
     const batch = () => [{ type: 'levels', input: { rmsDb: inputDb, peakDb: inputDb + 3 }, output: { rmsDb: outputDb, peakDb: outputDb + 3 } }];
-    (w.__push as (e: unknown) => void)(batch());
-    timer = setInterval(() => (w.__push as (e: unknown) => void)(batch()), 1000 / 60);
+    w.__push(batch());
+    timer = setInterval(() => w.__push(batch()), 1000 / 60);
   };
   w.__stopLevels = () => clearInterval(timer);
 }
@@ -192,26 +213,26 @@ export async function openKaiwa(browser: Browser, baseUrl: string, options: Open
   // functions we hand to the page run there unchanged.
   await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    (globalThis as unknown as PageGlobals).document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
   await page.addInitScript(installBridge, { view: options.view ?? defaultView(), state: options.state ?? 'idle' });
   await page.goto(options.quick ? `${baseUrl}#quick-talk` : baseUrl);
-  await page.waitForFunction(() => (window.__kaiwaPulseStats?.frames ?? 0) > 2);
+  await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).__kaiwaPulseStats?.frames ?? 0) > 2);
   return {
     page,
     context,
     problems,
-    push: (events) => page.evaluate((batch) => (window as unknown as { __push: (e: unknown) => void }).__push(batch), events),
-    streamLevels: (inputDb, outputDb) => page.evaluate(([i, o]) => (window as unknown as { __streamLevels: (i: number, o: number) => void }).__streamLevels(i!, o!), [inputDb, outputDb]),
-    calls: () => page.evaluate(() => (window as unknown as { __calls: BridgeCall[] }).__calls),
+    push: (events) => page.evaluate((batch) => (globalThis as unknown as PageGlobals).__push(batch), events),
+    streamLevels: (inputDb, outputDb) => page.evaluate(([i, o]) => (globalThis as unknown as PageGlobals).__streamLevels(i!, o!), [inputDb, outputDb]),
+    calls: () => page.evaluate(() => (globalThis as unknown as PageGlobals).__calls),
     close: () => context.close(),
   };
 }
 
 /** Waits for `count` more pulse frames to be drawn. */
 export async function waitFrames(page: Page, count: number): Promise<void> {
-  const from = await page.evaluate(() => window.__kaiwaPulseStats!.frames);
-  await page.waitForFunction((target) => window.__kaiwaPulseStats!.frames >= target, from + count);
+  const from = await page.evaluate(() => (globalThis as unknown as PageGlobals).__kaiwaPulseStats!.frames);
+  await page.waitForFunction((target) => (globalThis as unknown as PageGlobals).__kaiwaPulseStats!.frames >= target, from + count);
 }
 
 /**
@@ -220,7 +241,7 @@ export async function waitFrames(page: Page, count: number): Promise<void> {
  */
 export function measureDiscRadius(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const canvas = document.querySelector('canvas.pulse') as HTMLCanvasElement;
+    const canvas = (globalThis as unknown as PageGlobals).document.querySelector('canvas.pulse')!;
     const ctx = canvas.getContext('2d')!;
     const y = Math.floor(canvas.height / 2);
     const row = ctx.getImageData(0, y, canvas.width, 1).data;
@@ -254,12 +275,12 @@ function percentile(sorted: number[], p: number): number {
 
 /** Measures the pulse's frames over `ms` of wall time (frame intervals and draw cost). */
 export async function measureFrames(page: Page, ms: number): Promise<FrameFigures> {
-  const startFrame = await page.evaluate(() => window.__kaiwaPulseStats!.frames);
+  const startFrame = await page.evaluate(() => (globalThis as unknown as PageGlobals).__kaiwaPulseStats!.frames);
   const started = Date.now();
   await page.waitForTimeout(ms);
   const seconds = (Date.now() - started) / 1000;
   const { frames, intervals, draws } = await page.evaluate((from) => {
-    const s = window.__kaiwaPulseStats!;
+    const s = (globalThis as unknown as PageGlobals).__kaiwaPulseStats!;
     const cap = s.intervalsMs.length;
     const take = Math.min(s.frames - from, cap);
     const intervals: number[] = [];

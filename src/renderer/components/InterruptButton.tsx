@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { AssistantState } from '../../shared/ipc';
 import { fireAndForget, useBridge } from '../bridge';
 import { canInterrupt } from '../state/reducer';
@@ -34,10 +34,15 @@ export function InterruptButton({ state, compact = false }: Props) {
  */
 export function useEscapeKey(state: AssistantState, quick: boolean): void {
   const bridge = useBridge();
+  // Read at key time: the state the screen shows now, even if Esc comes right after a change.
+  const current = useRef(state);
+  useLayoutEffect(() => {
+    current.current = state;
+  }, [state]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented || event.repeat) return;
-      if (canInterrupt(state)) {
+      if (canInterrupt(current.current)) {
         event.preventDefault();
         fireAndForget(bridge.interrupt());
       } else if (quick) {
@@ -47,5 +52,5 @@ export function useEscapeKey(state: AssistantState, quick: boolean): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [bridge, state, quick]);
+  }, [bridge, quick]);
 }
