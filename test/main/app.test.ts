@@ -355,6 +355,26 @@ describe('settings and secrets', () => {
     expect(bad).toEqual({ ok: false, errors: [expect.stringMatching(/^url: /)] });
   });
 
+  it('a connection setting restarts a running assistant; a session setting only updates it', async () => {
+    const updateSettings = vi.spyOn(Assistant.prototype, 'updateSettings');
+    const app = await launch();
+    const window = showLoadedMainWindow(app);
+    const listening = waitForState(app, 'listening');
+    await app.controller.start();
+    await listening;
+    const states: AssistantState[] = [];
+    app.controller.onEvent((e) => e.type === 'state' && states.push(e.state));
+
+    await mock.ipcMain.invoke('settings:update', { webContents: window.webContents }, { voice: 'sage', instructions: 'Be brief.' });
+    expect(updateSettings).toHaveBeenLastCalledWith(expect.objectContaining({ voice: 'sage', instructions: 'Be brief.' }));
+    expect(states).toEqual([]);
+
+    await mock.ipcMain.invoke('settings:update', { webContents: window.webContents }, { model: 'gpt-realtime-mini' });
+    await waitForState(app, 'listening');
+    expect(states).toEqual(['idle', 'connecting', 'listening']);
+    expect(updateSettings).toHaveBeenCalledOnce();
+  });
+
   it('the API key never reaches a webContents, a log line or the settings file', async () => {
     const KEY = 'sk-proj-NEVER-LEAK-0123456789abcdef';
     const { startSimulator } = await import('../../src/simulator');
