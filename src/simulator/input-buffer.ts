@@ -1,16 +1,16 @@
 /**
- * The session's input audio buffer: PCM16 samples addressed by their position on the session's
- * input clock (samples appended since the session began), so VAD positions map straight onto it.
+ * The session's input audio buffer as positions on the session's input clock (samples appended
+ * since the session began), so VAD positions map straight onto it. The simulator never replays
+ * or transcribes input audio, so it keeps the extent of the buffer, not its samples.
  */
 export class InputBuffer {
-  private data = new Int16Array(24_000);
-  private length = 0;
-  /** Clock position of data[0]. */
+  /** Clock position of the first buffered sample. */
   private start = 0;
-
   /** Clock position just past the last sample (= all samples ever appended). */
+  private stop = 0;
+
   get end(): number {
-    return this.start + this.length;
+    return this.stop;
   }
 
   get first(): number {
@@ -18,36 +18,19 @@ export class InputBuffer {
   }
 
   get size(): number {
-    return this.length;
+    return this.stop - this.start;
   }
 
-  append(pcm: Int16Array): void {
-    if (this.length + pcm.length > this.data.length) {
-      const grown = new Int16Array(Math.max(this.data.length * 2, this.length + pcm.length));
-      grown.set(this.data.subarray(0, this.length));
-      this.data = grown;
-    }
-    this.data.set(pcm, this.length);
-    this.length += pcm.length;
-  }
-
-  /** A copy of clock range [from, to), clamped to what is held. */
-  copy(from: number, to: number): Int16Array {
-    const a = Math.max(from, this.start) - this.start;
-    const b = Math.min(to, this.end) - this.start;
-    return b > a ? this.data.slice(a, b) : new Int16Array(0);
+  append(samples: number): void {
+    this.stop += samples;
   }
 
   /** Forgets everything before clock position `position`. */
   dropBefore(position: number): void {
-    const n = Math.min(Math.max(0, position - this.start), this.length);
-    if (n === 0) return;
-    this.data.copyWithin(0, n, this.length);
-    this.length -= n;
-    this.start += n;
+    this.start = Math.min(Math.max(this.start, position), this.stop);
   }
 
   clear(): void {
-    this.dropBefore(this.end);
+    this.start = this.stop;
   }
 }

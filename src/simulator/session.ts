@@ -158,7 +158,7 @@ export class SimSession {
 
   /** Sends `session.created` and arms the timed faults. Call once the socket is open. */
   start(): void {
-    this.emit({ type: 'session.created', event_id: newId('event'), session: this.config });
+    this.emit({ type: 'session.created', event_id: newId('event'), session: this.sessionView() });
     const expireMs = this.options.faults.sessionExpiredAfterMs;
     if (expireMs !== undefined) {
       this.later(expireMs, () => {
@@ -317,7 +317,7 @@ export class SimSession {
     } catch (err) {
       return this.sendError('invalid_value', `Invalid 'audio': ${(err as Error).message}.`, 'audio', clientEventId);
     }
-    this.input.append(pcm);
+    this.input.append(pcm.length);
     if (!this.vad) return;
     for (const vadEvent of this.vad.push(pcm)) this.onVad(vadEvent);
     const keep = Math.max(ENGINE_SAMPLE_RATE, msToSamples(this.prefixPaddingMs()));
@@ -351,9 +351,9 @@ export class SimSession {
       audio_end_ms: Math.round(samplesToMs(event.audioEndSample)),
       item_id: speech.itemId,
     });
-    const pcm = this.input.copy(speech.startSample, event.audioEndSample);
+    const samples = Math.min(event.audioEndSample, this.input.end) - Math.max(speech.startSample, this.input.first);
     this.input.dropBefore(event.audioEndSample);
-    this.commitUserAudio(speech.itemId, pcm.length);
+    this.commitUserAudio(speech.itemId, Math.max(0, samples));
     const td = this.turnDetection();
     if (td && td.create_response !== false && !this.active) this.startResponse();
   }
