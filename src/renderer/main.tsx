@@ -1,3 +1,6 @@
+// React Fast Refresh's preamble as a module: in dev, plugin-react's inline preamble script is blocked
+// by our CSP (script-src 'self'); in a build this import is empty.
+import '@vitejs/plugin-react/preamble';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
