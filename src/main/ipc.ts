@@ -1,4 +1,4 @@
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
 import type { z } from 'zod';
 import {
   INVOKE_CHANNELS,
@@ -42,7 +42,7 @@ export function checkSender(event: IpcMainInvokeEvent, policy: SenderPolicy): Br
   if (!frame) return 'the sending frame is gone';
   const window = policy.windows().find((w) => !w.isDestroyed() && w.webContents === event.sender);
   if (!window) return 'the sender is not one of our windows';
-  if (frame !== window.webContents.mainFrame) return 'the sender is not the top frame';
+  if (!sameFrame(frame, window.webContents.mainFrame)) return 'the sender is not the top frame';
   if (!policy.isAppUrl(frame.url)) return `the sender shows a foreign page (${safeOrigin(frame.url)})`;
   return window;
 }
@@ -86,6 +86,11 @@ export function sendToWindows<C extends PushChannel>(windows: readonly BrowserWi
     if (window.isDestroyed() || window.webContents.isDestroyed()) continue;
     window.webContents.send(channel, payload);
   }
+}
+
+/** Electron hands out one WebFrameMain per frame; the ids are the fallback if that ever changes. */
+function sameFrame(a: WebFrameMain, b: WebFrameMain): boolean {
+  return a === b || (a.processId === b.processId && a.routingId === b.routingId);
 }
 
 function safeOrigin(url: string): string {

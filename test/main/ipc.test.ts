@@ -48,7 +48,10 @@ describe('IPC: sender check', () => {
 
   it.each([
     ['a webContents that is not one of our windows', () => ({ webContents: new mock.FakeWebContents() })],
-    ['a subframe of our window', () => ({ webContents: ours.webContents, frame: new mock.FakeWebFrameMain(ours.webContents.mainFrame.url) })],
+    [
+      'a subframe of our window',
+      () => ({ webContents: ours.webContents, frame: new mock.FakeWebFrameMain(ours.webContents.mainFrame.url, ours.webContents.mainFrame) }),
+    ],
     ['a frame that is gone', () => ({ webContents: ours.webContents, frame: null })],
   ])('drops %s: rejected, handler not called, logged', async (_what, sender) => {
     await expect(mock.ipcMain.invoke('assistant:interrupt', sender())).rejects.toThrow(/refused/);

@@ -86,7 +86,12 @@ export const app = new FakeApp();
 // ---- webContents, frames, windows ----
 
 export class FakeWebFrameMain {
-  constructor(public url: string) {}
+  readonly processId = 1;
+  readonly routingId = nextId++;
+  constructor(
+    public url: string,
+    readonly parent: FakeWebFrameMain | null = null,
+  ) {}
 }
 
 export class FakeWebContents extends EventEmitter {
