@@ -12,7 +12,7 @@ export interface CliIo {
   stderr: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
   /** Registers a shutdown request (SIGINT/SIGTERM); returns an unregister function. */
-  onSignal: (handler: () => void) => () => void;
+  onSignal: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }
 
 /** After the input file ends, the conversation is over once it has been quiet this long. */
@@ -103,7 +103,8 @@ export async function runCli(io: CliIo): Promise<number> {
       ui.show(event);
     });
 
-    cleanups.push(io.onSignal(() => quit(130)));
+    // A requested shutdown is clean (WAV finalised, socket closed) and exits 128 + the signal number.
+    cleanups.push(io.onSignal((signal) => quit(signal === 'SIGINT' ? 130 : 143)));
     for (const note of devices.notes) ui.info(note);
 
     try {

@@ -8,11 +8,13 @@ const code = await runCli({
   stderr: process.stderr,
   stdin: process.stdin,
   onSignal: (handler) => {
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
+    const onInt = () => handler('SIGINT');
+    const onTerm = () => handler('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
     return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
     };
   },
 }).catch((error: unknown) => {

@@ -5,7 +5,7 @@ import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { startSimulator } from '../../src/simulator';
 import { tempDir } from '../helpers/temp';
 import { speechWav, type SpeechWav } from '../helpers/speech';
-import { runKaiwa, type CliRun } from '../helpers/cli';
+import { runKaiwa, startKaiwa, type CliRun } from '../helpers/cli';
 import { locateReply, receivedOfType, replyAudio } from '../helpers/replies';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -99,6 +99,39 @@ describe.concurrent('a scripted conversation from a WAV file, against the simula
     expect(speakers).toEqual(['user', 'assistant']);
     expect(run.stdout).toMatch(/^you: /m);
     expect(run.stdout).toMatch(/^kaiwa: /m);
+  });
+});
+
+describe.concurrent('the conversation goes on, and ends cleanly', () => {
+  it('shows a server error event and carries on (a push-to-talk turn too short to commit)', async () => {
+    const sim = await startSimulator({ port: 0, replyMs: 800 });
+    try {
+      const blip = await speechWav(dir.path, 'blip', [{ silenceMs: 50 }]);
+      const jsonl = dir.file('blip.jsonl');
+      const run = await runKaiwa(['--provider', 'local', '--url', sim.url, '--turn-detection', 'manual', '--input', blip.path, '--transcript', jsonl]);
+      expectCleanExit(run);
+      expect(run.stdout).toMatch(/^error \(server\): .+/m);
+      const lines = await transcript(jsonl);
+      expect(lines.find((l) => l.type === 'error')).toMatchObject({ code: 'server', fatal: false });
+      // The reply asked for after the failed commit still came and was transcribed.
+      expect(lines.some((l) => l.type === 'transcript' && l.speaker === 'assistant')).toBe(true);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('stops cleanly on SIGTERM: exit 143, nothing on stderr, the output WAV finalised', async () => {
+    const out = dir.file('sigterm.wav');
+    const cli = startKaiwa(['--output', out]);
+    await cli.waitForOutput(/^\[listening\]$/m);
+    cli.child.kill('SIGTERM');
+    const run = await cli.done;
+    expect(run.signal).toBeNull();
+    expect(run.code).toBe(143);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/No microphone backend is available yet/);
+    const heard = await readWavAsEngineAudio(out);
+    expect(heard.length).toBeGreaterThan(0);
   });
 });
 

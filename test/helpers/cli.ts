@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,23 +11,61 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `node bin/kaiwa.mjs ARGS` to completion (killed after `timeoutMs`), without any API key in its environment. */
-export function runKaiwa(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliRun> {
-  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-  if (!options.env?.OPENAI_API_KEY) delete env.OPENAI_API_KEY;
-  if (!options.env?.AZURE_OPENAI_API_KEY) delete env.AZURE_OPENAI_API_KEY;
-  delete env.KAIWA_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+export interface RunningCli {
+  child: ChildProcess;
+  /** Resolves once stdout has matched `pattern`. */
+  waitForOutput(pattern: RegExp): Promise<void>;
+  done: Promise<CliRun>;
+}
+
+/**
+ * Starts `node bin/kaiwa.mjs ARGS` without any API key from this environment (unless given in
+ * `env`); it is killed after `timeoutMs`, which a test then sees as `signal: 'SIGKILL'`.
+ */
+export function startKaiwa(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): RunningCli {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of ['OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'KAIWA_URL', 'KAIWA_MODEL', 'KAIWA_VOICE', 'KAIWA_DIALECT']) {
+    delete env[name];
+  }
+  Object.assign(env, options.env);
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const watchers: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    for (const w of [...watchers]) {
+      if (w.pattern.test(stdout)) {
+        watchers.splice(watchers.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+  const done = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
   });
+  return {
+    child,
+    done,
+    waitForOutput: (pattern) =>
+      pattern.test(stdout)
+        ? Promise.resolve()
+        : Promise.race([
+            new Promise<void>((resolve) => watchers.push({ pattern, resolve })),
+            done.then((run) => {
+              throw new Error(`exited (${run.code ?? run.signal}) before printing ${pattern}:\n${run.stdout}${run.stderr}`);
+            }),
+          ]),
+  };
+}
+
+/** Runs the CLI to completion. */
+export function runKaiwa(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliRun> {
+  return startKaiwa(args, options).done;
 }

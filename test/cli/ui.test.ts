@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { PassThrough, Writable } from 'node:stream';
+import { PlainUi, TtyUi, meter } from '../../src/cli/ui';
+
+class Screen extends Writable {
+  text = '';
+  columns = 120;
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+  /** What the last status line says (after the last carriage return). */
+  get status(): string {
+    const last = this.text.slice(this.text.lastIndexOf('\r'));
+    const clear = '\r\u001b[2K';
+    return last.startsWith(clear) ? last.slice(clear.length) : last;
+  }
+}
+
+/** A terminal's stdin: raw mode is recorded, keys are pushed by the test. */
+class Keyboard extends PassThrough {
+  isTTY = true;
+  raw: boolean[] = [];
+  setRawMode(on: boolean): this {
+    this.raw.push(on);
+    return this;
+  }
+  press(key: string): void {
+    this.emit('data', Buffer.from(key));
+  }
+}
+
+function tty(manual = false) {
+  const screen = new Screen();
+  const keyboard = new Keyboard();
+  const calls: string[] = [];
+  const ui = new TtyUi(screen as unknown as NodeJS.WriteStream, keyboard as unknown as NodeJS.ReadStream, {
+    interrupt: () => calls.push('interrupt'),
+    toggleTalk: () => calls.push('talk'),
+    quit: () => calls.push('quit'),
+  }, manual);
+  return { screen, keyboard, calls, ui };
+}
+
+describe('terminal UI', () => {
+  it('maps keys: space interrupts, t talks, q and Ctrl+C quit; raw mode on, then off on close', () => {
+    const { keyboard, calls, ui } = tty(true);
+    for (const key of [' ', 't', 'x', 'q', '\u0003']) keyboard.press(key);
+    expect(calls).toEqual(['interrupt', 'talk', 'quit', 'quit']);
+    ui.close();
+    expect(keyboard.raw).toEqual([true, false]);
+  });
+
+  it('keeps a status line with the state and both meters, and prints transcripts above it', () => {
+    const { screen, ui } = tty();
+    // Levels come at up to 60 Hz; the terminal redraws for them at most every 50 ms, and on any other change.
+    ui.show({ type: 'levels', input: { rmsDb: -100, peakDb: -100 }, output: { rmsDb: -6, peakDb: -3 } });
+    ui.show({ type: 'state', state: 'speaking' });
+    expect(screen.status).toMatch(/^\[speaking\] mic ·{10} out █{9}· /);
+    ui.show({ type: 'transcript.delta', speaker: 'assistant', itemId: 'i', delta: 'Hel' });
+    expect(screen.status).toContain('kaiwa: …Hel');
+    ui.show({ type: 'transcript.final', speaker: 'assistant', itemId: 'i', text: 'Hello there.' });
+    expect(screen.text).toContain('kaiwa: Hello there.\n');
+    expect(screen.status).not.toContain('…Hel');
+    ui.show({ type: 'error', code: 'server', message: 'Oops.', fatal: false });
+    expect(screen.text).toContain('error (server): Oops.\n');
+    ui.close();
+  });
+
+  it('prints plain lines when not on a terminal', () => {
+    const screen = new Screen();
+    const ui = new PlainUi(screen);
+    ui.show({ type: 'state', state: 'listening' });
+    ui.show({ type: 'levels', input: { rmsDb: -10, peakDb: -5 }, output: { rmsDb: -10, peakDb: -5 } });
+    ui.show({ type: 'transcript.final', speaker: 'user', itemId: 'u', text: 'Hi' });
+    ui.show({ type: 'interrupted', itemId: 'a', reason: 'user', playedMs: 1200, receivedMs: 3000 });
+    expect(screen.text).toBe('[listening]\nyou: Hi\n[interrupted after 1200 ms of 3000 ms]\n');
+  });
+
+  it('draws a meter over -60..0 dBFS', () => {
+    expect(meter({ rmsDb: -100, peakDb: -100 })).toBe('··········');
+    expect(meter({ rmsDb: -30, peakDb: -20 })).toBe('█████·····');
+    expect(meter({ rmsDb: 0, peakDb: 0 })).toBe('██████████');
+  });
+});
