@@ -9,7 +9,7 @@ import type { SimSession } from './session';
 
 export type { SimulatorOptions } from './server';
 export type { FaultPlan, FaultOption } from './faults';
-export type { SimSession, Recorded, Violation, SimSessionConfig } from './session';
+export type { SimSession, Recorded, Violation, SimSessionConfig, StoredItem } from './session';
 export { DEFAULT_REPLY_MS } from './server';
 
 export interface RunningSimulator {

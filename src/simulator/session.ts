@@ -76,7 +76,7 @@ export type SimSessionConfig = RealtimeSessionCreateRequest & {
   };
 };
 
-interface StoredItem {
+export interface StoredItem {
   item: ConversationItem;
   audioSamples: number;
 }

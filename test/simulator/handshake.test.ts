@@ -133,6 +133,18 @@ describe('requireApiKey', () => {
     expect(await handshake(url, { Authorization: `Bearer ${KEY}` })).toBe('open');
     expect(await handshake(url, { 'api-key': KEY })).toBe('open');
   });
+
+  it("accepts the browser form (subprotocol openai-insecure-api-key.KEY) and agrees to 'realtime' only", async () => {
+    const { url } = await start({ requireApiKey: KEY });
+    const ws = new WebSocket(url, ['realtime', `openai-insecure-api-key.${KEY}`]);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    expect(ws.protocol).toBe('realtime');
+    ws.close();
+    expect(await handshake(url, { 'Sec-WebSocket-Protocol': 'realtime, openai-insecure-api-key.sk-nope' })).toMatchObject({ status: 401 });
+  });
 });
 
 describe.each(['ga', 'beta'] as const)('session.update and invalid events (%s)', (dialect) => {
