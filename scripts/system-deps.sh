@@ -9,8 +9,8 @@ packages=(
   libportaudio2 portaudio19-dev                              # PortAudio for naudiodon2
   sox espeak-ng                                              # speech to feed the virtual microphone
   chromium                                                   # renderer end-to-end tests
-  patchelf                                                   # $ORIGIN rpath for the native addon
-  librsvg2-bin                                               # icon rendering (scripts/make-icons.sh)
+  patchelf binutils                                          # $ORIGIN rpath for the native addon, readelf
+  desktop-file-utils                                         # validates the .desktop entries (packaging tests)
 )
 
 missing=()
