@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useRef, useState } from 'react';
 import type { Turn } from '../state/reducer';
 import { splitAtPlayed } from '../state/cut';
 
@@ -54,7 +54,8 @@ export function Transcript({ turns, emptyText = 'Your conversation will appear h
   );
 }
 
-function TurnLine({ turn }: { turn: Turn }) {
+/** Memoised: a delta changes one turn object; the others keep their identity and skip rendering. */
+const TurnLine = memo(function TurnLine({ turn }: { turn: Turn }) {
   const who = turn.speaker === 'user' ? 'You' : 'Kaiwa';
   return (
     <div className={`turn turn-${turn.speaker}${turn.final ? '' : ' turn-live'}${turn.cut ? ' turn-cut' : ''}`} data-item-id={turn.itemId}>
@@ -62,7 +63,7 @@ function TurnLine({ turn }: { turn: Turn }) {
       <div className="turn-bubble">{turn.cut ? <CutText turn={turn} /> : turn.text || <span className="turn-pending">…</span>}</div>
     </div>
   );
-}
+});
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
