@@ -112,3 +112,25 @@ describe('Settings', () => {
     await waitFor(() => expect(bridge.callsOf('updateSettings')).toEqual([[{ hotkeys: { interrupt: 'CommandOrControl+Alt+I' } }]]));
   });
 });
+
+describe('Settings without a view yet', () => {
+  it('asks main for the settings itself, and says so if that fails', async () => {
+    const bridge = new FakeBridge();
+    let received: SettingsView | null = null;
+    render(
+      <BridgeProvider bridge={bridge}>
+        <Settings view={null} onViewChange={(v) => (received = v)} />
+      </BridgeProvider>,
+    );
+    await waitFor(() => expect(received).toBe(bridge.view));
+    cleanup();
+
+    bridge.getSettings = () => Promise.reject(new Error('main is gone'));
+    render(
+      <BridgeProvider bridge={bridge}>
+        <Settings view={null} onViewChange={() => undefined} />
+      </BridgeProvider>,
+    );
+    expect((await screen.findByRole('alert')).textContent).toBe('Settings could not be loaded.');
+  });
+});

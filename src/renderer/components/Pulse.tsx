@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { AssistantState } from '../../shared/ipc';
 import type { LevelStore } from '../state/levelStore';
 import { readPalette, type Rgb } from '../pulse/colors';
@@ -25,7 +25,9 @@ interface Props {
 export function Pulse({ state, levels, className }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const stateRef = useRef({ state, since: 0 });
-  if (stateRef.current.state !== state) stateRef.current = { state, since: performance.now() };
+  useLayoutEffect(() => {
+    if (stateRef.current.state !== state) stateRef.current = { state, since: performance.now() };
+  }, [state]);
 
   useEffect(() => {
     const canvas = canvasRef.current;

@@ -37,10 +37,25 @@ export function Settings({ view, onViewChange }: Props) {
   const [busy, setBusy] = useState(false);
   const [devices, setDevices] = useState<Devices | null>(null);
   const [deviceError, setDeviceError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
     if (view) setDraft(view.settings);
   }, [view]);
+
+  // Normally the app has the view already; if main's first answer was lost, ask again.
+  const haveView = view !== null;
+  useEffect(() => {
+    if (haveView) return;
+    let live = true;
+    bridge.getSettings().then(
+      (loaded) => live && onViewChange(loaded),
+      () => live && setLoadError('Settings could not be loaded.'),
+    );
+    return () => {
+      live = false;
+    };
+  }, [bridge, haveView, onViewChange]);
 
   useEffect(() => {
     let live = true;
@@ -53,7 +68,13 @@ export function Settings({ view, onViewChange }: Props) {
     };
   }, [bridge]);
 
-  if (!view || !draft) return <div className="settings loading">Loading settings…</div>;
+  if (!view || !draft) {
+    return (
+      <div className="settings loading" role={loadError ? 'alert' : 'status'}>
+        {loadError ?? 'Loading settings…'}
+      </div>
+    );
+  }
 
   const patch = settingsPatch(view.settings, draft);
   const dirty = !isEmptyPatch(patch);
