@@ -142,6 +142,6 @@ case "${1:-}" in
   down) down ;;
   status) status ;;
   # For callers (tests, bench): the environment that reaches the rig.
-  env) echo "PULSE_SERVER=$PULSE_SERVER"; echo "ALSA_CONFIG_PATH=$(alsa_config_path)" ;;
+  env) echo "PULSE_SERVER=$PULSE_SERVER"; echo "ALSA_CONFIG_PATH=$(alsa_config_path)"; echo "KAIWA_AUDIO_RIG_DIR=$RIG_DIR" ;;
   *) die "usage: $0 up|down|status|env" ;;
 esac

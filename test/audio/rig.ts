@@ -32,9 +32,12 @@ export async function pactl(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-/** Plays a WAV into the virtual microphone (sink micsrc, heard at source vmic). Resolves when done. */
+/**
+ * Plays a WAV into the virtual microphone (sink micsrc, heard at source vmic). Resolves when done.
+ * A 200 ms buffer: with less, paplay starves on a loaded machine and the "speech" gets gaps.
+ */
 export async function speakIntoMic(wavPath: string): Promise<void> {
-  await run('paplay', ['--device=micsrc', '--latency-msec=20', wavPath]);
+  await run('paplay', ['--device=micsrc', '--latency-msec=200', wavPath]);
 }
 
 export interface MonitorRecording {
@@ -144,4 +147,53 @@ export function firstAbove(samples: Int16Array, threshold: number, from = 0): nu
 export function lastAbove(samples: Int16Array, threshold: number, to = samples.length): number {
   for (let i = Math.min(samples.length, to) - 1; i >= 0; i--) if (Math.abs(samples[i]!) > threshold) return i;
   return -1;
+}
+
+/**
+ * A sink `aux` reachable only as the ALSA device `kaiwa_aux` (through its own server socket, see
+ * scripts/audio-rig.sh). `loseDevice()` unloads that socket's module: every stream on it is cut,
+ * as when a USB headset is pulled. `remove()` cleans up.
+ */
+export async function addAuxDevice(): Promise<{ loseDevice(): Promise<void>; remove(): Promise<void> }> {
+  const dir = process.env.KAIWA_AUDIO_RIG_DIR;
+  if (!dir) throw new Error('ensureRig() first');
+  const sink = await pactl('load-module', 'module-null-sink', 'sink_name=aux', 'sink_properties=device.description=aux');
+  // An idle null sink runs at ~2 s latency: keep it busy, as the rig does for its own sinks.
+  const keepalive = spawn('pacat', ['--playback', '--device=aux', '--latency-msec=20', '/dev/zero'], { stdio: 'ignore' });
+  let socket: string | null = await pactl('load-module', 'module-native-protocol-unix', `socket=${dir}/pulse/aux`, 'auth-anonymous=1');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const loseDevice = async () => {
+    if (socket === null) return;
+    const id = socket;
+    socket = null;
+    await pactl('unload-module', id);
+  };
+  return {
+    loseDevice,
+    async remove() {
+      await loseDevice();
+      keepalive.kill();
+      await pactl('unload-module', sink).catch(() => {});
+    },
+  };
+}
+
+/** A continuous tone source for an output device: `frequency` Hz at `amplitude`. */
+export function tone(frequency = 440, amplitude = 8000): () => Int16Array {
+  const frame = new Int16Array(240);
+  let n = 0;
+  return () => {
+    for (let i = 0; i < frame.length; i++, n++) frame[i] = Math.round(amplitude * Math.sin((2 * Math.PI * frequency * n) / 24_000));
+    return frame;
+  };
+}
+
+/**
+ * Milliseconds of sound: 10 ms windows louder than `thresholdDb`. Unlike a span, it does not grow
+ * when a late writer (an underflow, paplay starved on a loaded machine) inserts silence.
+ */
+export function loudMs(samples: Int16Array, from = 0, to = samples.length, thresholdDb = -50): number {
+  let windows = 0;
+  for (let i = Math.max(0, from); i + 240 <= to; i += 240) if (rmsDb(samples, i, i + 240) > thresholdDb) windows++;
+  return windows * 10;
 }
