@@ -1,6 +1,18 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+
+// `electron-vite dev` only: Vite's dev server injects <style> tags and a HMR websocket, which the
+// page's strict CSP meta tag would block. Production builds keep the strict policy untouched.
+const devServerCsp: Plugin = {
+  name: 'kaiwa-dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) =>
+    html
+      .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+      .replace("connect-src 'self'", "connect-src 'self' ws://localhost:* ws://127.0.0.1:*"),
+};
 
 // One build for the three parts (electron-vite): out/main/index.js (ESM, like package.json),
 // out/preload/index.cjs, out/renderer/index.html.
@@ -25,7 +37,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), devServerCsp],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rolldownOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
