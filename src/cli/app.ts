@@ -1,7 +1,7 @@
 import { Assistant, AssistantError, type AssistantEvent, type AssistantState } from '../engine';
 import { startSimulator } from '../simulator';
 import { parseFlags, UsageError, USAGE, type CliFlags } from './args';
-import { createDevices, DeviceSetupError } from './devices';
+import { createDevices, describeAudioDevices, DeviceSetupError } from './devices';
 import { TranscriptLog } from './transcript-log';
 import { PlainUi, TtyUi, type Ui } from './ui';
 
@@ -30,6 +30,14 @@ export async function runCli(io: CliIo): Promise<number> {
   if (flags.help) {
     io.stdout.write(USAGE);
     return 0;
+  }
+  if (flags.listDevices) {
+    try {
+      io.stdout.write(`${(await describeAudioDevices()).join('\n')}\n`);
+      return 0;
+    } catch (error) {
+      return fail(io, (error as Error).message, 1);
+    }
   }
 
   const cleanups: Array<() => Promise<void> | void> = [];

@@ -27,6 +27,10 @@ Options:
   --turn-detection MODE           server_vad | semantic_vad | manual (push-to-talk)
   --input FILE.wav                speak this file instead of the microphone; exit when done
   --output FILE.wav               record what is played to this file
+  --input-device NAME|ID|default  listen to this microphone (PortAudio; name is a substring)
+  --output-device NAME|ID|default play to this speaker (PortAudio); either falls back to the
+                                  system default if the device goes away
+  --list-devices                  list the audio devices and exit
   --transcript FILE.jsonl         write transcripts, interruptions and errors as JSON lines
   --duration SECONDS              stop after this many seconds
   --help                          show this help
@@ -42,6 +46,10 @@ export interface CliFlags {
   credentials: Credentials;
   input?: string;
   output?: string;
+  /** Native (PortAudio) devices: a name, an id or 'default'. */
+  inputDevice?: string;
+  outputDevice?: string;
+  listDevices: boolean;
   transcript?: string;
   durationMs?: number;
   /** provider 'local' with no --url: the CLI starts the simulator itself. */
@@ -74,6 +82,9 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
         'turn-detection': { type: 'string' },
         input: { type: 'string' },
         output: { type: 'string' },
+        'input-device': { type: 'string' },
+        'output-device': { type: 'string' },
+        'list-devices': { type: 'boolean' },
         transcript: { type: 'string' },
         duration: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -99,6 +110,8 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
     if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--duration must be a positive number of seconds (got '${values.duration}')`);
     durationMs = seconds * 1000;
   }
+  if (values.input !== undefined && values['input-device'] !== undefined) throw new UsageError('use --input or --input-device, not both');
+  if (values.output !== undefined && values['output-device'] !== undefined) throw new UsageError('use --output or --output-device, not both');
   if (values.url !== undefined && !/^wss?:\/\/[^\s]+$/.test(values.url)) {
     throw new UsageError(`--url must be a ws:// or wss:// URL (got '${values.url}')`);
   }
@@ -135,6 +148,9 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
     credentials: fromEnv.credentials,
     ...(values.input !== undefined ? { input: values.input } : {}),
     ...(values.output !== undefined ? { output: values.output } : {}),
+    ...(values['input-device'] !== undefined ? { inputDevice: values['input-device'] } : {}),
+    ...(values['output-device'] !== undefined ? { outputDevice: values['output-device'] } : {}),
+    listDevices: values['list-devices'] ?? false,
     ...(values.transcript !== undefined ? { transcript: values.transcript } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     startSimulator: settings.provider === 'local' && !localUrl,

@@ -1,10 +1,15 @@
 import { stat } from 'node:fs/promises';
 import type { InputDevice, OutputDevice } from '../engine';
 import { NullInput, NullOutput, WavFileInput, WavFileOutput, readWavFile } from '../engine';
+import { chooseDevice, listAudioDevices } from '../engine/audio/devices/naudiodon';
+import { ResilientInput, ResilientOutput } from '../engine/audio/devices/naudiodon-resilient';
 
 export interface CliDeviceFlags {
   input?: string;
   output?: string;
+  /** Native (PortAudio) devices: a name, an id or 'default'. */
+  inputDevice?: string;
+  outputDevice?: string;
 }
 
 export interface CliDevices {
@@ -29,7 +34,10 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
   const notes: string[] = [];
   let input: InputDevice;
   let inputFinished: Promise<void> | undefined;
-  if (flags.input) {
+  if (flags.inputDevice !== undefined) {
+    const device = await checkNativeDevice('input', flags.inputDevice);
+    input = new ResilientInput({ device });
+  } else if (flags.input) {
     try {
       // Read once up front so a bad file is reported before anything connects.
       if (!(await stat(flags.input)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
@@ -46,12 +54,35 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
   }
 
   let output: OutputDevice;
-  if (flags.output) {
+  if (flags.outputDevice !== undefined) {
+    const device = await checkNativeDevice('output', flags.outputDevice);
+    output = new ResilientOutput({ device, onRecovered: (name) => notes.push(`Now playing to ${name}.`) });
+  } else if (flags.output) {
     output = new WavFileOutput(flags.output);
   } else {
     output = new NullOutput();
   }
   return { input, output, ...(inputFinished ? { inputFinished } : {}), notes };
+}
+
+/** Resolves a native device choice up front, so a wrong name is one clear line before connecting. */
+async function checkNativeDevice(direction: 'input' | 'output', selector: string): Promise<string | undefined> {
+  const wanted = selector === 'default' ? undefined : selector;
+  try {
+    chooseDevice(await listAudioDevices(), direction, wanted);
+  } catch (error) {
+    throw new DeviceSetupError(`cannot use --${direction}-device ${selector}: ${(error as Error).message}`);
+  }
+  return wanted;
+}
+
+/** `--list-devices`: one line per PortAudio device. */
+export async function describeAudioDevices(): Promise<string[]> {
+  const devices = await listAudioDevices();
+  return devices.map((d) => {
+    const roles = [d.isDefaultInput ? 'default input' : '', d.isDefaultOutput ? 'default output' : ''].filter(Boolean).join(', ');
+    return `${String(d.id).padStart(3)}  ${d.name}  [${d.hostApi}] in ${d.maxInputChannels} / out ${d.maxOutputChannels} ch, ${d.defaultSampleRate} Hz${roles ? ` (${roles})` : ''}`;
+  });
 }
 
 function describe(error: unknown, path: string): string {
