@@ -9,7 +9,9 @@ import { LevelSmoother, measureLevel, silentLevel } from './audio/meter';
 import { Player } from './audio/player';
 import { Conversation } from './conversation';
 import { resolveEndpoint, EndpointError } from './realtime/endpoints';
-import { RealtimeConnection, ConnectionError, type CloseInfo } from './realtime/connection';
+import { ConnectionError } from './realtime/connection';
+import { ResilientConnection } from './realtime/resilient';
+import { ConversationHistory } from './history';
 
 export interface AssistantOptions {
   settings: Settings;
@@ -54,7 +56,9 @@ export class Assistant {
   private readonly conversation: Conversation;
   private readonly inputSmoother = new LevelSmoother();
   private readonly frameLevel: Level = silentLevel();
-  private connection: RealtimeConnection | null = null;
+  private connection: ResilientConnection | null = null;
+  /** What was said, replayed into a new session after a reconnect or a rollover. */
+  private readonly history = new ConversationHistory();
   private running = false;
   private stopping: Promise<void> | null = null;
   private levelsTimer: NodeJS.Timeout | null = null;
@@ -110,11 +114,27 @@ export class Assistant {
         if (error instanceof EndpointError) throw new AssistantError('config', error.message);
         throw error;
       }
-      const connection = new RealtimeConnection(endpoint);
+      const connection = new ResilientConnection({
+        endpoint,
+        // Every session (the first, a reconnect, a rollover) gets the current settings and the
+        // conversation so far.
+        sessionUpdate: () => this.conversation.sessionUpdate(),
+        replay: () => this.history.replay(),
+        canRollover: () => this.state === 'listening' && !this.player.isPlaying,
+      });
       this.connection = connection;
       connection.on('event', (event: RealtimeServerEvent) => this.conversation.handleServerEvent(event));
       connection.on('protocol-error', (info) => this.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false }));
-      connection.on('close', (info) => this.onConnectionClosed(connection, info));
+      connection.on('state', ({ state, attempt }) => {
+        if (connection === this.connection && state === 'reconnecting') this.conversation.setState('reconnecting', attempt);
+      });
+      connection.on('disconnected', ({ message }) => this.onDisconnected(connection, message));
+      connection.on('session', ({ reason }) => {
+        if (connection !== this.connection || reason === 'initial') return;
+        if (reason === 'reconnect') this.emit({ type: 'notice', message: 'Reconnected.' });
+        if (this.conversation.state === 'reconnecting') this.conversation.setState('listening');
+      });
+      connection.on('failed', ({ code, message }) => this.onFailed(connection, code, message));
       try {
         await connection.connect();
       } catch (error) {
@@ -122,7 +142,6 @@ export class Assistant {
         throw error;
       }
       if (!this.running) return;
-      this.conversation.start();
 
       this.output.onError = (info) => this.onDeviceError('speaker', info);
       this.input.onError = (info) => this.onDeviceError('microphone', info);
@@ -130,6 +149,7 @@ export class Assistant {
       await this.startDevice('microphone', () => this.input.start((pcm) => this.onMicAudio(pcm)));
       this.levelsTimer = setInterval(() => this.emitLevels(), LEVELS_INTERVAL_MS);
       this.levelsTimer.unref();
+      if (this.conversation.state === 'connecting') this.conversation.setState('listening');
     } catch (error) {
       const failure = error instanceof AssistantError ? error : new AssistantError('internal', (error as Error).message);
       this.emit({ type: 'error', code: failure.code, message: failure.message, fatal: true });
@@ -174,6 +194,7 @@ export class Assistant {
   // ---- internals ----
 
   private emit(event: AssistantEvent): void {
+    this.history.observe(event);
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -185,6 +206,7 @@ export class Assistant {
 
   private send(event: RealtimeClientEvent): void {
     const connection = this.connection;
+    // While reconnecting nothing is sent: late microphone audio or a cancel for the old session mean nothing to the next one.
     if (!connection || connection.state !== 'open') return;
     try {
       connection.send(event);
@@ -234,10 +256,18 @@ export class Assistant {
     this.emit({ type: 'error', code: 'device', message: `The ${which} failed: ${info.message}`, fatal: false });
   }
 
-  private onConnectionClosed(connection: RealtimeConnection, info: CloseInfo): void {
+  /** The socket was lost; the connection is reconnecting. In-flight turns are gone: stop playing them. */
+  private onDisconnected(connection: ResilientConnection, message: string): void {
+    if (connection !== this.connection || !this.running) return;
+    this.player.flush();
+    this.batchFill = 0;
+    this.conversation.reset(); // 'reconnecting' (with its attempt) follows from the connection
+    this.emit({ type: 'notice', message: `Connection lost: ${message}` });
+  }
+
+  private onFailed(connection: ResilientConnection, code: ErrorCode, message: string): void {
     if (connection !== this.connection || !this.running || this.stopping) return;
-    const why = info.reason ? `: ${info.reason}` : ` (code ${info.code})`;
-    this.emit({ type: 'error', code: 'network', message: `The connection closed${why}`, fatal: true });
+    this.emit({ type: 'error', code, message, fatal: true });
     void this.teardown('error');
   }
 

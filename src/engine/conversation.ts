@@ -100,21 +100,22 @@ export class Conversation {
     this.setState('listening');
   }
 
-  /** The connection is gone (stop, or a fatal error): forget what was in flight. */
-  reset(state: AssistantState = 'idle'): void {
+  /** The session is gone (stop, a fatal error, a reconnect): forget what was in flight. `state`: the state to enter, if any. */
+  reset(state?: AssistantState): void {
     this.activeResponseId = null;
     this.items.clear();
     this.interrupted.clear();
     this.playingItemId = null;
     this.userSpeaking = false;
     this.talking = false;
-    this.setState(state);
+    if (state) this.setState(state);
   }
 
-  setState(state: AssistantState): void {
-    if (state === this.current) return;
+  /** `attempt` goes with 'reconnecting' (1-based); each new attempt is reported. */
+  setState(state: AssistantState, attempt?: number): void {
+    if (state === this.current && attempt === undefined) return;
     this.current = state;
-    this.emit({ type: 'state', state });
+    this.emit(attempt === undefined ? { type: 'state', state } : { type: 'state', state, attempt });
   }
 
   updateSettings(settings: Settings, connected: boolean): void {

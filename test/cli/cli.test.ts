@@ -122,16 +122,28 @@ describe.concurrent('the conversation goes on, and ends cleanly', () => {
 
   it('stops cleanly on SIGTERM: exit 143, nothing on stderr, the output WAV finalised', async () => {
     const out = dir.file('sigterm.wav');
-    const cli = startKaiwa(['--output', out]);
-    await cli.waitForOutput(/^\[listening\]$/m);
+    const sim = await startSimulator({ port: 0, replyMs: 5000 });
+    const cli = startKaiwa(['--provider', 'local', '--url', sim.url, '--input', speech.path, '--output', out]);
+    // Mid-conversation: the user's turn is transcribed, a reply is playing.
+    await cli.waitForOutput(/^you: /m);
     cli.child.kill('SIGTERM');
     const run = await cli.done;
     expect(run.signal).toBeNull();
     expect(run.code).toBe(143);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/No microphone backend is available yet/);
+    await sim.close();
+    // The header was patched with the real length: more than the 2 s of conversation before the signal.
     const heard = await readWavAsEngineAudio(out);
-    expect(heard.length).toBeGreaterThan(0);
+    expect(heard.length).toBeGreaterThan(2 * 24_000);
+  });
+});
+
+describe('without --input', () => {
+  it('says there is no microphone backend yet, listens to nothing, and honours --duration', async () => {
+    const run = await runKaiwa(['--duration', '0.5']);
+    expectCleanExit(run);
+    expect(run.stdout.split('\n')[0]).toBe('No microphone backend is available yet: listening to silence (use --input FILE.wav).');
+    expect(run.stdout).toMatch(/^\[listening\]$/m);
   });
 });
 

@@ -146,6 +146,31 @@ describe('Assistant', () => {
     await assistant.stop();
   });
 
+  it('reconnects after a dropped connection: reconnecting (attempt 1), then listening, the new session configured and told the conversation', async () => {
+    // Session 0 drops (no close frame) right after its first reply is done (event 42 of the turn).
+    const flaky = await startSimulator({ port: 0, replyMs: 600, realtimeFactor: 50, faults: (i) => (i === 0 ? { dropAfterEvents: 42 } : undefined) });
+    try {
+      const input = new WavFileInput(speech.path, { speed: SPEED });
+      const assistant = new Assistant({ settings: settings(), credentials: {}, input, output: new NullOutput({ speed: SPEED }), localUrl: flaky.url });
+      const w = watch(assistant);
+      await assistant.start();
+      await w.next((e) => e.type === 'notice' && e.message === 'Reconnected.');
+      await w.state('listening', w.events.findIndex((e) => e.type === 'state' && e.state === 'reconnecting'));
+      const second = await flaky.nextSession(1);
+      await until(() => second.received.length >= 1);
+      expect((second.received[0]!.event as { type: string }).type).toBe('session.update');
+      expect(w.events).toContainEqual({ type: 'state', state: 'reconnecting', attempt: 1 });
+      expect(w.events.some((e) => e.type === 'notice' && e.message.startsWith('Connection lost'))).toBe(true);
+      expect(w.events.filter((e) => e.type === 'error')).toEqual([]);
+      // What was said before the drop is replayed as text items.
+      const replayed = receivedOfType<{ item: { role: string } }>(second.received, 'conversation.item.create');
+      expect(replayed.map((r) => r.item.role)).toEqual(['user', 'assistant']);
+      await assistant.stop();
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('reports a failing device as an error event (code device) and keeps going', async () => {
     let fail!: (info: DeviceErrorInfo) => void;
     const input: InputDevice = {
