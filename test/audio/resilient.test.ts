@@ -1,13 +1,25 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Assistant } from '../../src/engine/assistant';
+import { parseSettings } from '../../src/engine/settings';
+import type { AssistantEvent } from '../../src/engine/events';
+import { NaudiodonInput } from '../../src/engine/audio/devices/naudiodon';
 import { ResilientOutput } from '../../src/engine/audio/devices/naudiodon-resilient';
 import type { DeviceErrorInfo } from '../../src/engine/audio/devices/types';
-import { MonitorRecorder, addAuxDevice, ensureRig, soundSpan, tone } from './rig';
+import { startSimulator } from '../../src/simulator';
+import { speechWav } from '../helpers/speech';
+import { tempDir } from '../helpers/temp';
+import { MonitorRecorder, addAuxDevice, ensureRig, loudMs, soundSpan, speakIntoMic, tone } from './rig';
 
 const PER_MS = 24;
 
 describe('a speaker that goes away mid-session', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
     await ensureRig();
+    dir = await tempDir();
+  });
+  afterAll(async () => {
+    await dir?.cleanup();
   });
 
   it('reports the loss once and keeps playing on the system default', async () => {
@@ -69,5 +81,46 @@ describe('a speaker that goes away mid-session', () => {
     const after = soundSpan(onSpk.samples, onSpk.indexAt(recoveredAt), onSpk.samples.length)!;
     expect(after).not.toBeNull();
     expect((after.end - after.start) / PER_MS).toBeGreaterThan(600);
+  });
+
+  it('shows the loss as a non-fatal device error while the reply goes on from the default speaker', async () => {
+    const sim = await startSimulator({ port: 0, replyMs: 6000 });
+    const aux = await addAuxDevice();
+    const spkMonitor = new MonitorRecorder('spk.monitor');
+    await spkMonitor.started();
+    const output = new ResilientOutput({ device: 'kaiwa_aux', stallMs: 500 });
+    const assistant = new Assistant({ settings: parseSettings({ provider: 'local' }), credentials: {}, input: new NaudiodonInput(), output, localUrl: sim.url });
+    const events: Array<{ at: number; event: AssistantEvent }> = [];
+    let onSpeaking!: () => void;
+    const speaking = new Promise<void>((resolve) => (onSpeaking = resolve));
+    assistant.subscribe((event) => {
+      events.push({ at: performance.now(), event });
+      if (event.type === 'state' && event.state === 'speaking') onSpeaking();
+    });
+    const ask = await speechWav(dir.path, 'ask', [{ say: 'Tell me a long story, please.' }]);
+    let recoveredAt = -1;
+    try {
+      await assistant.start();
+      await speakIntoMic(ask.path);
+      await speaking;
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await aux.loseDevice();
+      await output.settled();
+      recoveredAt = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    } finally {
+      await assistant.stop();
+      await aux.remove();
+      await sim.close();
+    }
+    const heard = await spkMonitor.stop();
+
+    const errors = events.filter((e) => e.event.type === 'error').map((e) => e.event);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ type: 'error', code: 'device', fatal: false });
+    expect((errors[0] as { message: string }).message).toMatch(/speaker.*kaiwa_aux.*system default/);
+    // The session went on: no fatal error, no reconnect, and the reply is heard on the default sink.
+    expect(events.some((e) => e.event.type === 'state' && (e.event.state === 'error' || e.event.state === 'reconnecting'))).toBe(false);
+    expect(loudMs(heard.samples, heard.indexAt(recoveredAt), heard.indexAt(recoveredAt + 1500))).toBeGreaterThan(500);
   });
 });
