@@ -18,21 +18,34 @@ const MARGIN_MS = 20; // the issue's acceptance margin
  */
 describe('barge-in on a real socket, the simulator, and WAV-file devices', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
-  let sim: RunningSimulator;
 
   beforeAll(async () => {
     dir = await tempDir();
-    sim = await startSimulator({ port: 0, replyMs: 6000 });
   });
   afterAll(async () => {
-    await sim?.close();
     await dir?.cleanup();
   });
 
-  it('stops the reply within 20 ms of speech_started, plays none of it after, and truncates at what was heard', async () => {
+  // The simulator streams a 6 s reply in ~1.5 s by default, so the reply is complete when the user
+  // barges in; at 1.2x real time it is still streaming, and the client must cancel it too.
+  it.concurrent.each([
+    { dialect: 'ga', streaming: false },
+    { dialect: 'beta', streaming: false },
+    { dialect: 'ga', streaming: true },
+  ] as const)('$dialect dialect, reply still streaming: $streaming — stops within 20 ms of speech_started, plays none of it after, truncates at what was heard', async ({ dialect, streaming }) => {
+    const sim = await startSimulator({ port: 0, replyMs: 6000, dialect, ...(streaming ? { realtimeFactor: 1.2 } : {}) });
+    try {
+      await bargeIn(dialect, streaming, sim);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  async function bargeIn(dialect: 'ga' | 'beta', streaming: boolean, sim: RunningSimulator): Promise<void> {
+    const name = `${dialect}-${streaming ? 'streaming' : 'complete'}`;
     // Reply playback starts ~0.5 s (VAD silence) after the first utterance; the second utterance
     // begins ~2 s into it.
-    const wav = await speechWav(dir.path, 'barge-in', [
+    const wav = await speechWav(dir.path, `barge-in-${name}`, [
       { silenceMs: 300 },
       { say: 'Hello Kaiwa. Please tell me a long story.' },
       { silenceMs: 2600 },
@@ -40,8 +53,8 @@ describe('barge-in on a real socket, the simulator, and WAV-file devices', () =>
       { silenceMs: 1200 },
     ]);
     const input = new WavFileInput(wav.path);
-    const output = new WavFileOutput(dir.file('heard.wav'));
-    const assistant = new Assistant({ settings: parseSettings({ provider: 'local' }), credentials: {}, input, output, localUrl: sim.url });
+    const output = new WavFileOutput(dir.file(`heard-${name}.wav`));
+    const assistant = new Assistant({ settings: parseSettings({ provider: 'local', dialect }), credentials: {}, input, output, localUrl: sim.url });
     const session = sim.nextSession();
 
     let positionAtInterrupt = -1;
@@ -64,7 +77,7 @@ describe('barge-in on a real socket, the simulator, and WAV-file devices', () =>
     const [firstItem, firstReply] = [...replies.entries()][0]!;
     expect(interrupted).toMatchObject({ itemId: firstItem, reason: 'barge-in' });
 
-    const heard = await readWavAsEngineAudio(dir.file('heard.wav'));
+    const heard = await readWavAsEngineAudio(dir.file(`heard-${name}.wav`));
     const found = locateReply(heard, firstReply)!;
     expect(found).not.toBeNull();
     // What of the reply is present: at least up to its last non-zero sample heard, at most the
@@ -77,7 +90,8 @@ describe('barge-in on a real socket, the simulator, and WAV-file devices', () =>
     // It was a real cut ~2 s into the 6 s reply, not the end of the reply.
     expect(presentMs.high).toBeGreaterThan(1000);
     expect(presentMs.high).toBeLessThan(4500);
-    expect(firstReply.length / PER_MS).toBeGreaterThan(presentMs.high + 1000);
+    // More of it had arrived (or, streaming, was arriving) than was heard: that part is dropped.
+    expect(firstReply.length / PER_MS).toBeGreaterThan(presentMs.high + (streaming ? 100 : 1000));
 
     // The reply stops within 20 ms (output time) of the moment speech_started reached the client.
     expect(positionAtInterrupt).toBeGreaterThanOrEqual(cutMs.low - MARGIN_MS);
@@ -104,5 +118,11 @@ describe('barge-in on a real socket, the simulator, and WAV-file devices', () =>
     expect(truncates[0]!.audio_end_ms).toBeGreaterThanOrEqual(presentMs.low - MARGIN_MS);
     expect(truncates[0]!.audio_end_ms).toBeLessThanOrEqual(presentMs.high + MARGIN_MS);
     expect(interrupted!.playedMs).toBe(truncates[0]!.audio_end_ms);
-  });
+
+    // Cancel only while the response was still active, and always before the truncate.
+    const order = recorded.map((r) => (r.event as { type: string }).type).filter((t) => t === 'response.cancel' || t === 'conversation.item.truncate');
+    expect(order).toEqual(streaming ? ['response.cancel', 'conversation.item.truncate'] : ['conversation.item.truncate']);
+    if (streaming) expect(interrupted!.receivedMs).toBeLessThan(6000);
+    else expect(interrupted!.receivedMs).toBe(6000);
+  }
 });
