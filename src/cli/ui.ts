@@ -151,7 +151,7 @@ export class TtyUi implements Ui {
 
   private draw(): void {
     this.lastDraw = performance.now();
-    const width = this.out.columns ?? 80;
+    const width = this.out.columns || 80; // 0 when the terminal does not say
     const hint = this.manual ? 'space: interrupt  t: talk  q: quit' : 'space: interrupt  q: quit';
     const partial = this.partialSpeaker ? `  ${who(this.partialSpeaker)}: …${this.partial.slice(-40)}` : '';
     const status = `[${LABEL[this.state]}] mic ${meter(this.input)} out ${meter(this.output)}  ${hint}${partial}`;
