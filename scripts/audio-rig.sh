@@ -9,8 +9,9 @@
 #           `paplay --device=micsrc`
 # plus a 20 ms pacat stream of /dev/zero into each sink (an idle null sink runs at ~2 s latency),
 # an ALSA config so PortAudio's ALSA host API reaches the daemon (pcm/ctl `default` and `pulse`,
-# and `kaiwa_aux`: sink `aux` through a second socket that tests load, then unload under a running
-# stream to lose the device; unloading a sink alone would not, PulseAudio moves its streams), a short
+# and `kaiwa_aux`/`kaiwa_aux_mic`: sink `aux` and its monitor through a second socket that tests
+# load, then unload under a running stream to lose the device; unloading a sink alone would not,
+# PulseAudio moves its streams), a short
 # capture to warm up (the first ALSA capture after the daemon starts stalls ~1.8 s).
 # Idempotent: `up` on a healthy rig only reports it. Works as root (CI) and as a user.
 set -euo pipefail
@@ -54,6 +55,7 @@ ctl.!default { type pulse server "unix:$SOCKET" }
 pcm.!pulse { type pulse server "unix:$SOCKET" hint.description "Kaiwa rig PulseAudio" }
 ctl.!pulse { type pulse server "unix:$SOCKET" }
 pcm.kaiwa_aux { type pulse server "unix:$RIG_DIR/pulse/aux" device aux hint.description "Kaiwa rig aux" }
+pcm.kaiwa_aux_mic { type pulse server "unix:$RIG_DIR/pulse/aux" device aux.monitor hint.description "Kaiwa rig aux mic" }
 EOF
   # ALSA reads ~/.asoundrc; install ours there unless the user has their own. Tests also point
   # ALSA_CONFIG_PATH at $ASOUNDRC (see `env`), so a foreign ~/.asoundrc does not break them.
@@ -88,7 +90,7 @@ keepalive() { # sink
 up() {
   need
   mkdir -p "$RIG_DIR"
-  if healthy; then echo "audio-rig: already up ($PULSE_SERVER)"; return 0; fi
+  if healthy; then write_asoundrc; echo "audio-rig: already up ($PULSE_SERVER)"; return 0; fi
   server_up || start_daemon
   has_sink spk || pactl load-module module-null-sink sink_name=spk \
     sink_properties=device.description=spk >/dev/null

@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNaudiodon } from '../../src/engine/audio/devices/native-portaudio';
 import { NaudiodonInput, NaudiodonOutput, DeviceNotFoundError, chooseDevice, listAudioDevices } from '../../src/engine/audio/devices/naudiodon';
 import { ENGINE_FRAME_SAMPLES } from '../../src/engine/audio/devices/types';
 import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
@@ -53,6 +57,30 @@ describe('naudiodon devices on the PulseAudio rig', () => {
   });
   afterAll(async () => {
     await dir?.cleanup();
+  });
+
+  it('runs the patched naudiodon2: abort() resolves, stream info, no segfault-handler, $ORIGIN runpath', async () => {
+    const pa = await loadNaudiodon();
+    const io = pa.AudioIO({ outOptions: { sampleRate: 44_100, channelCount: 2, sampleFormat: 16, closeOnError: false, framesPerBuffer: 256, maxQueue: 1 } });
+    const info = io.streamInfo();
+    expect(info.outputLatency).toBeGreaterThan(0.001);
+    expect(info.outputLatency).toBeLessThan(0.5);
+    expect(info.active).toBe(false); // opened, not started
+    io.start();
+    io.write(Buffer.alloc(441 * 4));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(io.streamInfo().active).toBe(true);
+    const started = performance.now();
+    await expect(io.abort()).resolves.toBeUndefined(); // unpatched, it threw (a callback the native side does not take)
+    expect(performance.now() - started).toBeLessThan(1000);
+
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve('naudiodon2/package.json'));
+    const loaded = Object.keys(require.cache);
+    expect(loaded.some((path) => path.endsWith(join('naudiodon2', 'index.js')))).toBe(true);
+    expect(loaded.some((path) => path.includes('segfault-handler'))).toBe(false);
+    const dynamic = execFileSync('readelf', ['-d', join(root, 'build/Release/naudiodon.node')], { encoding: 'utf8' });
+    expect(dynamic).toMatch(/R(UN)?PATH.*\[\$ORIGIN\]/);
   });
 
   it('lists PortAudio devices with the system defaults, and picks one by id or name', async () => {

@@ -3,7 +3,7 @@ import { Assistant } from '../../src/engine/assistant';
 import { parseSettings } from '../../src/engine/settings';
 import type { AssistantEvent } from '../../src/engine/events';
 import { NaudiodonInput } from '../../src/engine/audio/devices/naudiodon';
-import { ResilientOutput } from '../../src/engine/audio/devices/naudiodon-resilient';
+import { ResilientInput, ResilientOutput } from '../../src/engine/audio/devices/naudiodon-resilient';
 import type { DeviceErrorInfo } from '../../src/engine/audio/devices/types';
 import { startSimulator } from '../../src/simulator';
 import { speechWav } from '../helpers/speech';
@@ -12,7 +12,7 @@ import { MonitorRecorder, addAuxDevice, ensureRig, loudMs, soundSpan, speakIntoM
 
 const PER_MS = 24;
 
-describe('a speaker that goes away mid-session', () => {
+describe('a device that goes away mid-session', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
     await ensureRig();
@@ -122,5 +122,41 @@ describe('a speaker that goes away mid-session', () => {
     // The session went on: no fatal error, no reconnect, and the reply is heard on the default sink.
     expect(events.some((e) => e.event.type === 'state' && (e.event.state === 'error' || e.event.state === 'reconnecting'))).toBe(false);
     expect(loudMs(heard.samples, heard.indexAt(recoveredAt), heard.indexAt(recoveredAt + 1500))).toBeGreaterThan(500);
+  });
+
+  it('keeps listening on the default microphone after the chosen one is lost', async () => {
+    const aux = await addAuxDevice({ mic: true });
+    const ask = await speechWav(dir.path, 'after-loss', [{ say: 'Can you still hear me?' }]);
+    const errors: DeviceErrorInfo[] = [];
+    const chunks: Array<{ at: number; pcm: Int16Array }> = [];
+    const input = new ResilientInput({ device: 'kaiwa_aux_mic', stallMs: 500 });
+    const gotError = new Promise<void>((resolve) => {
+      input.onError = (info) => {
+        errors.push(info);
+        resolve();
+      };
+    });
+    let recoveredAt = -1;
+    try {
+      await input.start((pcm) => chunks.push({ at: performance.now(), pcm }));
+      expect(input.name).toMatch(/kaiwa_aux_mic/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(chunks.length).toBeGreaterThan(0); // the aux monitor delivers (silence)
+      await aux.loseDevice();
+      await gotError;
+      await input.settled();
+      recoveredAt = performance.now();
+      expect(input.name).toMatch(/^default/);
+      await speakIntoMic(ask.path);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      await input.stop();
+      await aux.remove();
+    }
+    expect(errors).toEqual([{ lost: true, message: expect.stringMatching(/kaiwa_aux_mic.*switching to the system default/) as unknown }]);
+    const after = chunks.filter((c) => c.at > recoveredAt).map((c) => c.pcm);
+    const captured = new Int16Array(after.reduce((n, c) => n + c.length, 0));
+    after.reduce((at, c) => (captured.set(c, at), at + c.length), 0);
+    expect(loudMs(captured)).toBeGreaterThan(500); // the speech, from vmic
   });
 });

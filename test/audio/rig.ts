@@ -98,6 +98,10 @@ export class MonitorRecorder {
       if (err.length > 4096) err = err.slice(-512);
     });
     this.exited = new Promise((resolve) => this.proc.on('exit', () => resolve()));
+    // A test that fails before stop() must not leave parec running.
+    const kill = () => this.proc.kill();
+    process.once('exit', kill);
+    void this.exited.then(() => process.off('exit', kill));
   }
 
   /** Resolves once audio flows (parec connected and the sink renders). */
@@ -150,11 +154,12 @@ export function lastAbove(samples: Int16Array, threshold: number, to = samples.l
 }
 
 /**
- * A sink `aux` reachable only as the ALSA device `kaiwa_aux` (through its own server socket, see
+ * A sink `aux` reachable only as the ALSA devices `kaiwa_aux` (play to it) and `kaiwa_aux_mic`
+ * (record its monitor), through their own server socket (see
  * scripts/audio-rig.sh). `loseDevice()` unloads that socket's module: every stream on it is cut,
  * as when a USB headset is pulled. `remove()` cleans up.
  */
-export async function addAuxDevice(): Promise<{ loseDevice(): Promise<void>; remove(): Promise<void> }> {
+export async function addAuxDevice(options: { mic?: boolean } = {}): Promise<{ loseDevice(): Promise<void>; remove(): Promise<void> }> {
   const dir = process.env.KAIWA_AUDIO_RIG_DIR;
   if (!dir) throw new Error('ensureRig() first');
   const sink = await pactl('load-module', 'module-null-sink', 'sink_name=aux', 'sink_properties=device.description=aux');
@@ -162,6 +167,8 @@ export async function addAuxDevice(): Promise<{ loseDevice(): Promise<void>; rem
   const keepalive = spawn('pacat', ['--playback', '--device=aux', '--latency-msec=20', '/dev/zero'], { stdio: 'ignore' });
   let socket: string | null = await pactl('load-module', 'module-native-protocol-unix', `socket=${dir}/pulse/aux`, 'auth-anonymous=1');
   await new Promise((resolve) => setTimeout(resolve, 300));
+  // The first capture from a fresh source stalls ~1.7 s (measured): take it here, not in the test.
+  if (options.mic) await run('arecord', ['-q', '-D', 'kaiwa_aux_mic', '-f', 'S16_LE', '-r', '24000', '-c', '1', '-d', '1', '/dev/null']);
   const loseDevice = async () => {
     if (socket === null) return;
     const id = socket;
