@@ -39,7 +39,14 @@ server_up() { pactl info >/dev/null 2>&1; }
 has_sink() { pactl list short sinks 2>/dev/null | awk '{print $2}' | grep -qx "$1"; }
 has_source() { pactl list short sources 2>/dev/null | awk '{print $2}' | grep -qx "$1"; }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Alive and not a zombie (a container without an init that reaps keeps dead children around).
+pid_alive() {
+  [ -f "$1" ] || return 1
+  local stat
+  stat=$(cat "/proc/$(cat "$1")/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }  # the state follows the command name in parentheses
+  [ "${stat:0:1}" != Z ]
+}
 
 healthy() {
   server_up && has_sink spk && has_sink micsrc && has_source vmic &&

@@ -62,6 +62,10 @@ abstract class Resilient<D extends NaudiodonInput | NaudiodonOutput> {
     this.current = null;
     this.retired(device);
     void device.stop();
+    if (!info.lost) {
+      this.onError?.(info); // our side failed: another device would not help
+      return;
+    }
     this.onError?.({ message: `${info.message}; switching to the system default`, lost: true });
     this.recovering ??= this.recover().finally(() => (this.recovering = null));
   }

@@ -107,14 +107,17 @@ abstract class NaudiodonDevice {
     this.watchdog = null;
   }
 
-  /** Reports a lost device once and stops using it (without waiting on its dead stream). */
-  protected fail(message: string): void {
+  /**
+   * Reports a failure once and stops using the stream (without waiting on it: it may be dead).
+   * `lost`: the device is gone (the default one may work); otherwise our own side failed.
+   */
+  protected fail(message: string, lost = true): void {
     if (this.failed || !this.running) return;
     this.failed = true;
     this.running = false;
     this.stopWatchdog();
     this.abandon();
-    this.onError?.({ message: `${this.name}: ${message}`, lost: true });
+    this.onError?.({ message: `${this.name}: ${message}`, lost });
   }
 
   protected abstract abandon(): void;
@@ -215,7 +218,7 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
     try {
       frame = this.pull();
     } catch (error) {
-      return this.fail(`the player failed: ${(error as Error).message}`);
+      return this.fail(`the player failed: ${(error as Error).message}`, false);
     }
     this.pulledFrames += ENGINE_FRAME_SAMPLES;
     const mono = resampler.processInt16(frame);
