@@ -39,7 +39,7 @@ function stats(values: number[]): { median: number; max: number } {
 const round = (x: number) => Math.round(x * 10) / 10;
 
 /** Clicks written at known pull times: heard minus pulled, against what latencyMs() claimed. */
-async function outputLatency(clicks = 15): Promise<{ reported: number; claimed: number[]; measured: number[]; underflows: number }> {
+async function outputLatency(clicks = 15): Promise<{ reported: number; claimed: number[]; measured: number[]; underflows: number; stopMs: number }> {
   const monitor = new MonitorRecorder('spk.monitor');
   await monitor.started();
   const output = new NaudiodonOutput();
@@ -57,14 +57,16 @@ async function outputLatency(clicks = 15): Promise<{ reported: number; claimed: 
   while (pulls.length < clicks) await sleep(100);
   await sleep(300);
   const underflows = output.stats()!.underflows;
-  await output.stop();
+  const stopping = performance.now();
+  await output.stop(); // abort(): never on the barge-in path, but how long a device switch takes
+  const stopMs = performance.now() - stopping;
   const heard = await monitor.stop();
   const measured: number[] = [];
   for (const p of pulls) {
     const at = firstAbove(heard.samples, 3000, heard.indexAt(p.at) - 10 * PER_MS);
     if (at >= 0 && heard.timeOf(at) - p.at < 250) measured.push(heard.timeOf(at) - p.at);
   }
-  return { reported, claimed: pulls.map((p) => p.claimed), measured, underflows };
+  return { reported, claimed: pulls.map((p) => p.claimed), measured, underflows, stopMs };
 }
 
 /** Player.flush() (what every interrupt does) while a tone plays: flush to last sound at the monitor. */
@@ -150,6 +152,7 @@ export async function benchNativeAudio(): Promise<Record<string, number | string
     'output latency at the monitor, median (ms)': round(measured.median),
     'output latency at the monitor, max (ms)': round(measured.max),
     'output underflows during the clicks (count)': out.underflows,
+    'output stop() = abort() (ms)': round(out.stopMs),
     'interrupt to silence at the monitor, median (ms)': round(silence.median),
     'interrupt to silence at the monitor, max (ms)': round(silence.max),
     'mic to socket (first append carrying the sound), median (ms)': round(micStats.median),
