@@ -31,7 +31,6 @@ import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE, type DeviceErrorInfo, type Fr
 
 export { listAudioDevices, chooseDevice, DeviceNotFoundError, type AudioDeviceInfo, type DeviceSelector } from './native-portaudio';
 
-const FRAME_MS = (ENGINE_FRAME_SAMPLES * 1000) / ENGINE_SAMPLE_RATE;
 const WATCHDOG_INTERVAL_MS = 100;
 const WRITE_RING = 64;
 
@@ -93,11 +92,16 @@ abstract class NaudiodonDevice {
     this.failed = false;
     this.lastProgress = performance.now();
     const stallMs = this.options.stallMs ?? 1000;
+    let lastTick = performance.now();
     this.watchdog = setInterval(() => {
       if (!this.running) return;
+      const now = performance.now();
+      // A late tick means our own event loop was blocked, not the device: start a fresh window.
+      if (now - lastTick > 3 * WATCHDOG_INTERVAL_MS) this.lastProgress = now;
+      lastTick = now;
       const stream = this.stream();
       if (stream && !stream.streamInfo().active) this.fail('the audio stream stopped (device gone?)');
-      else if (performance.now() - this.lastProgress > stallMs) this.fail(`no audio moved for ${stallMs} ms (device gone?)`);
+      else if (now - this.lastProgress > stallMs) this.fail(`no audio moved for ${stallMs} ms (device gone?)`);
     }, WATCHDOG_INTERVAL_MS);
     this.watchdog.unref?.();
   }
@@ -371,5 +375,3 @@ export class NaudiodonInput extends NaudiodonDevice implements InputDevice {
     this.resampler = null;
   }
 }
-
-export { FRAME_MS as NATIVE_FRAME_MS };
