@@ -10,8 +10,9 @@ import { Player } from './audio/player';
 import { Conversation } from './conversation';
 import { resolveEndpoint, EndpointError } from './realtime/endpoints';
 import { ConnectionError } from './realtime/connection';
-import { ResilientConnection } from './realtime/resilient';
-import { ConversationHistory } from './history';
+import { ResilientConnection, type ResilientConnectionOptions } from './realtime/resilient';
+import { RateLimitWatch } from './realtime/server-notices';
+import { ConversationHistory, type HistoryOptions } from './history';
 
 export interface AssistantOptions {
   settings: Settings;
@@ -21,7 +22,13 @@ export interface AssistantOptions {
   /** The in-process simulator's URL, for provider 'local'. */
   localUrl?: string;
   log?: (line: string) => void;
+  /** Reconnect, rollover and replay tuning; the defaults suit OpenAI (tests and benchmarks shorten the clocks). */
+  resilience?: ResilienceOptions;
 }
+
+export type ResilienceOptions = Pick<ResilientConnectionOptions, 'backoff' | 'rollover' | 'stableAfterMs' | 'connectTimeoutMs'> & {
+  history?: HistoryOptions;
+};
 
 /** Why `start()` failed: `code` for programs, `message` (one line, no secrets) for people. */
 export class AssistantError extends Error {
@@ -57,8 +64,10 @@ export class Assistant {
   private readonly inputSmoother = new LevelSmoother();
   private readonly frameLevel: Level = silentLevel();
   private connection: ResilientConnection | null = null;
-  /** What was said, replayed into a new session after a reconnect or a rollover. */
-  private readonly history = new ConversationHistory();
+  /** What was said (this run), replayed into a new session after a reconnect or a rollover. */
+  readonly history: ConversationHistory;
+  private readonly resilience: ResilienceOptions;
+  private readonly rateLimits = new RateLimitWatch();
   private running = false;
   private stopping: Promise<void> | null = null;
   private levelsTimer: NodeJS.Timeout | null = null;
@@ -75,6 +84,8 @@ export class Assistant {
     this.output = options.output;
     this.localUrl = options.localUrl;
     this.log = options.log ?? (() => {});
+    this.resilience = options.resilience ?? {};
+    this.history = new ConversationHistory(this.resilience.history);
     this.player = new Player();
     this.conversation = new Conversation({
       settings: this.settings,
@@ -105,6 +116,7 @@ export class Assistant {
     if (this.running) return;
     if (this.stopping) await this.stopping;
     this.running = true;
+    this.history.clear();
     this.conversation.setState('connecting');
     try {
       let endpoint;
@@ -121,9 +133,13 @@ export class Assistant {
         sessionUpdate: () => this.conversation.sessionUpdate(),
         replay: () => this.history.replay(),
         canRollover: () => this.state === 'listening' && !this.player.isPlaying,
+        backoff: this.resilience.backoff,
+        rollover: this.resilience.rollover,
+        stableAfterMs: this.resilience.stableAfterMs,
+        connectTimeoutMs: this.resilience.connectTimeoutMs,
       });
       this.connection = connection;
-      connection.on('event', (event: RealtimeServerEvent) => this.conversation.handleServerEvent(event));
+      connection.on('event', (event: RealtimeServerEvent) => this.onServerEvent(event));
       connection.on('protocol-error', (info) => this.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false }));
       connection.on('state', ({ state, attempt }) => {
         if (connection === this.connection && state === 'reconnecting') this.conversation.setState('reconnecting', attempt);
@@ -132,6 +148,7 @@ export class Assistant {
       connection.on('session', ({ reason }) => {
         if (connection !== this.connection || reason === 'initial') return;
         if (reason === 'reconnect') this.emit({ type: 'notice', message: 'Reconnected.' });
+        else this.emit({ type: 'notice', message: 'Session renewed.' });
         if (this.conversation.state === 'reconnecting') this.conversation.setState('listening');
       });
       connection.on('failed', ({ code, message }) => this.onFailed(connection, code, message));
@@ -204,6 +221,23 @@ export class Assistant {
     }
   }
 
+  private onServerEvent(event: RealtimeServerEvent): void {
+    switch (event.type) {
+      case 'input_audio_buffer.committed':
+        // The user's turn takes its place before the reply to it, though its transcript comes later.
+        this.history.reserve(event.item_id, 'user');
+        break;
+      case 'rate_limits.updated': {
+        const notice = this.rateLimits.update(event);
+        if (notice) this.emit({ type: 'notice', message: notice });
+        return;
+      }
+      default:
+        break;
+    }
+    this.conversation.handleServerEvent(event);
+  }
+
   private send(event: RealtimeClientEvent): void {
     const connection = this.connection;
     // While reconnecting nothing is sent: late microphone audio or a cancel for the old session mean nothing to the next one.
@@ -259,7 +293,13 @@ export class Assistant {
   /** The socket was lost; the connection is reconnecting. In-flight turns are gone: stop playing them. */
   private onDisconnected(connection: ResilientConnection, message: string): void {
     if (connection !== this.connection || !this.running) return;
-    this.player.flush();
+    // What was heard stays in the history: the reply playing is cut there, one still streaming
+    // keeps what arrived (all of it was played), and front ends get those words as finals.
+    const flushed = this.player.flush();
+    if (flushed) this.history.interrupted(flushed.itemId, flushed.playedMs, flushed.receivedMs);
+    for (const entry of this.history.settle()) {
+      this.emit({ type: 'transcript.final', speaker: entry.speaker, itemId: entry.itemId, text: entry.text });
+    }
     this.batchFill = 0;
     this.conversation.reset(); // 'reconnecting' (with its attempt) follows from the connection
     this.emit({ type: 'notice', message: `Connection lost: ${message}` });

@@ -11,6 +11,7 @@ import type { Settings } from './settings';
 import { ENGINE_SAMPLE_RATE } from './audio/devices/types';
 import { base64ToPcm16 } from './audio/pcm';
 import type { FlushedItem } from './audio/player';
+import { describeServerError } from './realtime/server-notices';
 
 /**
  * Turn-taking: a small state machine driven by GA server events and user actions. It owns no
@@ -256,12 +257,13 @@ export class Conversation {
         break;
       }
       case 'error': {
-        const { code, message } = event.error;
+        const { code } = event.error;
         if (code && BENIGN_ERROR_CODES.has(code)) {
           this.log(`server: ${code} (ignored)`);
           break;
         }
-        this.emit({ type: 'error', code: 'server', message: code ? `${message} (${code})` : message, fatal: false });
+        const info = describeServerError(event);
+        this.emit({ type: 'error', code: info.code, message: info.message, fatal: false });
         break;
       }
       default:

@@ -40,6 +40,8 @@ interface MutableEntry {
   interrupted: boolean;
   /** Fraction of the reply heard, once interrupted: applied to a final that arrives later. */
   heard?: number;
+  /** A final was given for it (by the server, or by `settle`). */
+  reported: boolean;
 }
 
 export class ConversationHistory {
@@ -83,6 +85,7 @@ export class ConversationHistory {
 
   final(itemId: string, speaker: Speaker, text: string): void {
     const entry = this.entry(itemId, speaker);
+    entry.reported = true;
     if (entry.heard !== undefined) {
       // Interrupted before the final arrived: keep only what was heard of it.
       if (entry.text === '' && text !== '') entry.text = cutAt(text, entry.heard);
@@ -102,6 +105,22 @@ export class ConversationHistory {
     entry.heard = heard;
     entry.text = cutAt(entry.text, heard);
     entry.final = entry.text !== '';
+  }
+
+  /**
+   * The session is gone and no more finals will come for what was in flight: every assistant
+   * entry without one becomes final with what it has (what streamed, or what was heard of a cut
+   * reply). Returns those with words, for front ends to show as finals.
+   */
+  settle(): HistoryEntry[] {
+    const settled: HistoryEntry[] = [];
+    for (const entry of this.order) {
+      if (entry.speaker !== 'assistant' || entry.reported) continue;
+      entry.final = true;
+      entry.reported = true;
+      if (entry.text !== '') settled.push({ ...entry });
+    }
+    return settled;
   }
 
   /** Feeds the AssistantEvents that carry words: transcripts and interruptions. */
@@ -151,7 +170,7 @@ export class ConversationHistory {
   private entry(itemId: string, speaker: Speaker): MutableEntry {
     let entry = this.byId.get(itemId);
     if (!entry) {
-      entry = { itemId, speaker, text: '', final: false, interrupted: false };
+      entry = { itemId, speaker, text: '', final: false, interrupted: false, reported: false };
       this.byId.set(itemId, entry);
       this.order.push(entry);
       if (this.order.length > this.options.maxEntries) {

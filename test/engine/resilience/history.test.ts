@@ -119,3 +119,27 @@ describe('itemCreate', () => {
     expect(itemCreate('assistant', 'yo').item).toMatchObject({ role: 'assistant', content: [{ type: 'output_text', text: 'yo' }] });
   });
 });
+
+describe('ConversationHistory.settle', () => {
+  it('finalises assistant replies that will get no final: streamed text, or what was heard', () => {
+    const h = new ConversationHistory();
+    h.final('u1', 'user', 'Hi');
+    h.delta('a1', 'assistant', 'Hello, nice to');
+    h.final('a1', 'assistant', 'Hello, nice to meet you.');
+    h.reserve('u2', 'user');
+    h.delta('a2', 'assistant', 'one two three four');
+    h.interrupted('a2', 1, 2);
+    h.delta('a3', 'assistant', 'still streaming');
+    h.reserve('a4', 'assistant');
+    expect(h.settle().map((e) => [e.itemId, e.text])).toEqual([
+      ['a2', 'one two'],
+      ['a3', 'still streaming'],
+    ]);
+    expect(h.entries.filter((e) => e.speaker === 'assistant').every((e) => e.final)).toBe(true);
+    expect(h.entries.find((e) => e.itemId === 'u2')).toMatchObject({ final: false, text: '' });
+    expect(h.settle()).toEqual([]);
+    // A late final for a settled, cut reply does not bring the unheard words back.
+    h.final('a2', 'assistant', 'one two three four five');
+    expect(h.said.map((e) => e.text)).toEqual(['Hi', 'Hello, nice to meet you.', 'one two', 'still streaming']);
+  });
+});
