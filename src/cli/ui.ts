@@ -26,6 +26,11 @@ const LABEL: Record<AssistantState, string> = {
   error: 'error',
 };
 
+/** The state in words; a reconnect says which attempt it is on. */
+export function stateLabel(state: AssistantState, attempt?: number): string {
+  return state === 'reconnecting' && attempt !== undefined ? `reconnecting (attempt ${attempt})` : LABEL[state];
+}
+
 function who(speaker: 'user' | 'assistant'): string {
   return speaker === 'user' ? 'you' : 'kaiwa';
 }
@@ -37,7 +42,7 @@ export class PlainUi implements Ui {
   show(event: AssistantEvent): void {
     switch (event.type) {
       case 'state':
-        this.out.write(`[${event.state}]\n`);
+        this.out.write(`[${event.state === 'reconnecting' ? stateLabel(event.state, event.attempt) : event.state}]\n`);
         break;
       case 'transcript.final':
         this.out.write(`${who(event.speaker)}: ${event.text}\n`);
@@ -66,6 +71,7 @@ export class PlainUi implements Ui {
 /** TTY: transcripts scroll above a status line with the state and two level meters. */
 export class TtyUi implements Ui {
   private state: AssistantState = 'idle';
+  private attempt: number | undefined;
   private input: Level = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
   private output: Level = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
   /** The assistant's transcript so far, per item, while it streams. */
@@ -98,6 +104,7 @@ export class TtyUi implements Ui {
     switch (event.type) {
       case 'state':
         this.state = event.state;
+        this.attempt = event.attempt;
         this.draw();
         break;
       case 'levels':
@@ -154,7 +161,7 @@ export class TtyUi implements Ui {
     const width = this.out.columns || 80; // 0 when the terminal does not say
     const hint = this.manual ? 'space: interrupt  t: talk  q: quit' : 'space: interrupt  q: quit';
     const partial = this.partialSpeaker ? `  ${who(this.partialSpeaker)}: …${this.partial.slice(-40)}` : '';
-    const status = `[${LABEL[this.state]}] mic ${meter(this.input)} out ${meter(this.output)}  ${hint}${partial}`;
+    const status = `[${stateLabel(this.state, this.attempt)}] mic ${meter(this.input)} out ${meter(this.output)}  ${hint}${partial}`;
     this.out.write(`\r\x1b[2K${status.slice(0, Math.max(0, width - 1))}`);
   }
 }
