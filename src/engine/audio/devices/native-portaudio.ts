@@ -39,9 +39,35 @@ export interface AudioDeviceInfo {
   isDefaultOutput: boolean;
 }
 
+/**
+ * Closing a stream (quit/abort) runs on libuv's pool and ends in Pa_CloseStream + Pa_Terminate;
+ * PortAudio's global state is not thread-safe, so opening or listing devices on the main thread
+ * at the same time crashed the process (seen when a lost device was reopened at once). Every
+ * close is tracked here and every open/list waits for them (bounded: a close stuck on a dead
+ * device must not block recovery forever).
+ */
+const pendingCloses = new Set<Promise<unknown>>();
+
+export function trackClose(closing: Promise<void>): Promise<void> {
+  pendingCloses.add(closing);
+  void closing.finally(() => pendingCloses.delete(closing));
+  return closing;
+}
+
+export async function closesSettled(timeoutMs = 2000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (pendingCloses.size > 0 && performance.now() < deadline) {
+    await Promise.race([
+      Promise.allSettled([...pendingCloses]),
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - performance.now()))),
+    ]);
+  }
+}
+
 /** Every PortAudio device with its capabilities; which ones are the system defaults. */
 export async function listAudioDevices(): Promise<AudioDeviceInfo[]> {
   const pa = await loadNaudiodon();
+  await closesSettled();
   const hostApis = pa.getHostAPIs();
   const defaultApi = hostApis.HostAPIs.find((h) => h.id === hostApis.defaultHostAPI);
   return pa.getDevices().map((d) => ({

@@ -20,7 +20,9 @@ import { downmixToMono } from '../pcm';
 import { createResampler, type Resampler } from '../resample';
 import {
   chooseDevice,
+  closesSettled,
   defaultFramesPerBuffer,
+  trackClose,
   listAudioDevices,
   loadNaudiodon,
   streamChannels,
@@ -145,7 +147,7 @@ abstract class NaudiodonDevice {
 /** Closes a stream in the background: abort() runs on libuv's pool; a dead stream must not block us. */
 function closeQuietly(io: IoStreamRead | IoStreamWrite): Promise<void> {
   const destroy = () => void (io as unknown as { destroy(): void }).destroy();
-  return io.abort().then(destroy, destroy);
+  return trackClose(io.abort().then(destroy, destroy));
 }
 
 export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
@@ -173,6 +175,7 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
     const pa = await loadNaudiodon();
     const info = await this.open();
     this.resampler = await createResampler({ from: ENGINE_SAMPLE_RATE, to: this.rate });
+    await closesSettled(); // from here to start() nothing awaits: no close can overlap the open
     try {
       this.io = pa.AudioIO({
         outOptions: {
@@ -304,6 +307,7 @@ export class NaudiodonInput extends NaudiodonDevice implements InputDevice {
     this.resampler = resampler;
     // One read = 10 ms of device audio: the Readable asks for highwaterMark bytes at a time.
     const readBytes = Math.round(this.rate / 100) * this.channels * 2;
+    await closesSettled();
     try {
       this.io = pa.AudioIO({
         inOptions: {
