@@ -108,14 +108,15 @@ export class ConversationHistory {
   }
 
   /**
-   * The session is gone and no more finals will come for what was in flight: every assistant
-   * entry without one becomes final with what it has (what streamed, or what was heard of a cut
-   * reply). Returns those with words, for front ends to show as finals.
+   * The session is gone and no more finals will come for what was in flight: every entry without
+   * one becomes final with what it has (the words that streamed; for a cut reply, those heard).
+   * A user turn with no words yet stays open (it may never have been transcribed). Returns the
+   * entries with words, for front ends to show as finals.
    */
   settle(): HistoryEntry[] {
     const settled: HistoryEntry[] = [];
     for (const entry of this.order) {
-      if (entry.speaker !== 'assistant' || entry.reported) continue;
+      if (entry.reported || (entry.speaker === 'user' && entry.text === '')) continue;
       entry.final = true;
       entry.reported = true;
       if (entry.text !== '') settled.push({ ...entry });
@@ -127,8 +128,7 @@ export class ConversationHistory {
   observe(event: AssistantEvent): void {
     switch (event.type) {
       case 'transcript.delta':
-        if (event.speaker === 'assistant') this.delta(event.itemId, 'assistant', event.delta);
-        else this.reserve(event.itemId, 'user');
+        this.delta(event.itemId, event.speaker, event.delta);
         break;
       case 'transcript.final':
         this.final(event.itemId, event.speaker, event.text);

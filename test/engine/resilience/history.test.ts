@@ -20,7 +20,7 @@ describe('ConversationHistory', () => {
 
   it('observes AssistantEvents: deltas, finals and interruptions', () => {
     const h = new ConversationHistory();
-    h.observe({ type: 'transcript.delta', speaker: 'user', itemId: 'u1', delta: 'ignored, ' });
+    h.observe({ type: 'transcript.delta', speaker: 'user', itemId: 'u1', delta: 'replaced by the final' });
     h.observe({ type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: 'one two three four' });
     h.observe({ type: 'interrupted', itemId: 'a1', reason: 'barge-in', playedMs: 500, receivedMs: 1000 });
     h.observe({ type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'Stop.' });
@@ -128,11 +128,13 @@ describe('ConversationHistory.settle', () => {
     h.final('a1', 'assistant', 'Hello, nice to meet you.');
     h.reserve('u2', 'user');
     h.delta('a2', 'assistant', 'one two three four');
+    h.delta('u3', 'user', 'half a');
     h.interrupted('a2', 1, 2);
     h.delta('a3', 'assistant', 'still streaming');
     h.reserve('a4', 'assistant');
     expect(h.settle().map((e) => [e.itemId, e.text])).toEqual([
       ['a2', 'one two'],
+      ['u3', 'half a'],
       ['a3', 'still streaming'],
     ]);
     expect(h.entries.filter((e) => e.speaker === 'assistant').every((e) => e.final)).toBe(true);
@@ -140,6 +142,6 @@ describe('ConversationHistory.settle', () => {
     expect(h.settle()).toEqual([]);
     // A late final for a settled, cut reply does not bring the unheard words back.
     h.final('a2', 'assistant', 'one two three four five');
-    expect(h.said.map((e) => e.text)).toEqual(['Hi', 'Hello, nice to meet you.', 'one two', 'still streaming']);
+    expect(h.said.map((e) => e.text)).toEqual(['Hi', 'Hello, nice to meet you.', 'one two', 'half a', 'still streaming']);
   });
 });
