@@ -173,6 +173,22 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
     if (this.rollover) this.rolloverTimer = this.later(this.rollover.afterMs, () => this.rolloverDue(), true);
   }
 
+  /**
+   * `adopt` from a timer or a socket callback: if configuring the new session throws (an event the
+   * dialect cannot encode), stop with a message rather than leave a rejected promise behind.
+   */
+  private adoptOrFail(connection: RealtimeConnection, reason: SessionReason): void {
+    try {
+      this.adopt(connection, reason);
+    } catch (error) {
+      connection.close();
+      this.current = null;
+      this.setState({ state: 'closed' });
+      this.clearTimers();
+      this.emit('failed', { code: 'internal', message: `The new session could not be configured: ${(error as Error).message}` });
+    }
+  }
+
   private onEvent(connection: RealtimeConnection, event: RealtimeServerEvent): void {
     if (connection !== this.current) return;
     if (event.type === 'error' && event.error.code === 'session_expired') {
@@ -230,7 +246,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       return;
     }
     this.pending = null;
-    this.adopt(connection, 'reconnect');
+    this.adoptOrFail(connection, 'reconnect');
   }
 
   private rolloverDue(): void {
@@ -281,7 +297,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
     }
     this.pending = null;
     this.dropCurrent();
-    this.adopt(connection, reason);
+    this.adoptOrFail(connection, reason);
   }
 
   /** Lets go of the current connection without treating its close as a failure. */

@@ -214,6 +214,24 @@ describe('ResilientConnection against the simulator', () => {
   });
 });
 
+describe('ResilientConnection when the new session cannot be configured', () => {
+  it('fails once with a message instead of a rejected promise', async () => {
+    const s = await simulator({ faults: (i) => (i === 0 ? { dropAfterEvents: 2 } : undefined) });
+    let calls = 0;
+    const k = keeper(s.url, conversation(), {
+      sessionUpdate: () => {
+        if (calls++ > 0) throw new Error('the settings are gone');
+        return SESSION_UPDATE;
+      },
+    });
+    const seen = record(k);
+    await k.connect();
+    expect(await nextEmitted(k, 'failed')).toEqual({ code: 'internal', message: 'The new session could not be configured: the settings are gone' });
+    expect(k.state).toBe('closed');
+    expect(seen.of('session')).toEqual([{ reason: 'initial', replayed: 2 }]);
+  });
+});
+
 describe('ResilientConnection against refusing endpoints', () => {
   async function acceptThen(steps: Step[], options: Partial<ResilientConnectionOptions> = {}) {
     scripted = await startScriptedServer(['accept', ...steps]);
