@@ -145,6 +145,10 @@ export class Assistant {
         if (connection === this.connection && state === 'reconnecting') this.conversation.setState('reconnecting', attempt);
       });
       connection.on('disconnected', ({ message }) => this.onDisconnected(connection, message));
+      connection.on('handover', () => {
+        // A renewal mid-turn (the server's session_expired, or a forced rollover) ends that turn.
+        if (connection === this.connection && this.running) this.endSessionTurns('listening');
+      });
       connection.on('session', ({ reason }) => {
         if (connection !== this.connection || reason === 'initial') return;
         if (reason === 'reconnect') this.emit({ type: 'notice', message: 'Reconnected.' });
@@ -293,16 +297,23 @@ export class Assistant {
   /** The socket was lost; the connection is reconnecting. In-flight turns are gone: stop playing them. */
   private onDisconnected(connection: ResilientConnection, message: string): void {
     if (connection !== this.connection || !this.running) return;
-    // What was heard stays in the history: the reply playing is cut there, one still streaming
-    // keeps what arrived (all of it was played), and front ends get those words as finals.
+    this.endSessionTurns(); // 'reconnecting' (with its attempt) follows from the connection
+    this.emit({ type: 'notice', message: `Connection lost: ${message}` });
+  }
+
+  /**
+   * The session's turns end with it. What was heard stays in the history: the reply playing is
+   * cut there, words that streamed without a final keep what arrived, and front ends get those
+   * words as finals.
+   */
+  private endSessionTurns(state?: AssistantState): void {
     const flushed = this.player.flush();
     if (flushed) this.history.interrupted(flushed.itemId, flushed.playedMs, flushed.receivedMs);
     for (const entry of this.history.settle()) {
       this.emit({ type: 'transcript.final', speaker: entry.speaker, itemId: entry.itemId, text: entry.text });
     }
     this.batchFill = 0;
-    this.conversation.reset(); // 'reconnecting' (with its attempt) follows from the connection
-    this.emit({ type: 'notice', message: `Connection lost: ${message}` });
+    this.conversation.reset(state);
   }
 
   private onFailed(connection: ResilientConnection, code: ErrorCode, message: string): void {

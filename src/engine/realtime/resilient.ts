@@ -32,6 +32,11 @@ export interface ResilientEvents {
   state: [{ state: ResilientState; attempt?: number; delayMs?: number }];
   /** The open connection was lost; reconnecting follows (or `failed`). In-flight turns are gone. */
   disconnected: [{ message: string }];
+  /**
+   * A renewal (rollover or `session_expired`) is about to replace the current session: whatever
+   * is in flight on it ends here. Emitted before the new session is configured and replayed.
+   */
+  handover: [{ reason: 'rollover' | 'expired' }];
   /** A session is configured and the history replayed into it. */
   session: [{ reason: SessionReason; replayed: number }];
   /** Gave up: nothing more will happen until `connect()` is called on a new instance. */
@@ -296,6 +301,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       return;
     }
     this.pending = null;
+    this.emit('handover', { reason });
     this.dropCurrent();
     this.adoptOrFail(connection, reason);
   }

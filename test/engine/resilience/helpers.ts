@@ -20,7 +20,7 @@ export const SESSION_UPDATE: SessionUpdateEvent = {
 /** Everything a ResilientConnection emits, in order, for assertions. */
 export function record(connection: ResilientConnection): { log: { name: keyof ResilientEvents; arg: unknown }[]; of: <K extends keyof ResilientEvents>(name: K) => ResilientEvents[K][0][] } {
   const log: { name: keyof ResilientEvents; arg: unknown }[] = [];
-  for (const name of ['state', 'disconnected', 'session', 'failed', 'protocol-error', 'event'] as const) {
+  for (const name of ['state', 'disconnected', 'handover', 'session', 'failed', 'protocol-error', 'event'] as const) {
     connection.on(name, (arg: unknown) => log.push({ name, arg }));
   }
   return { log, of: (name) => log.filter((e) => e.name === name).map((e) => e.arg) as never };

@@ -122,6 +122,10 @@ describe('ResilientConnection against the simulator', () => {
     await k.connect();
     expect(await nextEmitted(k, 'session')).toEqual({ reason: 'expired', replayed: 2 });
     await serverEvents(k, (e) => e.type === 'conversation.item.done', 2);
+    // The owner heard of the handover first, while the old session's turns could still be settled.
+    const order = seen.log.map((e) => e.name).filter((n) => n === 'handover' || n === 'session');
+    expect(order).toEqual(['session', 'handover', 'session']);
+    expect(seen.of('handover')).toEqual([{ reason: 'expired' }]);
     expect(seen.of('state').map((st) => st.state)).toEqual(['connecting', 'open']);
     expect(seen.of('disconnected')).toEqual([]);
     expect(seen.of('event').filter((e) => e.type === 'error')).toEqual([]);
@@ -150,6 +154,7 @@ describe('ResilientConnection against the simulator', () => {
     expect(s.sessions).toHaveLength(1);
     quiet = true;
     expect(await nextEmitted(k, 'session')).toEqual({ reason: 'rollover', replayed: 2 });
+    expect(seen.of('handover')).toEqual([{ reason: 'rollover' }]);
     expect(s.sessions).toHaveLength(2);
     k.send({ type: 'input_audio_buffer.clear' });
     await serverEvents(k, (e) => e.type === 'input_audio_buffer.cleared');
