@@ -40,27 +40,34 @@ export interface AudioDeviceInfo {
 }
 
 /**
- * Closing a stream (quit/abort) runs on libuv's pool and ends in Pa_CloseStream + Pa_Terminate;
- * PortAudio's global state is not thread-safe, so opening or listing devices on the main thread
- * at the same time crashed the process (seen when a lost device was reopened at once). Every
- * close is tracked here and every open/list waits for them (bounded: a close stuck on a dead
- * device must not block recovery forever).
+ * Closing a stream (quit/abort) runs on libuv's pool and ends in Pa_CloseStream + Pa_Terminate.
+ * PortAudio's global state is not thread-safe: opening or listing devices on the main thread while
+ * a close ran crashed the process (seen when a lost device was reopened at once), and so could two
+ * closes at once (a session stopping its microphone and speaker). So closes run one at a time, and
+ * every open/list waits for them. Bounded: a close stuck on a dead device blocks nothing for long.
  */
+const CLOSE_WAIT_MS = 2000;
 const pendingCloses = new Set<Promise<unknown>>();
+let lastClose: Promise<unknown> = Promise.resolve();
 
-export function trackClose(closing: Promise<void>): Promise<void> {
+const within = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([promise.then(noop, noop), new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.())]);
+
+function noop(): void {}
+
+/** Runs `close` after the closes before it (at most CLOSE_WAIT_MS behind a stuck one). */
+export function serialClose(close: () => Promise<void>): Promise<void> {
+  const closing = within(lastClose, CLOSE_WAIT_MS).then(close);
+  lastClose = closing;
   pendingCloses.add(closing);
-  void closing.finally(() => pendingCloses.delete(closing));
+  void closing.finally(() => pendingCloses.delete(closing)).catch(noop);
   return closing;
 }
 
-export async function closesSettled(timeoutMs = 2000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
+export async function closesSettled(): Promise<void> {
+  const deadline = performance.now() + CLOSE_WAIT_MS;
   while (pendingCloses.size > 0 && performance.now() < deadline) {
-    await Promise.race([
-      Promise.allSettled([...pendingCloses]),
-      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - performance.now()))),
-    ]);
+    await within(Promise.allSettled([...pendingCloses]), Math.max(0, deadline - performance.now()));
   }
 }
 

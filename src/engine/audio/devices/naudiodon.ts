@@ -22,7 +22,7 @@ import {
   chooseDevice,
   closesSettled,
   defaultFramesPerBuffer,
-  trackClose,
+  serialClose,
   listAudioDevices,
   loadNaudiodon,
   streamChannels,
@@ -147,7 +147,7 @@ abstract class NaudiodonDevice {
 /** Closes a stream in the background: abort() runs on libuv's pool; a dead stream must not block us. */
 function closeQuietly(io: IoStreamRead | IoStreamWrite): Promise<void> {
   const destroy = () => void (io as unknown as { destroy(): void }).destroy();
-  return trackClose(io.abort().then(destroy, destroy));
+  return serialClose(() => io.abort().then(destroy, destroy));
 }
 
 export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
