@@ -6,7 +6,6 @@ set -euo pipefail
 
 packages=(
   pulseaudio pulseaudio-utils libasound2-plugins alsa-utils  # the PulseAudio null-sink audio rig
-  libportaudio2 portaudio19-dev                              # PortAudio for naudiodon2
   sox espeak-ng                                              # speech to feed the virtual microphone
   chromium                                                   # renderer end-to-end tests
   patchelf binutils                                          # $ORIGIN rpath for the native addon, readelf

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { InputDevice, OutputDevice } from '../engine';
-import { NullInput, NullOutput, WavFileInput, WavFileOutput, readWavFile } from '../engine';
+import { WavFileInput, WavFileOutput, readWavFile } from '../engine';
+import { openLiveDevices, type LiveDevices } from '../engine/audio/devices/live';
 import { chooseDevice, listAudioDevices } from '../engine/audio/devices/naudiodon';
 import { ResilientInput, ResilientOutput } from '../engine/audio/devices/naudiodon-resilient';
 
@@ -27,11 +28,19 @@ export class DeviceSetupError extends Error {
 }
 
 /**
- * Every device the CLI uses is made here. Files when asked for; otherwise the live backends (the
- * native-audio backend plugs in here; until then there is no microphone and output is discarded).
+ * Every device the CLI uses is made here: files or named devices when asked for, otherwise the
+ * system's default microphone and speaker (or silence and discarded output where there are none).
  */
 export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> {
   const notes: string[] = [];
+  const wantsLiveInput = flags.inputDevice === undefined && !flags.input;
+  const wantsLiveOutput = flags.outputDevice === undefined && !flags.output;
+  let live: LiveDevices | undefined;
+  if (wantsLiveInput || wantsLiveOutput) {
+    live = await openLiveDevices({ onOutputRecovered: (name) => notes.push(`Now playing to ${name}.`) });
+    if (wantsLiveInput && live.inputNote) notes.push(`${live.inputNote} (Use --input FILE.wav to speak a file.)`);
+    if (wantsLiveOutput && live.outputNote) notes.push(live.outputNote);
+  }
   let input: InputDevice;
   let inputFinished: Promise<void> | undefined;
   if (flags.inputDevice !== undefined) {
@@ -49,8 +58,7 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
     input = wav;
     inputFinished = wav.exhausted;
   } else {
-    input = new NullInput();
-    notes.push('No microphone backend is available yet: listening to silence (use --input FILE.wav).');
+    input = live!.input;
   }
 
   let output: OutputDevice;
@@ -60,7 +68,7 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
   } else if (flags.output) {
     output = new WavFileOutput(flags.output);
   } else {
-    output = new NullOutput();
+    output = live!.output;
   }
   return { input, output, ...(inputFinished ? { inputFinished } : {}), notes };
 }

@@ -1,12 +1,12 @@
-import { NullInput, NullOutput, type InputDevice, type OutputDevice, type Settings } from '../engine';
-import { listAudioDevices as listNativeDevices, loadNaudiodon } from '../engine/audio/devices/native-portaudio';
-import { ResilientInput, ResilientOutput } from '../engine/audio/devices/naudiodon-resilient';
+import type { InputDevice, OutputDevice, Settings } from '../engine';
+import { openLiveDevices } from '../engine/audio/devices/live';
+import { listAudioDevices as listNativeDevices } from '../engine/audio/devices/native-portaudio';
 import type { DeviceInfo } from '../shared/ipc';
 
 /**
- * The one place the desktop app gets its audio devices: PortAudio (naudiodon2) for the chosen
- * microphone and speaker, reopening the system default if one goes away. Where the native addon
- * cannot load, the null devices stand in (silence in, output discarded) and the user is told.
+ * The one place the desktop app gets its audio devices: the engine's live devices (PortAudio, with
+ * recovery to the system default) for the chosen microphone and speaker. Where there is no native
+ * backend or no device, the null devices stand in and the user is told.
  */
 export interface AudioDevices {
   input: InputDevice;
@@ -16,19 +16,9 @@ export interface AudioDevices {
 }
 
 export async function createAudioDevices(settings: Settings): Promise<AudioDevices> {
-  try {
-    await loadNaudiodon();
-  } catch (error) {
-    return {
-      input: new NullInput(),
-      output: new NullOutput(),
-      note: `${(error as Error).message}. Kaiwa hears silence and its replies are not played.`,
-    };
-  }
-  return {
-    input: new ResilientInput({ device: settings.inputDevice || undefined }),
-    output: new ResilientOutput({ device: settings.outputDevice || undefined }),
-  };
+  const live = await openLiveDevices({ inputDevice: settings.inputDevice, outputDevice: settings.outputDevice });
+  const note = [live.inputNote, live.outputNote].filter(Boolean).join(' ');
+  return { input: live.input, output: live.output, ...(note ? { note } : {}) };
 }
 
 /**

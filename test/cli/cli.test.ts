@@ -139,10 +139,12 @@ describe.concurrent('the conversation goes on, and ends cleanly', () => {
 });
 
 describe('without --input', () => {
-  it('says there is no microphone backend yet, listens to nothing, and honours --duration', async () => {
+  it('on a machine with no sound devices, says so, listens to silence, and honours --duration', async () => {
     const run = await runKaiwa(['--duration', '0.5']);
     expectCleanExit(run);
-    expect(run.stdout.split('\n')[0]).toBe('No microphone backend is available yet: listening to silence (use --input FILE.wav).');
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('No microphone found: listening to silence. (Use --input FILE.wav to speak a file.)');
+    expect(lines[1]).toBe('No speaker found: replies are not played.');
     expect(run.stdout).toMatch(/^\[listening\]$/m);
   });
 });

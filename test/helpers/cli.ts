@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,15 +22,27 @@ export interface RunningCli {
 }
 
 /**
+ * An environment with no sound system: ALSA with an empty configuration and no PulseAudio server.
+ * The CLI tests use files; without this, a CLI run while the audio rig is up (test/audio) would play
+ * into the rig's speaker sink that those tests are recording.
+ */
+const NO_SOUND_SYSTEM = (() => {
+  const emptyAlsaConfig = join(tmpdir(), 'kaiwa-test-no-alsa.conf');
+  writeFileSync(emptyAlsaConfig, '');
+  return { ALSA_CONFIG_PATH: emptyAlsaConfig, PULSE_SERVER: 'unix:/nonexistent/kaiwa-test' };
+})();
+
+/**
  * Starts `node bin/kaiwa.mjs ARGS` without any API key from this environment (unless given in
- * `env`); it is killed after `timeoutMs`, which a test then sees as `signal: 'SIGKILL'`.
+ * `env`) and with no sound system (unless `env` gives one); it is killed after `timeoutMs`, which a
+ * test then sees as `signal: 'SIGKILL'`.
  */
 export function startKaiwa(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): RunningCli {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of ['OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'KAIWA_URL', 'KAIWA_MODEL', 'KAIWA_VOICE', 'KAIWA_DIALECT']) {
     delete env[name];
   }
-  Object.assign(env, options.env);
+  Object.assign(env, NO_SOUND_SYSTEM, options.env);
   const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

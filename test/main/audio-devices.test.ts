@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../src/engine';
-import { ResilientInput, ResilientOutput } from '../../src/engine/audio/devices/naudiodon-resilient';
-import { createAudioDevices, listAudioDevices } from '../../src/main/audio-devices';
+import { listAudioDevices } from '../../src/main/audio-devices';
 
-// The desktop app's device factory on this machine's PortAudio (naudiodon2 is a dependency and
-// builds at install). Nothing is opened here: opening devices is the audio suite's job.
+// The desktop app's device list on this machine's PortAudio (naudiodon2 is a dependency and builds
+// at install). Nothing is opened here: opening devices, and the device factory, are test/audio's job.
 
 describe('audio devices', () => {
-  it('the factory gives the native, self-recovering devices when naudiodon loads', async () => {
-    const devices = await createAudioDevices({ ...DEFAULT_SETTINGS, inputDevice: 'default' });
-    expect(devices.input).toBeInstanceOf(ResilientInput);
-    expect(devices.output).toBeInstanceOf(ResilientOutput);
-    expect(devices.note).toBeUndefined();
-  });
-
   it('lists devices by name, each once, at most one default per direction', async () => {
     const { inputs, outputs } = await listAudioDevices();
     for (const list of [inputs, outputs]) {

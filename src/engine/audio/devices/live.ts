@@ -1,0 +1,55 @@
+import { NullInput, NullOutput } from './null';
+import { listAudioDevices, type AudioDeviceInfo } from './native-portaudio';
+import { ResilientInput, ResilientOutput } from './naudiodon-resilient';
+import type { InputDevice, OutputDevice } from './types';
+
+/**
+ * The live microphone and speaker, for every front end (terminal and desktop): PortAudio through
+ * naudiodon2, reopening the system default when a device goes away. Where there is no native
+ * backend or no device in a direction (no sound server, a headless machine), the null device stands
+ * in for that direction and a note says so: the conversation still runs.
+ */
+export interface LiveDeviceChoice {
+  /** A device name, id or substring; the system default when absent. */
+  inputDevice?: string | undefined;
+  outputDevice?: string | undefined;
+  onOutputRecovered?: (deviceName: string) => void;
+}
+
+export interface LiveDevices {
+  input: InputDevice;
+  output: OutputDevice;
+  /** For the user, per direction: what could not be opened and what stands in. */
+  inputNote?: string;
+  outputNote?: string;
+}
+
+export async function openLiveDevices(choice: LiveDeviceChoice = {}): Promise<LiveDevices> {
+  let devices: AudioDeviceInfo[];
+  try {
+    devices = await listAudioDevices();
+  } catch (error) {
+    const reason = (error as Error).message;
+    return {
+      input: new NullInput(),
+      output: new NullOutput(),
+      inputNote: `No microphone: ${reason}. Listening to silence.`,
+      outputNote: `No speaker: ${reason}. Replies are not played.`,
+    };
+  }
+  const live: LiveDevices = { input: new NullInput(), output: new NullOutput() };
+  if (devices.some((d) => d.maxInputChannels > 0)) {
+    live.input = new ResilientInput({ device: choice.inputDevice || undefined });
+  } else {
+    live.inputNote = 'No microphone found: listening to silence.';
+  }
+  if (devices.some((d) => d.maxOutputChannels > 0)) {
+    live.output = new ResilientOutput({
+      device: choice.outputDevice || undefined,
+      ...(choice.onOutputRecovered ? { onRecovered: choice.onOutputRecovered } : {}),
+    });
+  } else {
+    live.outputNote = 'No speaker found: replies are not played.';
+  }
+  return live;
+}
