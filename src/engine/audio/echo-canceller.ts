@@ -1,0 +1,288 @@
+/**
+ * Acoustic echo cancellation for the microphone path: WebRTC's audio processing module (AEC3,
+ * optional noise suppression) through LiveKit's native FFI library (`@livekit/rtc-ffi-bindings`,
+ * pinned). This is the only file that knows about that library; it is loaded lazily, so the engine
+ * runs without it (createEchoCanceller rejects with EchoCancellerError and the caller falls back to
+ * the pass-through).
+ *
+ * Alignment. The reference is what the speaker plays: the player's frames as the device pulls
+ * them (`processRender`). A pulled frame is heard `outputLatencyMs` later, and its echo reaches
+ * `processCapture` later still (acoustic path + input latency + capture chunking). AEC3 finds the
+ * remaining delay itself, but only up to ~0.5 s (measured: 51 dB ERLE at 500 ms, 13 dB at 600,
+ * 1 dB at 700), and its `set_stream_delay_ms` hint does not extend that (800 ms with the exact
+ * delay hinted: 4 dB). So the reference waits in a ring here and reaches AEC3 `outputLatency -
+ * headroom` after it was pulled: what is left for AEC3 to find is headroom + input latency, and
+ * the reference never arrives after its echo (headroom absorbs an overestimated latency).
+ * Render frames are handed to AEC3 from the capture side, as many as are due, so bursty device
+ * callbacks on either side keep the two streams in order.
+ *
+ * Frames are 10 ms of engine audio (240 samples, 24 kHz mono PCM16): AEC3 takes any 10 ms frame
+ * and resamples internally; a wrong length would abort the process inside the native library, so
+ * it is refused here with a RangeError.
+ */
+import type * as ApmBindings from '@livekit/rtc-ffi-bindings';
+import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE } from './devices/types';
+
+const FRAME = ENGINE_FRAME_SAMPLES;
+const FRAME_MS = (FRAME * 1000) / ENGINE_SAMPLE_RATE;
+/** Reference history: 2.56 s, room for Bluetooth-size output latencies. */
+const RING_FRAMES = 256;
+/** At most this many due reference frames are handed over per capture frame (a stalled capture skips older ones). */
+const MAX_CATCH_UP_FRAMES = 32;
+const MAX_DELAY_FRAMES = RING_FRAMES - MAX_CATCH_UP_FRAMES - 1;
+const DEFAULT_HEADROOM_MS = 30;
+
+export const DEFAULT_APM_MODULE = '@livekit/rtc-ffi-bindings';
+
+export interface EchoCanceller {
+  /** false for the pass-through. */
+  readonly active: boolean;
+  /** A frame as played (the player's pulled frame), at the output device's clock. Copied. */
+  processRender(frame: Int16Array): void;
+  /**
+   * A 10 ms microphone frame; returns it with the echo removed. The result is a buffer reused by
+   * the next call: copy it if you keep it.
+   */
+  processCapture(frame: Int16Array): Int16Array;
+  /** The output device's latency (pulled but not yet heard), e.g. `output.latencyMs()`. */
+  setDelayMs(outputLatencyMs: number): void;
+  /** Called once when processing fails after creation; the canceller then passes audio through. */
+  onError?: (message: string) => void;
+  destroy(): void;
+}
+
+export interface EchoCancellerOptions {
+  /** WebRTC noise suppression on the microphone (after echo cancellation). Default false. */
+  noiseSuppression?: boolean;
+  /** WebRTC high-pass filter (removes rumble below ~80 Hz). Default true. */
+  highPassFilter?: boolean;
+  /** How much earlier than the estimated echo the reference reaches AEC3, ms. Default 30. */
+  headroomMs?: number;
+  /** The native binding to load (tests point it at a missing module). */
+  module?: string;
+}
+
+export class EchoCancellerError extends Error {
+  override name = 'EchoCancellerError';
+}
+
+function checkFrame(frame: Int16Array, what: string): void {
+  if (!(frame instanceof Int16Array) || frame.length !== FRAME) {
+    throw new RangeError(`echo canceller: ${what} frames must be Int16Array(${FRAME}) (10 ms at ${ENGINE_SAMPLE_RATE} Hz), got ${describe(frame)}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Int16Array).length})`;
+  return typeof value;
+}
+
+/** Echo cancellation off: capture goes through untouched. */
+export class PassThroughEchoCanceller implements EchoCanceller {
+  readonly active = false;
+  onError?: (message: string) => void;
+  processRender(frame: Int16Array): void {
+    checkFrame(frame, 'render');
+  }
+  processCapture(frame: Int16Array): Int16Array {
+    checkFrame(frame, 'capture');
+    return frame;
+  }
+  setDelayMs(): void {}
+  destroy(): void {}
+}
+
+// ---- the native binding, loaded once per module name ----
+
+type Bindings = typeof ApmBindings;
+
+const loaded = new Map<string, Promise<Bindings>>();
+
+async function loadBindings(name: string): Promise<Bindings> {
+  let promise = loaded.get(name);
+  if (!promise) {
+    promise = (async () => {
+      const mod = (await import(/* @vite-ignore */ name)) as Bindings & { default?: Bindings };
+      // A CommonJS module: Node's ESM loader exposes its exports as `default`.
+      const bindings = mod.default ?? mod;
+      // The FFI server must be initialised once before any request; it needs no event callback
+      // for audio processing (everything used here is synchronous).
+      bindings.livekitInitialize(() => {}, false, 'kaiwa');
+      return bindings;
+    })();
+    loaded.set(name, promise);
+    promise.catch(() => loaded.delete(name));
+  }
+  return promise;
+}
+
+/**
+ * Creates the echo canceller: AEC3 when `enabled`, else the pass-through. Rejects with
+ * EchoCancellerError (one readable line) when the native library cannot be loaded.
+ */
+export async function createEchoCanceller(enabled: boolean, options: EchoCancellerOptions = {}): Promise<EchoCanceller> {
+  if (!enabled) return new PassThroughEchoCanceller();
+  const name = options.module ?? DEFAULT_APM_MODULE;
+  let bindings: Bindings;
+  try {
+    bindings = await loadBindings(name);
+  } catch (error) {
+    throw new EchoCancellerError(`Echo cancellation is unavailable: the native audio processing library (${name}) did not load: ${firstLine(error)}`);
+  }
+  try {
+    return new WebRtcEchoCanceller(bindings, options);
+  } catch (error) {
+    throw new EchoCancellerError(`Echo cancellation is unavailable: ${firstLine(error)}`);
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!;
+}
+
+class WebRtcEchoCanceller implements EchoCanceller {
+  readonly active = true;
+  onError?: (message: string) => void;
+
+  private readonly bindings: Bindings;
+  private readonly handle: bigint;
+  private readonly headroomMs: number;
+  private failed = false;
+  private destroyed = false;
+
+  /** The one buffer AEC3 reads each side from (pointer taken once); requests pre-encoded. */
+  private readonly renderBuffer = new Int16Array(FRAME);
+  private readonly captureBuffer = new Int16Array(FRAME);
+  private readonly renderRequest: Uint8Array;
+  private readonly captureRequest: Uint8Array;
+  private readonly renderOkLength: number;
+  private readonly captureOkLength: number;
+
+  private readonly ring = new Int16Array(RING_FRAMES * FRAME);
+  /** Frames written by processRender / handed to AEC3. */
+  private written = 0;
+  private fed = 0;
+  private delayFrames = 0;
+  private reportedDelayMs = -1;
+
+  constructor(bindings: Bindings, options: EchoCancellerOptions) {
+    this.bindings = bindings;
+    this.headroomMs = Math.max(0, options.headroomMs ?? DEFAULT_HEADROOM_MS);
+    const b = bindings;
+    const created = this.request(
+      new b.FfiRequest({
+        message: {
+          case: 'newApm',
+          value: new b.NewApmRequest({
+            echoCancellerEnabled: true,
+            // AGC off: it would lift residual echo and shift the server VAD's threshold.
+            gainControllerEnabled: false,
+            highPassFilterEnabled: options.highPassFilter ?? true,
+            noiseSuppressionEnabled: options.noiseSuppression ?? false,
+          }),
+        },
+      }).toBinary(),
+    );
+    const response = b.FfiResponse.fromBinary(created).message;
+    const id = response.case === 'newApm' ? response.value.apm?.handle?.id : undefined;
+    if (id === undefined) throw new Error('the audio processing module could not be created');
+    this.handle = id;
+
+    const frameBytes = FRAME * 2;
+    const renderPtr = b.livekitRetrievePtr(new Uint8Array(this.renderBuffer.buffer));
+    const capturePtr = b.livekitRetrievePtr(new Uint8Array(this.captureBuffer.buffer));
+    const frameFields = { apmHandle: id, size: frameBytes, sampleRate: ENGINE_SAMPLE_RATE, numChannels: 1 };
+    this.renderRequest = new b.FfiRequest({
+      message: { case: 'apmProcessReverseStream', value: new b.ApmProcessReverseStreamRequest({ ...frameFields, dataPtr: renderPtr }) },
+    }).toBinary();
+    this.captureRequest = new b.FfiRequest({
+      message: { case: 'apmProcessStream', value: new b.ApmProcessStreamRequest({ ...frameFields, dataPtr: capturePtr }) },
+    }).toBinary();
+    // A success response is the bare case tag; anything longer carries an error string.
+    this.renderOkLength = new b.FfiResponse({ message: { case: 'apmProcessReverseStream', value: new b.ApmProcessReverseStreamResponse() } }).toBinary().length;
+    this.captureOkLength = new b.FfiResponse({ message: { case: 'apmProcessStream', value: new b.ApmProcessStreamResponse() } }).toBinary().length;
+    this.setDelayMs(0);
+  }
+
+  processRender(frame: Int16Array): void {
+    checkFrame(frame, 'render');
+    this.ring.set(frame, (this.written % RING_FRAMES) * FRAME);
+    this.written++;
+  }
+
+  processCapture(frame: Int16Array): Int16Array {
+    checkFrame(frame, 'capture');
+    if (this.failed || this.destroyed) return frame;
+    try {
+      this.feedDueReference();
+      this.captureBuffer.set(frame);
+      this.check(this.bindings.livekitFfiRequest(this.captureRequest), this.captureOkLength, 'apmProcessStream');
+      return this.captureBuffer;
+    } catch (error) {
+      this.fail(error);
+      return frame;
+    }
+  }
+
+  setDelayMs(outputLatencyMs: number): void {
+    const ms = Number.isFinite(outputLatencyMs) ? Math.max(0, outputLatencyMs - this.headroomMs) : 0;
+    this.delayFrames = Math.min(MAX_DELAY_FRAMES, Math.floor(ms / FRAME_MS));
+    // The documented hint for what remains between reference and echo; AEC3 estimates it anyway.
+    const residualMs = Math.round(outputLatencyMs > 0 ? Math.min(this.headroomMs, outputLatencyMs) : 0);
+    if (residualMs === this.reportedDelayMs || this.failed || this.destroyed) return;
+    this.reportedDelayMs = residualMs;
+    const b = this.bindings;
+    try {
+      this.request(new b.FfiRequest({ message: { case: 'apmSetStreamDelay', value: new b.ApmSetStreamDelayRequest({ apmHandle: this.handle, delayMs: residualMs }) } }).toBinary());
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Reference frames handed to AEC3 so far and the current pre-delay (for tests and benches). */
+  get stats(): { renderFrames: number; delayFrames: number } {
+    return { renderFrames: this.fed, delayFrames: this.delayFrames };
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    try {
+      new this.bindings.FfiHandle(this.handle).dispose();
+    } catch {
+      // already gone with the FFI server
+    }
+  }
+
+  /** Hands AEC3 every reference frame that is due: pulled at least `delayFrames` frames ago. */
+  private feedDueReference(): void {
+    const due = this.written - this.delayFrames;
+    if (due - this.fed > MAX_CATCH_UP_FRAMES) this.fed = due - MAX_CATCH_UP_FRAMES;
+    while (this.fed < due) {
+      const offset = (this.fed % RING_FRAMES) * FRAME;
+      this.renderBuffer.set(this.ring.subarray(offset, offset + FRAME));
+      this.check(this.bindings.livekitFfiRequest(this.renderRequest), this.renderOkLength, 'apmProcessReverseStream');
+      this.fed++;
+    }
+  }
+
+  private request(bytes: Uint8Array): Uint8Array {
+    return this.bindings.livekitFfiRequest(bytes);
+  }
+
+  private check(response: Uint8Array, okLength: number, what: string): void {
+    if (response.length === okLength) return;
+    const message = this.bindings.FfiResponse.fromBinary(response).message;
+    const error = message.value && 'error' in message.value ? (message.value as { error?: string }).error : undefined;
+    if (error) throw new Error(`${what}: ${error}`);
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    const message = `Echo cancellation stopped: ${firstLine(error)}`;
+    if (this.onError) this.onError(message);
+    else console.error(message);
+  }
+}
