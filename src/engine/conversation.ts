@@ -24,6 +24,10 @@ export interface ConversationPlayer {
   enqueue(itemId: string, pcm: Int16Array): void;
   /** Silences output within one device buffer; what was playing, or null when nothing was. */
   flush(): FlushedItem | null | undefined;
+  /** Fades out (at most 20 ms) and holds the queue position ('pause-then-decide'). */
+  pause(): void;
+  /** Fades back in where pause() stopped. */
+  resume(): void;
 }
 
 export interface ConversationOptions {
@@ -44,6 +48,27 @@ interface ItemAudio {
   /** The player handed the last received frame of it to the device. */
   drained: boolean;
 }
+
+/**
+ * A barge-in on hold ('pause-then-decide'): the reply is paused while the user's speech proves
+ * real (long enough, or transcribed words) or not (a cough, "mm-hmm").
+ */
+interface PendingBargeIn {
+  itemId: string;
+  audioStartMs: number;
+  /** speech_stopped arrived and the speech was short: waiting for its transcript. */
+  stopped: boolean;
+  /** input_audio_buffer.committed arrived for it. */
+  committed: boolean;
+  /** Its transcript so far (deltas are single words: a sound note spans several). */
+  transcript: string;
+  timer: NodeJS.Timeout | null;
+}
+
+/** How long a short utterance may wait for its transcript before the reply resumes anyway. */
+const TRANSCRIPT_WAIT_MS = 1_000;
+/** Sounds a transcriber writes for backchannels and hesitations: not an interruption. */
+const NON_WORDS = new Set(['mm', 'mmm', 'hm', 'hmm', 'mhm', 'mm-hmm', 'uh-huh', 'uh', 'um', 'umm', 'ah', 'oh', 'er', 'erm']);
 
 /** Errors the server reports for a benign race (it finished or cancelled the response first). */
 const BENIGN_ERROR_CODES = new Set(['response_cancel_not_active']);
@@ -66,6 +91,9 @@ export class Conversation {
   private userSpeaking = false;
   private talking = false;
   private mutedFlag = false;
+  private pending: PendingBargeIn | null = null;
+  /** Turns judged not to be interruptions: no reply is asked for them ('pause-then-decide'). */
+  private readonly ignoredTurns = new Set<string>();
   /** Clock time of the last interrupt (for debugging and benchmarks). */
   lastInterruptAt: number | null = null;
 
@@ -103,6 +131,8 @@ export class Conversation {
 
   /** The session is gone (stop, a fatal error, a reconnect): forget what was in flight. `state`: the state to enter, if any. */
   reset(state?: AssistantState): void {
+    this.clearPending();
+    this.ignoredTurns.clear();
     this.activeResponseId = null;
     this.items.clear();
     this.interrupted.clear();
@@ -202,15 +232,17 @@ export class Conversation {
     switch (event.type) {
       case 'input_audio_buffer.speech_started':
         this.userSpeaking = true;
-        this.onSpeechStarted();
+        this.onSpeechStarted(event.item_id, event.audio_start_ms);
         this.setState('user-speaking');
         break;
       case 'input_audio_buffer.speech_stopped':
         this.userSpeaking = false;
-        this.setState('thinking');
+        if (this.pending?.itemId === event.item_id) this.onPendingSpeechStopped(this.pending, event.audio_end_ms);
+        else this.setState('thinking');
         break;
       case 'input_audio_buffer.committed':
         if (this.current === 'listening') this.setState('thinking');
+        if (this.pauseThenDecide) this.onTurnCommitted(event.item_id);
         break;
       case 'response.created':
         this.activeResponseId = event.response.id ?? null;
@@ -238,12 +270,15 @@ export class Conversation {
       case 'conversation.item.input_audio_transcription.delta':
         if (!event.delta) break;
         this.emit({ type: 'transcript.delta', speaker: 'user', itemId: event.item_id, delta: event.delta });
+        this.onPendingTranscript(event.item_id, event.delta, false);
         break;
       case 'conversation.item.input_audio_transcription.completed':
         this.emit({ type: 'transcript.final', speaker: 'user', itemId: event.item_id, text: event.transcript });
+        this.onPendingTranscript(event.item_id, event.transcript, true);
         break;
       case 'conversation.item.input_audio_transcription.failed':
         this.emit({ type: 'notice', message: `Transcription failed: ${event.error.message ?? 'unknown error'}` });
+        this.onPendingTranscript(event.item_id, '', true);
         break;
       case 'response.done': {
         const response = event.response;
@@ -271,12 +306,100 @@ export class Conversation {
     }
   }
 
+  private get pauseThenDecide(): boolean {
+    return this.settings.interruption.mode === 'pause-then-decide' && !this.manual;
+  }
+
   /**
-   * Interruption policy. 'immediate' cuts at once. 'pause-then-decide' (a later issue) will pause
-   * the player here and decide on speech_stopped / after `interruption.minSpeechMs`.
+   * Interruption policy. 'immediate': the server cancelled already (interrupt_response), cut at
+   * once. 'pause-then-decide': the server keeps going (interrupt_response and create_response
+   * off); the reply fades out and holds until the speech proves real or not.
+   *
+   * The trade-off: a cough or "mm-hmm" no longer kills the reply, but a real interruption reaches
+   * the server later (the user hears silence within 20 ms either way, but the cancel and truncate
+   * wait for `minSpeechMs` of speech, up to `minSpeechMs + silenceDurationMs` after
+   * speech_started), a short real one ("stop") waits for its transcript, and since the client
+   * asks for every reply itself (response.create on commit) each turn costs one more round trip.
    */
-  private onSpeechStarted(): void {
+  private onSpeechStarted(itemId: string, audioStartMs: number): void {
+    if (!this.pauseThenDecide) {
+      this.cut('barge-in');
+      return;
+    }
+    if (this.pending) {
+      // The user speaks again while a short utterance waits for its transcript: that is real.
+      if (this.pending.stopped) this.confirmBargeIn();
+      return;
+    }
+    if (!this.playingItemId && !this.activeResponseId && !this.hasQueuedAudio()) return;
+    this.player.pause();
+    const pending: PendingBargeIn = { itemId, audioStartMs, stopped: false, committed: false, transcript: '', timer: null };
+    // Still no speech_stopped after minSpeechMs + the server's silence window: the speech is long.
+    const td = this.settings.turnDetection;
+    pending.timer = setTimeout(() => this.confirmBargeIn(), this.settings.interruption.minSpeechMs + td.silenceDurationMs);
+    this.pending = pending;
+    this.log(`barge-in on hold (${itemId})`);
+  }
+
+  private onPendingSpeechStopped(pending: PendingBargeIn, audioEndMs: number): void {
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.timer = null;
+    if (audioEndMs - pending.audioStartMs >= this.settings.interruption.minSpeechMs) {
+      this.confirmBargeIn();
+      return;
+    }
+    pending.stopped = true;
+    pending.timer = setTimeout(() => this.dismissBargeIn(), TRANSCRIPT_WAIT_MS);
+  }
+
+  private onPendingTranscript(itemId: string, text: string, complete: boolean): void {
+    const pending = this.pending;
+    if (!pending || pending.itemId !== itemId) return;
+    pending.transcript = complete ? text : pending.transcript + text;
+    if (hasWords(pending.transcript)) this.confirmBargeIn();
+    else if (complete && pending.stopped) this.dismissBargeIn();
+  }
+
+  /** 'pause-then-decide' asks for each reply itself, except for turns that were not interruptions. */
+  private onTurnCommitted(itemId: string): void {
+    if (this.pending?.itemId === itemId) {
+      this.pending.committed = true;
+      return;
+    }
+    if (this.ignoredTurns.delete(itemId)) return;
+    this.send({ type: 'response.create' });
+  }
+
+  /** The speech was real: the usual barge-in, truncated at what was heard before the pause. */
+  private confirmBargeIn(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.clearPending();
+    this.log(`barge-in confirmed (${pending.itemId})`);
     this.cut('barge-in');
+    if (pending.committed) this.send({ type: 'response.create' });
+  }
+
+  /** Not an interruption: the reply continues where it paused, and the turn gets no reply. */
+  private dismissBargeIn(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.clearPending();
+    if (!pending.committed) this.ignoredTurns.add(pending.itemId);
+    this.log(`barge-in dismissed (${pending.itemId})`);
+    this.player.resume();
+    if (this.playingItemId) this.setState('speaking');
+    else this.settle();
+  }
+
+  private clearPending(): void {
+    if (this.pending?.timer) clearTimeout(this.pending.timer);
+    this.pending = null;
+  }
+
+  private hasQueuedAudio(): boolean {
+    for (const item of this.items.values()) if (!item.drained) return true;
+    return false;
   }
 
   private onAudioDelta(responseId: string, itemId: string, delta: string): void {
@@ -304,6 +427,7 @@ export class Conversation {
    * server how much of the item was heard, so its memory of the conversation matches the user's.
    */
   private cut(reason: InterruptReason): boolean {
+    this.clearPending();
     const flushed = this.player.flush() ?? null;
     const responseId = this.activeResponseId;
     if (!flushed && !responseId) return false;
@@ -362,23 +486,33 @@ export class Conversation {
 
 function turnDetection(s: Settings): RealtimeAudioInputTurnDetection | null {
   const td = s.turnDetection;
+  // 'pause-then-decide': the client decides whether speech interrupts, and asks for replies itself.
   const interrupt = s.interruption.mode === 'immediate';
-  // 'pause-then-decide' (a later issue) will keep interrupt_response off and decide client-side.
   switch (td.mode) {
     case 'manual':
       return null;
     case 'semantic_vad':
-      return { type: 'semantic_vad', eagerness: td.eagerness, create_response: true, interrupt_response: interrupt };
+      return { type: 'semantic_vad', eagerness: td.eagerness, create_response: interrupt, interrupt_response: interrupt };
     case 'server_vad':
       return {
         type: 'server_vad',
         threshold: td.threshold,
         silence_duration_ms: td.silenceDurationMs,
         prefix_padding_ms: td.prefixPaddingMs,
-        create_response: true,
+        create_response: interrupt,
         interrupt_response: interrupt,
       };
   }
+}
+
+/** Words in a transcript, leaving out bracketed sound notes ("[cough]", "(laughs)") and backchannels. */
+function hasWords(text: string): boolean {
+  const spoken = text.replace(/\([^)]*\)?|\[[^\]]*\]?/g, ' ').toLowerCase();
+  for (const token of spoken.split(/[^\p{L}\p{N}'-]+/u)) {
+    const word = token.replace(/^[-']+|[-']+$/g, '');
+    if (word && !NON_WORDS.has(word)) return true;
+  }
+  return false;
 }
 
 function toUsage(u: RealtimeResponseUsage): Usage {
