@@ -157,19 +157,20 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   process.on('uncaughtException', onException);
 
   // Roughly 100 server events a turn: the drops land near 20 and 40 simulated minutes; the third
-  // session is told `session_expired` after 10 simulated minutes of its own.
+  // session is told `session_expired` a sixth of the run (10 simulated minutes) after it opens.
   const dropAfter = Math.round(((minutes / 3) * 60_000) / 8_500) * 100;
   const sim = await startSimulator({
     port: 0,
     replyMs: 4000,
     realtimeFactor: speed * 3,
     record: false,
-    faults: (i) => (i === 0 || i === 1 ? { dropAfterEvents: dropAfter } : i === 2 ? { sessionExpiredAfterMs: simMs(10 * 60_000) } : undefined),
+    faults: (i) => (i === 0 || i === 1 ? { dropAfterEvents: dropAfter } : i === 2 ? { sessionExpiredAfterMs: simMs((minutes / 6) * 60_000) } : undefined),
   });
   const mic = new ScriptedMic(speed);
   const speaker = new NullSpeaker(speed);
   const assistant = new Assistant({
-    settings: parseSettings({ provider: 'local', turnDetection: { mode: 'server_vad', silenceDurationMs: 500 } }),
+    // No echo path here (the speaker does not reach the mic), so no echo canceller: this measures the session keeping.
+    settings: parseSettings({ provider: 'local', echoCancellation: false, turnDetection: { mode: 'server_vad', silenceDurationMs: 500 } }),
     credentials: {},
     input: mic,
     output: speaker,
@@ -195,9 +196,10 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const counts = { turns: 0, bargeIns: 0, reconnects: 0, renewals: 0 };
   /**
    * Every utterance, in order. One whose transcript had not come back when the connection dropped
-   * is `cut`: the server lost it with the session (its audio is not re-sent later as if live).
+   * or the server expired the session is `cut`: the server lost it with the session (its audio is
+   * not re-sent later as if live).
    */
-  const utterances: { final: boolean; cut: boolean }[] = [];
+  const utterances: { final: boolean; cut: boolean; atMin: number; bargeIn: boolean }[] = [];
   const errors: string[] = [];
   /** Assistant replies that streamed words, and those that got a final (from the server, or cut at a disconnect). */
   const assistantItems = new Set<string>();
@@ -235,6 +237,10 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
       case 'notice':
         if (/renewed/i.test(event.message)) {
           counts.renewals++;
+          // session_expired ends the old session whenever the server says so: a turn not yet
+          // transcribed went with it, as with a drop.
+          for (const u of utterances) if (!u.final) u.cut = true;
+          log(`session renewed at ${round(mic.simulatedMs / 60_000, 2)} min; recent: ${recent.join(' ')}`);
           replaySnapshots.push(assistant.history.replay().map((e) => textOf(e.item as ConversationItem) ?? ''));
         }
         break;
@@ -288,7 +294,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
       await sleep(1200);
       turn++;
       // Speak 1.5-3 s (deterministic spread), then wait for the reply.
-      utterances.push({ final: false, cut: false });
+      utterances.push({ final: false, cut: false, atMin: round(mic.simulatedMs / 60_000, 2), bargeIn: false });
       mic.speaking = true;
       await sleep(1500 + ((turn * 337) % 1500));
       mic.speaking = false;
@@ -298,7 +304,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
         if (await until((s) => s === 'speaking', 20_000)) {
           await sleep(1000);
           if (state === 'speaking') {
-            utterances.push({ final: false, cut: false });
+            utterances.push({ final: false, cut: false, atMin: round(mic.simulatedMs / 60_000, 2), bargeIn: true });
             mic.speaking = true;
             await sleep(1200);
             mic.speaking = false;
@@ -306,7 +312,8 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
         }
       }
     }
-    // Let the last reply finish so its transcript is final.
+    // Let the last turn finish: its transcript back, its reply over.
+    for (let waited = 0; waited < 30_000 && utterances.some((u) => !u.final && !u.cut); waited += 250) await sleep(250);
     await until((s) => s === 'listening', 20_000);
     heapEnd = heap();
   } finally {
@@ -333,6 +340,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   let lostAssistant = 0;
   for (const itemId of assistantItems) if (!assistantFinals.has(itemId)) lostAssistant++;
   const lostUser = utterances.filter((u) => !u.final && !u.cut).length;
+  utterances.forEach((u, i) => {
+    if (!u.final && !u.cut) log(`no transcript for utterance ${i + 1} of ${utterances.length}, at ${u.atMin} min${u.bargeIn ? ' (barge-in)' : ''}; last events: ${recent.join(' ')}`);
+  });
   const wallSeconds = (performance.now() - wall0) / 1000;
   return {
     simulatedMinutes: round(mic.simulatedMs / 60_000),
@@ -364,7 +374,7 @@ export async function benchSoak(): Promise<{ name: string; value: number | strin
     { name: 'turns (barge-ins)', value: `${r.turns} (${r.bargeIns})`, unit: 'count' },
     { name: 'forced disconnects -> reconnects', value: r.reconnects, unit: 'count' },
     { name: 'session renewals (session_expired, rollover)', value: r.renewals, unit: 'count' },
-    { name: 'user turns cut by a disconnect (not counted as lost)', value: r.userTurnsCutByDisconnect, unit: 'count' },
+    { name: 'user turns cut by a drop or expiry (not counted as lost)', value: r.userTurnsCutByDisconnect, unit: 'count' },
     { name: 'lost transcripts (must be 0)', value: r.lostTranscripts, unit: 'count' },
     { name: `heap growth, 5 min -> end${r.gc ? '' : ' (no --expose-gc)'}`, value: r.heapGrowthMb, unit: 'MB' },
     { name: 'unhandled rejections (must be 0)', value: r.unhandledRejections + r.uncaughtExceptions, unit: 'count' },

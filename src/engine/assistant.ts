@@ -3,7 +3,8 @@ import type { AssistantEvent, AssistantEventListener, AssistantState, ErrorCode,
 import { SILENCE_DB } from './events';
 import type { Credentials, Settings } from './settings';
 import type { DeviceErrorInfo, InputDevice, OutputDevice } from './audio/devices/types';
-import { ENGINE_SAMPLE_RATE } from './audio/devices/types';
+import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE } from './audio/devices/types';
+import { createEchoCanceller, PassThroughEchoCanceller, withEchoReference, type EchoCanceller, type EchoCancellerOptions } from './audio/echo-canceller';
 import { pcm16ToBase64 } from './audio/pcm';
 import { LevelSmoother, measureLevel, silentLevel } from './audio/meter';
 import { Player } from './audio/player';
@@ -24,6 +25,8 @@ export interface AssistantOptions {
   log?: (line: string) => void;
   /** Reconnect, rollover and replay tuning; the defaults suit OpenAI (tests and benchmarks shorten the clocks). */
   resilience?: ResilienceOptions;
+  /** Echo canceller options (noise suppression); `settings.echoCancellation` turns it on. */
+  echo?: EchoCancellerOptions;
 }
 
 export type ResilienceOptions = Pick<ResilientConnectionOptions, 'backoff' | 'rollover' | 'stableAfterMs' | 'connectTimeoutMs'> & {
@@ -73,6 +76,14 @@ export class Assistant {
   private levelsTimer: NodeJS.Timeout | null = null;
   private lastLevelsSilent = false;
 
+  /** Echo cancellation on the mic path; the pass-through when off or unavailable. */
+  private echo: EchoCanceller = new PassThroughEchoCanceller();
+  private readonly echoOptions: EchoCancellerOptions;
+  private echoSetup: Promise<void> | null = null;
+  /** Mic audio re-framed to the canceller's 10 ms frames, without allocating. */
+  private readonly micFrame = new Int16Array(ENGINE_FRAME_SAMPLES);
+  private micFill = 0;
+
   /** One reused batch: filled by mic chunks, sent when full. */
   private readonly batch = new Int16Array(BATCH_SAMPLES);
   private batchFill = 0;
@@ -85,6 +96,7 @@ export class Assistant {
     this.localUrl = options.localUrl;
     this.log = options.log ?? (() => {});
     this.resilience = options.resilience ?? {};
+    this.echoOptions = options.echo ?? {};
     this.history = new ConversationHistory(this.resilience.history);
     this.player = new Player();
     this.conversation = new Conversation({
@@ -154,6 +166,8 @@ export class Assistant {
         if (reason === 'reconnect') this.emit({ type: 'notice', message: 'Reconnected.' });
         else this.emit({ type: 'notice', message: 'Session renewed.' });
         if (this.conversation.state === 'reconnecting') this.conversation.setState('listening');
+        // The user's last turn went unanswered with the old session: answer it in the new one.
+        if (this.history.said.at(-1)?.speaker === 'user') this.send({ type: 'response.create' });
       });
       connection.on('failed', ({ code, message }) => this.onFailed(connection, code, message));
       try {
@@ -166,7 +180,8 @@ export class Assistant {
 
       this.output.onError = (info) => this.onDeviceError('speaker', info);
       this.input.onError = (info) => this.onDeviceError('microphone', info);
-      await this.startDevice('speaker', () => this.player.attach(this.output));
+      await this.configureEcho();
+      await this.startDevice('speaker', () => this.player.attach(withEchoReference(this.output, () => this.echo)));
       await this.startDevice('microphone', () => this.input.start((pcm) => this.onMicAudio(pcm)));
       this.levelsTimer = setInterval(() => this.emitLevels(), LEVELS_INTERVAL_MS);
       this.levelsTimer.unref();
@@ -208,7 +223,9 @@ export class Assistant {
   }
 
   updateSettings(settings: Settings): void {
+    const echoChanged = settings.echoCancellation !== this.settings.echoCancellation;
     this.settings = settings;
+    if (echoChanged && this.running) void this.configureEcho();
     this.conversation.updateSettings(settings, this.connection !== null && this.running);
   }
 
@@ -253,7 +270,53 @@ export class Assistant {
     }
   }
 
+  /** Creates (or drops) the echo canceller for the current setting; failing to load it is reported, not fatal. */
+  private configureEcho(): Promise<void> {
+    const previous = this.echoSetup ?? Promise.resolve();
+    const setup = previous.then(async () => {
+      // Without a room between speaker and microphone there is no echo to cancel, only speech to lose.
+      const wanted = this.settings.echoCancellation && this.input.hearsOutput === true;
+      if (this.echo.active === wanted) return;
+      let next: EchoCanceller;
+      try {
+        next = await createEchoCanceller(wanted, this.echoOptions);
+      } catch (error) {
+        this.emit({ type: 'error', code: 'device', message: (error as Error).message, fatal: false });
+        next = new PassThroughEchoCanceller();
+      }
+      next.onError = (message) => this.emit({ type: 'error', code: 'device', message, fatal: false });
+      const old = this.echo;
+      this.echo = next;
+      this.micFill = 0;
+      old.destroy();
+    });
+    this.echoSetup = setup.finally(() => {
+      if (this.echoSetup === setup) this.echoSetup = null;
+    });
+    return setup;
+  }
+
   private onMicAudio(pcm: Int16Array): void {
+    const echo = this.echo;
+    if (!echo.active) {
+      this.onCleanMicAudio(pcm);
+      return;
+    }
+    echo.setDelayMs(this.output.latencyMs());
+    let offset = 0;
+    while (offset < pcm.length) {
+      const n = Math.min(pcm.length - offset, ENGINE_FRAME_SAMPLES - this.micFill);
+      this.micFrame.set(pcm.subarray(offset, offset + n), this.micFill);
+      this.micFill += n;
+      offset += n;
+      if (this.micFill === ENGINE_FRAME_SAMPLES) {
+        this.micFill = 0;
+        this.onCleanMicAudio(echo.processCapture(this.micFrame));
+      }
+    }
+  }
+
+  private onCleanMicAudio(pcm: Int16Array): void {
     this.inputSmoother.update(measureLevel(pcm, this.frameLevel), (pcm.length * 1000) / ENGINE_SAMPLE_RATE);
     if (!this.conversation.acceptsAudio) return;
     let offset = 0;
@@ -335,6 +398,10 @@ export class Assistant {
     }
     this.player.flush();
     connection?.close();
+    await this.echoSetup;
+    this.echo.destroy();
+    this.echo = new PassThroughEchoCanceller();
+    this.micFill = 0;
     this.conversation.reset(finalState);
   }
 }

@@ -116,6 +116,21 @@ describe('Assistant resilience', () => {
     expect(types.slice(0, 1 + said.length)).toEqual(['session.update', ...said.map(() => 'conversation.item.create')]);
   });
 
+  it('a turn left unanswered by a drop is answered by the new session', async () => {
+    // Session 0 dies right after the user's transcript (event 12), before the reply starts.
+    const s = await simulator({ faults: (i) => (i === 0 ? { dropAfterEvents: 12 } : undefined) });
+    const a = assistant(s.url, {}, new WavFileInput(speech.path, { speed: SPEED }));
+    const w = watch(a);
+    await a.start();
+    const reply = (await w.next((e) => e.type === 'transcript.final' && e.speaker === 'assistant')) as Extract<AssistantEvent, { type: 'transcript.final' }>;
+    expect(reply.text).toMatch(/^You wrote "\(\d\.\d s of speech\)"/);
+    const fresh = s.sessions[1]!;
+    const types = fresh.received.map((r) => (r.event as { type: string }).type);
+    expect(types.slice(0, 3)).toEqual(['session.update', 'conversation.item.create', 'response.create']);
+    expect(s.sessions[0]!.activeResponseId).toBeUndefined();
+    expect(w.of('state').filter((e) => e.state === 'reconnecting')).toEqual([{ type: 'state', state: 'reconnecting', attempt: 1 }]);
+  });
+
   it('session_expired: renewed with one brief notice, no error, no reconnecting state', async () => {
     const s = await simulator({ faults: (i) => (i === 0 ? { sessionExpiredAfterMs: 200 } : undefined) });
     const a = assistant(s.url, {});
