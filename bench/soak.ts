@@ -202,7 +202,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const utterances: { final: boolean; cut: boolean; atMin: number; bargeIn: boolean }[] = [];
   const errors: string[] = [];
   /** Assistant replies that streamed words, and those that got a final (from the server, or cut at a disconnect). */
-  const assistantItems = new Set<string>();
+  const assistantItems = new Map<string, number>();
   const assistantFinals = new Set<string>();
   /** The history's replay at each session change: what the new session must have received. */
   const replaySnapshots: string[][] = [];
@@ -211,6 +211,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const recent: string[] = [];
   assistant.subscribe((event: AssistantEvent) => {
     if (event.type !== 'levels') {
+      if (event.type === 'notice' && !event.message.startsWith('Rate limit') && !event.message.startsWith('The rate limit')) log(`${round(mic.simulatedMs / 60_000, 2)} min: ${event.message}`);
       recent.push(event.type === 'state' ? event.state : event.type === 'transcript.final' ? `final:${event.speaker}` : event.type);
       if (recent.length > 12) recent.shift();
     }
@@ -245,14 +246,14 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
         }
         break;
       case 'transcript.delta':
-        if (event.speaker === 'assistant') assistantItems.add(event.itemId);
+        if (event.speaker === 'assistant' && !assistantItems.has(event.itemId)) assistantItems.set(event.itemId, mic.simulatedMs);
         break;
       case 'transcript.final':
         if (event.speaker === 'user') {
           const u = utterances.find((x) => !x.final && !x.cut) ?? utterances.find((x) => !x.final);
           if (u) u.final = true;
         } else {
-          assistantItems.add(event.itemId);
+          if (!assistantItems.has(event.itemId)) assistantItems.set(event.itemId, mic.simulatedMs);
           assistantFinals.add(event.itemId);
         }
         break;
@@ -338,7 +339,11 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
     for (let j = 0; j < expected.length; j++) if (got[j] !== expected[j]) lostInReplay++;
   });
   let lostAssistant = 0;
-  for (const itemId of assistantItems) if (!assistantFinals.has(itemId)) lostAssistant++;
+  for (const [itemId, atMs] of assistantItems) {
+    if (assistantFinals.has(itemId)) continue;
+    lostAssistant++;
+    log(`no final for reply ${itemId}, started at ${round(atMs / 60_000, 2)} min`);
+  }
   const lostUser = utterances.filter((u) => !u.final && !u.cut).length;
   utterances.forEach((u, i) => {
     if (!u.final && !u.cut) log(`no transcript for utterance ${i + 1} of ${utterances.length}, at ${u.atMin} min${u.bargeIn ? ' (barge-in)' : ''}; last events: ${recent.join(' ')}`);
