@@ -21,6 +21,12 @@ export interface DeviceErrorInfo {
 export interface InputDevice {
   readonly name: string;
   /**
+   * true for a microphone that can hear the speaker (real audio hardware): echo cancellation runs
+   * only then. Files, null devices and loopbacks without a room leave it unset (WebRTC's AEC3
+   * suppresses near-end speech by 20-45 dB while it has never seen an echo).
+   */
+  readonly hearsOutput?: boolean;
+  /**
    * Starts capture. `onAudio` receives 24 kHz mono PCM16 chunks in capture order (any length; the
    * engine re-frames them). Resolves once capture is running.
    */
