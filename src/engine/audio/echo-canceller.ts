@@ -100,6 +100,30 @@ export class PassThroughEchoCanceller implements EchoCanceller {
 type Bindings = typeof ApmBindings;
 
 const loaded = new Map<string, Promise<Bindings>>();
+/** Live cancellers per loaded binding: the FFI server is disposed with the last one. */
+const liveCount = new Map<Bindings, number>();
+
+/**
+ * `livekitInitialize` registers a callback (a N-API threadsafe function) that keeps Node's event
+ * loop alive: a process that used echo cancellation would never exit on its own. So the FFI server
+ * lives only while a canceller does, and the next canceller initialises it again.
+ */
+function retain(bindings: Bindings): void {
+  liveCount.set(bindings, (liveCount.get(bindings) ?? 0) + 1);
+}
+
+function release(bindings: Bindings, name: string): void {
+  const left = (liveCount.get(bindings) ?? 1) - 1;
+  if (left > 0) {
+    liveCount.set(bindings, left);
+    return;
+  }
+  liveCount.delete(bindings);
+  loaded.delete(name);
+  bindings.livekitDispose().catch(() => {
+    // disposing a server that is already gone: nothing left to release
+  });
+}
 
 async function loadBindings(name: string): Promise<Bindings> {
   let promise = loaded.get(name);
@@ -133,7 +157,7 @@ export async function createEchoCanceller(enabled: boolean, options: EchoCancell
     throw new EchoCancellerError(`Echo cancellation is unavailable: the native audio processing library (${name}) did not load: ${firstLine(error)}`);
   }
   try {
-    return new WebRtcEchoCanceller(bindings, options);
+    return new WebRtcEchoCanceller(bindings, name, options);
   } catch (error) {
     throw new EchoCancellerError(`Echo cancellation is unavailable: ${firstLine(error)}`);
   }
@@ -169,8 +193,11 @@ class WebRtcEchoCanceller implements EchoCanceller {
   private delayFrames = 0;
   private reportedDelayMs = -1;
 
-  constructor(bindings: Bindings, options: EchoCancellerOptions) {
+  private readonly moduleName: string;
+
+  constructor(bindings: Bindings, moduleName: string, options: EchoCancellerOptions) {
     this.bindings = bindings;
+    this.moduleName = moduleName;
     this.headroomMs = Math.max(0, options.headroomMs ?? DEFAULT_HEADROOM_MS);
     const b = bindings;
     const created = this.request(
@@ -191,6 +218,7 @@ class WebRtcEchoCanceller implements EchoCanceller {
     const id = response.case === 'newApm' ? response.value.apm?.handle?.id : undefined;
     if (id === undefined) throw new Error('the audio processing module could not be created');
     this.handle = id;
+    retain(b);
 
     const frameBytes = FRAME * 2;
     const renderPtr = b.livekitRetrievePtr(new Uint8Array(this.renderBuffer.buffer));
@@ -256,6 +284,7 @@ class WebRtcEchoCanceller implements EchoCanceller {
     } catch {
       // already gone with the FFI server
     }
+    release(this.bindings, this.moduleName);
   }
 
   /**

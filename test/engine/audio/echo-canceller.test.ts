@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEchoCanceller,
@@ -6,6 +8,7 @@ import {
   type EchoCanceller,
 } from '../../../src/engine/audio/echo-canceller';
 import { db, echoSignals, energy, erleDb, nearCorrelation, runEchoPath, type EchoSignals } from '../../helpers/echo-path';
+import { REPO_ROOT } from '../../helpers/cli';
 import { tempDir } from '../../helpers/temp';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -106,6 +109,31 @@ describe('echo canceller on a synthetic echo path (AEC3)', () => {
     const frame = new Int16Array(240).fill(7);
     canceller.processRender(frame);
     expect(canceller.processCapture(frame)).toBe(frame);
+  });
+});
+
+describe('echo canceller lifetime', () => {
+  it('lets the process exit on its own once the last canceller is destroyed, and can start again after', async () => {
+    // The native FFI server holds Node's event loop open while it lives (its callback is a N-API
+    // threadsafe function): a CLI run with echo cancellation on would otherwise never exit.
+    const script = `
+      import { createEchoCanceller } from './src/engine/audio/echo-canceller.ts';
+      const frame = new Int16Array(240);
+      for (let round = 0; round < 2; round++) {
+        const canceller = await createEchoCanceller(true);
+        canceller.processRender(frame);
+        canceller.processCapture(frame);
+        canceller.destroy();
+        console.log('round ' + round);
+      }
+    `;
+    const started = performance.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: REPO_ROOT,
+      timeout: 15_000,
+    });
+    expect(stdout.trim().split('\n')).toEqual(['round 0', 'round 1']);
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });
 
