@@ -51,7 +51,12 @@ export const SettingsSchema = z.object({
   transcriptionModel: z.string().trim().min(1).max(128).default('gpt-4o-mini-transcribe'),
   inputDevice: z.string().max(256).optional(),
   outputDevice: z.string().max(256).optional(),
-  echoCancellation: z.boolean().default(true),
+  /**
+   * Off by default: with no acoustic echo (headphones) WebRTC AEC3 attenuates the user's speech
+   * while it converges (measured 20-49 dB for the first 12-25 s), which delays barge-in. Turn it on
+   * for laptop speakers.
+   */
+  echoCancellation: z.boolean().default(false),
   hotkeys: z
     .object({
       talk: hotkey.default('CommandOrControl+Shift+Space'),

@@ -228,7 +228,7 @@ export function Settings({ view, onViewChange }: Props) {
         <DeviceSelect label="Microphone" path="inputDevice" devices={devices?.inputs} value={draft.inputDevice} locked={locked('inputDevice')} errors={fieldErrors('inputDevice')} onChange={(inputDevice) => update({ inputDevice })} />
         <DeviceSelect label="Speaker" path="outputDevice" devices={devices?.outputs} value={draft.outputDevice} locked={locked('outputDevice')} errors={fieldErrors('outputDevice')} onChange={(outputDevice) => update({ outputDevice })} />
         {deviceError && <p className="field-error">{deviceError}</p>}
-        <Check label="Echo cancellation" hint="Keeps Kaiwa from hearing itself on speakers." checked={draft.echoCancellation} locked={locked('echoCancellation')} onChange={(echoCancellation) => update({ echoCancellation })} />
+        <Check label="Echo cancellation" hint="For laptop speakers: keeps Kaiwa from hearing itself. Leave it off with headphones." checked={draft.echoCancellation} locked={locked('echoCancellation')} onChange={(echoCancellation) => update({ echoCancellation })} />
       </Section>
 
       <Section title="Shortcuts">

@@ -126,6 +126,7 @@ export class ResilientOutput extends Resilient<NaudiodonOutput> implements Outpu
 }
 
 export class ResilientInput extends Resilient<NaudiodonInput> implements InputDevice {
+  readonly hearsOutput = true;
   protected readonly kind = 'microphone';
   private onAudio: ((pcm: Int16Array) => void) | null = null;
 

@@ -291,6 +291,8 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
 }
 
 export class NaudiodonInput extends NaudiodonDevice implements InputDevice {
+  /** A real microphone may hear the speaker: echo cancellation applies (when enabled). */
+  readonly hearsOutput = true;
   private io: IoStreamRead | null = null;
   private resampler: Resampler | null = null;
   private mono = new Int16Array(0);
