@@ -268,7 +268,11 @@ describe('electron-builder --dir (linux)', () => {
       expect(statFile(asarPath, inAsar.slice(1), false), inAsar).toMatchObject({ unpacked: true });
     }
     const natives = (await filesUnder(join(appOutDir, 'resources'))).filter((f) => f.endsWith('.node'));
-    expect(natives).toEqual(['app.asar.unpacked/node_modules/naudiodon2/build/Release/naudiodon.node']);
+    // The audio addon, and WebRTC's audio processing (echo cancellation) from LiveKit's per-platform package.
+    expect(natives.sort()).toEqual([
+      `app.asar.unpacked/node_modules/@livekit/rtc-ffi-bindings-${process.platform}-${process.arch}-gnu/rtc-node.${process.platform}-${process.arch}-gnu.node`,
+      'app.asar.unpacked/node_modules/naudiodon2/build/Release/naudiodon.node',
+    ]);
     for (const file of natives) {
       const symbols = readelf(['--dyn-syms', '-W'], join(appOutDir, 'resources', file));
       const undefinedSymbols = symbols.split('\n').filter((l) => /\sUND\s/.test(l));
