@@ -55,6 +55,8 @@ export type AssistantEvent =
   /** At most 60 Hz. `output` is the level of what is heard now, not of what was received. */
   | { type: 'levels'; input: Level; output: Level }
   | { type: 'usage'; responseId: string; usage: Usage }
+  /** The microphone was muted or unmuted (from any front end: window, tray, hotkey). */
+  | { type: 'muted'; muted: boolean }
   | { type: 'notice'; message: string }
   | { type: 'error'; code: ErrorCode; message: string; fatal: boolean };
 

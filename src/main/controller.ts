@@ -193,6 +193,8 @@ export class KaiwaController {
     if (muted === this.mutedFlag) return;
     this.mutedFlag = muted;
     this.assistant?.setMuted(muted);
+    // Every window shows the new state, whichever of them (or the tray, or a hotkey) changed it.
+    this.emit({ type: 'muted', muted });
     this.notice(muted ? 'Microphone muted.' : 'Microphone on.');
   }
 

@@ -211,6 +211,7 @@ describe('tray', () => {
     expect(interrupt).toHaveBeenCalledOnce();
 
     setMuted.mockClear();
+    showLoadedMainWindow(app);
     expect(menu().item('mute').checked).toBe(false);
     menu().click('mute');
     expect(setMuted).toHaveBeenLastCalledWith(true);
@@ -219,6 +220,13 @@ describe('tray', () => {
     menu().click('mute');
     expect(setMuted).toHaveBeenLastCalledWith(false);
     expect(menu().item('mute').checked).toBe(false);
+    // The windows learn of it too, in order, whoever toggled it.
+    await vi.waitFor(() => {
+      expect(sentEvents().filter((e) => e.type === 'muted')).toEqual([
+        { type: 'muted', muted: true },
+        { type: 'muted', muted: false },
+      ]);
+    });
   });
 
   it('Settings shows the main window and navigates it to the settings view', async () => {

@@ -80,6 +80,17 @@ describe('App with useKaiwa', () => {
     expect(screen.getByRole('heading', { name: 'Speaking' })).toBeTruthy();
   });
 
+  it('shows the microphone muted or on as main reports it (the tray or a hotkey may change it)', async () => {
+    const bridge = new FakeBridge();
+    mount(bridge);
+    await settle();
+    expect(screen.queryByText('Microphone muted')).toBeNull();
+    act(() => bridge.push([{ type: 'muted', muted: true }]));
+    expect(screen.getByText('Microphone muted')).toBeTruthy();
+    act(() => bridge.push([{ type: 'muted', muted: false }]));
+    expect(screen.queryByText('Microphone muted')).toBeNull();
+  });
+
   it('shows hold-to-talk in manual turn detection', async () => {
     const bridge = new FakeBridge();
     bridge.view = { ...bridge.view, settings: { ...bridge.view.settings, turnDetection: { ...bridge.view.settings.turnDetection, mode: 'manual' } } };

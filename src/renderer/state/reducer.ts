@@ -118,6 +118,7 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
     case 'error':
       return { ...state, error: { code: event.code, message: event.message, fatal: event.fatal } };
     case 'levels':
+    case 'muted':
       return state;
   }
 }

@@ -29,6 +29,7 @@ export function useKaiwa(bridge: KaiwaBridge): Kaiwa {
       let others: AssistantEvent[] | null = null;
       for (const event of batch) {
         if (event.type === 'levels') levels.set(event);
+        else if (event.type === 'muted') setMutedState(event.muted);
         else (others ??= []).push(event);
         if (event.type === 'state') sawState = true;
       }
