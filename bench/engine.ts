@@ -13,8 +13,9 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { Assistant } from '../src/engine/assistant';
 import { parseSettings, type SettingsInput } from '../src/engine/settings';
 import type { AssistantEvent, AssistantState } from '../src/engine/events';
-import { ENGINE_FRAME_SAMPLES, type FrameSource, type InputDevice, type OutputDevice } from '../src/engine/audio/devices/types';
+import { ENGINE_FRAME_SAMPLES, type FrameSource, type OutputDevice } from '../src/engine/audio/devices/types';
 import { FramePacer } from '../src/engine/audio/devices/pacer';
+import { ScriptedMic } from './scripted-mic';
 import { startSimulator, type RunningSimulator } from '../src/simulator';
 import { locateReply, receivedOfType, replyAudio } from '../test/helpers/replies';
 
@@ -25,45 +26,6 @@ export interface BenchRow {
   name: string;
   value: number | string;
   unit: string;
-}
-
-/** A voiced-sounding tone (harmonics of 150 Hz) at about -12 dBFS: the simulator's VAD hears speech. */
-function voiceFrame(index: number, out: Int16Array): Int16Array {
-  for (let i = 0; i < FRAME; i++) {
-    const t = (index * FRAME + i) / 24_000;
-    out[i] = Math.round(4000 * (Math.sin(2 * Math.PI * 150 * t) + 0.6 * Math.sin(2 * Math.PI * 300 * t) + 0.3 * Math.sin(2 * Math.PI * 450 * t)));
-  }
-  return out;
-}
-
-/** A microphone that delivers 10 ms frames on the (scaled) clock: silence, or a voice while `speaking`. */
-class ScriptedMic implements InputDevice {
-  readonly name = 'scripted mic';
-  speaking = false;
-  private pacer: FramePacer | null = null;
-  private frames = 0;
-  private readonly silence = new Int16Array(FRAME);
-  private readonly voice = new Int16Array(FRAME);
-  private onAudio: ((pcm: Int16Array) => void) | null = null;
-
-  constructor(private readonly speed: number) {}
-
-  async start(onAudio: (pcm: Int16Array) => void): Promise<void> {
-    this.onAudio = onAudio;
-    this.pacer = new FramePacer(FRAME_MS, this.speed, (due) => {
-      for (let i = 0; i < due; i++) onAudio(this.speaking ? voiceFrame(this.frames++, this.voice) : (this.frames++, this.silence));
-    });
-    this.pacer.start();
-  }
-
-  /** Delivers `ms` of voice at once (push-to-talk trials). */
-  burst(ms: number): void {
-    for (let i = 0; i < ms / FRAME_MS; i++) this.onAudio?.(voiceFrame(this.frames++, this.voice));
-  }
-
-  async stop(): Promise<void> {
-    this.pacer?.stop();
-  }
 }
 
 /** A speaker paced like WavFileOutput that keeps what it pulled (optionally) and reports frames as they go. */

@@ -20,7 +20,7 @@ export interface RendererBench {
   seconds: number;
 }
 
-export async function benchRenderer(durationMs = 3000): Promise<RendererBench> {
+export async function measureRenderer(durationMs = 3000): Promise<RendererBench> {
   const outDir = join(ROOT, 'out', 'renderer-bench');
   await buildRenderer(outDir);
   const server = await serve(outDir);
@@ -49,8 +49,21 @@ export async function benchRenderer(durationMs = 3000): Promise<RendererBench> {
   }
 }
 
+/** The rows `npm run bench` prints (named with their units). */
+export async function benchRenderer(): Promise<Record<string, number>> {
+  const f = await measureRenderer();
+  const r = (n: number, digits = 1) => Number(n.toFixed(digits));
+  return {
+    'pulse frame rate while speaking, headless Chromium (fps)': r(f.fps),
+    'pulse frame interval, p95 (ms)': r(f.p95FrameMs),
+    'pulse draw time, median (ms)': r(f.medianDrawMs, 2),
+    'pulse draw time, p95 (ms)': r(f.p95DrawMs, 2),
+    'frames measured (count)': f.frames,
+  };
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = await benchRenderer();
+  const result = await measureRenderer();
   console.log(
     `renderer pulse: ${result.fps.toFixed(1)} fps median, frame p95 ${result.p95FrameMs.toFixed(1)} ms, ` +
       `draw median ${result.medianDrawMs.toFixed(2)} ms p95 ${result.p95DrawMs.toFixed(2)} ms (${result.frames} frames in ${result.seconds.toFixed(1)} s)`,

@@ -39,7 +39,11 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<number> {
-  const files = (await readdir(here)).filter((f) => f.endsWith('.ts') && f !== 'run.ts').sort();
+  // `npm run bench -- engine soak` runs only those modules; no arguments runs them all.
+  const only = new Set(process.argv.slice(2));
+  const files = (await readdir(here))
+    .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && (only.size === 0 || only.has(basename(f, '.ts'))))
+    .sort();
   const rows: Row[] = [];
   const failures: string[] = [];
   for (const file of files) {

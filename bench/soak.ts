@@ -19,12 +19,9 @@ import type { ConversationItem } from 'openai/resources/realtime/realtime';
 import { Assistant } from '../src/engine/assistant';
 import { parseSettings } from '../src/engine/settings';
 import type { AssistantEvent, AssistantState } from '../src/engine/events';
-import { ENGINE_FRAME_SAMPLES, type FrameSource, type InputDevice, type OutputDevice } from '../src/engine/audio/devices/types';
-import { FramePacer } from '../src/engine/audio/devices/pacer';
+import { NullOutput } from '../src/engine/audio/devices/null';
+import { ScriptedMic } from './scripted-mic';
 import { startSimulator } from '../src/simulator';
-
-const FRAME = ENGINE_FRAME_SAMPLES;
-const FRAME_MS = 10;
 
 export interface SoakOptions {
   /** Simulated minutes of conversation. Default 60. */
@@ -54,65 +51,6 @@ export interface SoakResult {
   uncaughtExceptions: number;
   errors: string[];
   gc: boolean;
-}
-
-/** A voiced tone (harmonics of 150 Hz, about -12 dBFS) the simulator's VAD takes for speech. */
-function voiceFrame(index: number, out: Int16Array): Int16Array {
-  for (let i = 0; i < FRAME; i++) {
-    const t = (index * FRAME + i) / 24_000;
-    out[i] = Math.round(4000 * (Math.sin(2 * Math.PI * 150 * t) + 0.6 * Math.sin(2 * Math.PI * 300 * t) + 0.3 * Math.sin(2 * Math.PI * 450 * t)));
-  }
-  return out;
-}
-
-/** A microphone on the scaled clock: silence, or voice while `speaking`. Its frame count is the simulated clock. */
-class ScriptedMic implements InputDevice {
-  readonly name = 'soak mic';
-  speaking = false;
-  private pacer: FramePacer | null = null;
-  private frames = 0;
-  private readonly silence = new Int16Array(FRAME);
-  private readonly voice = new Int16Array(FRAME);
-
-  constructor(private readonly speed: number) {}
-
-  get simulatedMs(): number {
-    return this.frames * FRAME_MS;
-  }
-
-  async start(onAudio: (pcm: Int16Array) => void): Promise<void> {
-    this.pacer = new FramePacer(FRAME_MS, this.speed, (due) => {
-      for (let i = 0; i < due; i++) onAudio(this.speaking ? voiceFrame(this.frames++, this.voice) : (this.frames++, this.silence));
-    });
-    this.pacer.start();
-  }
-
-  async stop(): Promise<void> {
-    this.pacer?.stop();
-  }
-}
-
-class NullSpeaker implements OutputDevice {
-  readonly name = 'soak speaker';
-  private pacer: FramePacer | null = null;
-
-  constructor(private readonly speed: number) {}
-
-  async start(pull: FrameSource): Promise<void> {
-    this.pacer = new FramePacer(FRAME_MS, this.speed, (due) => {
-      for (let i = 0; i < due; i++) pull();
-    });
-    this.pacer.start();
-  }
-  async stop(): Promise<void> {
-    this.pacer?.stop();
-  }
-  latencyMs(): number {
-    return 0;
-  }
-  positionMs(): number {
-    return (this.pacer?.frames ?? 0) * FRAME_MS;
-  }
 }
 
 function collectGarbage(): (() => void) | undefined {
@@ -167,7 +105,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
     faults: (i) => (i === 0 || i === 1 ? { dropAfterEvents: dropAfter } : i === 2 ? { sessionExpiredAfterMs: simMs((minutes / 6) * 60_000) } : undefined),
   });
   const mic = new ScriptedMic(speed);
-  const speaker = new NullSpeaker(speed);
+  const speaker = new NullOutput({ speed });
   const assistant = new Assistant({
     // No echo path here (the speaker does not reach the mic), so no echo canceller: this measures the session keeping.
     settings: parseSettings({ provider: 'local', echoCancellation: false, turnDetection: { mode: 'server_vad', silenceDurationMs: 500 } }),
