@@ -10,7 +10,7 @@ import { ensureRig, pactl, speakIntoMic } from './rig';
 
 /** A microphone in the same room as the speaker (the rig's loopback makes it one). */
 class RoomMicrophone extends NaudiodonInput {
-  readonly hearsOutput = true;
+  override readonly hearsOutput = true;
 }
 
 /**

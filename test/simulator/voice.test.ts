@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { rmsDb } from '../../src/engine/audio/meter';
 import { EnergyVad, thresholdToDbfs } from '../../src/simulator/vad';
 import { ReplyVoice, renderReply } from '../../src/simulator/voice';
+import { createEchoCanceller } from '../../src/engine/audio/echo-canceller';
+import { erleDb, runEchoPath } from '../helpers/echo-path';
 
 const RATE = 24_000;
 const FRAME = 240;
@@ -28,6 +30,45 @@ function bandEnergyFraction(pcm: Int16Array, lo: number, hi: number): number {
     }
   }
   return inBand / total;
+}
+
+/**
+ * Spectral flatness (geometric over arithmetic mean) of the power spectrum averaged over the whole
+ * signal (2048-sample Hann windows, half overlapping), in lo..hi Hz: near 0 for a few steady tones,
+ * higher the more evenly the energy spreads over the band.
+ */
+function bandFlatness(pcm: Int16Array, lo: number, hi: number): number {
+  const N = 2048;
+  const first = Math.ceil((lo * N) / RATE);
+  const last = Math.floor((hi * N) / RATE);
+  const cos = new Float64Array(N);
+  const sin = new Float64Array(N);
+  const window = new Float64Array(N);
+  for (let m = 0; m < N; m++) {
+    cos[m] = Math.cos((2 * Math.PI * m) / N);
+    sin[m] = Math.sin((2 * Math.PI * m) / N);
+    window[m] = 0.5 - 0.5 * Math.cos((2 * Math.PI * m) / (N - 1));
+  }
+  const power = new Float64Array(last - first + 1);
+  for (let start = 0; start + N <= pcm.length; start += N / 2) {
+    for (let k = first; k <= last; k++) {
+      let re = 0;
+      let im = 0;
+      for (let n = 0; n < N; n++) {
+        const x = pcm[start + n]! * window[n]!;
+        re += x * cos[(k * n) % N]!;
+        im -= x * sin[(k * n) % N]!;
+      }
+      power[k - first]! += re * re + im * im;
+    }
+  }
+  let logSum = 0;
+  let sum = 0;
+  for (const p of power) {
+    logSum += Math.log(p);
+    sum += p;
+  }
+  return Math.exp(logSum / power.length) / (sum / power.length);
 }
 
 describe('the reply voice', () => {
@@ -73,6 +114,21 @@ describe('the reply voice', () => {
 
   it('has its energy in the voice band (200-3000 Hz)', () => {
     expect(bandEnergyFraction(pcm, 200, 3000)).toBeGreaterThan(0.9);
+  });
+
+  it('is broadband like speech, not a sum of tones: its energy spreads over the voice band', () => {
+    // A sung tune with vibrato scores about 0.2; this babble, about 0.3.
+    expect(bandFlatness(pcm, 200, 3000)).toBeGreaterThan(0.27);
+  });
+
+  it('lets an echo canceller converge on it as on speech: ERLE above 20 dB over the first 2 s', async () => {
+    const canceller = await createEchoCanceller(true);
+    try {
+      const result = runEchoPath(canceller, { reference: pcm, outputLatencyMs: 100 });
+      expect(erleDb(result, 0, 2000)).toBeGreaterThan(20);
+    } finally {
+      canceller.destroy();
+    }
   });
 
   it('is speech to the server VAD when fed back: one turn spanning the reply', () => {
