@@ -4,8 +4,9 @@ import { ENGINE_SAMPLE_RATE as SAMPLE_RATE } from '../engine/audio/devices/types
  * The simulator's "spoken" reply: babble from a little formant synthesiser. A glottal pulse train
  * (pitch 170-270 Hz with a falling phrase contour, stressed syllables, and cycle-to-cycle jitter and
  * shimmer) plus a breath of aspiration noise excites three formant resonators that glide from vowel
- * to vowel; syllables open with consonants made of noise (s/sh fricatives, h, plosive bursts) or
- * a nasal murmur. 4-5 syllables a second with short gaps and word pauses, energy in 200-3000 Hz.
+ * to vowel; syllables open with consonants made of noise (s/sh fricatives, h, plosive bursts).
+ * No nasal murmurs: a murmur is little more than a hum at the pitch, and on the PulseAudio rig
+ * AEC3 let such hums leak (up to -37 dBFS at -20 dB echo) as it does tunes. 4-5 syllables a second with short gaps and word pauses, energy in 200-3000 Hz.
  *
  * Broadband and irregular like real speech, so an echo canceller converges on it as it does on a
  * real model's reply (a sum of pure tones would leave most of its filter unexcited). Rendered
@@ -30,7 +31,6 @@ const enum Onset {
   Fricative,
   Aspirate,
   Plosive,
-  Nasal,
 }
 
 const PEAK = 0.5 * 32767;
@@ -148,7 +148,7 @@ export class ReplyVoice {
     const vt = t - s.onsetLength;
     if (pos % COEFFICIENT_STEP === 0) this.retune(t);
 
-    // Voicing: on through the vowel (and a nasal's murmur), raised-cosine attack, release, and a
+    // Voicing: on through the vowel, raised-cosine attack, release, and a
     // gentle decay; a plosive's vowel starts abruptly.
     let voicing = 0;
     if (vt >= 0 && vt < s.vowel) {
@@ -157,8 +157,6 @@ export class ReplyVoice {
       voicing = 1 - (0.35 * vt) / s.vowel;
       if (vt < attack) voicing *= 0.5 - 0.5 * Math.cos((Math.PI * vt) / attack);
       else if (vt > s.vowel - release) voicing *= 0.5 - 0.5 * Math.cos((Math.PI * (s.vowel - vt)) / release);
-    } else if (s.onset === Onset.Nasal && t < s.onsetLength) {
-      voicing = 0.3 * Math.min(1, t / ms(15));
     }
     voicing *= s.stress;
 
@@ -253,7 +251,7 @@ export class ReplyVoice {
     s.stress = stressed ? 1 : 0.75 + 0.15 * r();
 
     const roll = r();
-    s.onset = roll < 0.2 ? Onset.Vowel : roll < 0.42 ? Onset.Fricative : roll < 0.56 ? Onset.Aspirate : roll < 0.82 ? Onset.Plosive : Onset.Nasal;
+    s.onset = roll < 0.22 ? Onset.Vowel : roll < 0.5 ? Onset.Fricative : roll < 0.66 ? Onset.Aspirate : Onset.Plosive;
     s.onsetLength = s.onset === Onset.Vowel ? 0 : ms(s.onset === Onset.Fricative ? 55 + 35 * r() : s.onset === Onset.Plosive ? 35 + 15 * r() : 40 + 25 * r());
     s.fricativeHz = r() < 0.6 ? 2500 : 1900;
     this.fricative.tune(s.fricativeHz, 700);
@@ -265,14 +263,13 @@ export class ReplyVoice {
 
     // Glide from where the last vowel ended, pulled toward the consonant's place of articulation.
     const target = VOWELS[Math.floor(r() * VOWELS.length)]!;
-    const locus = s.onset === Onset.Nasal ? 1000 : s.onset === Onset.Plosive ? 1700 : -1;
     for (let k = 0; k < 3; k++) {
       s.from[k] = s.to[k]!;
       s.to[k] = target[k]!;
     }
-    if (locus > 0) {
+    if (s.onset === Onset.Plosive) {
       s.from[0] = 280;
-      s.from[1] = (s.from[1]! + locus) / 2;
+      s.from[1] = (s.from[1]! + 1700) / 2;
     }
     if (start === 0) this.nextPulse = 0;
   }

@@ -117,8 +117,8 @@ describe('the reply voice', () => {
   });
 
   it('is broadband like speech, not a sum of tones: its energy spreads over the voice band', () => {
-    // A sung tune with vibrato scores about 0.2; this babble, about 0.3.
-    expect(bandFlatness(pcm, 200, 3000)).toBeGreaterThan(0.27);
+    // The sung tune this voice replaced scored about 0.2; this babble, about 0.45.
+    expect(bandFlatness(pcm, 200, 3000)).toBeGreaterThan(0.35);
   });
 
   it('lets an echo canceller converge on it as on speech: ERLE above 20 dB over the first 2 s', async () => {
