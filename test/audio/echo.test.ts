@@ -15,8 +15,9 @@ class RoomMicrophone extends NaudiodonInput {
 
 /**
  * Speaker to microphone: -20 dB, 60 ms, a laptop's speakers near its microphone. (At -15 dB the
- * residual is mostly below -85 dBFS, but brief leaks the synthetic echo path never shows, likely
- * the rig's timing shifting, reached -39 dBFS over 100 ms: the VAD's threshold is -40 dBFS.)
+ * residual is mostly below -85 dBFS, but at some vowel onsets 40-60 ms leak through at up to
+ * -35 dBFS, over the VAD's -40 dBFS; at -20 dB they stay below about -43. The synthetic echo path
+ * shows no such leaks; here the output latency estimate flips between ~32 and ~41 ms.)
  */
 const ECHO_GAIN_DB = -20;
 const ECHO_LATENCY_MS = 60;
