@@ -1,33 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
-import { TestClient } from './client';
+import { startSimulator, type SimulatorOptions } from '../../src/simulator';
+import type { ConnectOptions } from './client';
+import { useSimulator } from './helpers';
 
-let sim: RunningSimulator | undefined;
-const clients: TestClient[] = [];
-
-async function start(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  sim = await startSimulator({ validateOutgoing: true, ...options });
-  return sim;
-}
-
-async function connect(...args: Parameters<typeof TestClient.connect>): Promise<TestClient> {
-  const client = await TestClient.connect(...args);
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) {
-    expect(c.invalid, 'server events invalid against the spec').toEqual([]);
-    await c.close();
-  }
-  if (sim) {
-    expect(sim.sessions.flatMap((s) => s.violations)).toEqual([]);
-    await sim.close();
-    sim = undefined;
-  }
-});
+const harness = useSimulator();
+const start = (options?: SimulatorOptions) => harness.start(options);
+const connect = (options?: ConnectOptions) => harness.open(options);
 
 /** The handshake's HTTP status and body, for refused upgrades. */
 function handshake(url: string, headers: Record<string, string>): Promise<{ status: number; body: string } | 'open'> {
@@ -52,7 +31,7 @@ describe('handshake and session.created', () => {
   it('speaks GA by default: session.created with the GA session shape first', async () => {
     const { url } = await start();
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime\?model=/);
-    const client = await connect(url);
+    const client = await connect();
     const created = await client.next('session.created');
     expect(client.received[0]!.event.type).toBe('session.created');
     const session = created.session as { id: string };
@@ -66,43 +45,43 @@ describe('handshake and session.created', () => {
       },
     });
     expect(session.id).toMatch(/^sess_\w+$/);
-    expect(sim!.sessions[0]!.dialect).toBe('ga');
+    expect(harness.sim().sessions[0]!.dialect).toBe('ga');
   });
 
   it('speaks beta when the handshake carries OpenAI-Beta: realtime=v1', async () => {
-    const { url } = await start();
-    const client = await connect(url, { dialect: 'beta' });
+    await start();
+    const client = await connect({ dialect: 'beta' });
     const created = await client.next('session.created');
     expect(created.session).toMatchObject({ turn_detection: { type: 'server_vad' }, input_audio_format: 'pcm16' });
     expect(created.session).not.toHaveProperty('audio');
-    expect(sim!.sessions[0]!.dialect).toBe('beta');
+    expect(harness.sim().sessions[0]!.dialect).toBe('beta');
   });
 
   it("speaks beta on Azure's preview path and takes the deployment as the model name only when beta allows it", async () => {
-    const { url } = await start();
-    const client = await connect(url, {
+    await start();
+    const client = await connect({
       dialect: 'beta',
       headers: { 'OpenAI-Beta': '' },
       path: '/openai/realtime?api-version=2024-10-01-preview&deployment=gpt-4o-realtime-preview',
     });
     const created = await client.next('session.created');
-    expect(sim!.sessions[0]!.dialect).toBe('beta');
+    expect(harness.sim().sessions[0]!.dialect).toBe('beta');
     expect((created.session as { model: string }).model).toBe('gpt-4o-realtime-preview');
   });
 
   it('accepts any path and query in GA, reporting the asked model', async () => {
-    const { url } = await start();
-    const client = await connect(url, { path: '/openai/v1/realtime?model=my-deployment' });
+    await start();
+    const client = await connect({ path: '/openai/v1/realtime?model=my-deployment' });
     const created = await client.next('session.created');
     expect((created.session as { model: string }).model).toBe('my-deployment');
-    expect(sim!.sessions[0]!.dialect).toBe('ga');
+    expect(harness.sim().sessions[0]!.dialect).toBe('ga');
   });
 
   it('a forced dialect option wins over the headers', async () => {
-    const { url } = await start({ dialect: 'beta' });
-    const client = await connect(url, { dialect: 'beta', headers: { 'OpenAI-Beta': '' } });
+    await start({ dialect: 'beta' });
+    const client = await connect({ dialect: 'beta', headers: { 'OpenAI-Beta': '' } });
     await client.next('session.created');
-    expect(sim!.sessions[0]!.dialect).toBe('beta');
+    expect(harness.sim().sessions[0]!.dialect).toBe('beta');
   });
 });
 
@@ -116,7 +95,7 @@ describe('requireApiKey', () => {
     const { status, body } = result as { status: number; body: string };
     expect(status).toBe(401);
     expect(JSON.parse(body)).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringContaining('API key') } });
-    expect(sim!.sessions).toHaveLength(0);
+    expect(harness.sim().sessions).toHaveLength(0);
   });
 
   it('refuses a wrong key with code invalid_api_key, never echoing the key', async () => {
@@ -149,8 +128,8 @@ describe('requireApiKey', () => {
 
 describe.each(['ga', 'beta'] as const)('session.update and invalid events (%s)', (dialect) => {
   it('merges session.update and answers session.updated with the full configuration', async () => {
-    const { url } = await start();
-    const client = await connect(url, { dialect });
+    await start();
+    const client = await connect({ dialect });
     await client.next('session.created');
     client.send({
       type: 'session.update',
@@ -163,7 +142,7 @@ describe.each(['ga', 'beta'] as const)('session.update and invalid events (%s)',
       },
     });
     const updated = (await client.next('session.updated')).session;
-    const session = sim!.sessions[0]!;
+    const session = harness.sim().sessions[0]!;
     expect(session.config.instructions).toBe('Be brief.');
     expect(session.config.audio.input.transcription).toEqual({ model: 'whisper-1' });
     expect(session.config.audio.input.turn_detection).toMatchObject({ type: 'server_vad', silence_duration_ms: 500, threshold: 0.5, prefix_padding_ms: 300 });
@@ -173,7 +152,7 @@ describe.each(['ga', 'beta'] as const)('session.update and invalid events (%s)',
 
     client.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null } } } });
     const cleared = (await client.next('session.updated')).session;
-    expect(sim!.sessions[0]!.config.audio.input.turn_detection).toBeNull();
+    expect(harness.sim().sessions[0]!.config.audio.input.turn_detection).toBeNull();
     // GA reports null; the beta schema has no null here, so beta leaves the field out (see spec-gaps.ts).
     if (dialect === 'ga') expect(cleared).toMatchObject({ audio: { input: { turn_detection: null } } });
     else expect(cleared).not.toHaveProperty('turn_detection');
@@ -181,8 +160,8 @@ describe.each(['ga', 'beta'] as const)('session.update and invalid events (%s)',
   });
 
   it('answers an invalid client event with the error event a real server sends, and carries on', async () => {
-    const { url } = await start();
-    const client = await connect(url, { dialect });
+    await start();
+    const client = await connect({ dialect });
     await client.next('session.created');
 
     client.sendRaw({ type: 'input_audio_buffer.append', event_id: 'evt_client_1' });
@@ -214,7 +193,7 @@ describe.each(['ga', 'beta'] as const)('session.update and invalid events (%s)',
     // The session is still alive and still listening.
     client.send({ type: 'input_audio_buffer.clear' });
     await client.next('input_audio_buffer.cleared');
-    const received = sim!.sessions[0]!.received;
+    const received = harness.sim().sessions[0]!.received;
     expect(received.map((r) => (typeof r.event === 'string' ? 'text' : (r.event as { type: string }).type))).toEqual([
       'input_audio_buffer.append',
       'conversation.item.frobnicate',
@@ -234,10 +213,9 @@ describe('options', () => {
   });
 
   it('listens on the port it was given', async () => {
-    const probe = await start();
+    const probe = await startSimulator({ port: 0 });
     const port = probe.port;
     await probe.close();
-    sim = undefined;
     const fixed = await start({ port });
     expect(fixed.port).toBe(port);
     expect(fixed.url).toContain(`:${port}/`);

@@ -10,6 +10,8 @@ import { TestClient, type ConnectOptions } from './client';
 export function useSimulator(): {
   start(options?: SimulatorOptions): Promise<RunningSimulator>;
   connect(options?: ConnectOptions): Promise<TestClient>;
+  /** Connects and tracks the client without waiting for `session.created` (handshake tests). */
+  open(options?: ConnectOptions): Promise<TestClient>;
   sim(): RunningSimulator;
 } {
   let sim: RunningSimulator | undefined;
@@ -25,18 +27,23 @@ export function useSimulator(): {
       sim = undefined;
     }
   });
+  async function open(options: ConnectOptions = {}): Promise<TestClient> {
+    if (!sim) throw new Error('start the simulator first');
+    const client = await TestClient.connect(sim.url, options);
+    clients.push(client);
+    return client;
+  }
   return {
     async start(options = {}) {
       sim = await startSimulator({ validateOutgoing: true, ...options });
       return sim;
     },
     async connect(options = {}) {
-      if (!sim) throw new Error('start the simulator first');
-      const client = await TestClient.connect(sim.url, options);
-      clients.push(client);
+      const client = await open(options);
       await client.next('session.created');
       return client;
     },
+    open,
     sim() {
       if (!sim) throw new Error('start the simulator first');
       return sim;
