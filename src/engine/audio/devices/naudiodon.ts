@@ -88,6 +88,21 @@ abstract class NaudiodonDevice {
     return info;
   }
 
+  /**
+   * What every stream of ours opens with: the device's own rate, 16-bit (naudiodon defaults to
+   * 8-bit), and `closeOnError: false` (by default one output gap kills the stream).
+   */
+  protected streamOptions(info: AudioDeviceInfo) {
+    return {
+      deviceId: info.id,
+      sampleRate: this.rate,
+      channelCount: this.channels,
+      sampleFormat: 16 as const,
+      closeOnError: false,
+      framesPerBuffer: this.framesPerBuffer,
+    };
+  }
+
   protected abstract stream(): { streamInfo(): { active: boolean } } | null;
 
   protected startWatchdog(): void {
@@ -178,16 +193,7 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
     await closesSettled(); // from here to start() nothing awaits: no close can overlap the open
     try {
       this.io = pa.AudioIO({
-        outOptions: {
-          deviceId: info.id,
-          sampleRate: this.rate,
-          channelCount: this.channels,
-          sampleFormat: 16,
-          closeOnError: false,
-          framesPerBuffer: this.framesPerBuffer,
-          maxQueue: this.maxQueue,
-          highwaterMark: 1024,
-        },
+        outOptions: { ...this.streamOptions(info), maxQueue: this.maxQueue, highwaterMark: 1024 },
       });
     } catch (error) {
       this.resampler.destroy();
@@ -312,16 +318,7 @@ export class NaudiodonInput extends NaudiodonDevice implements InputDevice {
     await closesSettled();
     try {
       this.io = pa.AudioIO({
-        inOptions: {
-          deviceId: info.id,
-          sampleRate: this.rate,
-          channelCount: this.channels,
-          sampleFormat: 16,
-          closeOnError: false,
-          framesPerBuffer: this.framesPerBuffer,
-          maxQueue: this.options.maxQueue ?? 64,
-          highwaterMark: readBytes,
-        },
+        inOptions: { ...this.streamOptions(info), maxQueue: this.options.maxQueue ?? 64, highwaterMark: readBytes },
       });
     } catch (error) {
       resampler.destroy();
