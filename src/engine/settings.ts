@@ -9,8 +9,32 @@ import { z } from 'zod';
 export const PROVIDERS = ['local', 'openai', 'azure', 'custom'] as const;
 export const DIALECTS = ['ga', 'beta'] as const;
 export const TURN_DETECTION_MODES = ['server_vad', 'semantic_vad', 'manual'] as const;
-export const VOICES = ['alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'marin', 'sage', 'shimmer', 'verse'] as const;
 export const INTERRUPTION_MODES = ['immediate', 'pause-then-decide'] as const;
+/**
+ * The conversation protocol: the turn-based Realtime API or full-duplex GPT-Live. 'auto' follows
+ * the model (see `resolveProtocol`).
+ */
+export const PROTOCOLS = ['auto', 'realtime', 'live'] as const;
+export type Protocol = Exclude<(typeof PROTOCOLS)[number], 'auto'>;
+/** The language Kaiwa speaks to the user in (its own words; the model follows the user). */
+export const UI_LANGUAGES = ['system', 'en', 'ja'] as const;
+
+/** Built-in voices of the Realtime API (the literal members of the `voice` union in `openai/resources/realtime`). */
+export const REALTIME_VOICES = ['alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'marin', 'sage', 'shimmer', 'verse'] as const;
+/**
+ * Built-in voices of GPT-Live: `BuiltInVoice` of `openai/resources/live/live` (checked by a
+ * type-level test) plus `harema`, a Japanese voice OpenAI lists for GPT-Live that the SDK's union
+ * does not name yet (the wire field accepts any string).
+ */
+export const LIVE_VOICES = [
+  'alloy', 'ash', 'ballad', 'beacon', 'bossa', 'cedar', 'cinder', 'coral', 'delta', 'echo', 'gleam', 'harema', 'marin',
+  'meridian', 'quartz', 'ripple', 'sage', 'shida', 'shimmer', 'stone', 'tempo', 'verse', 'vesper', 'willow',
+] as const;
+/** GPT-Live voices made for Japanese: offered first when the language is Japanese. */
+export const JAPANESE_LIVE_VOICES = ['harema', 'shida'] as const;
+/** Every voice some protocol accepts; `voiceFor` picks the one the resolved protocol can use. */
+export const VOICES = [...new Set([...REALTIME_VOICES, ...LIVE_VOICES])] as readonly string[];
+export const DEFAULT_VOICE = 'marin';
 
 const hotkey = z.string().trim().min(1).max(64);
 
@@ -18,7 +42,9 @@ export const SettingsSchema = z.object({
   provider: z.enum(PROVIDERS).default('local'),
   /** Custom provider: any Realtime-compatible ws:// or wss:// URL. */
   url: z.string().url().refine((u) => /^wss?:\/\//.test(u), 'must be a ws:// or wss:// URL').optional(),
+  /** Realtime only: the wire shape of the Realtime endpoint. */
   dialect: z.enum(DIALECTS).default('ga'),
+  protocol: z.enum(PROTOCOLS).default('auto'),
   model: z.string().trim().min(1).max(128).default('gpt-realtime'),
   azure: z
     .object({
@@ -29,8 +55,16 @@ export const SettingsSchema = z.object({
       apiVersion: z.string().trim().min(1).max(64).optional(),
     })
     .default({}),
-  voice: z.enum(VOICES).default('marin'),
-  instructions: z.string().max(8_000).default('You are Kaiwa, a friendly voice assistant. Keep answers short.'),
+  voice: z
+    .string()
+    .refine((v) => VOICES.includes(v), { message: `must be one of ${VOICES.join(', ')}` })
+    .default(DEFAULT_VOICE),
+  instructions: z
+    .string()
+    .max(8_000)
+    .default('You are Kaiwa, a friendly voice assistant. Keep answers short. Answer in the language the user speaks.'),
+  /** Kaiwa's own words (labels, notices, the terminal's lines): the system's language, or one chosen. */
+  language: z.enum(UI_LANGUAGES).default('system'),
   turnDetection: z
     .object({
       mode: z.enum(TURN_DETECTION_MODES).default('server_vad'),
@@ -49,6 +83,15 @@ export const SettingsSchema = z.object({
     })
     .default({ mode: 'immediate', minSpeechMs: 400 }),
   transcriptionModel: z.string().trim().min(1).max(128).default('gpt-4o-mini-transcribe'),
+  /**
+   * The language the user speaks, as an ISO-639-1 code (`ja`, `en`): sent as
+   * `audio.input.transcription.language` so the transcriber does not have to guess. Unset: detect.
+   */
+  transcriptionLanguage: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}$/, 'must be an ISO-639-1 language code such as ja or en')
+    .optional(),
   inputDevice: z.string().max(256).optional(),
   outputDevice: z.string().max(256).optional(),
   /**
@@ -93,10 +136,31 @@ export function parseSettings(input: unknown): Settings {
 }
 
 /**
+ * The protocol a session speaks. An explicit setting wins; 'auto' follows the model's name
+ * (`gpt-live-*` is GPT-Live). Azure deployments carry names of their own, so on Azure 'auto' looks
+ * at the deployment name the same way, and anything else is Realtime: set the protocol there.
+ */
+export function resolveProtocol(settings: Pick<Settings, 'protocol' | 'model' | 'provider' | 'azure'>): Protocol {
+  if (settings.protocol !== 'auto') return settings.protocol;
+  const name = settings.provider === 'azure' ? (settings.azure.deployment ?? settings.model) : settings.model;
+  return /^gpt-live\b/i.test(name) ? 'live' : 'realtime';
+}
+
+/** The built-in voices of a protocol. */
+export function voicesFor(protocol: Protocol): readonly string[] {
+  return protocol === 'live' ? LIVE_VOICES : REALTIME_VOICES;
+}
+
+/** The voice a session uses: the chosen one when its protocol has it, else the default (which both have). */
+export function voiceFor(settings: Pick<Settings, 'voice' | 'protocol' | 'model' | 'provider' | 'azure'>): string {
+  return voicesFor(resolveProtocol(settings)).includes(settings.voice) ? settings.voice : DEFAULT_VOICE;
+}
+
+/**
  * Environment overrides (they win over stored settings):
  * OPENAI_API_KEY -> provider openai; AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT +
  * AZURE_OPENAI_DEPLOYMENT (+ AZURE_OPENAI_API_VERSION) -> provider azure; KAIWA_URL -> custom;
- * KAIWA_MODEL, KAIWA_VOICE, KAIWA_DIALECT.
+ * KAIWA_MODEL, KAIWA_VOICE, KAIWA_DIALECT, KAIWA_PROTOCOL.
  */
 export function applyEnvironment(
   settings: Settings,
@@ -123,7 +187,8 @@ export function applyEnvironment(
     next.url = env.KAIWA_URL;
   }
   if (env.KAIWA_MODEL) next.model = env.KAIWA_MODEL;
-  if (env.KAIWA_VOICE) next.voice = env.KAIWA_VOICE as Settings['voice'];
+  if (env.KAIWA_VOICE) next.voice = env.KAIWA_VOICE;
   if (env.KAIWA_DIALECT) next.dialect = env.KAIWA_DIALECT as Settings['dialect'];
+  if (env.KAIWA_PROTOCOL) next.protocol = env.KAIWA_PROTOCOL as Settings['protocol'];
   return { settings: parseSettings(next), credentials: apiKey ? { apiKey } : {} };
 }
