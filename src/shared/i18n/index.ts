@@ -1,0 +1,53 @@
+import i18next, { type i18n, type TFunction } from 'i18next';
+import { CATALOGUES, type Language, type MessageKey } from './catalogues';
+import type { en } from './catalogues/en';
+import { formatDateTime, formatDuration } from './format';
+
+/**
+ * The one i18next set-up used by main, renderer and CLI: both catalogues loaded inline (no
+ * back end, no async loading), flat keys (`state.idle`, so no key separator), no HTML escaping
+ * (React escapes; tray menus and terminals need none), English behind every gap.
+ *
+ * Each caller gets its own instance (`createInstance`), never the global one: main, a test, or a
+ * renderer can each speak a language without touching another's.
+ */
+
+export { CATALOGUES, LANGUAGES, type Catalogue, type Language, type MessageKey } from './catalogues';
+export { chooseLanguage, FALLBACK_LANGUAGE, languageFromEnv, languageOfLocale } from './locale';
+export { formatDateTime, formatDuration } from './format';
+export { ERROR_KEYS, errorWords, STATE_KEYS, stateWords } from './words';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof en };
+    keySeparator: false;
+    nsSeparator: false;
+  }
+}
+
+export type Translator = i18n;
+export type Translate = TFunction;
+
+export function createI18n(language: Language): Translator {
+  const instance = i18next.createInstance();
+  void instance.init({
+    lng: language,
+    fallbackLng: 'en',
+    supportedLngs: Object.keys(CATALOGUES),
+    resources: Object.fromEntries(Object.entries(CATALOGUES).map(([lng, translation]) => [lng, { translation }])),
+    keySeparator: false,
+    nsSeparator: false,
+    interpolation: { escapeValue: false },
+    initAsync: false,
+  });
+  instance.services.formatter?.add('duration', (value: number, lng) => formatDuration(lng ?? language, value));
+  instance.services.formatter?.add('datetime', (value: Date | string | number, lng) =>
+    formatDateTime(lng ?? language, value instanceof Date ? value : new Date(value)));
+  return instance;
+}
+
+/** Type guard for keys computed at run time (e.g. `error.${code}`). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(CATALOGUES.en, key);
+}

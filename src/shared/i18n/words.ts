@@ -1,0 +1,40 @@
+import type { AssistantState, ErrorCode } from '../../engine/events';
+import type { Translate } from './index';
+import type { MessageKey } from './catalogues';
+
+/** The engine's vocabulary, keyed into the catalogues: every front end names states and errors alike. */
+
+export const STATE_KEYS: Record<AssistantState, MessageKey> = {
+  idle: 'state.idle',
+  connecting: 'state.connecting',
+  reconnecting: 'state.reconnecting',
+  listening: 'state.listening',
+  'user-speaking': 'state.user-speaking',
+  thinking: 'state.thinking',
+  speaking: 'state.speaking',
+  interrupted: 'state.interrupted',
+  error: 'state.error',
+};
+
+export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
+  auth: 'error.auth',
+  'not-found': 'error.not-found',
+  'rate-limit': 'error.rate-limit',
+  network: 'error.network',
+  server: 'error.server',
+  protocol: 'error.protocol',
+  'session-expired': 'error.session-expired',
+  device: 'error.device',
+  config: 'error.config',
+  internal: 'error.internal',
+};
+
+/** A state in words; a reconnect says which attempt it is on. */
+export function stateWords(t: Translate, state: AssistantState, attempt?: number): string {
+  return state === 'reconnecting' && attempt ? t('state.reconnectingAttempt', { attempt }) : t(STATE_KEYS[state]);
+}
+
+/** An error code in words a person understands. */
+export function errorWords(t: Translate, code: ErrorCode): string {
+  return t(ERROR_KEYS[code]);
+}
