@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // level's environment (node, jsdom) and its setup (audio rig, built renderer) separate.
 export default defineConfig({
   test: {
+    // Fails the run if it leaves anything in the home folder.
+    globalSetup: ['harness/vitest/home-unchanged.ts'],
     projects: [
       {
         test: {
@@ -36,6 +38,9 @@ export default defineConfig({
           name: 'audio',
           environment: 'node',
           include: ['test/audio/**/*.test.ts'],
+          // The PulseAudio rig: up for this project's workers only, torn down when the run ends.
+          globalSetup: ['harness/vitest/audio-rig.ts'],
+          setupFiles: ['harness/vitest/audio-env.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

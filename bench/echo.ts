@@ -13,8 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { createEchoCanceller } from '../src/engine/audio/echo-canceller';
 import { EnergyVad } from '../src/simulator/vad';
 import { renderReply } from '../src/simulator/voice';
-import { echoSignals, erleDb, runEchoPath, type EchoPathResult } from '../test/helpers/echo-path';
-import { tempDir } from '../test/helpers/temp';
+import { echoSignals, erleDb, runEchoPath, type EchoPathResult } from '../harness/echo-path';
+import { tempDir } from '../harness/temp';
 
 const PLAYED_MS = 60_000;
 /** ERLE is measured after the canceller has had this long to converge. */

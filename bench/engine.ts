@@ -17,7 +17,7 @@ import { ENGINE_FRAME_SAMPLES, type FrameSource, type OutputDevice } from '../sr
 import { FramePacer } from '../src/engine/audio/devices/pacer';
 import { ScriptedMic } from './scripted-mic';
 import { startSimulator, type RunningSimulator } from '../src/simulator';
-import { locateReply, receivedOfType, replyAudio } from '../test/helpers/replies';
+import { locateReply, receivedOfType, replyAudio } from '../harness/replies';
 
 const FRAME = ENGINE_FRAME_SAMPLES;
 const FRAME_MS = 10;

@@ -4,7 +4,7 @@
  * speaker sink's monitor; interrupt-to-silence at the monitor; microphone-to-socket latency.
  * Run through bench/run.ts, or alone: `npx tsx bench/native-audio.ts`.
  *
- * Timing at the monitor uses test/audio/rig.ts's MonitorRecorder (sink time mapped onto this
+ * Timing at the monitor uses harness/audio-rig.ts's MonitorRecorder (sink time mapped onto this
  * process's clock from parec's arrival stamps and its own reported latency).
  */
 import { execFile } from 'node:child_process';
@@ -18,8 +18,8 @@ import { NaudiodonInput, NaudiodonOutput } from '../src/engine/audio/devices/nau
 import { ENGINE_FRAME_SAMPLES } from '../src/engine/audio/devices/types';
 import { base64ToPcm16 } from '../src/engine/audio/pcm';
 import { startSimulator } from '../src/simulator';
-import { tempDir } from '../test/helpers/temp';
-import { MonitorRecorder, ensureRig, firstAbove, lastAbove } from '../test/audio/rig';
+import { tempDir } from '../harness/temp';
+import { MonitorRecorder, firstAbove, lastAbove, startRig } from '../harness/audio-rig';
 
 const run = promisify(execFile);
 const PER_MS = 24;
@@ -138,10 +138,17 @@ async function micToSocket(bursts = 5): Promise<number[]> {
 }
 
 export async function benchNativeAudio(): Promise<Record<string, number | string>> {
-  await ensureRig();
-  const out = await outputLatency();
-  const interrupt = await interruptToSilence();
-  const mic = await micToSocket();
+  // The rig's environment reaches PortAudio in this process only; the rig is stopped afterwards.
+  const rig = await startRig();
+  Object.assign(process.env, rig.env);
+  let out, interrupt, mic;
+  try {
+    out = await outputLatency();
+    interrupt = await interruptToSilence();
+    mic = await micToSocket();
+  } finally {
+    await rig.stop();
+  }
   const measured = stats(out.measured);
   const claimed = stats(out.claimed);
   const silence = stats(interrupt);

@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildRenderer, launchChromium, measureFrames, openKaiwa, ROOT, serve, waitFrames } from '../test/e2e/harness';
+import { buildRenderer, launchChromium, measureFrames, openKaiwa, ROOT, serve, waitFrames } from '../harness/renderer';
 
 export interface RendererBench {
   /** Median frames per second of the pulse (from the median frame interval). */

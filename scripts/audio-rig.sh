@@ -14,13 +14,20 @@
 # PulseAudio moves its streams), a short
 # capture to warm up (the first ALSA capture after the daemon starts stalls ~1.8 s).
 # Idempotent: `up` on a healthy rig only reports it. Works as root (CI) and as a user.
+#
+# Nothing outside $RIG_DIR is written: clients reach the rig only through the variables `env`
+# prints (PULSE_SERVER, ALSA_CONFIG_PATH, PULSE_COOKIE), set for the processes that use it, so the
+# rest of the machine keeps its own sound. `down` stops everything and removes $RIG_DIR.
 set -euo pipefail
 
 RIG_DIR="${KAIWA_AUDIO_RIG_DIR:-/tmp/kaiwa-audio-rig-$(id -u)}"
 SOCKET="$RIG_DIR/pulse/native"
 export PULSE_SERVER="unix:$SOCKET"
+# Without a cookie file of its own a PulseAudio client creates ~/.config/pulse/cookie.
+export PULSE_COOKIE="$RIG_DIR/cookie"
 ASOUNDRC="$RIG_DIR/asoundrc"
-MARKER='# written by kaiwa scripts/audio-rig.sh'
+# Earlier versions of this script installed $ASOUNDRC as ~/.asoundrc; `down` removes such a copy.
+LEGACY_MARKER='# written by kaiwa scripts/audio-rig.sh'
 
 die() { echo "audio-rig: $*" >&2; exit 1; }
 
@@ -56,7 +63,6 @@ healthy() {
 
 write_asoundrc() {
   cat >"$ASOUNDRC" <<EOF
-$MARKER
 pcm.!default { type pulse server "unix:$SOCKET" hint.description "Kaiwa rig default" }
 ctl.!default { type pulse server "unix:$SOCKET" }
 pcm.!pulse { type pulse server "unix:$SOCKET" hint.description "Kaiwa rig PulseAudio" }
@@ -64,11 +70,6 @@ ctl.!pulse { type pulse server "unix:$SOCKET" }
 pcm.kaiwa_aux { type pulse server "unix:$RIG_DIR/pulse/aux" device aux hint.description "Kaiwa rig aux" }
 pcm.kaiwa_aux_mic { type pulse server "unix:$RIG_DIR/pulse/aux" device aux.monitor hint.description "Kaiwa rig aux mic" }
 EOF
-  # ALSA reads ~/.asoundrc; install ours there unless the user has their own. Tests also point
-  # ALSA_CONFIG_PATH at $ASOUNDRC (see `env`), so a foreign ~/.asoundrc does not break them.
-  if [ ! -e "$HOME/.asoundrc" ] || grep -qF "$MARKER" "$HOME/.asoundrc"; then
-    cp "$ASOUNDRC" "$HOME/.asoundrc"
-  fi
 }
 
 start_daemon() {
@@ -97,7 +98,8 @@ keepalive() { # sink
 up() {
   need
   mkdir -p "$RIG_DIR"
-  if healthy; then write_asoundrc; echo "audio-rig: already up ($PULSE_SERVER)"; return 0; fi
+  chmod 700 "$RIG_DIR"
+  if healthy; then echo "audio-rig: already up ($PULSE_SERVER)"; return 0; fi
   server_up || start_daemon
   has_sink spk || pactl load-module module-null-sink sink_name=spk \
     sink_properties=device.description=spk >/dev/null
@@ -127,7 +129,10 @@ down() {
     XDG_RUNTIME_DIR="$RIG_DIR" HOME="$RIG_DIR" PULSE_RUNTIME_PATH="$RIG_DIR/pulse" \
       pulseaudio --kill >/dev/null 2>&1 || pactl exit >/dev/null 2>&1 || true
   fi
-  if [ -f "$HOME/.asoundrc" ] && grep -qF "$MARKER" "$HOME/.asoundrc"; then rm -f "$HOME/.asoundrc"; fi
+  if [ -f "$HOME/.asoundrc" ] && grep -qF "$LEGACY_MARKER" "$HOME/.asoundrc"; then rm -f "$HOME/.asoundrc"; fi
+  # Wait for the daemon to go before removing its directory.
+  for _ in $(seq 50); do server_up || break; sleep 0.1; done
+  rm -rf "$RIG_DIR"
   echo "audio-rig: down: stopped $killed keep-alive(s) and the daemon at $PULSE_SERVER"
 }
 
@@ -151,6 +156,11 @@ case "${1:-}" in
   down) down ;;
   status) status ;;
   # For callers (tests, bench): the environment that reaches the rig.
-  env) echo "PULSE_SERVER=$PULSE_SERVER"; echo "ALSA_CONFIG_PATH=$(alsa_config_path)"; echo "KAIWA_AUDIO_RIG_DIR=$RIG_DIR" ;;
+  env)
+    echo "PULSE_SERVER=$PULSE_SERVER"
+    echo "PULSE_COOKIE=$PULSE_COOKIE"
+    echo "ALSA_CONFIG_PATH=$(alsa_config_path)"
+    echo "KAIWA_AUDIO_RIG_DIR=$RIG_DIR"
+    ;;
   *) die "usage: $0 up|down|status|env" ;;
 esac

@@ -4,11 +4,11 @@ import { parseSettings } from '../../src/engine/settings';
 import type { AssistantEvent } from '../../src/engine/events';
 import { NaudiodonInput, NaudiodonOutput } from '../../src/engine/audio/devices/naudiodon';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import { tempDir } from '../helpers/temp';
-import { speechWav } from '../helpers/speech';
-import { receivedOfType, replyAudio } from '../helpers/replies';
-import { MonitorRecorder, ensureRig, firstAbove, lastAbove, speakIntoMic } from './rig';
-import { replyPositionAt } from './analysis';
+import { tempDir } from '../../harness/temp';
+import { speechWav } from '../../harness/speech';
+import { receivedOfType, replyAudio } from '../../harness/replies';
+import { MonitorRecorder, firstAbove, lastAbove, speakIntoMic } from '../../harness/audio-rig';
+import { replyPositionAt } from '../../harness/audio-analysis';
 
 const PER_MS = 24;
 /** The margin for real devices. */
@@ -30,7 +30,6 @@ describe('barge-in on the PulseAudio rig', () => {
   let sim: RunningSimulator;
 
   beforeAll(async () => {
-    await ensureRig();
     dir = await tempDir();
     sim = await startSimulator({ port: 0, replyMs: 6000 });
   });

@@ -4,9 +4,9 @@ import { parseSettings } from '../../src/engine/settings';
 import type { AssistantEvent } from '../../src/engine/events';
 import { NaudiodonInput, NaudiodonOutput } from '../../src/engine/audio/devices/naudiodon';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import { tempDir } from '../helpers/temp';
-import { speechWav, type SpeechWav } from '../helpers/speech';
-import { ensureRig, pactl, speakIntoMic } from './rig';
+import { tempDir } from '../../harness/temp';
+import { speechWav, type SpeechWav } from '../../harness/speech';
+import { pactl, speakIntoMic } from '../../harness/audio-rig';
 
 /** A microphone in the same room as the speaker (the rig's loopback makes it one). */
 class RoomMicrophone extends NaudiodonInput {
@@ -57,7 +57,6 @@ describe('echo cancellation on the PulseAudio rig (speaker monitor fed back into
   let stop: SpeechWav;
 
   beforeAll(async () => {
-    await ensureRig();
     dir = await tempDir();
     sim = await startSimulator({ port: 0, replyMs: REPLY_MS });
     unloadEcho = await loadEchoPath();

@@ -1,22 +1,20 @@
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/engine';
 import { NullInput, NullOutput } from '../../src/engine/audio/devices/null';
 import { openLiveDevices } from '../../src/engine/audio/devices/live';
 import { ResilientInput, ResilientOutput } from '../../src/engine/audio/devices/naudiodon-resilient';
 import { createAudioDevices } from '../../src/main/audio-devices';
-import { REPO_ROOT } from '../helpers/cli';
-import { tempDir } from '../helpers/temp';
-import { ensureRig } from './rig';
+import { REPO_ROOT } from '../../harness/cli';
+import { tempDir } from '../../harness/temp';
 
 // The live devices every front end uses by default: the system's microphone and speaker where the
 // sound system has them, silence and discarded output (with one note each) where it has none.
 
 const run = promisify(execFile);
 
-beforeAll(ensureRig);
 
 describe('live devices', () => {
   it('are the native, self-recovering devices when the sound system has a microphone and a speaker', async () => {

@@ -7,9 +7,9 @@ import { NaudiodonInput, NaudiodonOutput, DeviceNotFoundError, chooseDevice, lis
 import { ENGINE_FRAME_SAMPLES } from '../../src/engine/audio/devices/types';
 import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { rmsDb } from '../../src/engine/audio/meter';
-import { speechWav } from '../helpers/speech';
-import { tempDir } from '../helpers/temp';
-import { MonitorRecorder, ensureRig, firstAbove, loudMs, soundSpan, speakIntoMic } from './rig';
+import { speechWav } from '../../harness/speech';
+import { tempDir } from '../../harness/temp';
+import { MonitorRecorder, firstAbove, loudMs, soundSpan, speakIntoMic } from '../../harness/audio-rig';
 
 const PER_MS = 24;
 
@@ -52,7 +52,6 @@ describe('naudiodon devices on the PulseAudio rig', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
 
   beforeAll(async () => {
-    await ensureRig();
     dir = await tempDir();
   });
   afterAll(async () => {

@@ -6,16 +6,15 @@ import { NaudiodonInput } from '../../src/engine/audio/devices/naudiodon';
 import { ResilientInput, ResilientOutput } from '../../src/engine/audio/devices/naudiodon-resilient';
 import type { DeviceErrorInfo } from '../../src/engine/audio/devices/types';
 import { startSimulator } from '../../src/simulator';
-import { speechWav } from '../helpers/speech';
-import { tempDir } from '../helpers/temp';
-import { MonitorRecorder, addAuxDevice, ensureRig, loudMs, soundSpan, speakIntoMic, tone } from './rig';
+import { speechWav } from '../../harness/speech';
+import { tempDir } from '../../harness/temp';
+import { MonitorRecorder, addAuxDevice, loudMs, soundSpan, speakIntoMic, tone } from '../../harness/audio-rig';
 
 const PER_MS = 24;
 
 describe('a device that goes away mid-session', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
-    await ensureRig();
     dir = await tempDir();
   });
   afterAll(async () => {

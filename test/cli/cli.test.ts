@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { closedPort } from '../../harness/ports';
 import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { startSimulator } from '../../src/simulator';
-import { tempDir } from '../helpers/temp';
-import { speechWav, type SpeechWav } from '../helpers/speech';
-import { runKaiwa, startKaiwa, type CliRun } from '../helpers/cli';
-import { locateReply, receivedOfType, replyAudio } from '../helpers/replies';
+import { tempDir } from '../../harness/temp';
+import { speechWav, type SpeechWav } from '../../harness/speech';
+import { runKaiwa, startKaiwa, type CliRun } from '../../harness/cli';
+import { locateReply, receivedOfType, replyAudio } from '../../harness/replies';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let speech: SpeechWav;
@@ -191,15 +191,3 @@ describe.concurrent('bad input: one clear line on stderr, a non-zero exit, no st
     expect(run.stderr).toBe('');
   });
 });
-
-/** A port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { PlainUi, TtyUi, stateLabel } from '../../src/cli/ui';
 import { startSimulator } from '../../src/simulator';
-import { tempDir } from '../helpers/temp';
-import { speechWav, type SpeechWav } from '../helpers/speech';
-import { runKaiwa } from '../helpers/cli';
+import { tempDir } from '../../harness/temp';
+import { speechWav, type SpeechWav } from '../../harness/speech';
+import { runKaiwa } from '../../harness/cli';
 
 /** The terminal says which reconnect attempt it is on, and the conversation carries on. */
 

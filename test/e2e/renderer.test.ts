@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssistantEvent } from '../../src/shared/ipc';
-import { buildRenderer, launchChromium, measureDiscRadius, measureFrames, openKaiwa, ROOT, screenshot, serve, waitFrames, type KaiwaPage } from './harness';
+import { buildRenderer, launchChromium, measureDiscRadius, measureFrames, openKaiwa, ROOT, screenshot, serve, waitFrames, type KaiwaPage } from '../../harness/renderer';
 
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serve>>;

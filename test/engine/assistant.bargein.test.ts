@@ -5,9 +5,9 @@ import type { AssistantEvent } from '../../src/engine/events';
 import { WavFileInput, WavFileOutput } from '../../src/engine/audio/devices/wav-file';
 import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import { tempDir } from '../helpers/temp';
-import { speechWav } from '../helpers/speech';
-import { locateReply, receivedOfType, replyAudio, silentBetween } from '../helpers/replies';
+import { tempDir } from '../../harness/temp';
+import { speechWav } from '../../harness/speech';
+import { locateReply, receivedOfType, replyAudio, silentBetween } from '../../harness/replies';
 
 const PER_MS = 24; // samples per ms at 24 kHz
 const MARGIN_MS = 20; // the acceptance margin

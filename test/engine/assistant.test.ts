@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
+import { closedPort } from '../../harness/ports';
 import { Assistant, AssistantError } from '../../src/engine/assistant';
 import { parseSettings, type SettingsInput } from '../../src/engine/settings';
 import type { AssistantEvent, AssistantState } from '../../src/engine/events';
@@ -9,9 +9,9 @@ import { WavFileInput, WavFileOutput } from '../../src/engine/audio/devices/wav-
 import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { base64ToPcm16 } from '../../src/engine/audio/pcm';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import { tempDir } from '../helpers/temp';
-import { speechWav, type SpeechWav } from '../helpers/speech';
-import { locateReply, receivedOfType, replyAudio } from '../helpers/replies';
+import { tempDir } from '../../harness/temp';
+import { speechWav, type SpeechWav } from '../../harness/speech';
+import { locateReply, receivedOfType, replyAudio } from '../../harness/replies';
 
 const SPEED = 4; // file devices run 4x real time: the simulator works in audio time
 
@@ -239,15 +239,4 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
     if (performance.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

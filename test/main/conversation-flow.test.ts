@@ -6,7 +6,7 @@ import * as mock from '../mocks/electron';
 import { NullOutput, WavFileInput } from '../../src/engine';
 import type { ConversationEntry, ConversationSummary } from '../../src/shared/ipc';
 import { runKaiwa, type KaiwaApp } from '../../src/main/app';
-import { speechWav } from '../helpers/speech';
+import { speechWav } from '../../harness/speech';
 
 vi.mock('electron', () => import('../mocks/electron'));
 

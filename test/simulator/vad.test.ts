@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import type { WireEvent } from '../../src/engine/realtime/dialects/types';
-import { speechWav, type SpeechWav } from '../helpers/speech';
-import { tempDir } from '../helpers/temp';
+import { speechWav, type SpeechWav } from '../../harness/speech';
+import { tempDir } from '../../harness/temp';
 import { concat, itemAddedType, silence, tone, type TestClient } from './client';
 import { useSimulator } from './helpers';
 

@@ -3,7 +3,7 @@ import { rmsDb } from '../../src/engine/audio/meter';
 import { EnergyVad, thresholdToDbfs } from '../../src/simulator/vad';
 import { ReplyVoice, renderReply } from '../../src/simulator/voice';
 import { createEchoCanceller } from '../../src/engine/audio/echo-canceller';
-import { erleDb, runEchoPath } from '../helpers/echo-path';
+import { erleDb, runEchoPath } from '../../harness/echo-path';
 
 const RATE = 24_000;
 const FRAME = 240;

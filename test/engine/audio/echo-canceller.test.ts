@@ -7,9 +7,9 @@ import {
   PassThroughEchoCanceller,
   type EchoCanceller,
 } from '../../../src/engine/audio/echo-canceller';
-import { db, echoSignals, energy, erleDb, nearCorrelation, runEchoPath, type EchoSignals } from '../../helpers/echo-path';
-import { REPO_ROOT } from '../../helpers/cli';
-import { tempDir } from '../../helpers/temp';
+import { db, echoSignals, energy, erleDb, nearCorrelation, runEchoPath, type EchoSignals } from '../../../harness/echo-path';
+import { REPO_ROOT } from '../../../harness/cli';
+import { tempDir } from '../../../harness/temp';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let signals: EchoSignals;

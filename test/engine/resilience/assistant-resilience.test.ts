@@ -6,8 +6,8 @@ import type { AssistantEvent } from '../../../src/engine/events';
 import { NullInput, NullOutput } from '../../../src/engine/audio/devices/null';
 import { WavFileInput } from '../../../src/engine/audio/devices/wav-file';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator';
-import { tempDir } from '../../helpers/temp';
-import { speechWav, type SpeechWav } from '../../helpers/speech';
+import { tempDir } from '../../../harness/temp';
+import { speechWav, type SpeechWav } from '../../../harness/speech';
 import { startScriptedServer, type ScriptedServer } from './helpers';
 
 /** The Assistant keeps the conversation through faults: end to end, simulator and scripted servers. */

@@ -2,19 +2,20 @@
  * Runs the built renderer in headless Debian Chromium with a scripted `window.kaiwa` standing in
  * for the preload. Shared by test/e2e/renderer.test.ts and bench/renderer.ts.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { DEFAULT_SETTINGS } from '../../src/engine/settings';
-import type { AssistantEvent, AssistantState, SettingsView } from '../../src/shared/ipc';
+import { DEFAULT_SETTINGS } from '../src/engine/settings';
+import type { AssistantEvent, AssistantState, SettingsView } from '../src/shared/ipc';
 
-export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 export const CHROMIUM = process.env.KAIWA_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -62,11 +63,22 @@ export async function serve(dir: string): Promise<{ url: string; close: () => Pr
   };
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Headless Chromium with a home folder of its own (it writes crash-report settings, dconf and NSS
+ * databases there), removed when the browser closes: tests leave the real one untouched.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const home = mkdtempSync(join(tmpdir(), 'kaiwa-chromium-home-'));
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') },
+  }).catch((error: unknown) => {
+    rmSync(home, { recursive: true, force: true });
+    throw error;
   });
+  browser.on('disconnected', () => rmSync(home, { recursive: true, force: true }));
+  return browser;
 }
 
 export function defaultView(): SettingsView {

@@ -1,30 +1,55 @@
 /**
- * The audio rig from the tests' side: bring up scripts/audio-rig.sh, point this process at it,
- * feed the virtual microphone, and record what the speaker sink played (its monitor) on the
- * client's clock.
+ * The audio rig from the tests' and benchmarks' side: bring scripts/audio-rig.sh up and down, the
+ * environment that reaches it, feed the virtual microphone, and record what the speaker sink
+ * played (its monitor) on the client's clock.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { rmsDb } from '../../src/engine/audio/meter';
+import { rmsDb } from '../src/engine/audio/meter';
 
 const run = promisify(execFile);
-const RIG = fileURLToPath(new URL('../../scripts/audio-rig.sh', import.meta.url));
+const RIG = fileURLToPath(new URL('../scripts/audio-rig.sh', import.meta.url));
 
 /** 24 kHz mono, like the engine: the monitor is recorded in the engine's format. */
 export const MONITOR_RATE = 24_000;
 
-/**
- * Starts the rig (idempotent) and sets PULSE_SERVER / ALSA_CONFIG_PATH in this process, before
- * PortAudio first reads the ALSA configuration.
- */
-export async function ensureRig(): Promise<void> {
+export interface AudioRig {
+  /**
+   * What reaches the rig (PULSE_SERVER, PULSE_COOKIE, ALSA_CONFIG_PATH, KAIWA_AUDIO_RIG_DIR): set
+   * it in the processes that use the rig, before PortAudio first reads the ALSA configuration.
+   */
+  env: Record<string, string>;
+  /** Stops the rig, unless it was already up before `startRig` (then whoever started it stops it). */
+  stop(): Promise<void>;
+  /** The same, synchronously: for signal and exit handlers. */
+  stopNow(): void;
+}
+
+/** Brings the rig up (idempotent). Nothing is written outside the rig's own directory. */
+export async function startRig(): Promise<AudioRig> {
+  const wasUp = await run('bash', [RIG, 'status']).then(() => true, () => false);
   await run('bash', [RIG, 'up']);
   const { stdout } = await run('bash', [RIG, 'env']);
+  const env: Record<string, string> = {};
   for (const line of stdout.trim().split('\n')) {
     const eq = line.indexOf('=');
-    if (eq > 0) process.env[line.slice(0, eq)] = line.slice(eq + 1);
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
   }
+  let stopped = wasUp;
+  return {
+    env,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await run('bash', [RIG, 'down']);
+    },
+    stopNow() {
+      if (stopped) return;
+      stopped = true;
+      execFileSync('bash', [RIG, 'down'], { stdio: 'ignore' });
+    },
+  };
 }
 
 export async function pactl(...args: string[]): Promise<string> {
@@ -161,7 +186,7 @@ export function lastAbove(samples: Int16Array, threshold: number, to = samples.l
  */
 export async function addAuxDevice(options: { mic?: boolean } = {}): Promise<{ loseDevice(): Promise<void>; remove(): Promise<void> }> {
   const dir = process.env.KAIWA_AUDIO_RIG_DIR;
-  if (!dir) throw new Error('ensureRig() first');
+  if (!dir) throw new Error('the audio rig is not up (KAIWA_AUDIO_RIG_DIR unset)');
   const sink = await pactl('load-module', 'module-null-sink', 'sink_name=aux', 'sink_properties=device.description=aux');
   // An idle null sink runs at ~2 s latency: keep it busy, as the rig does for its own sinks.
   const keepalive = spawn('pacat', ['--playback', '--device=aux', '--latency-msec=20', '/dev/zero'], { stdio: 'ignore' });

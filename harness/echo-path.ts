@@ -4,9 +4,9 @@
  * heard (in bursts), the room returns them attenuated, low-passed and delayed, the near-end talker
  * adds speech, and the input device delivers capture frames in chunks, `inputLatencyMs` late.
  */
-import type { EchoCanceller } from '../../src/engine/audio/echo-canceller';
+import type { EchoCanceller } from '../src/engine/audio/echo-canceller';
 import { speechWav } from './speech';
-import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
+import { readWavAsEngineAudio } from '../src/engine/audio/wav';
 
 const FRAME = 240;
 const PER_MS = 24;

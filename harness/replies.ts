@@ -1,4 +1,4 @@
-import { base64ToPcm16 } from '../../src/engine/audio/pcm';
+import { base64ToPcm16 } from '../src/engine/audio/pcm';
 
 /** What a simulator session recorded as sent: wire objects (or raw text for injected faults). */
 type Sent = ReadonlyArray<{ event: unknown }>;
