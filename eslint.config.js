@@ -11,7 +11,7 @@ const ours = {
   engine: layer(['**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/shared/**'],
     'The engine imports nothing of ours but itself.'),
   simulator: layer(['**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/shared/**',
-    '**/engine/conversation*', '**/engine/assistant*', '**/engine/settings*', '**/engine/events*',
+    '**/engine/session/**', '**/engine/assistant*', '**/engine/settings*', '**/engine/events*',
     '**/engine/realtime/connection*', '**/engine/realtime/endpoints*'],
     'The simulator imports only engine/audio helpers and engine/realtime/dialects.'),
   // The front ends also start the in-process simulator (the offline default), through its entry only.

@@ -142,7 +142,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   /** Assistant replies that streamed words, and those that got a final (from the server, or cut at a disconnect). */
   const assistantItems = new Map<string, number>();
   const assistantFinals = new Set<string>();
-  /** The history's replay at each session change: what the new session must have received. */
+  /** The record's replay at each session change: what the new session must have received. */
   const replaySnapshots: string[][] = [];
   let wasReconnecting = false;
 
@@ -164,7 +164,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
           log(`disconnected at ${round(mic.simulatedMs / 60_000)} min (attempt ${event.attempt ?? '?'}): ${pending} utterance(s) without a transcript; recent: ${recent.join(' ')}`);
         } else if (wasReconnecting) {
           wasReconnecting = false;
-          replaySnapshots.push(assistant.history.replay().map((e) => textOf(e.item as ConversationItem) ?? ''));
+          replaySnapshots.push(assistant.record.replay().map((t) => t.text));
         }
         for (const w of [...waiters]) {
           if (w.test(state)) {
@@ -180,7 +180,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
           // transcribed went with it, as with a drop.
           for (const u of utterances) if (!u.final) u.cut = true;
           log(`session renewed at ${round(mic.simulatedMs / 60_000, 2)} min; recent: ${recent.join(' ')}`);
-          replaySnapshots.push(assistant.history.replay().map((e) => textOf(e.item as ConversationItem) ?? ''));
+          replaySnapshots.push(assistant.record.replay().map((t) => t.text));
         }
         break;
       case 'transcript.delta':

@@ -2,11 +2,11 @@
 export * from './events';
 export * from './settings';
 export * from './audio/devices/types';
-export { Assistant, AssistantError, type AssistantOptions } from './assistant';
-export { Conversation, type ConversationOptions, type ConversationPlayer } from './conversation';
+export { Assistant, AssistantError, type AssistantOptions, type ResilienceOptions } from './assistant';
+export { createSession, needsNewSession, ReplayRecord, SessionError, type ConversationSession, type SessionContext, type SessionPlayer } from './session';
 export { Player, type PlayerOptions, type PlayerEvents, type FlushedItem } from './audio/player';
 export { NullInput, NullOutput } from './audio/devices/null';
 export { WavFileInput, WavFileOutput, type WavFileInputOptions, type WavFileOutputOptions } from './audio/devices/wav-file';
 export { readWavFile, readWavAsEngineAudio, WavError } from './audio/wav';
-export { measureLevel, LevelSmoother, UpdateThrottle } from './audio/meter';
+export { measureLevel, LevelSmoother } from './audio/meter';
 export { pcm16ToBase64, base64ToPcm16 } from './audio/pcm';

@@ -26,7 +26,7 @@ export class Framer {
     while (i < pcm.length) {
       const n = Math.min(size - this.fill, pcm.length - i);
       const frame = this.current;
-      for (let k = 0, at = this.fill; k < n; k++, at++) frame[at] = pcm[i + k]!;
+      frame.set(pcm.subarray(i, i + n), this.fill);
       this.fill += n;
       i += n;
       if (this.fill === size) {
@@ -41,6 +41,15 @@ export class Framer {
   flush(): void {
     if (this.fill === 0) return;
     const frame = this.current; // the rest is still zero: frames start zeroed
+    this.current = new Int16Array(this.frameSamples);
+    this.fill = 0;
+    this.onFrame(frame);
+  }
+
+  /** Emits the pending samples, if any, as a shorter frame (the tail of a stream that ends here). */
+  drain(): void {
+    if (this.fill === 0) return;
+    const frame = this.current.subarray(0, this.fill);
     this.current = new Int16Array(this.frameSamples);
     this.fill = 0;
     this.onFrame(frame);

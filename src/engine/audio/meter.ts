@@ -95,26 +95,3 @@ export class LevelSmoother {
     return Math.max(SILENCE_DB, next);
   }
 }
-
-/** Lets an update through at most `maxHz` times per second (default 60). */
-export class UpdateThrottle {
-  private readonly intervalMs: number;
-  private last = Number.NEGATIVE_INFINITY;
-
-  constructor(maxHz = 60) {
-    if (!(maxHz > 0)) throw new RangeError(`invalid update rate: ${maxHz}`);
-    this.intervalMs = 1000 / maxHz;
-  }
-
-  /** True when an update may be sent at `nowMs` (then the next one waits a full interval). */
-  ready(nowMs: number): boolean {
-    if (nowMs - this.last < this.intervalMs) return false;
-    // Keep the cadence when calls arrive late, but never bank more than one interval.
-    this.last = nowMs - this.last < 2 * this.intervalMs ? this.last + this.intervalMs : nowMs;
-    return true;
-  }
-
-  reset(): void {
-    this.last = Number.NEGATIVE_INFINITY;
-  }
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SILENCE_DB } from '../../../src/engine/events';
-import { LevelSmoother, UpdateThrottle, measureLevel, peakDb, rmsDb } from '../../../src/engine/audio/meter';
+import { LevelSmoother, measureLevel, peakDb, rmsDb } from '../../../src/engine/audio/meter';
 
 function sineFrame(amplitude: number, length = 240): Int16Array {
   const f = new Int16Array(length);
@@ -47,25 +47,5 @@ describe('LevelSmoother', () => {
     expect(s.level.rmsDb).toBeGreaterThanOrEqual(SILENCE_DB);
     s.reset();
     expect(s.level).toEqual({ rmsDb: SILENCE_DB, peakDb: SILENCE_DB });
-  });
-});
-
-describe('UpdateThrottle', () => {
-  it('lets through at most 60 updates per second from 10 ms frames, steadily', () => {
-    const t = new UpdateThrottle(60);
-    const passed: number[] = [];
-    for (let now = 0; now < 1000; now += 10) if (t.ready(now)) passed.push(now);
-    expect(passed.length).toBeLessThanOrEqual(60);
-    expect(passed.length).toBeGreaterThanOrEqual(48);
-    for (let i = 1; i < passed.length; i++) expect(passed[i]! - passed[i - 1]!).toBeLessThanOrEqual(20);
-  });
-
-  it('does not bank updates across a stall', () => {
-    const t = new UpdateThrottle(60);
-    expect(t.ready(0)).toBe(true);
-    expect(t.ready(1000)).toBe(true);
-    expect(t.ready(1001)).toBe(false);
-    expect(t.ready(1010)).toBe(false);
-    expect(t.ready(1017)).toBe(true);
   });
 });

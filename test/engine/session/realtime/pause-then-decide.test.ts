@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
-import { Conversation } from '../../src/engine/conversation';
-import { Player } from '../../src/engine/audio/player';
-import { pcm16ToBase64 } from '../../src/engine/audio/pcm';
-import { parseSettings, type SettingsInput } from '../../src/engine/settings';
-import type { AssistantEvent } from '../../src/engine/events';
-import type { FrameSource, OutputDevice } from '../../src/engine/audio/devices/types';
-import { specValidator } from '../../src/engine/realtime/spec/validator';
+import { Conversation } from '../../../../src/engine/session/realtime/state-machine';
+import { Player } from '../../../../src/engine/audio/player';
+import { pcm16ToBase64 } from '../../../../src/engine/audio/pcm';
+import { parseSettings, type SettingsInput } from '../../../../src/engine/settings';
+import type { AssistantEvent } from '../../../../src/engine/events';
+import type { FrameSource, OutputDevice } from '../../../../src/engine/audio/devices/types';
+import { specValidator } from '../../../../src/engine/realtime/spec/validator';
 
 /** Each `tick()` is one 10 ms frame pulled and heard (no device latency). */
 class HandClockedOutput implements OutputDevice {

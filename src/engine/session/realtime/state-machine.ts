@@ -6,12 +6,12 @@ import type {
   RealtimeResponseUsage,
   SessionUpdateEvent,
 } from 'openai/resources/realtime/realtime';
-import type { AssistantEvent, AssistantState, InterruptReason, Usage } from './events';
-import type { Settings } from './settings';
-import { ENGINE_SAMPLE_RATE } from './audio/devices/types';
-import { base64ToPcm16 } from './audio/pcm';
-import type { FlushedItem } from './audio/player';
-import { describeServerError } from './realtime/server-notices';
+import type { AssistantEvent, AssistantState, InterruptReason, Usage } from '../../events';
+import type { Settings } from '../../settings';
+import { ENGINE_SAMPLE_RATE } from '../../audio/devices/types';
+import { base64ToPcm16 } from '../../audio/pcm';
+import type { FlushedItem } from '../../audio/player';
+import { describeServerError } from '../../realtime/server-notices';
 
 /**
  * Turn-taking: a small state machine driven by GA server events and user actions. It owns no

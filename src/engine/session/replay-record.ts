@@ -1,17 +1,17 @@
-import type { ConversationItemCreateEvent } from 'openai/resources/realtime/realtime';
-import type { AssistantEvent, Speaker } from './events';
+import type { AssistantEvent, Speaker } from '../events';
 
 /**
- * The record of what was said, kept on our side so a new session (after a reconnect or the 60-minute
- * rollover) can be told the conversation so far. User and assistant transcripts in conversation
- * order; an interrupted reply keeps only what the user heard of it, the same cut the server gets in
- * `conversation.item.truncate`.
+ * The record of what was said, kept on our side so a new session (after a reconnect, a renewal, or
+ * a switch of protocol) can be told the conversation so far. User and assistant transcripts in
+ * conversation order; an interrupted reply keeps only what the user heard of it, the same cut the
+ * server gets in `conversation.item.truncate`. Protocol-neutral: each session kind maps `replay()`
+ * to its own wire shape (Realtime: session/realtime/replay.ts).
  *
  * Order is the order items were first seen (`reserve`, a delta, or a final), not the order finals
  * arrive: a user's transcription often completes after the reply to it has started.
  */
 
-export interface HistoryEntry {
+export interface ReplayEntry {
   readonly itemId: string;
   readonly speaker: Speaker;
   /** The final transcript, or what has streamed so far; for an interrupted reply, what was heard. */
@@ -21,7 +21,7 @@ export interface HistoryEntry {
   readonly interrupted: boolean;
 }
 
-export interface HistoryOptions {
+export interface ReplayRecordOptions {
   /** Entries kept; the oldest go first. Default 1000. */
   maxEntries?: number;
   /** Characters replayed to a new session, newest first. Default 12 000 (~3 000 tokens). */
@@ -30,7 +30,7 @@ export interface HistoryOptions {
   maxReplayItems?: number;
 }
 
-export const DEFAULT_HISTORY = { maxEntries: 1000, maxReplayChars: 12_000, maxReplayItems: 60 } as const;
+export const DEFAULT_REPLAY_RECORD = { maxEntries: 1000, maxReplayChars: 12_000, maxReplayItems: 60 } as const;
 
 interface MutableEntry {
   itemId: string;
@@ -44,28 +44,34 @@ interface MutableEntry {
   reported: boolean;
 }
 
-export class ConversationHistory {
-  private readonly options: Required<HistoryOptions>;
+/** One turn as a new session is told it: who spoke, and the words (of a cut reply, those heard). */
+export interface ReplayTurn {
+  speaker: Speaker;
+  text: string;
+}
+
+export class ReplayRecord {
+  private readonly options: Required<ReplayRecordOptions>;
   private readonly byId = new Map<string, MutableEntry>();
   private readonly order: MutableEntry[] = [];
 
-  constructor(options: HistoryOptions = {}) {
+  constructor(options: ReplayRecordOptions = {}) {
     this.options = {
-      maxEntries: options.maxEntries ?? DEFAULT_HISTORY.maxEntries,
-      maxReplayChars: options.maxReplayChars ?? DEFAULT_HISTORY.maxReplayChars,
-      maxReplayItems: options.maxReplayItems ?? DEFAULT_HISTORY.maxReplayItems,
+      maxEntries: options.maxEntries ?? DEFAULT_REPLAY_RECORD.maxEntries,
+      maxReplayChars: options.maxReplayChars ?? DEFAULT_REPLAY_RECORD.maxReplayChars,
+      maxReplayItems: options.maxReplayItems ?? DEFAULT_REPLAY_RECORD.maxReplayItems,
     };
     for (const [name, value] of Object.entries(this.options)) {
-      if (!Number.isInteger(value) || value < 1) throw new RangeError(`history ${name} must be a positive integer, got ${value}`);
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`replay record ${name} must be a positive integer, got ${value}`);
     }
   }
 
-  get entries(): readonly HistoryEntry[] {
+  get entries(): readonly ReplayEntry[] {
     return this.order;
   }
 
   /** Entries with something said, in order. */
-  get said(): HistoryEntry[] {
+  get said(): ReplayEntry[] {
     return this.order.filter((e) => e.text !== '');
   }
 
@@ -113,10 +119,12 @@ export class ConversationHistory {
    * A user turn with no words yet stays open (it may never have been transcribed). Returns the
    * entries with words, for front ends to show as finals.
    */
-  settle(): HistoryEntry[] {
-    const settled: HistoryEntry[] = [];
+  settle(): ReplayEntry[] {
+    const settled: ReplayEntry[] = [];
     for (const entry of this.order) {
       if (entry.reported || (entry.speaker === 'user' && entry.text === '')) continue;
+      // What streamed may end mid-way between words: the final keeps the words.
+      entry.text = entry.text.trimEnd();
       entry.final = true;
       entry.reported = true;
       if (entry.text !== '') settled.push({ ...entry });
@@ -142,13 +150,11 @@ export class ConversationHistory {
   }
 
   /**
-   * The conversation as GA `conversation.item.create` events: user turns as `input_text`,
-   * assistant turns as `output_text` (the API cannot take assistant audio items back). The newest
-   * entries that fit `maxReplayChars` and `maxReplayItems`; an entry too long on its own keeps its
-   * end. No item ids: the new session names them.
+   * The conversation to tell a new session: the newest turns that fit `maxReplayChars` and
+   * `maxReplayItems`, oldest first; a turn too long on its own keeps its end.
    */
-  replay(): ConversationItemCreateEvent[] {
-    const picked: { speaker: Speaker; text: string }[] = [];
+  replay(): ReplayTurn[] {
+    const picked: ReplayTurn[] = [];
     let budget = this.options.maxReplayChars;
     for (let i = this.order.length - 1; i >= 0 && picked.length < this.options.maxReplayItems && budget > 0; i--) {
       const entry = this.order[i]!;
@@ -158,8 +164,7 @@ export class ConversationHistory {
       budget -= kept.length;
       picked.push({ speaker: entry.speaker, text: kept });
     }
-    picked.reverse();
-    return picked.map(({ speaker, text }) => itemCreate(speaker, text));
+    return picked.reverse();
   }
 
   clear(): void {
@@ -180,12 +185,6 @@ export class ConversationHistory {
     }
     return entry;
   }
-}
-
-export function itemCreate(speaker: Speaker, text: string): ConversationItemCreateEvent {
-  return speaker === 'user'
-    ? { type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } }
-    : { type: 'conversation.item.create', item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] } };
 }
 
 /**

@@ -2,15 +2,15 @@ import fc from 'fast-check';
 import { once } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Conversation } from '../../../src/engine/conversation';
+import { Conversation } from '../../../src/engine/session/realtime/state-machine';
 import { Player } from '../../../src/engine/audio/player';
 import { parseSettings } from '../../../src/engine/settings';
 import type { AssistantEvent } from '../../../src/engine/events';
 import { RealtimeConnection } from '../../../src/engine/realtime/connection';
 import { betaDialect, gaDialect, type DecodeResult, type Dialect } from '../../../src/engine/realtime/dialects';
-import { specExamples } from '../realtime/helpers/examples';
-import { startWsServer, type WsServer } from '../realtime/helpers/servers';
-import { localEndpoint } from './helpers';
+import { specExamples } from './helpers/examples';
+import { startWsServer, type WsServer } from './helpers/servers';
+import { localEndpoint } from './helpers/resilience';
 
 /**
  * Fuzzing the inbound side of the engine: whatever a server (or, for the simulator, a client)

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationItem } from 'openai/resources/realtime/realtime';
-import { Assistant } from '../../../src/engine/assistant';
-import { parseSettings, type SettingsInput } from '../../../src/engine/settings';
-import type { AssistantEvent } from '../../../src/engine/events';
-import { NullInput, NullOutput } from '../../../src/engine/audio/devices/null';
-import { WavFileInput } from '../../../src/engine/audio/devices/wav-file';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator';
-import { tempDir } from '../../../harness/temp';
-import { speechWav, type SpeechWav } from '../../../harness/speech';
-import { startScriptedServer, type ScriptedServer } from './helpers';
+import { Assistant } from '../../src/engine/assistant';
+import { parseSettings, type SettingsInput } from '../../src/engine/settings';
+import type { AssistantEvent } from '../../src/engine/events';
+import { NullInput, NullOutput } from '../../src/engine/audio/devices/null';
+import { WavFileInput } from '../../src/engine/audio/devices/wav-file';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
+import { tempDir } from '../../harness/temp';
+import { speechWav, type SpeechWav } from '../../harness/speech';
+import { startScriptedServer, type ScriptedServer } from './realtime/helpers/resilience';
 
 /** The Assistant keeps the conversation through faults: end to end, simulator and scripted servers. */
 
@@ -97,10 +97,10 @@ describe('Assistant resilience', () => {
     expect(w.of('error')).toEqual([]);
 
     // What was said before the drop: the user's turn (final), the reply cut to what was heard.
-    const said = a.history.said;
+    const said = a.record.said;
     expect(said[0]).toMatchObject({ speaker: 'user', final: true });
     expect(said[0]!.text).toMatch(/s of speech/);
-    for (const entry of a.history.entries) expect(entry.final).toBe(true);
+    for (const entry of a.record.entries) expect(entry.final).toBe(true);
     const finals = w.of('transcript.final').map((e) => `${e.speaker}: ${e.text}`);
     expect(finals).toEqual(said.map((e) => `${e.speaker}: ${e.text}`));
 

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationHistory, cutAt, itemCreate } from '../../../src/engine/history';
-import { betaDialect } from '../../../src/engine/realtime/dialects';
-import { specValidator } from '../../../src/engine/realtime/spec/validator';
+import { ReplayRecord, cutAt } from '../../../src/engine/session/replay-record';
 
-describe('ConversationHistory', () => {
+describe('ReplayRecord', () => {
   it('keeps turns in the order items were first seen, even when a user final arrives late', () => {
-    const h = new ConversationHistory();
+    const h = new ReplayRecord();
     h.reserve('u1', 'user');
     h.delta('a1', 'assistant', 'Hello ');
     h.delta('a1', 'assistant', 'there.');
@@ -19,7 +17,7 @@ describe('ConversationHistory', () => {
   });
 
   it('observes AssistantEvents: deltas, finals and interruptions', () => {
-    const h = new ConversationHistory();
+    const h = new ReplayRecord();
     h.observe({ type: 'transcript.delta', speaker: 'user', itemId: 'u1', delta: 'replaced by the final' });
     h.observe({ type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: 'one two three four' });
     h.observe({ type: 'interrupted', itemId: 'a1', reason: 'barge-in', playedMs: 500, receivedMs: 1000 });
@@ -31,7 +29,7 @@ describe('ConversationHistory', () => {
   });
 
   it('cuts a reply interrupted after its final to what was heard', () => {
-    const h = new ConversationHistory();
+    const h = new ReplayRecord();
     h.final('a1', 'assistant', 'The quick brown fox jumps over the lazy dog');
     h.interrupted('a1', 1000, 4000);
     expect(h.said[0]!.text).toBe('The quick');
@@ -40,7 +38,7 @@ describe('ConversationHistory', () => {
   });
 
   it('applies the heard fraction to a final that arrives after the cut with nothing streamed', () => {
-    const h = new ConversationHistory();
+    const h = new ReplayRecord();
     h.interrupted('a1', 300, 1000);
     expect(h.entries[0]).toMatchObject({ text: '', final: false, interrupted: true });
     h.final('a1', 'assistant', 'aaaa bbbb cccc dddd');
@@ -48,7 +46,7 @@ describe('ConversationHistory', () => {
   });
 
   it('forgets a reply cut before anything was heard', () => {
-    const h = new ConversationHistory();
+    const h = new ReplayRecord();
     h.delta('a1', 'assistant', 'Some words');
     h.interrupted('a1', 0, 0);
     h.final('a1', 'assistant', 'Some words that were never heard');
@@ -57,38 +55,31 @@ describe('ConversationHistory', () => {
   });
 
   it('drops the oldest entries beyond maxEntries', () => {
-    const h = new ConversationHistory({ maxEntries: 3 });
+    const h = new ReplayRecord({ maxEntries: 3 });
     for (let i = 0; i < 5; i++) h.final(`u${i}`, 'user', `turn ${i}`);
     expect(h.said.map((e) => e.text)).toEqual(['turn 2', 'turn 3', 'turn 4']);
     h.final('u0', 'user', 'back'); // a forgotten id starts a new entry at the end
     expect(h.said.map((e) => e.text)).toEqual(['turn 3', 'turn 4', 'back']);
   });
 
-  it('replays as GA conversation.item.create text items that validate against both specs', () => {
-    const h = new ConversationHistory();
+  it('replays the turns with words, as speaker and text', () => {
+    const h = new ReplayRecord();
     h.final('u1', 'user', 'What is the capital of Japan?');
     h.final('a1', 'assistant', 'Tokyo.');
     h.reserve('u2', 'user'); // no transcript: nothing to replay
-    const replay = h.replay();
-    expect(replay).toEqual([
-      { type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'What is the capital of Japan?' }] } },
-      { type: 'conversation.item.create', item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Tokyo.' }] } },
+    expect(h.replay()).toEqual([
+      { speaker: 'user', text: 'What is the capital of Japan?' },
+      { speaker: 'assistant', text: 'Tokyo.' },
     ]);
-    for (const event of replay) {
-      expect(specValidator('ga').validate('client', event)).toEqual({ ok: true });
-      const beta = betaDialect.encodeClient(event);
-      expect(specValidator('beta').validate('client', beta)).toEqual({ ok: true });
-    }
-    expect(betaDialect.encodeClient(replay[1]!)).toMatchObject({ item: { content: [{ type: 'text', text: 'Tokyo.' }] } });
   });
 
   it('caps the replay to the newest items and characters, keeping the end of an overlong turn', () => {
-    const h = new ConversationHistory({ maxReplayItems: 3, maxReplayChars: 25 });
+    const h = new ReplayRecord({ maxReplayItems: 3, maxReplayChars: 25 });
     h.final('u1', 'user', 'first');
     h.final('a1', 'assistant', 'second');
     h.final('u2', 'user', 'third');
     h.final('a2', 'assistant', 'fourth');
-    const texts = () => h.replay().map((e) => (e.item as { content: { text: string }[] }).content[0]!.text);
+    const texts = () => h.replay().map((t) => t.text);
     expect(texts()).toEqual(['second', 'third', 'fourth']);
     h.final('u3', 'user', 'x'.repeat(40));
     expect(texts()).toEqual([`…${'x'.repeat(24)}`]);
@@ -96,8 +87,8 @@ describe('ConversationHistory', () => {
   });
 
   it('rejects nonsense options', () => {
-    expect(() => new ConversationHistory({ maxEntries: 0 })).toThrow(RangeError);
-    expect(() => new ConversationHistory({ maxReplayChars: 1.5 })).toThrow(RangeError);
+    expect(() => new ReplayRecord({ maxEntries: 0 })).toThrow(RangeError);
+    expect(() => new ReplayRecord({ maxReplayChars: 1.5 })).toThrow(RangeError);
   });
 });
 
@@ -113,16 +104,9 @@ describe('cutAt', () => {
   });
 });
 
-describe('itemCreate', () => {
-  it('builds the GA shapes', () => {
-    expect(itemCreate('user', 'hi').item).toMatchObject({ role: 'user', content: [{ type: 'input_text', text: 'hi' }] });
-    expect(itemCreate('assistant', 'yo').item).toMatchObject({ role: 'assistant', content: [{ type: 'output_text', text: 'yo' }] });
-  });
-});
-
-describe('ConversationHistory.settle', () => {
+describe('ReplayRecord.settle', () => {
   it('finalises assistant replies that will get no final: streamed text, or what was heard', () => {
-    const h = new ConversationHistory();
+    const h = new ReplayRecord();
     h.final('u1', 'user', 'Hi');
     h.delta('a1', 'assistant', 'Hello, nice to');
     h.final('a1', 'assistant', 'Hello, nice to meet you.');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
-import { Conversation } from '../../src/engine/conversation';
-import { Player } from '../../src/engine/audio/player';
-import { pcm16ToBase64 } from '../../src/engine/audio/pcm';
-import { DEFAULT_SETTINGS, parseSettings, type SettingsInput } from '../../src/engine/settings';
-import type { AssistantEvent } from '../../src/engine/events';
-import type { FrameSource, OutputDevice } from '../../src/engine/audio/devices/types';
-import { specValidator } from '../../src/engine/realtime/spec/validator';
+import { Conversation } from '../../../../src/engine/session/realtime/state-machine';
+import { Player } from '../../../../src/engine/audio/player';
+import { pcm16ToBase64 } from '../../../../src/engine/audio/pcm';
+import { DEFAULT_SETTINGS, parseSettings, type SettingsInput } from '../../../../src/engine/settings';
+import type { AssistantEvent } from '../../../../src/engine/events';
+import type { FrameSource, OutputDevice } from '../../../../src/engine/audio/devices/types';
+import { specValidator } from '../../../../src/engine/realtime/spec/validator';
 
 /** An output device the test clocks by hand: each `tick()` is one 10 ms frame pulled and heard. */
 class HandClockedOutput implements OutputDevice {

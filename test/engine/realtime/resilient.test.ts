@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConversationHistory } from '../../../src/engine/history';
+import { ReplayRecord } from '../../../src/engine/session/replay-record';
+import { replayItems } from '../../../src/engine/session/realtime/replay';
 import { ResilientConnection, type ResilientConnectionOptions } from '../../../src/engine/realtime/resilient';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator';
-import { SESSION_UPDATE, localEndpoint, nextEmitted, record, serverEvents, startScriptedServer, type ScriptedServer, type Step } from './helpers';
+import { SESSION_UPDATE, localEndpoint, nextEmitted, record, serverEvents, startScriptedServer, type ScriptedServer, type Step } from './helpers/resilience';
 
 let sim: RunningSimulator | undefined;
 let scripted: ScriptedServer | undefined;
@@ -21,18 +22,18 @@ async function simulator(options: SimulatorOptions): Promise<RunningSimulator> {
   return sim;
 }
 
-function conversation(): ConversationHistory {
-  const history = new ConversationHistory();
-  history.final('u1', 'user', 'What is the capital of Japan?');
-  history.final('a1', 'assistant', 'Tokyo.');
-  return history;
+function conversation(): ReplayRecord {
+  const record = new ReplayRecord();
+  record.final('u1', 'user', 'What is the capital of Japan?');
+  record.final('a1', 'assistant', 'Tokyo.');
+  return record;
 }
 
-function keeper(url: string, history: ConversationHistory, options: Partial<ResilientConnectionOptions> = {}): ResilientConnection {
+function keeper(url: string, record: ReplayRecord, options: Partial<ResilientConnectionOptions> = {}): ResilientConnection {
   const k = new ResilientConnection({
     endpoint: localEndpoint(url),
     sessionUpdate: () => SESSION_UPDATE,
-    replay: () => history.replay(),
+    replay: () => replayItems(record.replay()),
     backoff: { baseMs: 20, random: () => 0.5, ...options.backoff },
     ...options,
   });
@@ -77,7 +78,7 @@ describe('ResilientConnection against the simulator', () => {
 
   it('drops audio appended while disconnected instead of sending it late', async () => {
     const s = await simulator({ faults: (i) => (i === 0 ? { dropAfterEvents: 2 } : undefined) });
-    const k = keeper(s.url, new ConversationHistory(), { backoff: { baseMs: 400, random: () => 0.5 } });
+    const k = keeper(s.url, new ReplayRecord(), { backoff: { baseMs: 400, random: () => 0.5 } });
     const silence = Buffer.alloc(960).toString('base64');
     await k.connect();
     await nextEmitted(k, 'disconnected');
@@ -94,7 +95,7 @@ describe('ResilientConnection against the simulator', () => {
 
   it('counts attempts while the server stays away, then gives up once with a clear message', async () => {
     const s = await simulator({});
-    const k = keeper(s.url, new ConversationHistory(), { backoff: { baseMs: 10, maxAttempts: 3, random: () => 0.5 } });
+    const k = keeper(s.url, new ReplayRecord(), { backoff: { baseMs: 10, maxAttempts: 3, random: () => 0.5 } });
     const seen = record(k);
     await k.connect();
     const failed = nextEmitted(k, 'failed');
@@ -176,7 +177,7 @@ describe('ResilientConnection against the simulator', () => {
 
   it('reports a malformed frame once, ignores an unknown event type, and keeps the session', async () => {
     const s = await simulator({ faults: { malformedAtEvent: 2, unknownEventAtEvent: 3 } });
-    const k = keeper(s.url, new ConversationHistory());
+    const k = keeper(s.url, new ReplayRecord());
     const seen = record(k);
     await k.connect();
     k.send({ type: 'response.create' });
@@ -203,7 +204,7 @@ describe('ResilientConnection against the simulator', () => {
 
   it('does not reset the attempt count for a connection that drops again at once (no storm)', async () => {
     const s = await simulator({ faults: (i) => (i < 2 ? { dropAfterEvents: 2 } : undefined) });
-    const k = keeper(s.url, new ConversationHistory(), { stableAfterMs: 10_000 });
+    const k = keeper(s.url, new ReplayRecord(), { stableAfterMs: 10_000 });
     const seen = record(k);
     await k.connect();
     await serverEvents(k, (e) => e.type === 'session.updated'); // session 2's

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
-import { parseSettings } from '../../../src/engine/settings';
-import { resolveEndpoint, type Endpoint } from '../../../src/engine/realtime/endpoints';
-import type { ResilientConnection, ResilientEvents } from '../../../src/engine/realtime/resilient';
+import { parseSettings } from '../../../../src/engine/settings';
+import { resolveEndpoint, type Endpoint } from '../../../../src/engine/realtime/endpoints';
+import type { ResilientConnection, ResilientEvents } from '../../../../src/engine/realtime/resilient';
 
 export function localEndpoint(url: string): Endpoint {
   return resolveEndpoint(parseSettings({ provider: 'local' }), {}, { localUrl: url });

@@ -1,0 +1,123 @@
+import type { Level } from '../events';
+import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE, type OutputDevice } from './devices/types';
+import { createEchoCanceller, PassThroughEchoCanceller, withEchoReference, type EchoCanceller, type EchoCancellerOptions } from './echo-canceller';
+import { Framer } from './framer';
+import { LevelSmoother, measureLevel, silentLevel } from './meter';
+
+/** Microphone audio goes out in 40 ms batches: one message per batch, not per frame. */
+export const MIC_BATCH_SAMPLES = (ENGINE_SAMPLE_RATE * 40) / 1000;
+
+/** Where the mic path's batches go: the running session, which says whether it wants them now. */
+export interface MicSink {
+  readonly acceptsAudio: boolean;
+  sendAudio(pcm: Int16Array): void;
+}
+
+export interface MicPathOptions {
+  /** The speaker, whose latency aligns the echo reference with its echo. */
+  output: OutputDevice;
+  /** Whether the microphone hears the speaker (a room between them): only then is there echo to cancel. */
+  hearsOutput: boolean;
+  echo?: EchoCancellerOptions;
+  /** A non-fatal failure of the echo canceller (it then passes audio through). */
+  onError: (message: string) => void;
+}
+
+/**
+ * The microphone path (ARCHITECTURE.md, "Data flow"): device chunks of any length -> 10 ms frames
+ * for the echo canceller -> input level -> 40 ms batches for the session. Audio the sink does not
+ * want now (muted, not talking in manual mode, reconnecting) is dropped, with any partial batch:
+ * it is never sent late as if it were live.
+ */
+export class MicPath {
+  /** The session the batches go to; null while there is none. */
+  sink: MicSink | null = null;
+  private echo: EchoCanceller = new PassThroughEchoCanceller();
+  private echoSetup: Promise<void> | null = null;
+  private readonly smoother = new LevelSmoother();
+  private readonly frameLevel: Level = silentLevel();
+  private readonly toEchoFrames = new Framer(ENGINE_FRAME_SAMPLES, (frame) => this.onCleanAudio(this.echo.processCapture(frame)));
+  private readonly toBatches = new Framer(MIC_BATCH_SAMPLES, (batch) => this.sink?.sendAudio(batch));
+
+  constructor(private readonly options: MicPathOptions) {}
+
+  /** The input level, smoothed for the pulse. */
+  get level(): Level {
+    return this.smoother.level;
+  }
+
+  /** The speaker as the player should drive it: what it plays becomes the echo reference. */
+  get speaker(): OutputDevice {
+    return withEchoReference(this.options.output, () => this.echo);
+  }
+
+  /** The input device's callback. */
+  readonly push = (pcm: Int16Array): void => {
+    if (!this.echo.active) {
+      this.onCleanAudio(pcm);
+      return;
+    }
+    this.echo.setDelayMs(this.options.output.latencyMs());
+    this.toEchoFrames.push(pcm);
+  };
+
+  /** Sends the partial batch now (the tail of an utterance must arrive before its commit). */
+  flush(): void {
+    if (this.sink?.acceptsAudio) this.toBatches.drain();
+    else this.toBatches.reset();
+  }
+
+  /** Drops the partial batch. */
+  drop(): void {
+    this.toBatches.reset();
+  }
+
+  /**
+   * Creates (or drops) the echo canceller for `enabled`; failing to load it is reported, not
+   * fatal. Calls are applied in order.
+   */
+  configureEcho(enabled: boolean): Promise<void> {
+    const previous = this.echoSetup ?? Promise.resolve();
+    const setup = previous.then(async () => {
+      // Without a room between speaker and microphone there is no echo to cancel, only speech to lose.
+      const wanted = enabled && this.options.hearsOutput;
+      if (this.echo.active === wanted) return;
+      let next: EchoCanceller;
+      try {
+        next = await createEchoCanceller(wanted, this.options.echo ?? {});
+      } catch (error) {
+        this.options.onError((error as Error).message);
+        next = new PassThroughEchoCanceller();
+      }
+      next.onError = (message) => this.options.onError(message);
+      this.replaceEcho(next);
+    });
+    this.echoSetup = setup.finally(() => {
+      if (this.echoSetup === setup) this.echoSetup = null;
+    });
+    return setup;
+  }
+
+  /** Releases the echo canceller (after the devices stopped); the path can be configured again. */
+  async close(): Promise<void> {
+    await this.echoSetup;
+    this.replaceEcho(new PassThroughEchoCanceller());
+    this.toBatches.reset();
+  }
+
+  private replaceEcho(next: EchoCanceller): void {
+    const old = this.echo;
+    this.echo = next;
+    this.toEchoFrames.reset();
+    old.destroy();
+  }
+
+  private onCleanAudio(pcm: Int16Array): void {
+    this.smoother.update(measureLevel(pcm, this.frameLevel), (pcm.length * 1000) / ENGINE_SAMPLE_RATE);
+    if (!this.sink?.acceptsAudio) {
+      this.toBatches.reset();
+      return;
+    }
+    this.toBatches.push(pcm);
+  }
+}

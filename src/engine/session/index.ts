@@ -1,0 +1,27 @@
+import { resolveProtocol, type Settings } from '../settings';
+import { RealtimeSession } from './realtime/realtime-session';
+import { SessionError, type ConversationSession, type SessionContext } from './types';
+
+export * from './types';
+export { ReplayRecord, type ReplayEntry, type ReplayRecordOptions, type ReplayTurn } from './replay-record';
+
+/** The session kind the settings ask for (`resolveProtocol`): Realtime or GPT-Live. */
+export function createSession(context: SessionContext): ConversationSession {
+  const protocol = resolveProtocol(context.settings);
+  switch (protocol) {
+    case 'realtime':
+      return new RealtimeSession(context);
+    case 'live':
+      // SEAM (helper H2): replace this line with `return new LiveSession(context);` from ./live.
+      throw new SessionError('config', 'GPT-Live sessions are not available in this build yet: choose the Realtime protocol.');
+  }
+}
+
+/** Settings a running session cannot take: a change of any of them needs a new session. */
+const SESSION_FIELDS = ['provider', 'url', 'dialect', 'protocol', 'model', 'azure'] as const satisfies readonly (keyof Settings)[];
+
+/** Whether going from `before` to `after` needs a new session (another protocol or endpoint) rather than an update. */
+export function needsNewSession(before: Settings, after: Settings): boolean {
+  if (resolveProtocol(before) !== resolveProtocol(after)) return true;
+  return SESSION_FIELDS.some((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+}

@@ -1,0 +1,199 @@
+import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import type { AssistantState, ErrorCode, InterruptReason } from '../../events';
+import type { Settings } from '../../settings';
+import { pcm16ToBase64 } from '../../audio/pcm';
+import { ConnectionError } from '../../realtime/connection';
+import { EndpointError, resolveEndpoint } from '../../realtime/endpoints';
+import { ResilientConnection } from '../../realtime/resilient';
+import { RateLimitWatch } from '../../realtime/server-notices';
+import { SessionError, type ConversationSession, type SessionContext } from '../types';
+import { replayItems } from './replay';
+import { Conversation } from './state-machine';
+
+/**
+ * The turn-based Realtime conversation (ConversationSession): one ResilientConnection (reconnects,
+ * renewals, replay of what was said), the turn state machine, and the barge-in policy the
+ * settings choose. Audio comes in batches from the mic path and goes out as
+ * `input_audio_buffer.append`; replies play through the context's player.
+ */
+export class RealtimeSession implements ConversationSession {
+  readonly protocol = 'realtime' as const;
+  private readonly context: SessionContext;
+  private settings: Settings;
+  private readonly conversation: Conversation;
+  private readonly rateLimits = new RateLimitWatch();
+  private readonly unsubscribePlayer: (() => void)[];
+  private connection: ResilientConnection | null = null;
+  private closed = false;
+
+  constructor(context: SessionContext) {
+    this.context = context;
+    this.settings = context.settings;
+    const { player } = context;
+    this.conversation = new Conversation({
+      settings: context.settings,
+      send: (event) => this.send(event),
+      player,
+      emit: context.emit,
+      log: context.log,
+    });
+    this.unsubscribePlayer = [
+      player.on('item-started', (itemId) => this.conversation.playbackStarted(itemId)),
+      player.on('item-finished', (itemId) => this.conversation.playbackFinished(itemId)),
+      player.on('idle', () => this.conversation.playbackIdle()),
+    ];
+  }
+
+  get state(): AssistantState {
+    return this.conversation.state;
+  }
+
+  get acceptsAudio(): boolean {
+    return this.connection?.state === 'open' && this.conversation.acceptsAudio;
+  }
+
+  async open(): Promise<void> {
+    if (this.connection || this.closed) throw new SessionError('internal', 'A session opens once.');
+    this.conversation.setState('connecting');
+    const { context } = this;
+    let endpoint;
+    try {
+      endpoint = resolveEndpoint(this.settings, context.credentials, { localUrl: context.localUrl });
+    } catch (error) {
+      if (error instanceof EndpointError) throw this.fail('config', error.message);
+      throw this.fail('internal', (error as Error).message);
+    }
+    const connection = new ResilientConnection({
+      endpoint,
+      // Every session (the first, a reconnect, a rollover) gets the current settings and the
+      // conversation so far.
+      sessionUpdate: () => this.conversation.sessionUpdate(),
+      replay: () => replayItems(context.record.replay()),
+      canRollover: () => this.state === 'listening' && !context.player.isPlaying,
+      ...context.resilience,
+    });
+    this.connection = connection;
+    connection.on('event', (event) => this.onServerEvent(event));
+    connection.on('protocol-error', (info) => context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false }));
+    connection.on('state', ({ state, attempt }) => {
+      if (!this.closed && state === 'reconnecting') this.conversation.setState('reconnecting', attempt);
+    });
+    connection.on('disconnected', ({ message }) => {
+      if (this.closed) return;
+      this.endTurns(); // 'reconnecting' (with its attempt) follows from the connection
+      context.emit({ type: 'notice', message: `Connection lost: ${message}` });
+    });
+    connection.on('handover', () => {
+      // A renewal mid-turn (the server's session_expired, or a forced rollover) ends that turn.
+      if (!this.closed) this.endTurns('listening');
+    });
+    connection.on('session', ({ reason }) => {
+      if (this.closed || reason === 'initial') return;
+      context.emit({ type: 'notice', message: reason === 'reconnect' ? 'Reconnected.' : 'Session renewed.' });
+      if (this.conversation.state === 'reconnecting') this.conversation.setState('listening');
+      // The user's last turn went unanswered with the old session: answer it in the new one.
+      if (context.record.said.at(-1)?.speaker === 'user') this.send({ type: 'response.create' });
+    });
+    connection.on('failed', ({ code, message }) => {
+      if (!this.closed) this.fail(code, message);
+    });
+    try {
+      await connection.connect();
+    } catch (error) {
+      if (this.closed) return;
+      if (error instanceof ConnectionError) throw this.fail(error.code, error.message);
+      throw this.fail('internal', (error as Error).message);
+    }
+    if (this.conversation.state === 'connecting') this.conversation.setState('listening');
+  }
+
+  sendAudio(pcm: Int16Array): void {
+    if (this.acceptsAudio) this.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(pcm) });
+  }
+
+  interrupt(reason: InterruptReason): boolean {
+    return this.conversation.interrupt(reason);
+  }
+
+  startTalking(): void {
+    this.conversation.startTalking();
+  }
+
+  stopTalking(): void {
+    this.conversation.stopTalking();
+  }
+
+  setMuted(muted: boolean): void {
+    this.conversation.setMuted(muted);
+  }
+
+  updateSettings(settings: Settings): void {
+    this.settings = settings;
+    this.conversation.updateSettings(settings, this.connection?.state === 'open');
+  }
+
+  async close(finalState: 'idle' | 'error' = 'idle'): Promise<void> {
+    if (this.closed) return;
+    this.end(finalState);
+  }
+
+  // ---- internals ----
+
+  private onServerEvent(event: RealtimeServerEvent): void {
+    switch (event.type) {
+      case 'input_audio_buffer.committed':
+        // The user's turn takes its place before the reply to it, though its transcript comes later.
+        this.context.record.reserve(event.item_id, 'user');
+        break;
+      case 'rate_limits.updated': {
+        const notice = this.rateLimits.update(event);
+        if (notice) this.context.emit({ type: 'notice', message: notice });
+        return;
+      }
+      default:
+        break;
+    }
+    this.conversation.handleServerEvent(event);
+  }
+
+  private send(event: RealtimeClientEvent): void {
+    const connection = this.connection;
+    // While reconnecting nothing is sent: late microphone audio or a cancel for the old session mean nothing to the next one.
+    if (!connection || connection.state !== 'open') return;
+    try {
+      connection.send(event);
+    } catch (error) {
+      this.context.emit({ type: 'error', code: 'protocol', message: (error as Error).message, fatal: false });
+    }
+  }
+
+  /**
+   * The session's turns end with it. What was heard stays in the record: the reply playing is cut
+   * there, words that streamed without a final keep what arrived, and front ends get those words
+   * as finals.
+   */
+  private endTurns(state?: AssistantState): void {
+    const { record, player, emit } = this.context;
+    const flushed = player.flush();
+    if (flushed) record.interrupted(flushed.itemId, flushed.playedMs, flushed.receivedMs);
+    for (const entry of record.settle()) {
+      emit({ type: 'transcript.final', speaker: entry.speaker, itemId: entry.itemId, text: entry.text });
+    }
+    this.conversation.reset(state);
+  }
+
+  /** A failure the session cannot get past: reported once, fatal; the session ends in 'error'. */
+  private fail(code: ErrorCode, message: string): SessionError {
+    this.context.emit({ type: 'error', code, message, fatal: true });
+    this.end('error');
+    return new SessionError(code, message);
+  }
+
+  private end(finalState: 'idle' | 'error'): void {
+    this.closed = true;
+    for (const unsubscribe of this.unsubscribePlayer) unsubscribe();
+    this.context.player.flush();
+    this.connection?.close();
+    this.conversation.reset(finalState);
+  }
+}
