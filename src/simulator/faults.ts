@@ -1,6 +1,7 @@
 /**
  * Fault injection for resilience tests: what a flaky network or a misbehaving server does.
- * Event counts are 1-based and count every server frame the session sends, `session.created` first.
+ * Event counts are 1-based and count every server frame the session sends (`session.created` first
+ * on Realtime; on GPT-Live, whatever answers the client's first event).
  */
 export interface FaultPlan {
   /** Drop the TCP connection (no close frame) right after sending this many events. */
@@ -11,8 +12,14 @@ export interface FaultPlan {
   malformedAtEvent?: number;
   /** Send an event of a type no dialect knows just before event number N. */
   unknownEventAtEvent?: number;
-  /** After this many ms, send the `session_expired` error the real server sends, then close. */
+  /**
+   * After this many ms, end the session the way the service does at its time limit, then close:
+   * Realtime sends the `session_expired` error; GPT-Live sends `session.closed` with reason `expired`
+   * (counted from `session.started`).
+   */
   sessionExpiredAfterMs?: number;
+  /** GPT-Live: after this many ms from `session.started`, `session.closed` with reason `content` (a safety filter), then close. */
+  contentCloseAfterMs?: number;
 }
 
 /** One plan for every connection, or a plan per connection (0-based connection index). */

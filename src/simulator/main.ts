@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
 import { startSimulator, type SimulatorOptions } from './index';
 
-/** `npm run sim -- --port 8765 [--dialect ga|beta|auto] [--reply-ms 3000] [--host 127.0.0.1]` */
+/**
+ * The simulator on its own: `npm run sim -- --port 8765`. It speaks both protocols on that port:
+ *   GPT-Live  ws://127.0.0.1:8765/v1/live/sessions   (Kaiwa: --url ws://127.0.0.1:8765/v1/live/sessions --model gpt-live-1)
+ *   Realtime  ws://127.0.0.1:8765/v1/realtime         (Kaiwa: --url ws://127.0.0.1:8765/v1/realtime --model gpt-realtime)
+ * `--retire-beta` answers the Realtime beta shape as OpenAI does since 2026-05-12 (error, close 4000).
+ */
 
-const USAGE = 'usage: npm run sim -- [--port 8765] [--host 127.0.0.1] [--dialect ga|beta|auto] [--reply-ms 3000]';
+const USAGE =
+  'usage: npm run sim -- [--port 8765] [--host 127.0.0.1] [--dialect ga|beta|auto] [--reply-ms 3000] [--retire-beta]';
 
 function parse(argv: string[]): SimulatorOptions {
   const { values } = parseArgs({
@@ -15,6 +21,7 @@ function parse(argv: string[]): SimulatorOptions {
       host: { type: 'string', default: '127.0.0.1' },
       dialect: { type: 'string', default: 'auto' },
       'reply-ms': { type: 'string', default: '3000' },
+      'retire-beta': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -28,7 +35,7 @@ function parse(argv: string[]): SimulatorOptions {
   if (!(Number.isFinite(replyMs) && replyMs > 0)) throw new Error(`--reply-ms must be a positive number, got '${values['reply-ms']}'`);
   const dialect = values.dialect;
   if (dialect !== 'ga' && dialect !== 'beta' && dialect !== 'auto') throw new Error(`--dialect must be ga, beta or auto, got '${dialect}'`);
-  return { port, host: values.host, dialect, replyMs, record: false };
+  return { port, host: values.host, dialect, replyMs, retireBeta: values['retire-beta'], record: false };
 }
 
 async function main(): Promise<void> {
@@ -40,7 +47,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const sim = await startSimulator(options);
-  console.log(`Kaiwa Realtime simulator listening on ${sim.url} (dialect: ${options.dialect}, reply: ${options.replyMs} ms)`);
+  const beta = options.retireBeta ? 'beta shape retired' : `dialect: ${options.dialect}`;
+  console.log(`Kaiwa simulator listening (reply: ${options.replyMs} ms)`);
+  console.log(`  Realtime  ${sim.url}  (${beta})`);
+  console.log(`  GPT-Live  ${sim.liveUrl}  (model in session.start, e.g. gpt-live-1)`);
   const stop = (signal: string) => {
     console.log(`\n${signal}: shutting down`);
     sim.close().then(

@@ -6,13 +6,21 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DialectName } from '../engine/realtime/dialects/types';
 import { specValidator } from '../engine/realtime/spec/validator';
+import { newId } from './ids';
+import type { SessionTransport } from './outbox';
 import { faultsFor, type FaultOption } from './faults';
+import { LiveSimSession } from './live/session';
 import { SimSession } from './session';
 
 /**
- * A local Realtime-compatible WebSocket server. Any path and query is accepted
- * (`/v1/realtime?model=...`, `/openai/realtime?api-version=...&deployment=...`); each connection
- * gets its own session speaking GA, or beta when the client asks for it.
+ * A local WebSocket server speaking OpenAI's voice protocols. GPT-Live at `/v1/live/sessions` (and
+ * Azure's `/openai/v1/live/sessions`); Realtime on any other path and query (`/v1/realtime?model=...`,
+ * `/openai/realtime?api-version=...&deployment=...`), GA, or beta when the client asks for it.
+ * Each connection gets its own session.
+ *
+ * Start it on its own with `npm run sim -- --port 8765`, then point Kaiwa at it:
+ * `--url ws://127.0.0.1:8765/v1/live/sessions --model gpt-live-1` (GPT-Live) or
+ * `--url ws://127.0.0.1:8765/v1/realtime --model gpt-realtime` (Realtime).
  */
 
 export interface SimulatorOptions {
@@ -35,6 +43,14 @@ export interface SimulatorOptions {
   /** Audio per delta event (default 100 ms). */
   chunkMs?: number;
   faults?: FaultOption;
+  /** GPT-Live pacing: audio per delta (default 40 ms), speed (default 1: real time), usage interval (default 5000 ms). */
+  live?: { chunkMs?: number; realtimeFactor?: number; usageIntervalMs?: number };
+  /**
+   * Answer the Realtime beta shape (`OpenAI-Beta: realtime=v1`, the beta subprotocol, Azure's
+   * preview path) as OpenAI has since 2026-05-12: the `beta_api_shape_disabled` error, then close
+   * code 4000. Default false (the beta dialect is served).
+   */
+  retireBeta?: boolean;
   /** Check every outgoing event against the spec; failures land in `session.violations`. */
   validateOutgoing?: boolean;
   /**
@@ -48,11 +64,34 @@ export const DEFAULT_REPLY_MS = 3000;
 const DEFAULT_CHUNK_MS = 100;
 const TARGET_STREAM_MS = 800;
 const GA_MODEL = 'gpt-realtime';
+const LIVE_CHUNK_MS = 40;
+const LIVE_USAGE_INTERVAL_MS = 5000;
+/** OpenAI's error when the retired beta shape is asked for, and the close code that follows it. */
+const BETA_RETIRED = {
+  code: 4000,
+  error: {
+    type: 'invalid_request_error',
+    code: 'beta_api_shape_disabled',
+    message: 'The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API.',
+    param: null,
+    event_id: null,
+  },
+} as const;
+
+/** What the server needs of a session of either protocol. */
+interface WireSession {
+  start(): void;
+  receive(text: string): void;
+  receiveBinary(): void;
+  dispose(): void;
+}
 const BETA_MODEL = 'gpt-4o-realtime-preview-2024-12-17';
 
-export class SimulatorServer extends EventEmitter<{ session: [SimSession] }> {
-  /** Every session this server has had, in connection order (closed ones too). */
+export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveSession: [LiveSimSession] }> {
+  /** Every Realtime session this server has had, in connection order (closed ones too). */
   readonly sessions: SimSession[] = [];
+  /** Every GPT-Live session, in connection order. */
+  readonly liveSessions: LiveSimSession[] = [];
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: pickProtocol });
   private readonly sockets = new Set<WebSocket>();
@@ -87,12 +126,21 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession] }> {
 
   /** Base URL of the GA endpoint, e.g. `ws://127.0.0.1:8765/v1/realtime?model=gpt-realtime`. */
   get url(): string {
+    return `${this.origin}/v1/realtime?model=${GA_MODEL}`;
+  }
+
+  /** The GPT-Live endpoint, e.g. `ws://127.0.0.1:8765/v1/live/sessions` (the model goes in `session.start`). */
+  get liveUrl(): string {
+    return `${this.origin}/v1/live/sessions`;
+  }
+
+  private get origin(): string {
     const host = this.address!.family === 'IPv6' ? `[${this.address!.address}]` : this.address!.address;
-    return `ws://${host}:${this.port}/v1/realtime?model=${GA_MODEL}`;
+    return `ws://${host}:${this.port}`;
   }
 
   async close(): Promise<void> {
-    for (const session of this.sessions) session.dispose();
+    for (const session of [...this.sessions, ...this.liveSessions]) session.dispose();
     for (const ws of this.sockets) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -118,16 +166,19 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession] }> {
   }
 
   private connect(ws: WebSocket, req: IncomingMessage): void {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('error', () => ws.terminate());
+    if (isLivePath(req)) return this.connectLive(ws);
     const dialect = this.options.dialect && this.options.dialect !== 'auto' ? this.options.dialect : dialectOf(req);
+    if (dialect === 'beta' && this.options.retireBeta) {
+      ws.send(JSON.stringify({ type: 'error', event_id: newId('event'), error: BETA_RETIRED.error }));
+      ws.close(BETA_RETIRED.code, BETA_RETIRED.error.code);
+      return;
+    }
     const replyMs = this.options.replyMs ?? DEFAULT_REPLY_MS;
     const session = new SimSession(
-      {
-        send: (text) => {
-          if (ws.readyState === ws.OPEN) ws.send(text);
-        },
-        close: (code, reason) => ws.close(code, reason),
-        terminate: () => ws.terminate(),
-      },
+      transportOf(ws),
       {
         dialect,
         model: modelOf(req, dialect),
@@ -140,19 +191,50 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession] }> {
       },
     );
     this.sessions.push(session);
-    this.sockets.add(ws);
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) session.receiveBinary();
-      else session.receive(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
-    });
-    ws.on('close', () => {
-      this.sockets.delete(ws);
-      session.dispose();
-    });
-    ws.on('error', () => ws.terminate());
-    session.start();
+    attach(ws, session);
     this.emit('session', session);
   }
+
+  private connectLive(ws: WebSocket): void {
+    const live = this.options.live ?? {};
+    const session = new LiveSimSession(transportOf(ws), {
+      replyMs: this.options.replyMs ?? DEFAULT_REPLY_MS,
+      chunkMs: live.chunkMs ?? LIVE_CHUNK_MS,
+      realtimeFactor: live.realtimeFactor ?? 1,
+      usageIntervalMs: live.usageIntervalMs ?? LIVE_USAGE_INTERVAL_MS,
+      validateOutgoing: this.options.validateOutgoing ?? false,
+      recordLimit: recordLimit(this.options.record),
+      faults: faultsFor(this.options.faults, this.sessions.length + this.liveSessions.length),
+    });
+    this.liveSessions.push(session);
+    attach(ws, session);
+    this.emit('liveSession', session);
+  }
+}
+
+function transportOf(ws: WebSocket): SessionTransport {
+  return {
+    send: (text) => {
+      if (ws.readyState === ws.OPEN) ws.send(text);
+    },
+    close: (code, reason) => ws.close(code, reason),
+    terminate: () => ws.terminate(),
+  };
+}
+
+function attach(ws: WebSocket, session: WireSession): void {
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) session.receiveBinary();
+    else session.receive(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
+  });
+  ws.on('close', () => session.dispose());
+  session.start();
+}
+
+/** GPT-Live's primary WebSocket: OpenAI's `/v1/live/sessions`, Azure's `/openai/v1/live/sessions`. */
+function isLivePath(req: IncomingMessage): boolean {
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  return /^(\/openai)?\/v1\/live\/sessions\/?$/.test(pathname);
 }
 
 const DEFAULT_RECORD_LIMIT = 5000;
@@ -218,6 +300,9 @@ function validateOptions(o: SimulatorOptions): void {
   positive('replyMs', o.replyMs);
   positive('realtimeFactor', o.realtimeFactor);
   positive('chunkMs', o.chunkMs);
+  positive('live.chunkMs', o.live?.chunkMs);
+  positive('realtimeFactor', o.live?.realtimeFactor);
+  positive('live.usageIntervalMs', o.live?.usageIntervalMs);
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) {
     throw new RangeError(`simulator option port must be an integer 0-65535, got ${o.port}`);
   }

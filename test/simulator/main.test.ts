@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../harness/cli';
 import { TestClient } from './client';
+import { LiveTestClient } from './live/client';
 
 /** `npm run sim` is `tsx src/simulator/main.ts`; run the same through node's --import hook. */
 function sim(args: string[]): ChildProcessWithoutNullStreams {
@@ -44,6 +45,26 @@ describe('npm run sim', () => {
     expect(client.all('response.audio.delta').reduce((n, e) => n + Buffer.from(String(e.delta), 'base64').length / 2, 0)).toBe(400 * 24);
     expect(client.invalid).toEqual([]);
 
+    child.kill('SIGTERM');
+    expect(await io.exit).toBe(0);
+    await client.closed;
+  });
+
+  it('prints the GPT-Live URL too and serves Live sessions on the same port', async () => {
+    const child = sim(['--port', '0', '--reply-ms', '300']);
+    children.push(child);
+    const io = collect(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', () => {
+        const match = /ws:\/\/\S+\/v1\/live\/sessions/.exec(io.out());
+        if (match) resolve(match[0]);
+      });
+      child.on('close', () => reject(new Error(`exited early: ${io.err()}`)));
+    });
+    const client = await LiveTestClient.connect(url);
+    const started = await client.start();
+    expect(started.session).toMatchObject({ model: 'gpt-live-1' });
+    expect(client.invalid).toEqual([]);
     child.kill('SIGTERM');
     expect(await io.exit).toBe(0);
     await client.closed;

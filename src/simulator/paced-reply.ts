@@ -1,0 +1,107 @@
+import { msToSamples, samplesToMs } from '../engine/audio/pcm';
+import { ReplyVoice } from './voice';
+import { splitWords } from './words';
+
+/**
+ * One spoken reply streamed at a pace: audio chunks of the babble voice, and the reply's words,
+ * each released once the audio has reached it. `realtimeFactor` 1 is real time (GPT-Live);
+ * Infinity sends everything at once.
+ */
+
+export interface PacedReplyOptions {
+  text: string;
+  durationMs: number;
+  /** Seeds the voice, so each reply sounds different and every run the same. */
+  seed: number;
+  chunkMs: number;
+  realtimeFactor: number;
+}
+
+export interface PacedReplySink {
+  /** A chunk of audio starting `offsetMs` into the reply. */
+  audio(pcm: Int16Array, offsetMs: number): void;
+  /** A word spanning `startMs`-`endMs` of the reply's audio. */
+  word(text: string, startMs: number, endMs: number): void;
+  /** All audio and words are out (not called after `stop()`). */
+  end(): void;
+}
+
+export class PacedReply {
+  readonly words: string[];
+  private readonly voice: ReplyVoice;
+  private readonly chunk: Int16Array;
+  private wordsSent = 0;
+  private samplesSent = 0;
+  private chunksSent = 0;
+  private startedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly options: PacedReplyOptions,
+    private readonly sink: PacedReplySink,
+  ) {
+    this.words = splitWords(options.text);
+    this.voice = new ReplyVoice(options.durationMs, options.seed);
+    this.chunk = new Int16Array(Math.max(1, msToSamples(options.chunkMs)));
+  }
+
+  /** Milliseconds of audio sent so far. */
+  get sentMs(): number {
+    return samplesToMs(this.samplesSent);
+  }
+
+  /** The words sent so far, joined. */
+  get spokenText(): string {
+    return this.words.slice(0, this.wordsSent).join('');
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    this.running = true;
+    this.startedAt = performance.now();
+    this.tick();
+  }
+
+  /** Stops at once: no further audio or words. */
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    const n = this.voice.render(this.chunk);
+    if (n > 0) {
+      const offsetMs = samplesToMs(this.samplesSent);
+      this.samplesSent += n;
+      this.chunksSent++;
+      this.sink.audio(n === this.chunk.length ? this.chunk : this.chunk.subarray(0, n), offsetMs);
+      if (!this.running) return;
+      this.releaseWords(Math.ceil((this.samplesSent / this.voice.totalSamples) * this.words.length));
+    }
+    if (!this.running) return;
+    if (this.voice.remaining > 0) {
+      const due = this.startedAt + (this.chunksSent * this.options.chunkMs) / this.options.realtimeFactor;
+      const delay = Number.isFinite(due) ? Math.max(0, due - performance.now()) : 0;
+      this.timer = setTimeout(() => this.tick(), delay);
+      return;
+    }
+    this.releaseWords(this.words.length);
+    this.running = false;
+    this.sink.end();
+  }
+
+  private releaseWords(upTo: number): void {
+    const totalMs = samplesToMs(this.voice.totalSamples);
+    const span = totalMs / Math.max(1, this.words.length);
+    while (this.running && this.wordsSent < Math.min(upTo, this.words.length)) {
+      const i = this.wordsSent++;
+      this.sink.word(this.words[i]!, Math.round(i * span), Math.round((i + 1) * span));
+    }
+  }
+}
