@@ -2,16 +2,17 @@ import { EventEmitter } from 'node:events';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { ErrorCode } from '../events';
-import { getDialect, type Dialect, type RealtimeClientEvent, type RealtimeServerEvent } from './dialects';
+import { getDialect, type DecodeResult, type Dialect, type RealtimeClientEvent, type RealtimeServerEvent } from './dialects';
 import { snippet } from './dialects/wire';
 import type { Endpoint } from './endpoints';
 
 /**
- * One Realtime WebSocket: connect (with a timeout and typed handshake errors), send GA client
- * events, receive GA server events, close. The dialect translates both ways.
+ * One JSON-event WebSocket: connect (with a timeout and typed handshake errors), send client
+ * events, receive server events, close. A codec translates both ways: a Realtime dialect
+ * (`RealtimeConnection`) or the GPT-Live codec (`engine/live/connection.ts`).
  *
- * One socket per instance: a reconnecting wrapper makes a new RealtimeConnection per attempt,
- * listening to `close` to decide. `close` is emitted only for a connection that opened.
+ * One socket per instance: a reconnecting wrapper makes a new connection per attempt, listening to
+ * `close` to decide. `close` is emitted only for a connection that opened.
  */
 
 export class ConnectionError extends Error {
@@ -38,8 +39,8 @@ export interface CloseInfo {
   wasClean: boolean;
 }
 
-export interface ConnectionEvents {
-  event: [RealtimeServerEvent];
+export interface ConnectionEvents<S = RealtimeServerEvent> {
+  event: [S];
   'protocol-error': [ProtocolErrorInfo];
   close: [CloseInfo];
 }
@@ -55,8 +56,16 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const BODY_LIMIT = 4_096;
 const SERVER_MESSAGE_LIMIT = 200;
 
-export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
-  readonly dialect: Dialect;
+/** What a WebSocket connection needs of an endpoint (Realtime and GPT-Live endpoints both have it). */
+export type SocketEndpoint = Pick<Endpoint, 'url' | 'headers' | 'redactedUrl'>;
+
+/** Client events to wire JSON, wire text to server events (never throwing). */
+export interface WireCodec<C, S> {
+  encode(event: C): unknown;
+  decode(text: string): DecodeResult<S>;
+}
+
+export class WsConnection<C extends { type: string }, S> extends EventEmitter<ConnectionEvents<S>> {
   private readonly connectTimeoutMs: number;
   // A #private field: util.inspect(connection) must not reach the handshake request's headers.
   #ws: WebSocket | null = null;
@@ -64,11 +73,11 @@ export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
   private abortConnect: ((error: ConnectionError) => void) | null = null;
 
   constructor(
-    readonly endpoint: Endpoint,
+    readonly endpoint: SocketEndpoint,
+    private readonly codec: WireCodec<C, S>,
     options: ConnectionOptions = {},
   ) {
     super();
-    this.dialect = getDialect(endpoint.dialect);
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   }
 
@@ -133,13 +142,13 @@ export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
     });
   }
 
-  /** Encodes and sends one client event. Throws when not open or the dialect cannot express it. */
-  send(event: RealtimeClientEvent): void {
+  /** Encodes and sends one client event. Throws when not open or the codec cannot express it. */
+  send(event: C): void {
     const ws = this.#ws;
     if (this.stateValue !== 'open' || !ws) {
       throw new ConnectionError('network', `Cannot send '${event.type}': the connection is ${this.stateValue}.`);
     }
-    ws.send(JSON.stringify(this.dialect.encodeClient(event)));
+    ws.send(JSON.stringify(this.codec.encode(event)));
   }
 
   /** Idempotent. A pending connect() rejects; an open socket closes with `code` and emits `close`. */
@@ -163,7 +172,7 @@ export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
         return;
       }
       const text = textOf(data);
-      const result = this.dialect.decodeServer(text);
+      const result = this.codec.decode(text);
       if (result.ok === true) this.emit('event', result.event);
       else if (result.ok === false) this.emit('protocol-error', { message: result.error, raw: snippet(text) });
     });
@@ -173,6 +182,18 @@ export class RealtimeConnection extends EventEmitter<ConnectionEvents> {
       this.#ws = null;
       this.emit('close', { code, reason: reason.toString('utf8'), wasClean: code !== 1006 });
     });
+  }
+}
+
+/** A Realtime WebSocket: GA client and server events, translated by the endpoint's dialect. */
+export class RealtimeConnection extends WsConnection<RealtimeClientEvent, RealtimeServerEvent> {
+  readonly dialect: Dialect;
+  declare readonly endpoint: Endpoint;
+
+  constructor(endpoint: Endpoint, options: ConnectionOptions = {}) {
+    const dialect = getDialect(endpoint.dialect);
+    super(endpoint, { encode: (event) => dialect.encodeClient(event), decode: (text) => dialect.decodeServer(text) }, options);
+    this.dialect = dialect;
   }
 }
 
@@ -245,7 +266,7 @@ const STATUS: [test: (s: number) => boolean, code: ErrorCode, message: (s: numbe
   [(s) => s >= 400, 'config', (s) => `The server refused the request (${s}); check the endpoint settings.`],
 ];
 
-function handshakeError(status: number, body: string, endpoint: Endpoint): ConnectionError {
+function handshakeError(status: number, body: string, endpoint: SocketEndpoint): ConnectionError {
   const [, code, message] = STATUS.find(([test]) => test(status)) ?? [
     () => true,
     'network' as ErrorCode,
@@ -256,7 +277,7 @@ function handshakeError(status: number, body: string, endpoint: Endpoint): Conne
 }
 
 /** The `error.message` (or `message`) of a JSON body, with every credential value masked. */
-function serverMessage(body: string, endpoint: Endpoint): string | undefined {
+function serverMessage(body: string, endpoint: SocketEndpoint): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

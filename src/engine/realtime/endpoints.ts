@@ -67,7 +67,7 @@ function azure(settings: Settings, key: string): Endpoint {
 }
 
 /** `https://res.openai.azure.com/anything` -> `wss://res.openai.azure.com`. */
-function azureOrigin(endpoint: string): string {
+export function azureOrigin(endpoint: string): string {
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
   let parsed: URL;
   try {
@@ -80,7 +80,7 @@ function azureOrigin(endpoint: string): string {
   return `${scheme}//${parsed.host}`;
 }
 
-function wsUrl(url: string, what: string): string {
+export function wsUrl(url: string, what: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -93,7 +93,7 @@ function wsUrl(url: string, what: string): string {
   return url;
 }
 
-function need<T>(value: T | undefined | null | '', message: string): T {
+export function need<T>(value: T | undefined | null | '', message: string): T {
   if (value === undefined || value === null || value === '') throw new EndpointError(message);
   return value;
 }
@@ -105,11 +105,22 @@ function make(
   auth: Record<string, string>,
   key: string | undefined,
 ): Endpoint {
-  const headers = Object.freeze({ ...getDialect(dialect).handshakeHeaders, ...auth });
-  const redacted = key ? redactUrl(url).split(key).join('***') : redactUrl(url);
-  const endpoint = { url, dialect, provider, redactedUrl: redacted };
-  Object.defineProperty(endpoint, 'headers', { value: headers, enumerable: false });
-  return Object.freeze(endpoint) as Endpoint;
+  return sealEndpoint({ url, dialect, provider }, { ...getDialect(dialect).handshakeHeaders, ...auth }, key);
+}
+
+/**
+ * Freezes an endpoint with its handshake `headers` non-enumerable and a `redactedUrl` safe to log
+ * (the Realtime and the GPT-Live endpoints alike).
+ */
+export function sealEndpoint<T extends { url: string }>(
+  fields: T,
+  headers: Record<string, string>,
+  key: string | undefined,
+): T & { readonly headers: Readonly<Record<string, string>>; readonly redactedUrl: string } {
+  const redacted = key ? redactUrl(fields.url).split(key).join('***') : redactUrl(fields.url);
+  const endpoint = { ...fields, redactedUrl: redacted };
+  Object.defineProperty(endpoint, 'headers', { value: Object.freeze({ ...headers }), enumerable: false });
+  return Object.freeze(endpoint) as T & { readonly headers: Readonly<Record<string, string>>; readonly redactedUrl: string };
 }
 
 const SECRET_PARAM = /key|token|secret|sig|auth|password/i;

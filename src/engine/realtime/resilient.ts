@@ -351,7 +351,8 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
   }
 }
 
-function handshakeFailure(error: unknown): Failure {
+/** A failed connect() as a Failure for the reconnect policy. */
+export function handshakeFailure(error: unknown): Failure {
   if (error instanceof ConnectionError) {
     const retryAfterMs = (error as ConnectionError & { retryAfterMs?: number }).retryAfterMs;
     return {

@@ -1,0 +1,56 @@
+import type { Credentials, Settings } from '../settings';
+import { EndpointError, azureOrigin, need, sealEndpoint, wsUrl } from '../realtime/endpoints';
+
+/**
+ * Where a GPT-Live session connects and how it authenticates (ARCHITECTURE.md, "Providers"):
+ * - OpenAI: `wss://api.openai.com/v1/live/sessions`, no query string (the model goes in
+ *   `session.start`), `Authorization: Bearer`;
+ * - Azure: `wss://RESOURCE.openai.azure.com/openai/v1/live/sessions`, `api-key`, or
+ *   `Authorization: Bearer` when the credential is a Microsoft Entra access token (a JWT);
+ * - custom: any ws:// or wss:// Live URL as given, Bearer when a key is set;
+ * - local: the built-in simulator's origin + `/v1/live/sessions`.
+ *
+ * As for Realtime endpoints, the key lives only in the non-enumerable `headers`: JSON, spread and
+ * `util.inspect` never show it; log `redactedUrl`.
+ */
+export interface LiveEndpoint {
+  readonly url: string;
+  /** Handshake headers, auth included. Non-enumerable. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly provider: Settings['provider'];
+  readonly redactedUrl: string;
+}
+
+export const OPENAI_LIVE_URL = 'wss://api.openai.com/v1/live/sessions';
+export const LIVE_PATH = '/v1/live/sessions';
+const AZURE_LIVE_PATH = '/openai/v1/live/sessions';
+
+export function resolveLiveEndpoint(settings: Settings, credentials: Credentials, opts: { localUrl?: string } = {}): LiveEndpoint {
+  const key = credentials.apiKey?.trim() || undefined;
+  switch (settings.provider) {
+    case 'openai': {
+      const apiKey = need(key, 'An OpenAI API key is required for the OpenAI provider.');
+      return sealEndpoint({ url: OPENAI_LIVE_URL, provider: 'openai' as const }, { Authorization: `Bearer ${apiKey}` }, apiKey);
+    }
+    case 'azure': {
+      const apiKey = need(key, 'An Azure OpenAI API key is required for the Azure provider.');
+      const origin = azureOrigin(need(settings.azure.endpoint, 'The Azure OpenAI endpoint is required (e.g. https://my-resource.openai.azure.com).'));
+      return sealEndpoint({ url: `${origin}${AZURE_LIVE_PATH}`, provider: 'azure' as const }, azureAuth(apiKey), apiKey);
+    }
+    case 'custom': {
+      const url = wsUrl(need(settings.url, 'A URL is required for the custom provider (ws:// or wss://).'), 'custom URL');
+      return sealEndpoint({ url, provider: 'custom' as const }, key ? { Authorization: `Bearer ${key}` } : {}, key);
+    }
+    case 'local': {
+      const base = wsUrl(need(opts.localUrl, 'The built-in simulator is not running, so there is no local endpoint.'), 'local simulator URL');
+      return sealEndpoint({ url: `${new URL(base).origin}${LIVE_PATH}`, provider: 'local' as const }, {}, undefined);
+    }
+    default:
+      throw new EndpointError(`Unknown provider '${String((settings as { provider: unknown }).provider)}'.`);
+  }
+}
+
+/** An Entra ID access token is a JWT (three base64url parts, the header starting `eyJ`); anything else is a resource key. */
+function azureAuth(credential: string): Record<string, string> {
+  return /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(credential) ? { Authorization: `Bearer ${credential}` } : { 'api-key': credential };
+}

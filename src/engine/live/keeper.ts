@@ -1,0 +1,369 @@
+import { EventEmitter } from 'node:events';
+import type { ClientEvent, ServerEvent, SessionClosedEvent, SessionStartEvent, SessionStartedEvent } from 'openai/resources/live/live';
+import type { ErrorCode } from '../events';
+import { ConnectionError, DEFAULT_CONNECT_TIMEOUT_MS, type CloseInfo, type ProtocolErrorInfo } from '../realtime/connection';
+import { ReconnectPolicy, describeFailure, type BackoffOptions, type Failure } from '../realtime/reconnect';
+import { DEFAULT_STABLE_AFTER_MS, handshakeFailure } from '../realtime/resilient';
+import { describeServerError } from '../realtime/server-notices';
+import { LiveConnection } from './connection';
+import type { LiveEndpoint } from './endpoints';
+
+/**
+ * A GPT-Live conversation that outlives its sessions. It owns one LiveConnection at a time and:
+ * - starts every session the same way: `session.start` first (with the conversation so far as
+ *   `input` history, asked anew each time), then nothing until `session.started`;
+ * - renews the session at once when the server closes it with `expired` (the duration limit);
+ * - reconnects with the Realtime path's backoff policy when the socket drops or the server reports
+ *   `connection_lost`;
+ * - stops, once, with a clear message on what a new session cannot fix: a refused key, an unknown
+ *   model, the safety filter (`content`), the server hanging up (`remote_hangup`);
+ * - on close, sends `session.close` and waits (bounded) for `session.closed` and its final usage.
+ *
+ * While no session is started, `send` drops the event: microphone audio from an outage is never
+ * sent late as if it were live.
+ */
+
+export type LiveKeeperState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
+
+export type LiveSessionReason = 'initial' | 'reconnect' | 'renewal';
+
+export interface LiveKeeperEvents {
+  /** A server event of the started session (`session.started` and `session.closed` are reported as `session`/`closed`). */
+  event: [ServerEvent];
+  'protocol-error': [ProtocolErrorInfo];
+  state: [{ state: LiveKeeperState; attempt?: number; delayMs?: number }];
+  /** A session started; for 'reconnect' and 'renewal' the conversation went along as `input`. */
+  session: [{ reason: LiveSessionReason; started: SessionStartedEvent }];
+  /** The server closed a session, with its reason and final usage. */
+  closed: [SessionClosedEvent];
+  /** The session in progress is gone; a renewal or reconnect follows (or `failed`). */
+  ended: [{ reason: 'expired' | 'lost'; message: string }];
+  /** Gave up: nothing more happens on this keeper. */
+  failed: [{ code: ErrorCode; message: string }];
+}
+
+export interface LiveKeeperOptions {
+  endpoint: LiveEndpoint;
+  /** The `session.start` of every new session (asked each time: the history grows). */
+  start: () => SessionStartEvent;
+  backoff?: BackoffOptions;
+  /** Once a session has lasted this long, the next loss starts again at attempt 1. Default 10 s. */
+  stableAfterMs?: number;
+  /** The WebSocket handshake, and then `session.started`, each within this. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** How long `close()` waits for `session.closed`. Default 2 s. */
+  closeTimeoutMs?: number;
+}
+
+export const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
+
+/** What each `session.closed` reason means when Kaiwa did not ask for it (`expired`/`connection_lost` carry on). */
+const FINAL_REASONS: Record<string, { code: ErrorCode; message: string }> = {
+  content: { code: 'server', message: 'The session was ended by the safety filter.' },
+  remote_hangup: { code: 'server', message: 'The server ended the session.' },
+  close_requested: { code: 'server', message: 'The session was closed by the server.' },
+};
+
+export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
+  private readonly policy: ReconnectPolicy;
+  private current: LiveConnection | null = null;
+  private pending: LiveConnection | null = null;
+  private stateValue: LiveKeeperState = 'idle';
+  /** The current connection's session was closed by the server (its socket close is expected). */
+  private serverClosed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stableTimer: NodeJS.Timeout | null = null;
+  private closing: Promise<SessionClosedEvent | null> | null = null;
+  private lastClosed: SessionClosedEvent | null = null;
+  private sessionsStarted = 0;
+
+  constructor(private readonly options: LiveKeeperOptions) {
+    super();
+    this.policy = new ReconnectPolicy(options.backoff);
+  }
+
+  get state(): LiveKeeperState {
+    return this.stateValue;
+  }
+
+  /** Sessions started so far (the first one included). */
+  get sessions(): number {
+    return this.sessionsStarted;
+  }
+
+  /**
+   * Starts the first session. Rejects with a ConnectionError when it cannot (no retry: a wrong key
+   * or an unreachable host at start is the user's to fix, and should say so at once).
+   */
+  async open(): Promise<SessionStartedEvent> {
+    if (this.stateValue !== 'idle') throw new ConnectionError('internal', `open() was already called (the session is ${this.stateValue}).`);
+    this.setState({ state: 'connecting' });
+    let result: { connection: LiveConnection; started: SessionStartedEvent };
+    try {
+      result = await this.startSession();
+    } catch (error) {
+      if (!this.isEnding()) this.setState({ state: 'closed' });
+      throw error;
+    }
+    if (this.isEnding()) {
+      result.connection.close(1000, 'client closed');
+      throw new ConnectionError('network', 'The session was closed before it started.');
+    }
+    this.adopt(result.connection, result.started, 'initial');
+    return result.started;
+  }
+
+  /** Sends on the started session; `false` (and nothing sent) while there is none. */
+  send(event: ClientEvent): boolean {
+    const connection = this.current;
+    if (this.stateValue !== 'open' || !connection || connection.state !== 'open') return false;
+    connection.send(event);
+    return true;
+  }
+
+  /**
+   * Ends the conversation: `session.close`, then up to `closeTimeoutMs` for `session.closed`
+   * (its final usage), then the socket closes. Idempotent; resolves with the `session.closed`
+   * event, or null when none came.
+   */
+  close(): Promise<SessionClosedEvent | null> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  // ---- internals ----
+
+  private async shutdown(): Promise<SessionClosedEvent | null> {
+    const wasOpen = this.stateValue === 'open';
+    this.setState({ state: 'closing' });
+    this.clearTimers();
+    const pending = this.pending;
+    this.pending = null;
+    pending?.close(1000, 'client closed');
+    const connection = this.current;
+    if (wasOpen && connection && connection.state === 'open' && !this.serverClosed) {
+      const closed = new Promise<SessionClosedEvent | null>((resolve) => {
+        const timer = setTimeout(() => done(null), this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+        const onEvent = (event: ServerEvent) => {
+          if (event.type === 'session.closed') done(event);
+        };
+        const onClose = () => done(null);
+        const done = (event: SessionClosedEvent | null) => {
+          clearTimeout(timer);
+          connection.off('event', onEvent);
+          connection.off('close', onClose);
+          resolve(event);
+        };
+        connection.on('event', onEvent);
+        connection.on('close', onClose);
+      });
+      try {
+        connection.send({ type: 'session.close' });
+      } catch {
+        // The socket went away meanwhile: nothing to wait for.
+      }
+      const event = await closed;
+      if (event) this.lastClosed = event;
+    }
+    this.current = null;
+    connection?.close(1000, 'client closed');
+    this.setState({ state: 'closed' });
+    return this.lastClosed;
+  }
+
+  /** Connects and starts a session: `session.start`, then `session.started` within the connect timeout. */
+  private async startSession(): Promise<{ connection: LiveConnection; started: SessionStartedEvent }> {
+    const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const connection = new LiveConnection(this.options.endpoint, { connectTimeoutMs: timeoutMs });
+    this.pending = connection;
+    try {
+      await connection.connect();
+      const start = this.options.start();
+      return await new Promise((resolve, reject) => {
+        const fail = (error: ConnectionError) => {
+          cleanup();
+          connection.close(1000, 'session not started');
+          reject(error);
+        };
+        const timer = setTimeout(
+          () => fail(new ConnectionError('network', `The server did not start the session within ${Math.round(timeoutMs / 1000)} s.`)),
+          timeoutMs,
+        );
+        const onEvent = (event: ServerEvent) => {
+          if (event.type === 'session.started') {
+            cleanup();
+            resolve({ connection, started: event });
+          } else if (event.type === 'error') {
+            const info = describeServerError(event);
+            fail(new ConnectionError(info.code, `The server refused to start the session: ${info.message}`));
+          } else if (event.type === 'session.closed') {
+            fail(new ConnectionError('server', `The server closed the session before it started (${event.reason}).`));
+          }
+        };
+        const onProtocolError = (info: ProtocolErrorInfo) =>
+          fail(new ConnectionError('protocol', `The server answered session.start with a malformed event: ${info.message}`));
+        const onClose = (info: CloseInfo) => {
+          cleanup();
+          reject(new ConnectionError('network', `The server closed the connection before the session started (${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          connection.off('event', onEvent);
+          connection.off('protocol-error', onProtocolError);
+          connection.off('close', onClose);
+        };
+        connection.on('event', onEvent);
+        connection.on('protocol-error', onProtocolError);
+        connection.on('close', onClose);
+        connection.send(start);
+      });
+    } finally {
+      if (this.pending === connection) this.pending = null;
+    }
+  }
+
+  private adopt(connection: LiveConnection, started: SessionStartedEvent, reason: LiveSessionReason): void {
+    this.current = connection;
+    this.serverClosed = false;
+    connection.on('event', (event) => this.onEvent(connection, event));
+    connection.on('protocol-error', (info) => {
+      if (connection === this.current) this.emit('protocol-error', info);
+    });
+    connection.on('close', (info) => this.onClose(connection, info));
+    this.sessionsStarted++;
+    this.setState({ state: 'open' });
+    this.emit('session', { reason, started });
+    this.clear(this.stableTimer);
+    this.stableTimer = this.later(this.options.stableAfterMs ?? DEFAULT_STABLE_AFTER_MS, () => this.policy.reset(), true);
+  }
+
+  private onEvent(connection: LiveConnection, event: ServerEvent): void {
+    if (connection !== this.current) return;
+    if (event.type !== 'session.closed') {
+      this.emit('event', event);
+      return;
+    }
+    this.serverClosed = true;
+    this.lastClosed = event;
+    this.emit('closed', event);
+    if (this.isEnding()) return; // close() is waiting for exactly this
+    this.dropCurrent();
+    switch (event.reason) {
+      case 'expired':
+        this.emit('ended', { reason: 'expired', message: 'The session reached its time limit.' });
+        void this.renew();
+        return;
+      case 'connection_lost': {
+        const failure: Failure = { kind: 'close', close: { code: 1006, reason: 'connection lost', wasClean: false } };
+        this.emit('ended', { reason: 'lost', message: 'The server lost the connection.' });
+        this.retry(failure);
+        return;
+      }
+      default: {
+        const final = FINAL_REASONS[event.reason] ?? { code: 'server' as const, message: `The session ended (${String(event.reason)}).` };
+        this.fail(final.code, final.message);
+      }
+    }
+  }
+
+  private onClose(connection: LiveConnection, info: CloseInfo): void {
+    if (connection !== this.current || this.isEnding()) return;
+    this.current = null;
+    this.clear(this.stableTimer);
+    const failure: Failure = { kind: 'close', close: info };
+    this.emit('ended', { reason: 'lost', message: describeFailure(failure) });
+    this.retry(failure);
+  }
+
+  /** A new session at once, the conversation carried over; on failure, the reconnect path. */
+  private async renew(): Promise<void> {
+    this.setState({ state: 'reconnecting', attempt: 1, delayMs: 0 });
+    try {
+      const { connection, started } = await this.startSession();
+      if (this.isEnding()) {
+        connection.close(1000, 'client closed');
+        return;
+      }
+      this.adopt(connection, started, 'renewal');
+    } catch (error) {
+      this.retry(handshakeFailure(error));
+    }
+  }
+
+  private retry(failure: Failure): void {
+    if (this.isEnding()) return;
+    const decision = this.policy.next(failure);
+    if (!decision.retry) {
+      this.fail(decision.code, decision.message);
+      return;
+    }
+    this.setState({ state: 'reconnecting', attempt: decision.attempt, delayMs: decision.delayMs });
+    this.later(decision.delayMs, () => void this.attemptReconnect());
+  }
+
+  private async attemptReconnect(): Promise<void> {
+    if (this.stateValue !== 'reconnecting') return;
+    try {
+      const { connection, started } = await this.startSession();
+      if (this.isEnding()) {
+        connection.close(1000, 'client closed');
+        return;
+      }
+      this.adopt(connection, started, 'reconnect');
+    } catch (error) {
+      this.retry(handshakeFailure(error));
+    }
+  }
+
+  private fail(code: ErrorCode, message: string): void {
+    this.dropCurrent();
+    this.clearTimers();
+    this.setState({ state: 'closed' });
+    this.emit('failed', { code, message });
+  }
+
+  /** Lets go of the current connection without treating its close as a loss. */
+  private dropCurrent(): void {
+    const old = this.current;
+    this.current = null;
+    this.clear(this.stableTimer);
+    if (old) {
+      old.removeAllListeners();
+      old.on('close', () => {});
+      old.close(1000, 'session ended');
+    }
+  }
+
+  /** A method, not a field read: the state changes across awaits, which TS narrowing ignores. */
+  private isEnding(): boolean {
+    return this.stateValue === 'closing' || this.stateValue === 'closed';
+  }
+
+  private setState(state: { state: LiveKeeperState; attempt?: number; delayMs?: number }): void {
+    const same = state.state === this.stateValue && state.attempt === undefined;
+    this.stateValue = state.state;
+    if (!same) this.emit('state', state);
+  }
+
+  private later(ms: number, action: () => void, unref = false): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, ms);
+    if (unref) timer.unref();
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private clear(timer: NodeJS.Timeout | null): void {
+    if (!timer) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.stableTimer = null;
+  }
+}
