@@ -55,6 +55,11 @@ export type AssistantEvent =
   /** At most 60 Hz. `output` is the level of what is heard now, not of what was received. */
   | { type: 'levels'; input: Level; output: Level }
   | { type: 'usage'; responseId: string; usage: Usage }
+  /**
+   * GPT-Live bills by duration: the audio seconds a session has used so far (cumulative per
+   * session, not to be summed), `final` with the total its `session.closed` reports.
+   */
+  | { type: 'session.usage'; sessionId: string; seconds: number; final: boolean }
   /** The microphone was muted or unmuted (from any front end: window, tray, hotkey). */
   | { type: 'muted'; muted: boolean }
   | { type: 'notice'; message: string }
