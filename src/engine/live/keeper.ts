@@ -5,6 +5,7 @@ import { ConnectionError, DEFAULT_CONNECT_TIMEOUT_MS, type CloseInfo, type Proto
 import { ReconnectPolicy, describeFailure, type BackoffOptions, type Failure } from '../realtime/reconnect';
 import { DEFAULT_STABLE_AFTER_MS, handshakeFailure } from '../realtime/resilient';
 import { describeServerError } from '../realtime/server-notices';
+import { liveClientEvents } from './client-events';
 import { LiveConnection } from './connection';
 import type { LiveEndpoint } from './endpoints';
 
@@ -158,7 +159,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
         connection.on('close', onClose);
       });
       try {
-        connection.send({ type: 'session.close' });
+        connection.send(liveClientEvents.close());
       } catch {
         // The socket went away meanwhile: nothing to wait for.
       }

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../events';
 import type { CloseInfo } from './connection';
+import { BETA_RETIRED_CLOSE_CODE, BETA_RETIRED_CODE, BETA_RETIRED_MESSAGE } from './server-notices';
 
 /**
  * When and how soon to reconnect. Pure: no timers, no sockets. The session keeper asks
@@ -74,6 +75,7 @@ export interface Classification {
 
 export function classify(failure: Failure): Classification {
   if (failure.kind === 'close') {
+    if (isBetaRetired(failure.close)) return { retryable: false, code: 'config', rateLimited: false };
     const final = FINAL_CLOSE_CODES.has(failure.close.code);
     return { retryable: !final, code: final ? 'protocol' : 'network', rateLimited: false };
   }
@@ -89,9 +91,18 @@ export function classify(failure: Failure): Classification {
   }
 }
 
+/**
+ * OpenAI's close after `beta_api_shape_disabled` (the error event before it is the main signal).
+ * Code 4000 alone is an application code other servers use for other things: it must name the cause.
+ */
+function isBetaRetired(close: CloseInfo): boolean {
+  return close.code === BETA_RETIRED_CLOSE_CODE && close.reason.includes(BETA_RETIRED_CODE);
+}
+
 export function describeFailure(failure: Failure): string {
   if (failure.kind === 'handshake') return failure.message;
   const { code, reason } = failure.close;
+  if (isBetaRetired(failure.close)) return BETA_RETIRED_MESSAGE;
   const why = FINAL_CLOSE_CODES.get(code);
   const said = reason ? `: ${reason}` : '';
   return why ? `The connection closed because ${why} (${code})${said}.` : `The connection closed (${code})${said}.`;

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../events';
 import { ConnectionError, RealtimeConnection, type CloseInfo, type ProtocolErrorInfo } from './connection';
 import type { RealtimeClientEvent, RealtimeServerEvent } from './dialects';
 import type { Endpoint } from './endpoints';
+import { BETA_RETIRED_CODE, BETA_RETIRED_MESSAGE } from './server-notices';
 import { ReconnectPolicy, describeFailure, rolloverTimes, type BackoffOptions, type Failure, type RolloverOptions } from './reconnect';
 
 /**
@@ -196,6 +197,14 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
 
   private onEvent(connection: RealtimeConnection, event: RealtimeServerEvent): void {
     if (connection !== this.current) return;
+    if (event.type === 'error' && event.error.code === BETA_RETIRED_CODE) {
+      // OpenAI retired the beta shape: the close (4000) that follows must not start a reconnect loop.
+      this.setState({ state: 'closed' });
+      this.clearTimers();
+      this.dropCurrent();
+      this.emit('failed', { code: 'config', message: BETA_RETIRED_MESSAGE });
+      return;
+    }
     if (event.type === 'error' && event.error.code === 'session_expired') {
       // The server closes next; renew at once instead of treating it as a network loss.
       this.expired = true;

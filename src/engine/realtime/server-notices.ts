@@ -19,9 +19,20 @@ const AUTH_CODES = new Set(['invalid_api_key', 'insufficient_quota_for_model', '
 const RATE_CODES = new Set(['rate_limit_exceeded', 'insufficient_quota', 'too_many_requests']);
 const NOT_FOUND_CODES = new Set(['model_not_found', 'deployment_not_found', 'DeploymentNotFound']);
 
+/**
+ * Since 2026-05-12 OpenAI answers the beta Realtime shape (`OpenAI-Beta: realtime=v1`) with this
+ * error and closes with code 4000; Azure's preview API is deprecated. No retry can fix it: the
+ * settings must change.
+ */
+export const BETA_RETIRED_CODE = 'beta_api_shape_disabled';
+export const BETA_RETIRED_CLOSE_CODE = 4000;
+export const BETA_RETIRED_MESSAGE =
+  'This server no longer accepts the beta Realtime API shape (beta_api_shape_disabled). Set the Realtime dialect to GA; on Azure, also clear the API version so Kaiwa uses the /openai/v1 endpoint.';
+
 export function describeServerError(event: RealtimeErrorEvent): ServerErrorInfo {
   const error = (event.error ?? {}) as Partial<RealtimeErrorEvent['error']>;
   const code = typeof error.code === 'string' ? error.code : undefined;
+  if (code === BETA_RETIRED_CODE) return { code: 'config', message: BETA_RETIRED_MESSAGE };
   const type = typeof error.type === 'string' ? error.type : undefined;
   const text = typeof error.message === 'string' && error.message.trim() !== '' ? oneLine(error.message) : 'The server reported an error.';
   const tag = code ?? type;

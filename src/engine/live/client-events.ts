@@ -1,0 +1,22 @@
+import { pcm16ToBase64 } from '../audio/pcm';
+
+/**
+ * Every client event Kaiwa sends on a GPT-Live session, built in one place. The return types are
+ * inferred (not declared as `ClientEvent`), so the type-level test can check that each one is
+ * assignable to `ClientEvent` of `openai/resources/live/live`; `session.start` is built by
+ * session/live/start.ts, typed `SessionStartEvent` from the same package.
+ */
+export const liveClientEvents = {
+  audio: (pcm: Int16Array) => ({ type: 'session.input_audio.append' as const, audio: pcm16ToBase64(pcm) }),
+  mute: () => ({ type: 'session.input_audio.mute' as const }),
+  unmute: () => ({ type: 'session.input_audio.unmute' as const }),
+  /** Raw 24 kHz PCM16 played through the session output; the model's speech stops for it. */
+  fixture: (eventId: string, pcm: Int16Array) => ({ type: 'session.output_audio.fixture.play' as const, event_id: eventId, audio: pcm16ToBase64(pcm) }),
+  instructions: (content: string, eventId?: string) => ({
+    type: 'session.instructions.append' as const,
+    ...(eventId ? { event_id: eventId } : {}),
+    delegation_id: null,
+    content,
+  }),
+  close: () => ({ type: 'session.close' as const }),
+};
