@@ -119,6 +119,7 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
       return { ...state, error: { code: event.code, message: event.message, fatal: event.fatal } };
     case 'levels':
     case 'muted':
+    case 'session.usage':
       return state;
   }
 }
