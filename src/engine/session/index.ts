@@ -1,6 +1,7 @@
 import { resolveProtocol, type Settings } from '../settings';
+import { LiveSession } from './live/live-session';
 import { RealtimeSession } from './realtime/realtime-session';
-import { SessionError, type ConversationSession, type SessionContext } from './types';
+import type { ConversationSession, SessionContext } from './types';
 
 export * from './types';
 export { ReplayRecord, type ReplayEntry, type ReplayRecordOptions, type ReplayTurn } from './replay-record';
@@ -12,8 +13,7 @@ export function createSession(context: SessionContext): ConversationSession {
     case 'realtime':
       return new RealtimeSession(context);
     case 'live':
-      // SEAM (helper H2): replace this line with `return new LiveSession(context);` from ./live.
-      throw new SessionError('config', 'GPT-Live sessions are not available in this build yet: choose the Realtime protocol.');
+      return new LiveSession(context);
   }
 }
 

@@ -1,0 +1,494 @@
+import { randomUUID } from 'node:crypto';
+import type { ClientEvent, ServerEvent, SessionClosedEvent } from 'openai/resources/live/live';
+import type { AssistantState, ErrorCode, InterruptReason } from '../../events';
+import type { Settings } from '../../settings';
+import { ENGINE_SAMPLE_RATE } from '../../audio/devices/types';
+import { base64ToPcm16 } from '../../audio/pcm';
+import { rmsDb } from '../../audio/meter';
+import { ConnectionError } from '../../realtime/connection';
+import { EndpointError } from '../../realtime/endpoints';
+import { describeServerError } from '../../realtime/server-notices';
+import { liveClientEvents } from '../../live/client-events';
+import { resolveLiveEndpoint } from '../../live/endpoints';
+import { LiveKeeper } from '../../live/keeper';
+import { cutAt } from '../replay-record';
+import { SessionError, type ConversationSession, type FlushedAudio, type SessionContext } from '../types';
+import { LIVE_MESSAGES, interruptNote } from './messages';
+import { liveSessionStart } from './start';
+
+/**
+ * The full-duplex GPT-Live conversation (ConversationSession). The model listens while it speaks
+ * and yields by itself; Kaiwa streams the microphone continuously, plays the model's audio as it
+ * arrives (at the pace of speech) and decides what the protocol leaves to the client:
+ *
+ * Turns and item ids. Live audio carries no ids. A turn of the model starts with its first voiced
+ * audio (or transcript) after a quiet spell and ends after `TURN_END_MS` with neither voiced audio
+ * nor transcript; it gets a fresh id (`live-<run>-a<n>`) for the player and the transcript. Audio
+ * that is pure silence between turns is not queued.
+ *
+ * Final lines (there are no "done" events). The model's line is final when its turn ends or is
+ * cut. The user's line is final when the model starts a turn after it, when the next fragment
+ * starts more than `USER_GAP_MS` later on the session timeline (`start_ms` vs the line's
+ * `end_ms`), when no fragment came for `USER_QUIET_MS`, or when the session ends.
+ *
+ * Voice barge-in. The model stops by itself; what Kaiwa must avoid is its own queue playing on.
+ * The queue stays short (audio arrives at speech pace and is played as it comes), and it is
+ * flushed on evidence that the model abandoned its turn: its audio stalls (no voiced audio for
+ * about three chunk lengths, 60-200 ms) while the user is speaking (microphone above
+ * `VOICE_DB` after echo cancellation, or the user's transcript moving, within `USER_RECENT_MS`).
+ *
+ * Push-to-interrupt. The player goes silent within one device buffer, the rest of the turn is
+ * dropped until the model stops, and the model is told by the protocol's own means. GPT-Live has
+ * no cancel or truncate event; the documented means are `session.output_audio.fixture.play`
+ * ("the entire payload is validated before model speech is interrupted and input is muted") and
+ * `session.instructions.append` ("for external audio, describe content already delivered so the
+ * assistant does not repeat it"), both in `openai/resources/live/live`. Kaiwa plays a 40 ms silent
+ * fixture, which stops the model's speech at the server, and once it has played (instructions are
+ * rejected while a fixture is active) appends a note with what the user heard.
+ */
+
+/** Quiet (no voiced audio, no transcript) that ends a turn of the model. */
+export const TURN_END_MS = 800;
+/** A gap on the session timeline that starts a new line of the user. */
+export const USER_GAP_MS = 800;
+/** No fragment of the user's transcript for this long: the line is final. */
+export const USER_QUIET_MS = 1_200;
+/** The user spoke this recently: evidence for a barge-in. */
+export const USER_RECENT_MS = 400;
+/** Microphone level (dBFS RMS, after echo cancellation) that counts as the user speaking. */
+export const VOICE_DB = -45;
+/** Output samples below this magnitude (about -54 dBFS) are silence. */
+const SILENCE_PEAK = 64;
+const STALL_MIN_MS = 60;
+const STALL_MAX_MS = 200;
+const TICK_MS = 20;
+/** The silent fixture of push-to-interrupt. */
+const STOP_FIXTURE_MS = 40;
+/** How long the interrupt note waits for the fixture to finish before going anyway. */
+const FIXTURE_WAIT_MS = 1_500;
+
+interface ModelTurn {
+  readonly id: string;
+  text: string;
+  receivedMs: number;
+  /** Wall time of the last voiced audio or transcript fragment. */
+  lastActivity: number;
+  /** Wall time of the last voiced audio, and the length of that chunk. */
+  lastVoice: number;
+  lastChunkMs: number;
+  /** Push-to-interrupt cut it: what still arrives of it is dropped. */
+  cut: boolean;
+}
+
+interface UserLine {
+  readonly id: string;
+  text: string;
+  endMs: number;
+  lastAt: number;
+}
+
+export class LiveSession implements ConversationSession {
+  readonly protocol = 'live' as const;
+  private readonly context: SessionContext;
+  private settings: Settings;
+  private readonly now: () => number;
+  private readonly runId = randomUUID().slice(0, 8);
+  private keeper: LiveKeeper | null = null;
+  private current: AssistantState = 'idle';
+  private closed = false;
+  private muted = false;
+  private sessionId = '';
+  private turnCount = 0;
+  private lineCount = 0;
+  private turn: ModelTurn | null = null;
+  private line: UserLine | null = null;
+  /** Wall time the user last gave evidence of speaking. */
+  private userVoiceAt = Number.NEGATIVE_INFINITY;
+  private ticker: NodeJS.Timeout | null = null;
+  private readonly unsubscribePlayer: (() => void)[];
+  private stopCount = 0;
+  /** The interrupt note waiting for its fixture to finish playing. */
+  private pendingNote: { fixtureId: string; note: string; timer: NodeJS.Timeout } | null = null;
+  /** Clock time of the last interrupt (benchmarks). */
+  lastInterruptAt: number | null = null;
+
+  constructor(context: SessionContext & { now?: () => number }) {
+    this.context = context;
+    this.settings = context.settings;
+    this.now = context.now ?? (() => performance.now());
+    const { player } = context;
+    this.unsubscribePlayer = [
+      player.on('item-started', (itemId) => {
+        if (this.turn?.id === itemId && !this.turn.cut) this.setState('speaking');
+      }),
+      player.on('idle', () => {
+        if (this.current === 'speaking') this.setState(this.line ? 'user-speaking' : 'listening');
+      }),
+    ];
+  }
+
+  get state(): AssistantState {
+    return this.current;
+  }
+
+  get acceptsAudio(): boolean {
+    return this.keeper?.state === 'open' && !this.muted;
+  }
+
+  async open(): Promise<void> {
+    if (this.keeper || this.closed) throw new SessionError('internal', 'A session opens once.');
+    this.setState('connecting');
+    const { context } = this;
+    let endpoint;
+    try {
+      endpoint = resolveLiveEndpoint(this.settings, context.credentials, { localUrl: context.localUrl });
+    } catch (error) {
+      throw this.fail(error instanceof EndpointError ? 'config' : 'internal', (error as Error).message);
+    }
+    const { backoff, stableAfterMs, connectTimeoutMs } = context.resilience ?? {};
+    const keeper = new LiveKeeper({
+      endpoint,
+      // Every session (the first, a renewal, a reconnect) starts with the conversation so far.
+      start: () => liveSessionStart(this.settings, context.record.replay()),
+      ...(backoff ? { backoff } : {}),
+      ...(stableAfterMs !== undefined ? { stableAfterMs } : {}),
+      ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+    });
+    this.keeper = keeper;
+    keeper.on('event', (event) => this.onServerEvent(event));
+    keeper.on('protocol-error', (info) => context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false }));
+    keeper.on('state', ({ state, attempt }) => {
+      if (!this.closed && state === 'reconnecting') this.setState('reconnecting', attempt);
+    });
+    keeper.on('closed', (event) => this.onSessionClosed(event));
+    keeper.on('ended', ({ reason, message }) => {
+      if (this.closed) return;
+      this.endTurns();
+      if (reason === 'lost') context.emit({ type: 'notice', message: LIVE_MESSAGES.connectionLost(message) });
+    });
+    keeper.on('session', ({ reason, started }) => {
+      this.sessionId = started.session.id;
+      if (this.closed || reason === 'initial') return;
+      context.emit({ type: 'notice', message: reason === 'renewal' ? LIVE_MESSAGES.renewed : LIVE_MESSAGES.reconnected });
+      if (this.muted) this.send(liveClientEvents.mute());
+      this.setState('listening');
+    });
+    keeper.on('failed', ({ code, message }) => {
+      if (!this.closed) this.fail(code, message);
+    });
+    try {
+      await keeper.open();
+    } catch (error) {
+      if (this.closed) return;
+      throw this.fail(error instanceof ConnectionError ? error.code : 'internal', (error as Error).message);
+    }
+    if (this.muted) this.send(liveClientEvents.mute());
+    this.ticker = setInterval(() => this.tick(), TICK_MS);
+    this.ticker.unref();
+    if (this.current === 'connecting') this.setState('listening');
+  }
+
+  sendAudio(pcm: Int16Array): void {
+    if (pcm.length > 0 && rmsDb(pcm) >= VOICE_DB) this.userVoiceAt = this.now();
+    if (this.acceptsAudio) this.send(liveClientEvents.audio(pcm));
+  }
+
+  interrupt(reason: InterruptReason): boolean {
+    const flushed = this.context.player.flush();
+    const turn = this.turn;
+    if (!flushed && (!turn || turn.cut)) return false;
+    this.lastInterruptAt = this.now();
+    const heard = this.cut(reason, flushed, turn);
+    if (reason === 'user') {
+      if (turn) turn.cut = true;
+      this.tellModelOfStop(heard);
+    }
+    return true;
+  }
+
+  /** GPT-Live has no manual turns: the model listens all the time. */
+  startTalking(): void {}
+  stopTalking(): void {}
+
+  setMuted(muted: boolean): void {
+    if (muted === this.muted) return;
+    this.muted = muted;
+    this.send(muted ? liveClientEvents.mute() : liveClientEvents.unmute());
+  }
+
+  updateSettings(settings: Settings): void {
+    const before = this.settings;
+    this.settings = settings;
+    if (this.keeper?.state !== 'open') return;
+    // Instructions are immutable after session.start; what can be done live is to append them.
+    if (settings.instructions !== before.instructions && settings.instructions.trim() !== '') {
+      this.send(liveClientEvents.instructions(`Your instructions have changed. From now on, follow these instead of the earlier ones:\n${settings.instructions}`));
+      this.context.emit({ type: 'notice', message: LIVE_MESSAGES.instructionsAppended });
+    }
+    if (settings.voice !== before.voice) this.context.emit({ type: 'notice', message: LIVE_MESSAGES.voiceNextSession });
+  }
+
+  async close(finalState: 'idle' | 'error' = 'idle'): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTimers();
+    for (const unsubscribe of this.unsubscribePlayer) unsubscribe();
+    this.endTurns();
+    const closed = await this.keeper?.close();
+    if (closed) this.emitUsage(closed.usage.seconds, true);
+    if (this.current !== 'error') this.setState(finalState);
+  }
+
+  // ---- server events ----
+
+  private onServerEvent(event: ServerEvent): void {
+    if (this.closed) return;
+    switch (event.type) {
+      case 'session.output_audio.delta':
+        this.onAudio(event.delta);
+        break;
+      case 'session.output_transcript.delta':
+        this.onModelText(event.delta);
+        break;
+      case 'session.input_transcript.delta':
+        this.onUserText(event.delta, event.start_ms, event.end_ms);
+        break;
+      case 'session.usage.updated':
+        this.emitUsage(event.usage.seconds, false);
+        break;
+      case 'session.output_audio.fixture.played':
+        if (this.pendingNote && event.client_event_id === this.pendingNote.fixtureId) this.sendNote();
+        break;
+      case 'info':
+        this.context.emit({ type: 'notice', message: LIVE_MESSAGES.serverInfo(event.message) });
+        break;
+      case 'error': {
+        const clientEventId = event.client_event_id ?? event.error.client_event_id;
+        if (this.pendingNote && clientEventId === this.pendingNote.fixtureId) {
+          // The server cannot play the stop fixture: say what was heard anyway.
+          this.context.log(`live: stop fixture refused (${event.error.code})`);
+          this.sendNote();
+          break;
+        }
+        const info = describeServerError(event);
+        this.context.emit({ type: 'error', code: info.code, message: info.message, fatal: false });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private onSessionClosed(event: SessionClosedEvent): void {
+    if (typeof event.usage?.seconds === 'number') this.emitUsage(event.usage.seconds, true);
+  }
+
+  private onAudio(delta: string): void {
+    let pcm: Int16Array;
+    try {
+      pcm = base64ToPcm16(delta);
+    } catch (error) {
+      this.context.emit({ type: 'error', code: 'protocol', message: LIVE_MESSAGES.badAudio((error as Error).message), fatal: false });
+      return;
+    }
+    if (pcm.length === 0) return;
+    const voiced = !isSilent(pcm);
+    const chunkMs = (pcm.length * 1000) / ENGINE_SAMPLE_RATE;
+    let turn = this.turn;
+    if (!turn) {
+      if (!voiced) return; // silence between turns is not queued
+      turn = this.startTurn();
+    }
+    const now = this.now();
+    if (voiced) {
+      turn.lastVoice = now;
+      turn.lastChunkMs = chunkMs;
+      turn.lastActivity = now;
+    }
+    if (turn.cut) return;
+    turn.receivedMs += chunkMs;
+    this.context.player.enqueue(turn.id, pcm);
+  }
+
+  private onModelText(delta: string): void {
+    if (!delta) return;
+    const turn = this.turn ?? this.startTurn();
+    turn.lastActivity = this.now();
+    if (turn.cut) return;
+    turn.text += delta;
+    this.context.emit({ type: 'transcript.delta', speaker: 'assistant', itemId: turn.id, delta });
+  }
+
+  private onUserText(delta: string, startMs: number, endMs: number): void {
+    if (!delta) return;
+    const now = this.now();
+    this.userVoiceAt = now;
+    if (this.line && typeof startMs === 'number' && startMs - this.line.endMs > USER_GAP_MS) this.finishLine();
+    let line = this.line;
+    if (!line) {
+      line = { id: `live-${this.runId}-u${++this.lineCount}`, text: '', endMs: startMs ?? 0, lastAt: now };
+      this.line = line;
+    }
+    line.text += delta;
+    line.lastAt = now;
+    if (typeof endMs === 'number') line.endMs = Math.max(line.endMs, endMs);
+    this.context.emit({ type: 'transcript.delta', speaker: 'user', itemId: line.id, delta });
+    if (this.current === 'listening') this.setState('user-speaking');
+  }
+
+  // ---- turns ----
+
+  private startTurn(): ModelTurn {
+    // The model answering closes what the user said before it.
+    this.finishLine();
+    const now = this.now();
+    const turn: ModelTurn = {
+      id: `live-${this.runId}-a${++this.turnCount}`,
+      text: '',
+      receivedMs: 0,
+      lastActivity: now,
+      lastVoice: now,
+      lastChunkMs: 0,
+      cut: false,
+    };
+    this.turn = turn;
+    return turn;
+  }
+
+  /** Timers, every 20 ms while open: a stalled reply under the user's voice, the end of a turn, a quiet user. */
+  private tick(): void {
+    if (this.closed) return;
+    const now = this.now();
+    const turn = this.turn;
+    if (turn && !turn.cut && this.context.player.isPlaying) {
+      const stallMs = Math.min(STALL_MAX_MS, Math.max(STALL_MIN_MS, 3 * turn.lastChunkMs));
+      if (now - turn.lastVoice >= stallMs && now - this.userVoiceAt <= USER_RECENT_MS) {
+        // The model went quiet while the user speaks: it yielded. Stop what is still queued of it.
+        this.context.log(`live: barge-in, ${turn.id} stalled ${Math.round(now - turn.lastVoice)} ms under the user's voice`);
+        this.interrupt('barge-in');
+        return;
+      }
+    }
+    if (turn && now - turn.lastActivity >= TURN_END_MS) this.finishTurn(turn);
+    if (this.line && now - this.line.lastAt >= USER_QUIET_MS) this.finishLine();
+  }
+
+  private finishTurn(turn: ModelTurn): void {
+    if (this.turn !== turn) return;
+    this.turn = null;
+    if (!turn.cut && turn.text !== '') {
+      this.context.emit({ type: 'transcript.final', speaker: 'assistant', itemId: turn.id, text: turn.text });
+    }
+  }
+
+  private finishLine(): void {
+    const line = this.line;
+    if (!line) return;
+    this.line = null;
+    this.context.emit({ type: 'transcript.final', speaker: 'user', itemId: line.id, text: line.text });
+    if (this.current === 'user-speaking') this.setState('listening');
+  }
+
+  /**
+   * The reply stops here: `interrupted` with what was heard of it (the transcript shows the cut),
+   * its line final, and back to listening. Returns the words heard.
+   */
+  private cut(reason: InterruptReason, flushed: FlushedAudio | null, turn: ModelTurn | null): string {
+    const itemId = flushed?.itemId ?? turn!.id;
+    const own = turn && turn.id === itemId ? turn : null;
+    const receivedMs = Math.max(own?.receivedMs ?? 0, flushed?.receivedMs ?? 0);
+    const playedMs = Math.max(0, Math.min(flushed?.playedMs ?? receivedMs, receivedMs));
+    const { emit } = this.context;
+    emit({ type: 'interrupted', itemId, reason, playedMs: Math.round(playedMs), receivedMs: Math.round(receivedMs) });
+    const text = own?.text ?? '';
+    if (own && text !== '') emit({ type: 'transcript.final', speaker: 'assistant', itemId, text });
+    if (own && reason === 'barge-in') this.turn = null;
+    this.setState('interrupted');
+    this.setState(this.line ? 'user-speaking' : 'listening');
+    return receivedMs > 0 ? cutAt(text, playedMs / receivedMs) : '';
+  }
+
+  /** Push-to-interrupt, the model's side: a silent fixture stops its speech, then a note says what was heard. */
+  private tellModelOfStop(heard: string): void {
+    const fixtureId = `kaiwa-stop-${++this.stopCount}`;
+    if (this.pendingNote) clearTimeout(this.pendingNote.timer);
+    const timer = setTimeout(() => this.sendNote(), FIXTURE_WAIT_MS);
+    timer.unref();
+    this.pendingNote = { fixtureId, note: interruptNote(heard), timer };
+    const silence = new Int16Array((ENGINE_SAMPLE_RATE * STOP_FIXTURE_MS) / 1000);
+    if (!this.send(liveClientEvents.fixture(fixtureId, silence))) this.sendNote();
+  }
+
+  private sendNote(): void {
+    const pending = this.pendingNote;
+    if (!pending) return;
+    this.pendingNote = null;
+    clearTimeout(pending.timer);
+    this.send(liveClientEvents.instructions(pending.note, `${pending.fixtureId}-note`));
+  }
+
+  /**
+   * The session's turns end with it (a renewal, a lost connection, close): the reply playing is
+   * cut where it was heard, and every open line becomes final.
+   */
+  private endTurns(): void {
+    const { record, player, emit } = this.context;
+    const flushed = player.flush();
+    if (flushed) record.interrupted(flushed.itemId, flushed.playedMs, flushed.receivedMs);
+    const turn = this.turn;
+    this.turn = null;
+    if (turn && !turn.cut && turn.text !== '') emit({ type: 'transcript.final', speaker: 'assistant', itemId: turn.id, text: turn.text });
+    const line = this.line;
+    this.line = null;
+    if (line) emit({ type: 'transcript.final', speaker: 'user', itemId: line.id, text: line.text });
+    for (const entry of record.settle()) emit({ type: 'transcript.final', speaker: entry.speaker, itemId: entry.itemId, text: entry.text });
+    if (this.pendingNote) clearTimeout(this.pendingNote.timer);
+    this.pendingNote = null;
+  }
+
+  private emitUsage(seconds: number, final: boolean): void {
+    this.context.emit({ type: 'session.usage', sessionId: this.sessionId, seconds, final });
+  }
+
+  private send(event: ClientEvent): boolean {
+    const keeper = this.keeper;
+    if (!keeper) return false;
+    try {
+      return keeper.send(event);
+    } catch (error) {
+      this.context.emit({ type: 'error', code: 'protocol', message: (error as Error).message, fatal: false });
+      return false;
+    }
+  }
+
+  private setState(state: AssistantState, attempt?: number): void {
+    if (state === this.current && attempt === undefined) return;
+    this.current = state;
+    this.context.emit(attempt === undefined ? { type: 'state', state } : { type: 'state', state, attempt });
+  }
+
+  /** A failure the session cannot get past: reported once, fatal; the session ends in 'error'. */
+  private fail(code: ErrorCode, message: string): SessionError {
+    this.context.emit({ type: 'error', code, message, fatal: true });
+    this.closed = true;
+    this.stopTimers();
+    for (const unsubscribe of this.unsubscribePlayer) unsubscribe();
+    this.endTurns();
+    void this.keeper?.close();
+    this.setState('error');
+    return new SessionError(code, message);
+  }
+
+  private stopTimers(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+}
+
+function isSilent(pcm: Int16Array): boolean {
+  for (let i = 0; i < pcm.length; i++) {
+    const s = pcm[i]!;
+    if (s > SILENCE_PEAK || s < -SILENCE_PEAK) return false;
+  }
+  return true;
+}
