@@ -169,6 +169,7 @@ describe('LiveKeeper', () => {
     const keeper = keeperFor(server.url);
     const opening = keeper.open();
     const socket = await server.connection();
+    socket.autoClose = false;
     await socket.start();
     await opening;
     const closing = keeper.close();
@@ -184,6 +185,7 @@ describe('LiveKeeper', () => {
     const keeper = keeperFor(server.url, { closeTimeoutMs: 100 });
     const opening = keeper.open();
     const socket = await server.connection();
+    socket.autoClose = false;
     await socket.start();
     await opening;
     const t0 = performance.now();

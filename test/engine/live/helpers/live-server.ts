@@ -21,6 +21,8 @@ export interface ScriptedSocket {
   sendRaw(text: string): void;
   /** Answers `session.start` with `session.started` (id `sess_<n>`). */
   start(): Promise<SessionStartEvent>;
+  /** Answer `session.close` with `session.closed` as the service does (default true). */
+  autoClose: boolean;
 }
 
 export interface ScriptedLiveServer {
@@ -44,12 +46,15 @@ export async function startScriptedLiveServer(): Promise<ScriptedLiveServer> {
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as ScriptedSocket['frames'][number];
       frames.push(frame);
+      if (frame.type === 'session.close' && scripted.autoClose) scripted.send(sessionClosed('close_requested', 1, sessionId));
       for (const w of watchers.filter((w) => w.type === frame.type)) {
         watchers.splice(watchers.indexOf(w), 1);
         w.resolve(frame);
       }
     });
+    let sessionId = 'sess_0';
     const scripted: ScriptedSocket = {
+      autoClose: true,
       socket,
       request,
       frames,
@@ -66,6 +71,7 @@ export async function startScriptedLiveServer(): Promise<ScriptedLiveServer> {
       start: async () => {
         const start = (await scripted.next('session.start')) as unknown as SessionStartEvent;
         const id = `sess_${++sessions}`;
+        sessionId = id;
         scripted.send({
           type: 'session.started',
           event_id: `evt_${id}`,
