@@ -160,14 +160,16 @@ export function voiceFor(settings: Pick<Settings, 'voice' | 'protocol' | 'model'
  * Environment overrides (they win over stored settings):
  * OPENAI_API_KEY -> provider openai; AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT +
  * AZURE_OPENAI_DEPLOYMENT (+ AZURE_OPENAI_API_VERSION) -> provider azure; KAIWA_URL -> custom;
- * KAIWA_MODEL, KAIWA_VOICE, KAIWA_DIALECT, KAIWA_PROTOCOL.
+ * KAIWA_MODEL, KAIWA_VOICE, KAIWA_DIALECT, KAIWA_PROTOCOL. `overrides` names what the environment
+ * set (dotted paths, plus `apiKey`): front ends show those fields read-only.
  */
 export function applyEnvironment(
   settings: Settings,
   credentials: Credentials,
   env: Record<string, string | undefined>,
-): { settings: Settings; credentials: Credentials } {
+): { settings: Settings; credentials: Credentials; overrides: string[] } {
   const next: SettingsInput = structuredClone(settings);
+  const overrides = new Set<string>();
   let apiKey = credentials.apiKey;
   if (env.AZURE_OPENAI_API_KEY && env.AZURE_OPENAI_ENDPOINT) {
     next.provider = 'azure';
@@ -178,17 +180,25 @@ export function applyEnvironment(
       ...(env.AZURE_OPENAI_DEPLOYMENT ? { deployment: env.AZURE_OPENAI_DEPLOYMENT } : {}),
       ...(env.AZURE_OPENAI_API_VERSION ? { apiVersion: env.AZURE_OPENAI_API_VERSION } : {}),
     };
+    overrides.add('provider').add('apiKey').add('azure.endpoint');
+    if (env.AZURE_OPENAI_DEPLOYMENT) overrides.add('azure.deployment');
+    if (env.AZURE_OPENAI_API_VERSION) overrides.add('azure.apiVersion');
   } else if (env.OPENAI_API_KEY) {
     next.provider = 'openai';
     apiKey = env.OPENAI_API_KEY;
+    overrides.add('provider').add('apiKey');
   }
   if (env.KAIWA_URL) {
     next.provider = 'custom';
     next.url = env.KAIWA_URL;
+    overrides.add('provider').add('url');
   }
-  if (env.KAIWA_MODEL) next.model = env.KAIWA_MODEL;
-  if (env.KAIWA_VOICE) next.voice = env.KAIWA_VOICE;
-  if (env.KAIWA_DIALECT) next.dialect = env.KAIWA_DIALECT as Settings['dialect'];
-  if (env.KAIWA_PROTOCOL) next.protocol = env.KAIWA_PROTOCOL as Settings['protocol'];
-  return { settings: parseSettings(next), credentials: apiKey ? { apiKey } : {} };
+  const plain = { KAIWA_MODEL: 'model', KAIWA_VOICE: 'voice', KAIWA_DIALECT: 'dialect', KAIWA_PROTOCOL: 'protocol' } as const;
+  for (const [name, field] of Object.entries(plain)) {
+    const value = env[name];
+    if (!value) continue;
+    (next as Record<string, unknown>)[field] = value;
+    overrides.add(field);
+  }
+  return { settings: parseSettings(next), credentials: apiKey ? { apiKey } : {}, overrides: [...overrides] };
 }

@@ -32,23 +32,6 @@ const RESTART_FIELDS = ['provider', 'url', 'dialect', 'model', 'azure', 'inputDe
 
 export const isRunning = (state: AssistantState): boolean => state !== 'idle' && state !== 'error';
 
-/** Which settings the environment forces (shown read-only), after `applyEnvironment`'s rules. */
-export function environmentOverrides(env: Record<string, string | undefined>): string[] {
-  const fields = new Set<string>();
-  if (env.AZURE_OPENAI_API_KEY && env.AZURE_OPENAI_ENDPOINT) {
-    fields.add('provider').add('apiKey').add('azure.endpoint');
-    if (env.AZURE_OPENAI_DEPLOYMENT) fields.add('azure.deployment');
-    if (env.AZURE_OPENAI_API_VERSION) fields.add('azure.apiVersion');
-  } else if (env.OPENAI_API_KEY) {
-    fields.add('provider').add('apiKey');
-  }
-  if (env.KAIWA_URL) fields.add('provider').add('url');
-  if (env.KAIWA_MODEL) fields.add('model');
-  if (env.KAIWA_VOICE) fields.add('voice');
-  if (env.KAIWA_DIALECT) fields.add('dialect');
-  return [...fields];
-}
-
 /** Replaces every occurrence of the secret in a message meant for people. */
 export function redact(text: string, secret: string | undefined): string {
   return secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
@@ -70,6 +53,8 @@ export class KaiwaController {
   private stored!: Settings;
   private effective!: Settings;
   private credentials: Credentials = {};
+  /** Which settings the environment forces (shown read-only). */
+  private envOverrides: string[] = [];
   private assistant: Assistant | undefined;
   private unsubscribeAssistant: (() => void) | undefined;
   private simulator: Promise<RunningSimulator> | undefined;
@@ -133,7 +118,7 @@ export class KaiwaController {
     return {
       settings: structuredClone(this.effective),
       hasApiKey: this.credentials.apiKey !== undefined,
-      envOverrides: environmentOverrides(this.options.env),
+      envOverrides: [...this.envOverrides],
       options: {
         providers: PROVIDERS,
         voices: VOICES,
@@ -315,13 +300,15 @@ export class KaiwaController {
   private computeEffective(): string[] {
     const stored = { apiKey: this.secrets.apiKey };
     try {
-      const { settings, credentials } = applyEnvironment(this.stored, stored.apiKey ? stored : {}, this.options.env);
+      const { settings, credentials, overrides } = applyEnvironment(this.stored, stored.apiKey ? stored : {}, this.options.env);
       this.effective = settings;
       this.credentials = credentials;
+      this.envOverrides = overrides;
       return [];
     } catch (error) {
       this.effective = this.stored;
       this.credentials = stored.apiKey ? stored : {};
+      this.envOverrides = [];
       const why = error instanceof SettingsError ? error.issues.join('; ') : (error as Error).message;
       return [`Ignoring the environment overrides: ${why}.`];
     }

@@ -353,6 +353,18 @@ describe('settings and secrets', () => {
     expect(JSON.stringify(view)).not.toContain('sk-env-0123456789');
   });
 
+  it('every override the environment applies is listed', async () => {
+    const forced = await launch(['kaiwa', '--hidden'], { KAIWA_PROTOCOL: 'live', KAIWA_URL: 'wss://example.test/live' });
+    expect(forced.controller.view().envOverrides.sort()).toEqual(['protocol', 'provider', 'url']);
+    expect(forced.controller.settings).toMatchObject({ protocol: 'live', provider: 'custom' });
+  });
+
+  it('an environment that does not parse overrides nothing', async () => {
+    const refused = await launch(['kaiwa', '--hidden'], { KAIWA_DIALECT: 'klingon' });
+    expect(refused.controller.view().envOverrides).toEqual([]);
+    expect(refused.controller.settings.dialect).toBe('ga');
+  });
+
   it('a settings update is saved and answered; an invalid one is refused with readable errors', async () => {
     const app = await launch();
     const window = showLoadedMainWindow(app);
