@@ -1,7 +1,8 @@
 import { Assistant, AssistantError, type AssistantEvent, type AssistantState } from '../engine';
 import { startSimulator } from '../simulator';
-import { parseFlags, UsageError, USAGE, type CliFlags } from './args';
-import { createDevices, describeAudioDevices, DeviceSetupError } from './devices';
+import { chooseLanguage, createI18n, languageFromEnv } from '../shared/i18n';
+import { parseFlags, UsageError, usage, type CliFlags } from './args';
+import { checkInputFile, createDevices, describeAudioDevices, DeviceSetupError } from './devices';
 import { TranscriptLog } from './transcript-log';
 import { PlainUi, TtyUi, type Ui } from './ui';
 
@@ -27,8 +28,9 @@ export async function runCli(io: CliIo): Promise<number> {
     if (error instanceof UsageError) return fail(io, error.message, 2);
     throw error;
   }
+  const i18n = createI18n(chooseLanguage(flags.settings.language, languageFromEnv(io.env)));
   if (flags.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(usage(i18n.t));
     return 0;
   }
   if (flags.listDevices) {
@@ -53,7 +55,8 @@ export async function runCli(io: CliIo): Promise<number> {
   };
 
   try {
-    const devices = await createDevices(flags);
+    // Everything that can be wrong with the command line is found before a device is opened.
+    if (flags.input) await checkInputFile(flags.input);
     let log: TranscriptLog | undefined;
     if (flags.transcript) {
       log = await TranscriptLog.open(flags.transcript).catch((error: Error) => {
@@ -62,6 +65,7 @@ export async function runCli(io: CliIo): Promise<number> {
       const opened = log;
       cleanups.push(() => opened.close());
     }
+    const devices = await createDevices(flags);
 
     let localUrl = flags.localUrl;
     if (flags.startSimulator) {

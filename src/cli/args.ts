@@ -1,44 +1,14 @@
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_SETTINGS,
-  DIALECTS,
-  TURN_DETECTION_MODES,
-  VOICES,
+  SettingsSchema,
   applyEnvironment,
-  parseSettings,
-  SettingsError,
   type Credentials,
   type Settings,
   type SettingsInput,
 } from '../engine';
-
-export const USAGE = `Usage: kaiwa [options]
-
-Talk to a Realtime voice model from the terminal. With no API key and no --provider/--url it talks
-to the built-in simulator.
-
-Options:
-  --provider openai|azure|local   which service (default: from the environment, else local)
-  --url URL                       a Realtime-compatible ws:// or wss:// URL (custom provider)
-  --dialect ga|beta               wire protocol (default ga)
-  --model NAME                    model or deployment name
-  --voice NAME                    ${VOICES.join(', ')}
-  --instructions TEXT             system instructions
-  --turn-detection MODE           server_vad | semantic_vad | manual (push-to-talk)
-  --input FILE.wav                speak this file instead of the microphone; exit when done
-  --output FILE.wav               record what is played to this file
-  --input-device NAME|ID|default  listen to this microphone (PortAudio; name is a substring)
-  --output-device NAME|ID|default play to this speaker (PortAudio); either falls back to the
-                                  system default if the device goes away
-  --list-devices                  list the audio devices and exit
-  --transcript FILE.jsonl         write transcripts, interruptions and errors as JSON lines
-  --duration SECONDS              stop after this many seconds
-  --help                          show this help
-
-Keys (terminal): space interrupts, t toggles talking (manual mode), q quits.
-
-Environment: OPENAI_API_KEY, or AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT + AZURE_OPENAI_DEPLOYMENT.
-`;
+import type { MessageKey, Translate } from '../shared/i18n';
+import { FlagValueError, SETTING_FLAGS, assign, flagOfPath, flagValue, placeholder, type SettingFlag } from './setting-flags';
 
 export interface CliFlags {
   help: boolean;
@@ -63,97 +33,135 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const PROVIDER_FLAGS = ['openai', 'azure', 'local'] as const;
+/** The flags of a run that are not settings. */
+const RUN_FLAGS = [
+  { name: 'input', value: 'FILE.wav', helpKey: 'cli.flag.input' },
+  { name: 'output', value: 'FILE.wav', helpKey: 'cli.flag.output' },
+  { name: 'transcript', value: 'FILE.jsonl', helpKey: 'cli.flag.transcript' },
+  { name: 'duration', value: 'SECONDS', helpKey: 'cli.flag.duration' },
+  { name: 'list-devices', helpKey: 'cli.flag.list-devices' },
+  { name: 'help', helpKey: 'cli.flag.help' },
+] as const satisfies ReadonlyArray<{ name: string; value?: string; helpKey: MessageKey }>;
+
+/**
+ * On the command line the provider is chosen by what is given: `--url` alone is a custom endpoint,
+ * `--provider local --url` an external simulator. So `--provider` takes only these.
+ */
+const PROVIDER_FLAG_VALUES = ['openai', 'azure', 'local'] as const;
+const cliFlag = (flag: SettingFlag): SettingFlag => (flag.name === 'provider' ? { ...flag, values: PROVIDER_FLAG_VALUES } : flag);
+const FLAGS = SETTING_FLAGS.map(cliFlag);
+
+/** `--help`, in the reader's language. */
+export function usage(t: Translate): string {
+  const line = (flag: string, text: string) => {
+    const head = `  ${flag}`;
+    return head.length < 34 ? `${head.padEnd(34)}${text}` : `${head}\n${' '.repeat(34)}${text}`;
+  };
+  const settingLines = FLAGS.map((flag) =>
+    line(`--${flag.name} ${placeholder(flag)}`, t(flag.helpKey as MessageKey, { values: (flag.values ?? []).join(', ') })),
+  );
+  const runLines = RUN_FLAGS.map((flag) => line(`--${flag.name}${'value' in flag ? ` ${flag.value}` : ''}`, t(flag.helpKey)));
+  return [
+    'Usage: kaiwa [options]',
+    '',
+    t('cli.usage.about'),
+    '',
+    t('cli.usage.settings'),
+    ...settingLines,
+    '',
+    t('cli.usage.run'),
+    ...runLines,
+    '',
+    t('cli.usage.keys'),
+    '',
+    t('cli.usage.environment'),
+    '',
+  ].join('\n');
+}
 
 export function parseFlags(argv: string[], env: Record<string, string | undefined>): CliFlags {
-  let values;
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
       options: {
-        provider: { type: 'string' },
-        url: { type: 'string' },
-        dialect: { type: 'string' },
-        model: { type: 'string' },
-        voice: { type: 'string' },
-        instructions: { type: 'string' },
-        'turn-detection': { type: 'string' },
-        input: { type: 'string' },
-        output: { type: 'string' },
-        'input-device': { type: 'string' },
-        'output-device': { type: 'string' },
-        'list-devices': { type: 'boolean' },
-        transcript: { type: 'string' },
-        duration: { type: 'string' },
+        ...Object.fromEntries(FLAGS.map((flag) => [flag.name, { type: 'string' as const }])),
+        ...Object.fromEntries(RUN_FLAGS.map((flag) => [flag.name, { type: 'value' in flag ? ('string' as const) : ('boolean' as const) }])),
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
   }
-
-  const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
-    if (value === undefined) return undefined;
-    if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got '${value}')`);
-    return value as T;
-  };
-  const provider = oneOf('provider', values.provider, PROVIDER_FLAGS);
-  const dialect = oneOf('dialect', values.dialect, DIALECTS);
-  const voice = oneOf('voice', values.voice, VOICES);
-  const turnDetection = oneOf('turn-detection', values['turn-detection'], TURN_DETECTION_MODES);
+  const text = (name: string) => values[name] as string | undefined;
 
   let durationMs: number | undefined;
-  if (values.duration !== undefined) {
-    const seconds = Number(values.duration);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--duration must be a positive number of seconds (got '${values.duration}')`);
+  const duration = text('duration');
+  if (duration !== undefined) {
+    const seconds = Number(duration);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--duration must be a positive number of seconds (got '${duration}')`);
     durationMs = seconds * 1000;
   }
-  if (values.input !== undefined && values['input-device'] !== undefined) throw new UsageError('use --input or --input-device, not both');
-  if (values.output !== undefined && values['output-device'] !== undefined) throw new UsageError('use --output or --output-device, not both');
-  if (values.url !== undefined && !/^wss?:\/\/[^\s]+$/.test(values.url)) {
-    throw new UsageError(`--url must be a ws:// or wss:// URL (got '${values.url}')`);
-  }
+  if (text('input') !== undefined && text('input-device') !== undefined) throw new UsageError('use --input or --input-device, not both');
+  if (text('output') !== undefined && text('output-device') !== undefined) throw new UsageError('use --output or --output-device, not both');
+  const url = text('url');
+  if (url !== undefined && !/^wss?:\/\/[^\s]+$/.test(url)) throw new UsageError(`--url must be a ws:// or wss:// URL (got '${url}')`);
 
   const fromEnv = applyEnvironment(DEFAULT_SETTINGS, {}, env);
   const next: SettingsInput = structuredClone(fromEnv.settings);
+  for (const flag of FLAGS) {
+    const raw = text(flag.name);
+    if (raw === undefined) continue;
+    try {
+      assign(next, flag, flagValue(flag, raw));
+    } catch (error) {
+      if (error instanceof FlagValueError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  // The provider follows what is given: --url alone is a custom endpoint; with --provider local it
+  // is a simulator someone else runs (not a setting).
   let localUrl: string | undefined;
-  if (provider === 'local') {
-    next.provider = 'local';
-    localUrl = values.url;
-  } else if (provider) {
-    next.provider = provider;
-    if (values.url) next.url = values.url;
-  } else if (values.url) {
+  const provider = text('provider');
+  if (provider === 'local' && url !== undefined) {
+    localUrl = url;
+    next.url = fromEnv.settings.url;
+  } else if (provider === undefined && url !== undefined) {
     next.provider = 'custom';
-    next.url = values.url;
   }
-  if (dialect) next.dialect = dialect;
-  if (values.model) next.model = values.model;
-  if (voice) next.voice = voice;
-  if (values.instructions !== undefined) next.instructions = values.instructions;
-  if (turnDetection) next.turnDetection = { ...fromEnv.settings.turnDetection, mode: turnDetection };
 
-  let settings: Settings;
-  try {
-    settings = parseSettings(next);
-  } catch (error) {
-    if (error instanceof SettingsError) throw new UsageError(error.issues.join('; '));
-    throw error;
+  const parsed = SettingsSchema.safeParse(next);
+  if (!parsed.success) {
+    throw new UsageError(
+      parsed.error.issues
+        .map((issue) => {
+          const flag = flagOfPath(issue.path);
+          const raw = flag ? text(flag.name) : undefined;
+          // A problem with a value from the environment or the defaults names the setting instead.
+          return flag && raw !== undefined ? `--${flag.name} ${lowerFirst(issue.message)} (got '${raw}')` : `${issue.path.join('.')}: ${issue.message}`;
+        })
+        .join('; '),
+    );
   }
+  const settings = parsed.data;
   return {
-    help: values.help ?? false,
+    help: (values.help as boolean | undefined) ?? false,
     settings,
     credentials: fromEnv.credentials,
-    ...(values.input !== undefined ? { input: values.input } : {}),
-    ...(values.output !== undefined ? { output: values.output } : {}),
-    ...(values['input-device'] !== undefined ? { inputDevice: values['input-device'] } : {}),
-    ...(values['output-device'] !== undefined ? { outputDevice: values['output-device'] } : {}),
-    listDevices: values['list-devices'] ?? false,
-    ...(values.transcript !== undefined ? { transcript: values.transcript } : {}),
+    ...(text('input') !== undefined ? { input: text('input') } : {}),
+    ...(text('output') !== undefined ? { output: text('output') } : {}),
+    ...(settings.inputDevice !== undefined ? { inputDevice: settings.inputDevice } : {}),
+    ...(settings.outputDevice !== undefined ? { outputDevice: settings.outputDevice } : {}),
+    listDevices: (values['list-devices'] as boolean | undefined) ?? false,
+    ...(text('transcript') !== undefined ? { transcript: text('transcript') } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
     startSimulator: settings.provider === 'local' && !localUrl,
     ...(localUrl ? { localUrl } : {}),
   };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

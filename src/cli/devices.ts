@@ -47,13 +47,6 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
     const device = await checkNativeDevice('input', flags.inputDevice);
     input = new ResilientInput({ device });
   } else if (flags.input) {
-    try {
-      // Read once up front so a bad file is reported before anything connects.
-      if (!(await stat(flags.input)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-      await readWavFile(flags.input);
-    } catch (error) {
-      throw new DeviceSetupError(`cannot use --input ${flags.input}: ${describe(error, flags.input)}`);
-    }
     const wav = new WavFileInput(flags.input);
     input = wav;
     inputFinished = wav.exhausted;
@@ -71,6 +64,16 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
     output = live!.output;
   }
   return { input, output, ...(inputFinished ? { inputFinished } : {}), notes };
+}
+
+/** Reads `--input` once up front, so a bad file is one clear line before any device opens or anything connects. */
+export async function checkInputFile(path: string): Promise<void> {
+  try {
+    if (!(await stat(path)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    await readWavFile(path);
+  } catch (error) {
+    throw new DeviceSetupError(`cannot use --input ${path}: ${describe(error, path)}`);
+  }
 }
 
 /** Resolves a native device choice up front, so a wrong name is one clear line before connecting. */

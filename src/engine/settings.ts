@@ -38,51 +38,67 @@ export const DEFAULT_VOICE = 'marin';
 
 const hotkey = z.string().trim().min(1).max(64);
 
+/**
+ * Command-line metadata (zod meta), read by the CLI to make each setting a flag. 'flag' is the
+ * catalogue key of the flag's help text, cli.flag.NAME, and NAME is the flag (cli.flag.vad-threshold
+ * is --vad-threshold); false keeps a desktop-only setting off the command line; 'values' lists
+ * what help shows for a free-form field. A setting without metadata still becomes a flag (its path
+ * in kebab-case); the CLI's tests then ask for its help text.
+ */
+export type SettingFlagMeta = {
+  flag: string | false;
+  values?: readonly string[];
+};
+const flag = (key: string, values?: readonly string[]): SettingFlagMeta => (values ? { flag: key, values } : { flag: key });
+const desktopOnly: SettingFlagMeta = { flag: false };
+
 export const SettingsSchema = z.object({
-  provider: z.enum(PROVIDERS).default('local'),
+  provider: z.enum(PROVIDERS).default('local').meta(flag('cli.flag.provider')),
   /** Custom provider: any Realtime-compatible ws:// or wss:// URL. */
-  url: z.string().url().refine((u) => /^wss?:\/\//.test(u), 'must be a ws:// or wss:// URL').optional(),
+  url: z.string().url().refine((u) => /^wss?:\/\//.test(u), 'must be a ws:// or wss:// URL').optional().meta(flag('cli.flag.url')),
   /** Realtime only: the wire shape of the Realtime endpoint. */
-  dialect: z.enum(DIALECTS).default('ga'),
-  protocol: z.enum(PROTOCOLS).default('auto'),
-  model: z.string().trim().min(1).max(128).default('gpt-realtime'),
+  dialect: z.enum(DIALECTS).default('ga').meta(flag('cli.flag.dialect')),
+  protocol: z.enum(PROTOCOLS).default('auto').meta(flag('cli.flag.protocol')),
+  model: z.string().trim().min(1).max(128).default('gpt-realtime').meta(flag('cli.flag.model')),
   azure: z
     .object({
       /** e.g. https://my-resource.openai.azure.com */
-      endpoint: z.string().url().optional(),
-      deployment: z.string().trim().min(1).max(128).optional(),
+      endpoint: z.string().url().optional().meta(flag('cli.flag.azure-endpoint')),
+      deployment: z.string().trim().min(1).max(128).optional().meta(flag('cli.flag.azure-deployment')),
       /** Set for the preview (beta) endpoint `openai/realtime?api-version=...&deployment=...`. */
-      apiVersion: z.string().trim().min(1).max(64).optional(),
+      apiVersion: z.string().trim().min(1).max(64).optional().meta(flag('cli.flag.azure-api-version')),
     })
     .default({}),
   voice: z
     .string()
-    .refine((v) => VOICES.includes(v), { message: `must be one of ${VOICES.join(', ')}` })
-    .default(DEFAULT_VOICE),
+    .refine((v) => VOICES.includes(v), { message: 'must be one of ' + VOICES.join(', ') })
+    .default(DEFAULT_VOICE)
+    .meta(flag('cli.flag.voice', VOICES)),
   instructions: z
     .string()
     .max(8_000)
-    .default('You are Kaiwa, a friendly voice assistant. Keep answers short. Answer in the language the user speaks.'),
+    .default('You are Kaiwa, a friendly voice assistant. Keep answers short. Answer in the language the user speaks.')
+    .meta(flag('cli.flag.instructions')),
   /** Kaiwa's own words (labels, notices, the terminal's lines): the system's language, or one chosen. */
-  language: z.enum(UI_LANGUAGES).default('system'),
+  language: z.enum(UI_LANGUAGES).default('system').meta(flag('cli.flag.language')),
   turnDetection: z
     .object({
-      mode: z.enum(TURN_DETECTION_MODES).default('server_vad'),
+      mode: z.enum(TURN_DETECTION_MODES).default('server_vad').meta(flag('cli.flag.turn-detection')),
       /** server_vad activation threshold, 0..1. */
-      threshold: z.number().min(0).max(1).default(0.5),
-      silenceDurationMs: z.number().int().min(100).max(5_000).default(500),
-      prefixPaddingMs: z.number().int().min(0).max(2_000).default(300),
-      eagerness: z.enum(['low', 'medium', 'high', 'auto']).default('auto'),
+      threshold: z.number().min(0).max(1).default(0.5).meta(flag('cli.flag.vad-threshold')),
+      silenceDurationMs: z.number().int().min(100).max(5_000).default(500).meta(flag('cli.flag.silence-ms')),
+      prefixPaddingMs: z.number().int().min(0).max(2_000).default(300).meta(flag('cli.flag.prefix-padding-ms')),
+      eagerness: z.enum(['low', 'medium', 'high', 'auto']).default('auto').meta(flag('cli.flag.eagerness')),
     })
     .default({ mode: 'server_vad', threshold: 0.5, silenceDurationMs: 500, prefixPaddingMs: 300, eagerness: 'auto' }),
   interruption: z
     .object({
-      mode: z.enum(INTERRUPTION_MODES).default('immediate'),
+      mode: z.enum(INTERRUPTION_MODES).default('immediate').meta(flag('cli.flag.interruption')),
       /** pause-then-decide: speech longer than this is a real interruption. */
-      minSpeechMs: z.number().int().min(50).max(3_000).default(400),
+      minSpeechMs: z.number().int().min(50).max(3_000).default(400).meta(flag('cli.flag.min-speech-ms')),
     })
     .default({ mode: 'immediate', minSpeechMs: 400 }),
-  transcriptionModel: z.string().trim().min(1).max(128).default('gpt-4o-mini-transcribe'),
+  transcriptionModel: z.string().trim().min(1).max(128).default('gpt-4o-mini-transcribe').meta(flag('cli.flag.transcription-model')),
   /**
    * The language the user speaks, as an ISO-639-1 code (`ja`, `en`): sent as
    * `audio.input.transcription.language` so the transcriber does not have to guess. Unset: detect.
@@ -91,22 +107,24 @@ export const SettingsSchema = z.object({
     .string()
     .trim()
     .regex(/^[a-z]{2,3}$/, 'must be an ISO-639-1 language code such as ja or en')
-    .optional(),
-  inputDevice: z.string().max(256).optional(),
-  outputDevice: z.string().max(256).optional(),
+    .optional()
+    .meta(flag('cli.flag.transcription-language')),
+  inputDevice: z.string().max(256).optional().meta(flag('cli.flag.input-device')),
+  outputDevice: z.string().max(256).optional().meta(flag('cli.flag.output-device')),
   /**
    * Off by default: with no acoustic echo (headphones) WebRTC AEC3 attenuates the user's speech
    * while it converges (measured 20-49 dB for the first 12-25 s), which delays barge-in. Turn it on
    * for laptop speakers.
    */
-  echoCancellation: z.boolean().default(false),
+  echoCancellation: z.boolean().default(false).meta(flag('cli.flag.echo-cancellation')),
   hotkeys: z
     .object({
       talk: hotkey.default('CommandOrControl+Shift+Space'),
       interrupt: hotkey.default('CommandOrControl+Shift+X'),
     })
-    .default({ talk: 'CommandOrControl+Shift+Space', interrupt: 'CommandOrControl+Shift+X' }),
-  startAtLogin: z.boolean().default(false),
+    .default({ talk: 'CommandOrControl+Shift+Space', interrupt: 'CommandOrControl+Shift+X' })
+    .meta(desktopOnly),
+  startAtLogin: z.boolean().default(false).meta(desktopOnly),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

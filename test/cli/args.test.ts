@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseFlags, UsageError } from '../../src/cli/args';
+import { z } from 'zod';
+import { parseFlags, usage, UsageError } from '../../src/cli/args';
+import { SETTING_FLAGS, deriveFlags } from '../../src/cli/setting-flags';
+import { DEFAULT_SETTINGS, SettingsSchema } from '../../src/engine/settings';
+import { CATALOGUES, createI18n, isMessageKey } from '../../src/shared/i18n';
 
 describe('CLI flags and environment', () => {
   it('defaults to the built-in simulator when there is no key and no provider or URL', () => {
@@ -42,6 +46,64 @@ describe('CLI flags and environment', () => {
     );
     expect(flags.settings).toMatchObject({ dialect: 'beta', model: 'gpt-4o-realtime-preview', voice: 'cedar', instructions: 'Hi.', turnDetection: { mode: 'semantic_vad' } });
     expect(flags).toMatchObject({ input: 'a.wav', output: 'b.wav', transcript: 'c.jsonl', durationMs: 2500, help: false });
+  });
+
+  it('makes every setting a flag, except the desktop-only ones, each with help in every language', () => {
+    const leaves = (value: object, prefix: string[] = []): string[][] =>
+      Object.entries(value).flatMap(([key, v]) =>
+        v && typeof v === 'object' && !Array.isArray(v) ? leaves(v as object, [...prefix, key]) : [[...prefix, key]],
+      );
+    const desktopOnly = ['hotkeys.talk', 'hotkeys.interrupt', 'startAtLogin'];
+    // Optional fields are absent from the defaults; these are the ones today's schema has.
+    const optional = ['url', 'azure.endpoint', 'azure.deployment', 'azure.apiVersion', 'transcriptionLanguage', 'inputDevice', 'outputDevice'];
+    const settings = [...leaves(DEFAULT_SETTINGS).map((p) => p.join('.')), ...optional].filter((p) => !desktopOnly.includes(p));
+    expect(SETTING_FLAGS.map((f) => f.path.join('.')).sort()).toEqual(settings.sort());
+    for (const flag of SETTING_FLAGS) {
+      expect(isMessageKey(flag.helpKey), flag.helpKey).toBe(true);
+      for (const catalogue of Object.values(CATALOGUES)) expect((catalogue as Record<string, string>)[flag.helpKey]).toBeTruthy();
+    }
+    const help = usage(createI18n('en').t);
+    for (const flag of SETTING_FLAGS) expect(help).toContain(`--${flag.name} `);
+  });
+
+  it('derives a flag for a setting added to the schema, named after its path, typed by it', () => {
+    const extended = SettingsSchema.extend({ replyVolume: z.number().min(0).max(1).default(1) });
+    expect(deriveFlags(extended).find((f) => f.name === 'reply-volume')).toMatchObject({ path: ['replyVolume'], kind: 'number', helpKey: 'cli.flag.reply-volume' });
+  });
+
+  it('maps the settings the terminal could not reach before', () => {
+    const flags = parseFlags(
+      ['--echo-cancellation', 'on', '--interruption', 'pause-then-decide', '--vad-threshold', '0.6', '--silence-ms', '700', '--prefix-padding-ms', '200',
+        '--transcription-model', 'whisper-1', '--transcription-language', 'ja', '--protocol', 'live', '--language', 'ja', '--min-speech-ms', '600', '--eagerness', 'low'],
+      {},
+    );
+    expect(flags.settings).toMatchObject({
+      echoCancellation: true,
+      interruption: { mode: 'pause-then-decide', minSpeechMs: 600 },
+      turnDetection: { mode: 'server_vad', threshold: 0.6, silenceDurationMs: 700, prefixPaddingMs: 200, eagerness: 'low' },
+      transcriptionModel: 'whisper-1',
+      transcriptionLanguage: 'ja',
+      protocol: 'live',
+      language: 'ja',
+    });
+    expect(parseFlags(['--echo-cancellation', 'off'], {}).settings.echoCancellation).toBe(false);
+  });
+
+  it('passes the device flags on as settings and device choices', () => {
+    const flags = parseFlags(['--input-device', 'default', '--output-device', 'USB'], {});
+    expect(flags).toMatchObject({ inputDevice: 'default', outputDevice: 'USB', settings: { inputDevice: 'default', outputDevice: 'USB' } });
+  });
+
+  it.each([
+    [['--vad-threshold', '2'], /--vad-threshold too big.*'2'/],
+    [['--silence-ms', 'soon'], /--silence-ms must be a number \(got 'soon'\)/],
+    [['--silence-ms', '700.5'], /--silence-ms invalid input: expected int.*'700.5'/],
+    [['--echo-cancellation', 'maybe'], /--echo-cancellation must be on or off/],
+    [['--interruption', 'never'], /--interruption must be one of immediate, pause-then-decide/],
+    [['--transcription-language', 'Japanese'], /--transcription-language must be an ISO-639-1 language code/],
+    [['--input', 'a.wav', '--input-device', 'default'], /use --input or --input-device, not both/],
+  ])('rejects the setting flags %j with one readable line', (argv, message) => {
+    expect(() => parseFlags(argv, {})).toThrow(message);
   });
 
   it.each([
