@@ -5,7 +5,7 @@ import type { DeviceErrorInfo, InputDevice, OutputDevice } from './audio/devices
 import type { EchoCancellerOptions } from './audio/echo-canceller';
 import { MicPath } from './audio/mic-path';
 import { Player } from './audio/player';
-import { createSession, needsNewSession, ReplayRecord, SessionError, type ConversationSession, type ReplayRecordOptions, type SessionResilience } from './session';
+import { createSession, needsEchoCancellation, needsNewSession, ReplayRecord, SessionError, type ConversationSession, type ReplayRecordOptions, type SessionResilience } from './session';
 
 export interface AssistantOptions {
   settings: Settings;
@@ -110,7 +110,7 @@ export class Assistant {
       if (!this.running) return;
       this.output.onError = (info) => this.onDeviceError('speaker', info);
       this.input.onError = (info) => this.onDeviceError('microphone', info);
-      await this.mic.configureEcho(this.settings.echoCancellation);
+      await this.mic.configureEcho(needsEchoCancellation(this.settings));
       await this.startDevice('speaker', () => this.player.attach(this.mic.speaker));
       await this.startDevice('microphone', () => this.input.start(this.mic.push));
       this.levelsTimer = setInterval(() => this.emitLevels(), LEVELS_INTERVAL_MS);
@@ -162,7 +162,7 @@ export class Assistant {
     const before = this.settings;
     this.settings = settings;
     if (!this.running) return;
-    if (settings.echoCancellation !== before.echoCancellation) void this.mic.configureEcho(settings.echoCancellation);
+    if (needsEchoCancellation(settings) !== needsEchoCancellation(before)) void this.mic.configureEcho(needsEchoCancellation(settings));
     if (needsNewSession(before, settings)) void this.replaceSession();
     else this.session?.updateSettings(settings);
   }
@@ -194,6 +194,7 @@ export class Assistant {
     }
     session.setMuted(this.mutedFlag);
     this.session = session;
+    this.mic.gateEchoWarmup = session.protocol === 'live';
     this.mic.sink = session;
     return session;
   }

@@ -332,7 +332,7 @@ class WebRtcEchoCanceller implements EchoCanceller {
  * The output device as the player sees it: every frame the device pulls is also handed to the
  * current canceller as the echo reference (what is played, at the device's clock).
  */
-export function withEchoReference(device: OutputDevice, canceller: () => EchoCanceller): OutputDevice {
+export function withEchoReference(device: OutputDevice, canceller: () => EchoCanceller, onRender?: (frame: Int16Array) => void): OutputDevice {
   return {
     get name() {
       return device.name;
@@ -341,6 +341,7 @@ export function withEchoReference(device: OutputDevice, canceller: () => EchoCan
       device.start(() => {
         const frame = pull();
         canceller().processRender(frame);
+        onRender?.(frame);
         return frame;
       }),
     stop: () => device.stop(),

@@ -1,6 +1,7 @@
 import type { Level } from '../events';
 import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE, type OutputDevice } from './devices/types';
 import { createEchoCanceller, PassThroughEchoCanceller, withEchoReference, type EchoCanceller, type EchoCancellerOptions } from './echo-canceller';
+import { EchoWarmup } from './echo-warmup';
 import { Framer } from './framer';
 import { LevelSmoother, measureLevel, silentLevel } from './meter';
 
@@ -32,6 +33,13 @@ export interface MicPathOptions {
 export class MicPath {
   /** The session the batches go to; null while there is none. */
   sink: MicSink | null = null;
+  /**
+   * Full duplex (GPT-Live): while the echo canceller warms up, audio captured over playback goes
+   * out as silence (see echo-warmup.ts). Turn-based sessions keep their own barge-in policy.
+   */
+  gateEchoWarmup = false;
+  private readonly warmup = new EchoWarmup();
+  private silence = new Int16Array(0);
   private echo: EchoCanceller = new PassThroughEchoCanceller();
   private echoSetup: Promise<void> | null = null;
   private readonly smoother = new LevelSmoother();
@@ -48,7 +56,9 @@ export class MicPath {
 
   /** The speaker as the player should drive it: what it plays becomes the echo reference. */
   get speaker(): OutputDevice {
-    return withEchoReference(this.options.output, () => this.echo);
+    return withEchoReference(this.options.output, () => this.echo, (frame) => {
+      if (this.echo.active) this.warmup.render(frame, this.options.output.latencyMs());
+    });
   }
 
   /** The input device's callback. */
@@ -108,6 +118,7 @@ export class MicPath {
   private replaceEcho(next: EchoCanceller): void {
     const old = this.echo;
     this.echo = next;
+    this.warmup.reset();
     this.toEchoFrames.reset();
     old.destroy();
   }
@@ -116,6 +127,11 @@ export class MicPath {
     this.smoother.update(measureLevel(pcm, this.frameLevel), (pcm.length * 1000) / ENGINE_SAMPLE_RATE);
     if (!this.sink?.acceptsAudio) {
       this.toBatches.reset();
+      return;
+    }
+    if (this.gateEchoWarmup && this.echo.active && this.warmup.gating) {
+      if (this.silence.length !== pcm.length) this.silence = new Int16Array(pcm.length);
+      this.toBatches.push(this.silence);
       return;
     }
     this.toBatches.push(pcm);

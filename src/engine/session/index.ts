@@ -17,6 +17,15 @@ export function createSession(context: SessionContext): ConversationSession {
   }
 }
 
+/**
+ * Whether the microphone path runs the echo canceller (when the microphone hears the speaker): on
+ * when the setting asks, and always for GPT-Live, whose model listens while it speaks and would
+ * otherwise hear itself.
+ */
+export function needsEchoCancellation(settings: Settings): boolean {
+  return settings.echoCancellation || resolveProtocol(settings) === 'live';
+}
+
 /** Settings a running session cannot take: a change of any of them needs a new session. */
 const SESSION_FIELDS = ['provider', 'url', 'dialect', 'protocol', 'model', 'azure'] as const satisfies readonly (keyof Settings)[];
 
