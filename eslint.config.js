@@ -19,8 +19,10 @@ const ours = {
     'cli and main import the engine, shared, and the simulator entry (src/simulator/index.ts) only.'),
   preload: layer(['**/engine/**', '**/simulator/**', '**/cli/**', '**/main/**', '**/renderer/**'],
     'The preload imports shared only.'),
-  renderer: layer(['**/engine/**', '**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**'],
-    'The renderer imports shared and itself only.'),
+  // Exception: engine/text (pure text functions, only Intl) runs in the renderer too, so the window
+  // and the engine cut an interrupted reply with the same code (ARCHITECTURE.md "One cut").
+  renderer: layer(['**/engine/*', '!**/engine/text', '**/engine/*/**', '!**/engine/text/**', '**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**'],
+    'The renderer imports shared, engine/text and itself only.'),
   // shared/ may take *types* from engine/events and engine/settings (erased at build time), so the
   // vocabulary is written once; see the @typescript-eslint rule below.
   shared: layer(['**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**'],
@@ -57,6 +59,16 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    files: ['src/renderer/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/engine/*', '!**/engine/text', '**/engine/*/**', '!**/engine/text/**'], allowTypeImports: true, message: 'Only type imports from the engine here (engine/text excepted).' }],
+      }],
+    },
+  },
+  // engine/text is imported by the renderer: it stays pure (no Node, no other engine module).
+  { files: ['src/engine/text/**'], rules: restrict([ours.engine, { group: [...nodeBuiltins, '../*', '!./*'], message: 'engine/text is pure: it runs in the renderer too.' }]) },
   {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },

@@ -12,7 +12,18 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { DEFAULT_SETTINGS } from '../src/engine/settings';
+import {
+  DEFAULT_SETTINGS,
+  DIALECTS,
+  INTERRUPTION_MODES,
+  JAPANESE_LIVE_VOICES,
+  PROTOCOLS,
+  PROVIDERS,
+  TURN_DETECTION_MODES,
+  UI_LANGUAGES,
+  VOICES,
+  voicesFor,
+} from '../src/engine/settings';
 import type { AssistantEvent, AssistantState, SettingsView } from '../src/shared/ipc';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -84,14 +95,19 @@ export async function launchChromium(): Promise<Browser> {
 export function defaultView(): SettingsView {
   return {
     settings: structuredClone(DEFAULT_SETTINGS),
+    protocol: 'realtime',
     hasApiKey: false,
     envOverrides: [],
     options: {
-      providers: ['local', 'openai', 'azure', 'custom'],
-      voices: ['alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'marin', 'sage', 'shimmer', 'verse'],
-      turnDetectionModes: ['server_vad', 'semantic_vad', 'manual'],
-      interruptionModes: ['immediate', 'pause-then-decide'],
-      dialects: ['ga', 'beta'],
+      providers: PROVIDERS,
+      voices: VOICES,
+      turnDetectionModes: TURN_DETECTION_MODES,
+      interruptionModes: INTERRUPTION_MODES,
+      dialects: DIALECTS,
+      protocols: PROTOCOLS,
+      voicesByProtocol: { realtime: voicesFor('realtime'), live: voicesFor('live') },
+      japaneseVoices: JAPANESE_LIVE_VOICES,
+      languages: UI_LANGUAGES,
     },
     hotkeys: [
       { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },

@@ -2,11 +2,16 @@ import {
   Assistant,
   DIALECTS,
   INTERRUPTION_MODES,
+  JAPANESE_LIVE_VOICES,
+  PROTOCOLS,
   PROVIDERS,
+  UI_LANGUAGES,
   SettingsError,
   TURN_DETECTION_MODES,
   VOICES,
   applyEnvironment,
+  resolveProtocol,
+  voicesFor,
   type AssistantEvent,
   type AssistantState,
   type Credentials,
@@ -117,6 +122,7 @@ export class KaiwaController {
   view(): SettingsView {
     return {
       settings: structuredClone(this.effective),
+      protocol: resolveProtocol(this.effective),
       hasApiKey: this.credentials.apiKey !== undefined,
       envOverrides: [...this.envOverrides],
       options: {
@@ -125,6 +131,10 @@ export class KaiwaController {
         turnDetectionModes: TURN_DETECTION_MODES,
         interruptionModes: INTERRUPTION_MODES,
         dialects: DIALECTS,
+        protocols: PROTOCOLS,
+        voicesByProtocol: { realtime: voicesFor('realtime'), live: voicesFor('live') },
+        japaneseVoices: JAPANESE_LIVE_VOICES,
+        languages: UI_LANGUAGES,
       },
       hotkeys: this.hotkeyStatus(),
     };

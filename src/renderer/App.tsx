@@ -7,26 +7,36 @@ import { Pulse } from './components/Pulse';
 import { Settings } from './components/Settings';
 import { StatusBar, TalkControls } from './components/StatusBar';
 import { Transcript } from './components/Transcript';
+import { LanguageProvider, useT, windowLanguage } from './i18n';
 import { useKaiwa, type Kaiwa } from './state/useKaiwa';
 import { describeError, describeState, stateHint } from './state/words';
+import type { MessageKey } from '../shared/i18n';
 
 type View = PushChannels['app:navigate'];
 
-const TABS: { view: View; label: string }[] = [
-  { view: 'conversation', label: 'Conversation' },
-  { view: 'history', label: 'History' },
-  { view: 'settings', label: 'Settings' },
+const TABS: { view: View; label: MessageKey }[] = [
+  { view: 'conversation', label: 'nav.conversation' },
+  { view: 'history', label: 'nav.history' },
+  { view: 'settings', label: 'nav.settings' },
 ];
 
 /** One page for both windows: the main window, and the compact quick-talk window (`?view=quick`). */
 export function App({ quick = false }: { quick?: boolean }) {
   const bridge = useBridge();
   const kaiwa = useKaiwa(bridge);
+  useEscapeKey(kaiwa.ui.state, quick);
+  return (
+    <LanguageProvider language={windowLanguage(kaiwa.settings)}>
+      {quick ? <QuickTalk kaiwa={kaiwa} /> : <MainWindow kaiwa={kaiwa} />}
+    </LanguageProvider>
+  );
+}
+
+function MainWindow({ kaiwa }: { kaiwa: Kaiwa }) {
+  const bridge = useBridge();
+  const t = useT();
   const [view, setView] = useState<View>('conversation');
   useEffect(() => bridge.onNavigate((next) => setView(next)), [bridge]);
-  useEscapeKey(kaiwa.ui.state, quick);
-
-  if (quick) return <QuickTalk kaiwa={kaiwa} />;
 
   const { ui } = kaiwa;
   const manualTurns = kaiwa.settings?.settings.turnDetection.mode === 'manual';
@@ -35,12 +45,12 @@ export function App({ quick = false }: { quick?: boolean }) {
       <header className="topbar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
-          Kaiwa
+          {t('app.name')}
         </div>
-        <nav className="tabs" role="tablist" aria-label="Views">
+        <nav className="tabs" role="tablist" aria-label={t('nav.views')}>
           {TABS.map((tab) => (
             <button key={tab.view} type="button" role="tab" aria-selected={view === tab.view} className="tab" onClick={() => setView(tab.view)}>
-              {tab.label}
+              {t(tab.label)}
             </button>
           ))}
         </nav>
@@ -48,20 +58,20 @@ export function App({ quick = false }: { quick?: boolean }) {
       <main className={`view view-${view}`}>
         {view === 'conversation' && (
           <div className="conversation">
-            <section className="stage" aria-label="Assistant">
+            <section className="stage" aria-label={t('conversation.assistant')}>
               <div className="pulse-frame">
                 <Pulse state={ui.state} levels={kaiwa.levels} />
               </div>
               <div className="state-label">
-                <h1>{describeState(ui.state, ui.attempt)}</h1>
-                <p>{stateHint(ui.state, manualTurns)}</p>
+                <h1>{describeState(t, ui.state, ui.attempt)}</h1>
+                <p>{stateHint(t, ui.state, manualTurns)}</p>
               </div>
               <div className="controls">
                 <InterruptButton state={ui.state} />
                 <TalkControls state={ui.state} muted={kaiwa.muted} manualTurns={manualTurns} onMute={kaiwa.setMuted} />
               </div>
             </section>
-            <section className="talk-log" aria-label="Conversation transcript">
+            <section className="talk-log" aria-label={t('conversation.transcript')}>
               <Transcript turns={ui.turns} />
             </section>
           </div>
@@ -72,6 +82,7 @@ export function App({ quick = false }: { quick?: boolean }) {
       <StatusBar
         ui={ui}
         muted={kaiwa.muted}
+        protocol={kaiwa.settings?.protocol}
         onDismissError={() => kaiwa.dispatch({ type: 'dismiss-error' })}
         onDismissNotice={(id) => kaiwa.dispatch({ type: 'dismiss-notice', id })}
         onOpenSettings={() => setView('settings')}
@@ -82,6 +93,7 @@ export function App({ quick = false }: { quick?: boolean }) {
 
 /** The quick-talk window: pulse, state and the interrupt button; Esc hides it when nothing plays. */
 function QuickTalk({ kaiwa }: { kaiwa: Kaiwa }) {
+  const t = useT();
   const { ui } = kaiwa;
   return (
     <div className="quick" data-state={ui.state}>
@@ -90,9 +102,13 @@ function QuickTalk({ kaiwa }: { kaiwa: Kaiwa }) {
       </div>
       <div className="quick-side">
         <div className="quick-state" role="status">
-          {describeState(ui.state, ui.attempt)}
+          {describeState(t, ui.state, ui.attempt)}
         </div>
-        {ui.error ? <div className="quick-error" role="alert">{describeError(ui.error.code)}</div> : <div className="quick-hint">Esc to {ui.state === 'speaking' ? 'interrupt' : 'close'}</div>}
+        {ui.error ? (
+          <div className="quick-error" role="alert">{describeError(t, ui.error.code)}</div>
+        ) : (
+          <div className="quick-hint">{ui.state === 'speaking' ? t('quick.escInterrupt') : t('quick.escClose')}</div>
+        )}
         <InterruptButton state={ui.state} compact />
       </div>
     </div>

@@ -5,6 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { BridgeProvider } from './bridge';
+import { LanguageProvider, useT, windowLanguage } from './i18n';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
@@ -22,5 +23,13 @@ if (window.kaiwa) {
   );
 } else {
   // Opened outside Kaiwa's window (no preload): say so instead of a blank page.
-  root.render(<p className="no-bridge">Kaiwa's window must be opened by the Kaiwa app.</p>);
+  root.render(
+    <LanguageProvider language={windowLanguage(null)}>
+      <NoBridge />
+    </LanguageProvider>,
+  );
+}
+
+function NoBridge() {
+  return <p className="no-bridge">{useT()('app.noBridge')}</p>;
 }

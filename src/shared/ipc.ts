@@ -11,9 +11,9 @@
  * code, and the engine's vocabulary is written once.
  */
 import type { AssistantEvent, AssistantState, ErrorCode } from '../engine/events';
-import type { Settings } from '../engine/settings';
+import type { Protocol, Settings } from '../engine/settings';
 
-export type { AssistantEvent, AssistantState, ErrorCode, Settings };
+export type { AssistantEvent, AssistantState, ErrorCode, Protocol, Settings };
 
 /** What the renderer may change. The API key is not here: it has its own write-only channel. */
 export type SettingsPatch = Partial<Omit<Settings, 'azure' | 'turnDetection' | 'interruption' | 'hotkeys'>> & {
@@ -29,6 +29,13 @@ export interface SettingsOptions {
   turnDetectionModes: readonly string[];
   interruptionModes: readonly string[];
   dialects: readonly string[];
+  protocols: readonly string[];
+  /** The built-in voices of each protocol (`voicesFor`): the form offers those of the protocol chosen. */
+  voicesByProtocol: Record<Protocol, readonly string[]>;
+  /** GPT-Live voices made for Japanese: offered first when the language is Japanese. */
+  japaneseVoices: readonly string[];
+  /** Kaiwa's own languages (the `language` setting). */
+  languages: readonly string[];
 }
 
 export interface DeviceInfo {
@@ -48,6 +55,8 @@ export interface HotkeyStatus {
 /** Everything the settings screen needs. `hasApiKey` is all the renderer ever learns of the key. */
 export interface SettingsView {
   settings: Settings;
+  /** The protocol the settings resolve to (`resolveProtocol`: 'auto' follows the model). */
+  protocol: Protocol;
   hasApiKey: boolean;
   /** Settings forced by environment variables (shown read-only). */
   envOverrides: string[];

@@ -27,7 +27,7 @@ describe('Transcript', () => {
     expect(assistant.querySelector('.unheard')!.textContent).toBe('capital of Japan for over a thousand years');
     const marker = assistant.querySelector('.cut-marker')!;
     expect(marker.textContent).toBe('cut');
-    expect(marker.getAttribute('title')).toBe('You spoke over the reply: you heard 1.0 s of 4.0 s.');
+    expect(marker.getAttribute('title')).toBe('You spoke over the reply: you heard 1.0 sec of 4.0 sec.');
     // Heard, marker, unheard: in reading order.
     expect([...assistant.querySelector('.turn-bubble')!.children].map((c) => c.className)).toEqual(['heard', 'cut-marker', 'unheard']);
   });

@@ -24,6 +24,7 @@ export interface Call {
 export function settingsView(overrides: Partial<SettingsView> = {}): SettingsView {
   return {
     settings: structuredClone(DEFAULT_SETTINGS),
+    protocol: 'realtime',
     hasApiKey: false,
     envOverrides: [],
     options: {
@@ -32,6 +33,10 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
       turnDetectionModes: ['server_vad', 'semantic_vad', 'manual'],
       interruptionModes: ['immediate', 'pause-then-decide'],
       dialects: ['ga', 'beta'],
+      protocols: ['auto', 'realtime', 'live'],
+      voicesByProtocol: { realtime: ['alloy', 'marin', 'verse'], live: ['alloy', 'harema', 'marin', 'shida', 'verse'] },
+      japaneseVoices: ['harema', 'shida'],
+      languages: ['system', 'en', 'ja'],
     },
     hotkeys: [
       { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },

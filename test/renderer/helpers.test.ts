@@ -1,51 +1,10 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { acceleratorFromKey, displayAccelerator, type KeyLike } from '../../src/renderer/state/accelerator';
-import { splitAtPlayed } from '../../src/renderer/state/cut';
 import { turnsFromEntries } from '../../src/renderer/state/history';
 import { isOverridden, settingsPatch } from '../../src/renderer/state/settingsPatch';
 import { levelFromDb, stepSpring } from '../../src/renderer/pulse/motion';
 import { parseColor } from '../../src/renderer/pulse/colors';
 import { DEFAULT_SETTINGS } from '../../src/engine/settings';
-
-describe('splitAtPlayed', () => {
-  const text = 'The quick brown fox jumps over the lazy dog';
-
-  it('splits in proportion to what was heard, at a word boundary', () => {
-    // 0.4 of 43 characters is 17, inside "fox": the nearest boundary is after it.
-    expect(splitAtPlayed(text, 800, 2000)).toEqual({ heard: 'The quick brown fox', unheard: 'jumps over the lazy dog' });
-    // 0.5 -> 22, the middle of "jumps": a half-heard word counts as heard.
-    expect(splitAtPlayed(text, 1000, 2000)).toEqual({ heard: 'The quick brown fox jumps', unheard: 'over the lazy dog' });
-    expect(splitAtPlayed(text, 2000, 8000)).toEqual({ heard: 'The quick', unheard: 'brown fox jumps over the lazy dog' });
-  });
-
-  it('handles nothing heard, everything heard, and an empty reply', () => {
-    expect(splitAtPlayed(text, 0, 2000)).toEqual({ heard: '', unheard: text });
-    expect(splitAtPlayed(text, 2500, 2000)).toEqual({ heard: text, unheard: '' });
-    expect(splitAtPlayed(text, 100, 0)).toEqual({ heard: text, unheard: '' });
-    expect(splitAtPlayed('', 100, 200)).toEqual({ heard: '', unheard: '' });
-  });
-
-  it('never splits a word and never loses one', () => {
-    const word = fc.stringMatching(/^[a-zA-Z,.']{1,12}$/);
-    fc.assert(
-      fc.property(fc.array(word, { minLength: 1, maxLength: 30 }), fc.nat(20_000), fc.nat(20_000), (words, played, received) => {
-        const { heard, unheard } = splitAtPlayed(words.join(' '), played, received);
-        const back = [...heard.split(' '), ...unheard.split(' ')].filter(Boolean);
-        expect(back).toEqual(words);
-      }),
-    );
-  });
-
-  it('moves monotonically with the played time', () => {
-    let previous = -1;
-    for (let played = 0; played <= 4000; played += 250) {
-      const { heard } = splitAtPlayed(text, played, 4000);
-      expect(heard.length).toBeGreaterThanOrEqual(previous);
-      previous = heard.length;
-    }
-  });
-});
 
 const key = (code: string, k: string, mods: Partial<KeyLike> = {}): KeyLike => ({ code, key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
 

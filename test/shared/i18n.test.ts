@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import {
   CATALOGUES,
@@ -28,10 +29,14 @@ const sources = sourceFiles(join(ROOT, 'src'))
   .filter((path) => !relative(ROOT, path).startsWith(CATALOGUE_DIR))
   .map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
 
-/** String literals in code ('x', "x", `x` without substitutions). */
-function literals(text: string): Set<string> {
-  const found = new Set<string>();
-  for (const match of text.matchAll(/'([^'\\\n]+)'|"([^"\\\n]+)"|`([^`\\$]+)`/g)) found.add(match[1] ?? match[2] ?? match[3]!);
+/** The string literals of a source file, as the TypeScript parser sees them (comments and JSX text excluded). */
+function literals(path: string, text: string): string[] {
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) found.push(node.text);
+    node.forEachChild(visit);
+  };
+  visit(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, path.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS));
   return found;
 }
 
@@ -55,19 +60,23 @@ describe('catalogues', () => {
   });
 
   it('hold no key that no source file uses (plural forms count as their base key)', () => {
-    const used = new Set(sources.flatMap(({ text }) => [...literals(text)]));
+    const used = new Set(sources.flatMap(({ path, text }) => literals(path, text)));
     const unused = keys.filter((key) => !used.has(key) && !used.has(key.replace(PLURAL, '')));
     expect(unused).toEqual([]);
   });
 
-  it('hold every key the code asks for: t(...), i18nKey=..., and tables typed MessageKey', () => {
+  it('hold every key the code asks for with t(...)', () => {
     const known = new Set<string>([...keys, ...keys.map((key) => key.replace(PLURAL, ''))]);
     const missing: string[] = [];
     for (const { path, text } of sources) {
-      for (const match of text.matchAll(/\bt\(\s*['"`]([^'"`$]+)['"`]|i18nKey=["']([^"']+)["']/g)) {
-        const key = match[1] ?? match[2]!;
-        if (!known.has(key)) missing.push(`${path}: ${key}`);
-      }
+      const visit = (node: ts.Node): void => {
+        const [first] = ts.isCallExpression(node) ? node.arguments : [];
+        const callee = ts.isCallExpression(node) ? node.expression : undefined;
+        const named = callee && (ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '');
+        if (named === 't' && first && ts.isStringLiteralLike(first) && !known.has(first.text)) missing.push(`${path}: ${first.text}`);
+        node.forEachChild(visit);
+      };
+      visit(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, path.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS));
     }
     expect(missing).toEqual([]);
   });

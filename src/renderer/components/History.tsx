@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { ConversationSummary } from '../../shared/ipc';
+import type { MessageKey, Translate } from '../../shared/i18n';
 import { useBridge } from '../bridge';
+import { useT } from '../i18n';
 import { turnsFromEntries, type HistoryLine } from '../state/history';
 import { Transcript } from './Transcript';
 
-function when(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+function when(t: Translate, iso: string): string {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? iso : t('history.startedAt', { at });
 }
 
 /** Past conversations, read-only. */
@@ -14,13 +16,14 @@ export function History() {
   const bridge = useBridge();
   const [list, setList] = useState<ConversationSummary[] | null>(null);
   const [open, setOpen] = useState<{ summary: ConversationSummary; lines: HistoryLine[] } | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<MessageKey | null>(null);
+  const t = useT();
 
   useEffect(() => {
     let live = true;
     bridge.listConversations().then(
       (items) => live && setList(items),
-      () => live && setProblem('Could not load past conversations.'),
+      () => live && setProblem('history.loadFailed'),
     );
     return () => {
       live = false;
@@ -32,37 +35,37 @@ export function History() {
       setProblem(null);
       setOpen({ summary, lines: turnsFromEntries(await bridge.openConversation(summary.id)) });
     } catch {
-      setProblem('Could not open that conversation.');
+      setProblem('history.openFailed');
     }
   };
 
   return (
     <div className="history">
-      <nav className="history-list" aria-label="Past conversations">
-        {problem && <p className="field-error" role="alert">{problem}</p>}
-        {list === null && !problem && <p className="muted">Loading…</p>}
-        {list?.length === 0 && <p className="muted">No conversations yet.</p>}
+      <nav className="history-list" aria-label={t('history.list')}>
+        {problem && <p className="field-error" role="alert">{t(problem)}</p>}
+        {list === null && !problem && <p className="muted">{t('history.loading')}</p>}
+        {list?.length === 0 && <p className="muted">{t('history.empty')}</p>}
         <ul>
           {list?.map((c) => (
             <li key={c.id}>
               <button type="button" className={`history-item${open?.summary.id === c.id ? ' selected' : ''}`} onClick={() => void show(c)}>
-                <span className="history-title">{c.title || 'Untitled conversation'}</span>
+                <span className="history-title">{c.title || t('history.untitled')}</span>
                 <span className="history-meta">
-                  {when(c.startedAt)} · {c.turns} {c.turns === 1 ? 'turn' : 'turns'}
+                  {when(t, c.startedAt)} · {t('history.turns', { count: c.turns })}
                 </span>
               </button>
             </li>
           ))}
         </ul>
       </nav>
-      <section className="history-detail" aria-label="Conversation">
+      <section className="history-detail" aria-label={t('history.conversation')}>
         {open ? (
           <>
             <header className="history-header">
-              <h2>{open.summary.title || 'Untitled conversation'}</h2>
-              <span className="muted">{when(open.summary.startedAt)}</span>
+              <h2>{open.summary.title || t('history.untitled')}</h2>
+              <span className="muted">{when(t, open.summary.startedAt)}</span>
             </header>
-            <Transcript turns={open.lines.flatMap((l) => (l.turn ? [l.turn] : []))} follow={false} emptyText="Nothing was said." />
+            <Transcript turns={open.lines.flatMap((l) => (l.turn ? [l.turn] : []))} follow={false} emptyText={t('history.nothingSaid')} />
             {open.lines.some((l) => l.error) && (
               <ul className="history-errors">
                 {open.lines.flatMap((l) => (l.error ? [<li key={l.error.at + l.error.message}>{l.error.message}</li>] : []))}
@@ -70,7 +73,7 @@ export function History() {
             )}
           </>
         ) : (
-          <p className="muted history-placeholder">Choose a conversation to read it.</p>
+          <p className="muted history-placeholder">{t('history.choose')}</p>
         )}
       </section>
     </div>

@@ -1,4 +1,5 @@
 import { useState, type KeyboardEvent } from 'react';
+import { useT } from '../i18n';
 import { acceleratorFromKey, displayAccelerator, isMacPlatform } from '../state/accelerator';
 
 interface Props {
@@ -13,6 +14,7 @@ interface Props {
 export function HotkeyField({ id, value, onChange, disabled, ...aria }: Props) {
   const [capturing, setCapturing] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const t = useT();
   const isMac = isMacPlatform();
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
@@ -26,7 +28,7 @@ export function HotkeyField({ id, value, onChange, disabled, ...aria }: Props) {
       setCapturing(false);
       setProblem(null);
     } else if (result.kind === 'invalid') {
-      setProblem(result.reason);
+      setProblem(t(result.reason, { key: result.key }));
     } else {
       onChange(result.accelerator);
       setCapturing(false);
@@ -50,7 +52,7 @@ export function HotkeyField({ id, value, onChange, disabled, ...aria }: Props) {
         aria-describedby={aria['aria-describedby']}
         data-accelerator={value}
       >
-        {capturing ? 'Press the keys… (Esc to cancel)' : <kbd>{displayAccelerator(value, isMac)}</kbd>}
+        {capturing ? t('hotkey.capture') : <kbd>{displayAccelerator(value, isMac)}</kbd>}
       </button>
       {problem && <span className="field-error">{problem}</span>}
     </span>

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { AssistantState } from '../../shared/ipc';
 import { fireAndForget, useBridge } from '../bridge';
+import { useT } from '../i18n';
 import { canInterrupt } from '../state/reducer';
 
 interface Props {
@@ -11,6 +12,7 @@ interface Props {
 /** Push-to-interrupt: cuts the reply that is playing. Disabled when nothing plays. */
 export function InterruptButton({ state, compact = false }: Props) {
   const bridge = useBridge();
+  const t = useT();
   const enabled = canInterrupt(state);
   return (
     <button
@@ -18,11 +20,11 @@ export function InterruptButton({ state, compact = false }: Props) {
       className={`interrupt-button${compact ? ' compact' : ''}`}
       disabled={!enabled}
       aria-keyshortcuts="Escape"
-      title={enabled ? 'Stop the reply (Esc)' : 'Nothing to interrupt'}
+      title={enabled ? t('control.interruptTitle') : t('control.interruptNothing')}
       onClick={() => fireAndForget(bridge.interrupt())}
     >
       <span className="interrupt-icon" aria-hidden="true" />
-      <span className="interrupt-label">Interrupt</span>
+      <span className="interrupt-label">{t('control.interrupt')}</span>
       {!compact && <kbd>Esc</kbd>}
     </button>
   );

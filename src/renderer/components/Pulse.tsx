@@ -5,6 +5,7 @@ import { readPalette, type Rgb } from '../pulse/colors';
 import { drawPulse } from '../pulse/draw';
 import { approach, levelFromDb, stepSpring, type Spring } from '../pulse/motion';
 import { createPulseStats, recordFrame } from '../pulse/stats';
+import { useT } from '../i18n';
 import { describeState } from '../state/words';
 
 /** A level older than this is treated as silence (the stream stopped, e.g. a dropped IPC batch). */
@@ -23,6 +24,7 @@ interface Props {
  * so a 60 Hz level stream never re-renders React.
  */
 export function Pulse({ state, levels, className }: Props) {
+  const t = useT();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const stateRef = useRef({ state, since: 0 });
   useLayoutEffect(() => {
@@ -113,5 +115,5 @@ export function Pulse({ state, levels, className }: Props) {
     };
   }, [levels]);
 
-  return <canvas ref={canvasRef} className={className ? `pulse ${className}` : 'pulse'} role="img" aria-label={describeState(state)} />;
+  return <canvas ref={canvasRef} className={className ? `pulse ${className}` : 'pulse'} role="img" aria-label={describeState(t, state)} />;
 }

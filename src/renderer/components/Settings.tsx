@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import type { DeviceInfo, Settings as SettingsValues, SettingsView } from '../../shared/ipc';
+import type { MessageKey } from '../../shared/i18n';
+import type { DeviceInfo, Protocol, Settings as SettingsValues, SettingsView } from '../../shared/ipc';
 import { useBridge } from '../bridge';
+import { useLanguage, useT } from '../i18n';
 import { isEmptyPatch, isOverridden, settingsPatch } from '../state/settingsPatch';
 import { HotkeyField } from './HotkeyField';
 
@@ -9,35 +11,74 @@ interface Props {
   onViewChange: (view: SettingsView) => void;
 }
 
-const PROVIDER_NAMES: Record<string, string> = {
-  local: 'Local simulator (offline)',
-  openai: 'OpenAI',
-  azure: 'Azure OpenAI',
-  custom: 'Custom URL',
+// The names of the choices main offers (SettingsOptions); a choice without a name shows as itself.
+const PROVIDER_NAMES: Record<string, MessageKey> = {
+  local: 'settings.provider.local',
+  openai: 'settings.provider.openai',
+  azure: 'settings.provider.azure',
+  custom: 'settings.provider.custom',
 };
 
-const TURN_MODE_NAMES: Record<string, string> = {
-  server_vad: 'Automatic (voice activity)',
-  semantic_vad: 'Automatic (semantic)',
-  manual: 'Manual (hold to talk)',
+const PROTOCOL_NAMES: Record<string, MessageKey> = {
+  auto: 'settings.protocol.auto',
+  realtime: 'settings.protocol.realtime',
+  live: 'settings.protocol.live',
 };
 
-const INTERRUPTION_NAMES: Record<string, string> = {
-  immediate: 'Stop at once when I speak',
-  'pause-then-decide': 'Pause, then stop if I keep talking',
+const DIALECT_NAMES: Record<string, MessageKey> = {
+  ga: 'settings.dialect.ga',
+  beta: 'settings.dialect.beta',
 };
+
+const LANGUAGE_NAMES: Record<string, MessageKey> = {
+  system: 'settings.language.system',
+  en: 'settings.language.en',
+  ja: 'settings.language.ja',
+};
+
+const TURN_MODE_NAMES: Record<string, MessageKey> = {
+  server_vad: 'settings.turnDetection.server_vad',
+  semantic_vad: 'settings.turnDetection.semantic_vad',
+  manual: 'settings.turnDetection.manual',
+};
+
+const INTERRUPTION_NAMES: Record<string, MessageKey> = {
+  immediate: 'settings.interruption.immediate',
+  'pause-then-decide': 'settings.interruption.pause-then-decide',
+};
+
+/** Languages offered for transcription (ISO-639-1); the setting takes any code, these are the usual ones. */
+const TRANSCRIPTION_LANGUAGES = ['ja', 'en', 'zh', 'ko', 'th', 'es', 'fr', 'de', 'it', 'pt'] as const;
+
+/**
+ * The voices to offer: the chosen protocol's ('auto' resolves as main last resolved it). With
+ * GPT-Live and Japanese (Kaiwa's language or the language the user speaks), the Japanese voices
+ * come first, in a group of their own.
+ */
+function voiceGroups(view: SettingsView, draft: SettingsValues, uiLanguage: string): { japanese: readonly string[]; others: readonly string[] } {
+  const protocol: Protocol = draft.protocol === 'auto' ? view.protocol : draft.protocol;
+  const voices = view.options.voicesByProtocol[protocol];
+  const wantsJapanese = protocol === 'live' && (uiLanguage === 'ja' || draft.transcriptionLanguage === 'ja');
+  if (!wantsJapanese) return { japanese: [], others: voices };
+  const japanese = voices.filter((v) => view.options.japaneseVoices.includes(v));
+  return { japanese, others: voices.filter((v) => !japanese.includes(v)) };
+}
+
+const voiceName = (voice: string) => voice[0]!.toUpperCase() + voice.slice(1);
 
 type Devices = { inputs: DeviceInfo[]; outputs: DeviceInfo[] };
 
 export function Settings({ view, onViewChange }: Props) {
   const bridge = useBridge();
+  const t = useT();
+  const uiLanguage = useLanguage();
   const [draft, setDraft] = useState<SettingsValues | null>(view?.settings ?? null);
   const [errors, setErrors] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const [devices, setDevices] = useState<Devices | null>(null);
-  const [deviceError, setDeviceError] = useState<string | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [deviceError, setDeviceError] = useState(false);
+  const [loadError, setLoadError] = useState(false);
 
   useEffect(() => {
     if (view) setDraft(view.settings);
@@ -50,7 +91,7 @@ export function Settings({ view, onViewChange }: Props) {
     let live = true;
     bridge.getSettings().then(
       (loaded) => live && onViewChange(loaded),
-      () => live && setLoadError('Settings could not be loaded.'),
+      () => live && setLoadError(true),
     );
     return () => {
       live = false;
@@ -61,7 +102,7 @@ export function Settings({ view, onViewChange }: Props) {
     let live = true;
     bridge.listDevices().then(
       (list) => live && setDevices(list),
-      () => live && setDeviceError('Could not list audio devices.'),
+      () => live && setDeviceError(true),
     );
     return () => {
       live = false;
@@ -71,7 +112,7 @@ export function Settings({ view, onViewChange }: Props) {
   if (!view || !draft) {
     return (
       <div className="settings loading" role={loadError ? 'alert' : 'status'}>
-        {loadError ?? 'Loading settings…'}
+        {loadError ? t('settings.loadFailed') : t('settings.loading')}
       </div>
     );
   }
@@ -102,7 +143,7 @@ export function Settings({ view, onViewChange }: Props) {
         setSaved(false);
       }
     } catch (error) {
-      setErrors([`Saving failed: ${error instanceof Error ? error.message : String(error)}`]);
+      setErrors([t('settings.saveFailed', { reason: error instanceof Error ? error.message : String(error) })]);
     } finally {
       setBusy(false);
     }
@@ -110,23 +151,31 @@ export function Settings({ view, onViewChange }: Props) {
 
   const { options } = view;
   const turnMode = draft.turnDetection.mode;
+  const voices = voiceGroups(view, draft, uiLanguage);
+  const voiceOptions = (list: readonly string[]) =>
+    list.map((v) => (
+      <option key={v} value={v}>
+        {voiceName(v)}
+      </option>
+    ));
+  const offered = [...voices.japanese, ...voices.others];
 
   return (
-    <form className="settings" onSubmit={submit} aria-label="Settings" noValidate>
-      <Section title="Connection">
-        <Field label="Provider" path="provider" locked={locked('provider')} errors={fieldErrors('provider')}>
+    <form className="settings" onSubmit={submit} aria-label={t('settings.form')} noValidate>
+      <Section title={t('settings.section.connection')}>
+        <Field label={t('settings.provider')} path="provider" locked={locked('provider')} errors={fieldErrors('provider')}>
           {(id, describedBy) => (
             <select id={id} aria-describedby={describedBy} value={draft.provider} disabled={locked('provider')} onChange={(e) => update({ provider: e.target.value as SettingsValues['provider'] })}>
               {options.providers.map((p) => (
                 <option key={p} value={p}>
-                  {PROVIDER_NAMES[p] ?? p}
+                  {PROVIDER_NAMES[p] ? t(PROVIDER_NAMES[p]) : p}
                 </option>
               ))}
             </select>
           )}
         </Field>
         {draft.provider === 'custom' && (
-          <Field label="Server URL" path="url" locked={locked('url')} errors={fieldErrors('url')} hint="A Realtime-compatible ws:// or wss:// address.">
+          <Field label={t('settings.url')} path="url" locked={locked('url')} errors={fieldErrors('url')} hint={t('settings.url.hint')}>
             {(id, describedBy) => (
               <input id={id} aria-describedby={describedBy} type="url" value={draft.url ?? ''} readOnly={locked('url')} placeholder="wss://…" onChange={(e) => update({ url: e.target.value || undefined })} />
             )}
@@ -134,32 +183,43 @@ export function Settings({ view, onViewChange }: Props) {
         )}
         {draft.provider === 'azure' && (
           <>
-            <Field label="Azure endpoint" path="azure.endpoint" locked={locked('azure.endpoint')} errors={fieldErrors('azure.endpoint')}>
+            <Field label={t('settings.azureEndpoint')} path="azure.endpoint" locked={locked('azure.endpoint')} errors={fieldErrors('azure.endpoint')}>
               {(id, describedBy) => (
                 <input id={id} aria-describedby={describedBy} type="url" value={draft.azure.endpoint ?? ''} readOnly={locked('azure.endpoint')} placeholder="https://my-resource.openai.azure.com" onChange={(e) => updateNested('azure', { endpoint: e.target.value || undefined })} />
               )}
             </Field>
-            <Field label="Deployment" path="azure.deployment" locked={locked('azure.deployment')} errors={fieldErrors('azure.deployment')}>
+            <Field label={t('settings.azureDeployment')} path="azure.deployment" locked={locked('azure.deployment')} errors={fieldErrors('azure.deployment')}>
               {(id, describedBy) => (
                 <input id={id} aria-describedby={describedBy} value={draft.azure.deployment ?? ''} readOnly={locked('azure.deployment')} placeholder="gpt-realtime" onChange={(e) => updateNested('azure', { deployment: e.target.value || undefined })} />
               )}
             </Field>
-            <Field label="API version" path="azure.apiVersion" locked={locked('azure.apiVersion')} errors={fieldErrors('azure.apiVersion')} hint="Only for the preview endpoint; leave empty for the v1 API.">
+            <Field label={t('settings.azureApiVersion')} path="azure.apiVersion" locked={locked('azure.apiVersion')} errors={fieldErrors('azure.apiVersion')} hint={t('settings.azureApiVersion.hint')}>
               {(id, describedBy) => (
                 <input id={id} aria-describedby={describedBy} value={draft.azure.apiVersion ?? ''} readOnly={locked('azure.apiVersion')} placeholder="2024-10-01-preview" onChange={(e) => updateNested('azure', { apiVersion: e.target.value || undefined })} />
               )}
             </Field>
           </>
         )}
-        <Field label="Model" path="model" locked={locked('model')} errors={fieldErrors('model')}>
+        <Field label={t('settings.model')} path="model" locked={locked('model')} errors={fieldErrors('model')}>
           {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={draft.model} readOnly={locked('model')} onChange={(e) => update({ model: e.target.value })} />}
         </Field>
-        <Field label="Protocol" path="dialect" locked={locked('dialect')} errors={fieldErrors('dialect')} hint="GA for current models; beta for preview models and endpoints.">
+        <Field label={t('settings.protocol')} path="protocol" locked={locked('protocol')} errors={fieldErrors('protocol')} hint={t('settings.protocol.hint')}>
+          {(id, describedBy) => (
+            <select id={id} aria-describedby={describedBy} value={draft.protocol} disabled={locked('protocol')} onChange={(e) => update({ protocol: e.target.value as SettingsValues['protocol'] })}>
+              {options.protocols.map((p) => (
+                <option key={p} value={p}>
+                  {PROTOCOL_NAMES[p] ? t(PROTOCOL_NAMES[p]) : p}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('settings.dialect')} path="dialect" locked={locked('dialect')} errors={fieldErrors('dialect')} hint={t('settings.dialect.hint')}>
           {(id, describedBy) => (
             <select id={id} aria-describedby={describedBy} value={draft.dialect} disabled={locked('dialect')} onChange={(e) => update({ dialect: e.target.value as SettingsValues['dialect'] })}>
               {options.dialects.map((d) => (
                 <option key={d} value={d}>
-                  {d === 'ga' ? 'GA' : d === 'beta' ? 'Beta (preview)' : d}
+                  {DIALECT_NAMES[d] ? t(DIALECT_NAMES[d]) : d}
                 </option>
               ))}
             </select>
@@ -168,30 +228,60 @@ export function Settings({ view, onViewChange }: Props) {
         <ApiKeyField view={view} onViewChange={onViewChange} />
       </Section>
 
-      <Section title="Voice">
-        <Field label="Voice" path="voice" locked={locked('voice')} errors={fieldErrors('voice')}>
+      <Section title={t('settings.section.language')}>
+        <Field label={t('settings.language')} path="language" locked={locked('language')} errors={fieldErrors('language')} hint={t('settings.language.hint')}>
           {(id, describedBy) => (
-            <select id={id} aria-describedby={describedBy} value={draft.voice} disabled={locked('voice')} onChange={(e) => update({ voice: e.target.value as SettingsValues['voice'] })}>
-              {options.voices.map((v) => (
-                <option key={v} value={v}>
-                  {v[0]!.toUpperCase() + v.slice(1)}
+            <select id={id} aria-describedby={describedBy} value={draft.language} disabled={locked('language')} onChange={(e) => update({ language: e.target.value as SettingsValues['language'] })}>
+              {options.languages.map((l) => (
+                <option key={l} value={l} lang={l === 'system' ? undefined : l}>
+                  {LANGUAGE_NAMES[l] ? t(LANGUAGE_NAMES[l]) : l}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Instructions" path="instructions" locked={locked('instructions')} errors={fieldErrors('instructions')} wide>
+        <Field label={t('settings.transcriptionLanguage')} path="transcriptionLanguage" locked={locked('transcriptionLanguage')} errors={fieldErrors('transcriptionLanguage')} hint={t('settings.transcriptionLanguage.hint')}>
+          {(id, describedBy) => (
+            <select id={id} aria-describedby={describedBy} value={draft.transcriptionLanguage ?? ''} disabled={locked('transcriptionLanguage')} onChange={(e) => update({ transcriptionLanguage: e.target.value || undefined })}>
+              <option value="">{t('settings.transcriptionLanguage.detect')}</option>
+              {[...new Set([...TRANSCRIPTION_LANGUAGES, ...(draft.transcriptionLanguage ? [draft.transcriptionLanguage] : [])])].map((code) => (
+                <option key={code} value={code}>
+                  {languageName(uiLanguage, code)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </Section>
+
+      <Section title={t('settings.section.voice')}>
+        <Field label={t('settings.voice')} path="voice" locked={locked('voice')} errors={fieldErrors('voice')}>
+          {(id, describedBy) => (
+            <select id={id} aria-describedby={describedBy} value={draft.voice} disabled={locked('voice')} onChange={(e) => update({ voice: e.target.value as SettingsValues['voice'] })}>
+              {voices.japanese.length > 0 ? (
+                <>
+                  <optgroup label={t('settings.voice.japanese')}>{voiceOptions(voices.japanese)}</optgroup>
+                  <optgroup label={t('settings.voice.others')}>{voiceOptions(voices.others)}</optgroup>
+                </>
+              ) : (
+                voiceOptions(voices.others)
+              )}
+              {!offered.includes(draft.voice) && <option value={draft.voice}>{voiceName(draft.voice)}</option>}
+            </select>
+          )}
+        </Field>
+        <Field label={t('settings.instructions')} path="instructions" locked={locked('instructions')} errors={fieldErrors('instructions')} hint={t('settings.instructions.hint')} wide>
           {(id, describedBy) => <textarea id={id} aria-describedby={describedBy} rows={3} value={draft.instructions} readOnly={locked('instructions')} onChange={(e) => update({ instructions: e.target.value })} />}
         </Field>
       </Section>
 
-      <Section title="Turn taking">
-        <Field label="Turn detection" path="turnDetection.mode" locked={locked('turnDetection.mode')} errors={fieldErrors('turnDetection.mode')}>
+      <Section title={t('settings.section.turns')}>
+        <Field label={t('settings.turnDetection')} path="turnDetection.mode" locked={locked('turnDetection.mode')} errors={fieldErrors('turnDetection.mode')}>
           {(id, describedBy) => (
             <select id={id} aria-describedby={describedBy} value={turnMode} disabled={locked('turnDetection.mode')} onChange={(e) => updateNested('turnDetection', { mode: e.target.value as SettingsValues['turnDetection']['mode'] })}>
               {options.turnDetectionModes.map((m) => (
                 <option key={m} value={m}>
-                  {TURN_MODE_NAMES[m] ?? m}
+                  {TURN_MODE_NAMES[m] ? t(TURN_MODE_NAMES[m]) : m}
                 </option>
               ))}
             </select>
@@ -199,24 +289,24 @@ export function Settings({ view, onViewChange }: Props) {
         </Field>
         {turnMode === 'server_vad' && (
           <>
-            <Field label="Sensitivity threshold" path="turnDetection.threshold" locked={locked('turnDetection.threshold')} errors={fieldErrors('turnDetection.threshold')} hint="0 to 1: higher needs louder speech.">
+            <Field label={t('settings.threshold')} path="turnDetection.threshold" locked={locked('turnDetection.threshold')} errors={fieldErrors('turnDetection.threshold')} hint={t('settings.threshold.hint')}>
               {(id, describedBy) => (
                 <input id={id} aria-describedby={describedBy} type="number" min={0} max={1} step={0.05} value={draft.turnDetection.threshold} readOnly={locked('turnDetection.threshold')} onChange={(e) => updateNested('turnDetection', { threshold: e.target.valueAsNumber })} />
               )}
             </Field>
-            <Field label="Silence before reply (ms)" path="turnDetection.silenceDurationMs" locked={locked('turnDetection.silenceDurationMs')} errors={fieldErrors('turnDetection.silenceDurationMs')}>
+            <Field label={t('settings.silence')} path="turnDetection.silenceDurationMs" locked={locked('turnDetection.silenceDurationMs')} errors={fieldErrors('turnDetection.silenceDurationMs')}>
               {(id, describedBy) => (
                 <input id={id} aria-describedby={describedBy} type="number" min={100} max={5000} step={50} value={draft.turnDetection.silenceDurationMs} readOnly={locked('turnDetection.silenceDurationMs')} onChange={(e) => updateNested('turnDetection', { silenceDurationMs: e.target.valueAsNumber })} />
               )}
             </Field>
           </>
         )}
-        <Field label="When I speak over a reply" path="interruption.mode" locked={locked('interruption.mode')} errors={fieldErrors('interruption.mode')}>
+        <Field label={t('settings.interruption')} path="interruption.mode" locked={locked('interruption.mode')} errors={fieldErrors('interruption.mode')}>
           {(id, describedBy) => (
             <select id={id} aria-describedby={describedBy} value={draft.interruption.mode} disabled={locked('interruption.mode')} onChange={(e) => updateNested('interruption', { mode: e.target.value as SettingsValues['interruption']['mode'] })}>
               {options.interruptionModes.map((m) => (
                 <option key={m} value={m}>
-                  {INTERRUPTION_NAMES[m] ?? m}
+                  {INTERRUPTION_NAMES[m] ? t(INTERRUPTION_NAMES[m]) : m}
                 </option>
               ))}
             </select>
@@ -224,45 +314,45 @@ export function Settings({ view, onViewChange }: Props) {
         </Field>
       </Section>
 
-      <Section title="Audio">
-        <DeviceSelect label="Microphone" path="inputDevice" devices={devices?.inputs} value={draft.inputDevice} locked={locked('inputDevice')} errors={fieldErrors('inputDevice')} onChange={(inputDevice) => update({ inputDevice })} />
-        <DeviceSelect label="Speaker" path="outputDevice" devices={devices?.outputs} value={draft.outputDevice} locked={locked('outputDevice')} errors={fieldErrors('outputDevice')} onChange={(outputDevice) => update({ outputDevice })} />
-        {deviceError && <p className="field-error">{deviceError}</p>}
-        <Check label="Echo cancellation" hint="For laptop speakers: keeps Kaiwa from hearing itself. Leave it off with headphones." checked={draft.echoCancellation} locked={locked('echoCancellation')} onChange={(echoCancellation) => update({ echoCancellation })} />
+      <Section title={t('settings.section.audio')}>
+        <DeviceSelect label={t('settings.microphone')} path="inputDevice" devices={devices?.inputs} value={draft.inputDevice} locked={locked('inputDevice')} errors={fieldErrors('inputDevice')} onChange={(inputDevice) => update({ inputDevice })} />
+        <DeviceSelect label={t('settings.speaker')} path="outputDevice" devices={devices?.outputs} value={draft.outputDevice} locked={locked('outputDevice')} errors={fieldErrors('outputDevice')} onChange={(outputDevice) => update({ outputDevice })} />
+        {deviceError && <p className="field-error">{t('settings.device.listFailed')}</p>}
+        <Check label={t('settings.echoCancellation')} hint={t('settings.echoCancellation.hint')} checked={draft.echoCancellation} locked={locked('echoCancellation')} onChange={(echoCancellation) => update({ echoCancellation })} />
       </Section>
 
-      <Section title="Shortcuts">
+      <Section title={t('settings.section.shortcuts')}>
         {(['talk', 'interrupt'] as const).map((action) => {
           const status = view.hotkeys.find((h) => h.action === action);
           return (
-            <Field key={action} label={action === 'talk' ? 'Talk / quick window' : 'Interrupt'} path={`hotkeys.${action}`} locked={locked(`hotkeys.${action}`)} errors={fieldErrors(`hotkeys.${action}`)} hint={status && !status.registered ? `Not active: ${status.error ?? 'the shortcut could not be registered.'}` : undefined}>
+            <Field key={action} label={action === 'talk' ? t('settings.hotkey.talk') : t('settings.hotkey.interrupt')} path={`hotkeys.${action}`} locked={locked(`hotkeys.${action}`)} errors={fieldErrors(`hotkeys.${action}`)} hint={status && !status.registered ? (status.error ? t('settings.hotkey.inactive', { reason: status.error }) : t('settings.hotkey.inactiveUnknown')) : undefined}>
               {(id, describedBy) => <HotkeyField id={id} aria-describedby={describedBy} value={draft.hotkeys[action]} disabled={locked(`hotkeys.${action}`)} onChange={(accelerator) => updateNested('hotkeys', { [action]: accelerator })} />}
             </Field>
           );
         })}
       </Section>
 
-      <Section title="System">
-        <Check label="Start Kaiwa when I log in" checked={draft.startAtLogin} locked={locked('startAtLogin')} onChange={(startAtLogin) => update({ startAtLogin })} />
+      <Section title={t('settings.section.system')}>
+        <Check label={t('settings.startAtLogin')} checked={draft.startAtLogin} locked={locked('startAtLogin')} onChange={(startAtLogin) => update({ startAtLogin })} />
       </Section>
 
       <div className="settings-actions">
         {errors.length > 0 && (
-          <ul className="form-errors" role="alert" aria-label="Settings not saved">
+          <ul className="form-errors" role="alert" aria-label={t('settings.errors')}>
             {errors.map((e) => (
               <li key={e}>{e}</li>
             ))}
           </ul>
         )}
-        {saved && !dirty && errors.length === 0 && <span className="saved" role="status">Saved.</span>}
+        {saved && !dirty && errors.length === 0 && <span className="saved" role="status">{t('settings.saved')}</span>}
         <button type="button" className="secondary" disabled={!dirty || busy} onClick={() => {
           setDraft(view.settings);
           setErrors([]);
         }}>
-          Revert
+          {t('settings.revert')}
         </button>
         <button type="submit" className="primary" disabled={!dirty || busy}>
-          {busy ? 'Saving…' : 'Save'}
+          {busy ? t('settings.saving') : t('settings.save')}
         </button>
       </div>
     </form>
@@ -289,6 +379,7 @@ interface FieldProps {
 }
 
 function Field({ label, path, locked, errors, hint, wide, children }: FieldProps) {
+  const t = useT();
   const id = useId();
   const noteId = `${id}-note`;
   const hasNote = locked || errors.length > 0 || Boolean(hint);
@@ -298,7 +389,7 @@ function Field({ label, path, locked, errors, hint, wide, children }: FieldProps
       {children(id, hasNote ? noteId : undefined)}
       {hasNote && (
         <span id={noteId} className="field-note">
-          {locked && <span className="locked-note">Set by an environment variable; read-only here.</span>}
+          {locked && <span className="locked-note">{t('settings.envLocked')}</span>}
           {errors.map((e) => (
             <span key={e} className="field-error">
               {e}
@@ -312,13 +403,14 @@ function Field({ label, path, locked, errors, hint, wide, children }: FieldProps
 }
 
 function Check({ label, hint, checked, locked, onChange }: { label: string; hint?: string; checked: boolean; locked: boolean; onChange: (checked: boolean) => void }) {
+  const t = useT();
   return (
     <label className="check">
       <input type="checkbox" checked={checked} disabled={locked} onChange={(e) => onChange(e.target.checked)} />
       <span>
         {label}
         {hint && <span className="field-note">{hint}</span>}
-        {locked && <span className="locked-note">Set by an environment variable; read-only here.</span>}
+        {locked && <span className="locked-note">{t('settings.envLocked')}</span>}
       </span>
     </label>
   );
@@ -335,19 +427,19 @@ interface DeviceSelectProps {
 }
 
 function DeviceSelect({ label, path, devices, value, locked, errors, onChange }: DeviceSelectProps) {
+  const t = useT();
   const known = !value || devices?.some((d) => d.id === value);
   return (
     <Field label={label} path={path} locked={locked} errors={errors}>
       {(id, describedBy) => (
         <select id={id} aria-describedby={describedBy} value={value ?? ''} disabled={locked || !devices} onChange={(e) => onChange(e.target.value || undefined)}>
-          <option value="">System default</option>
+          <option value="">{t('settings.device.default')}</option>
           {devices?.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.name}
-              {d.isDefault ? ' (default)' : ''}
+              {d.isDefault ? t('settings.device.isDefault', { name: d.name }) : d.name}
             </option>
           ))}
-          {!known && <option value={value}>{value} (not connected)</option>}
+          {!known && <option value={value}>{t('settings.device.missing', { name: value })}</option>}
         </select>
       )}
     </Field>
@@ -357,9 +449,10 @@ function DeviceSelect({ label, path, devices, value, locked, errors, onChange }:
 /** Write-only: the key goes to main and is never read back; the renderer only learns `hasApiKey`. */
 function ApiKeyField({ view, onViewChange }: { view: SettingsView; onViewChange: (view: SettingsView) => void }) {
   const bridge = useBridge();
+  const t = useT();
   const input = useRef<HTMLInputElement>(null);
   const [filled, setFilled] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<MessageKey | null>(null);
   const id = useId();
   const keyLocked = view.envOverrides.includes('apiKey');
 
@@ -368,16 +461,16 @@ function ApiKeyField({ view, onViewChange }: { view: SettingsView; onViewChange:
       const { hasApiKey } = await bridge.setApiKey(key);
       if (input.current) input.current.value = '';
       setFilled(false);
-      setMessage(key === null ? 'Key removed.' : 'Key saved.');
+      setMessage(key === null ? 'settings.apiKey.removed' : 'settings.apiKey.saved');
       onViewChange({ ...view, hasApiKey });
     } catch {
-      setMessage('The key could not be stored.');
+      setMessage('settings.apiKey.storeFailed');
     }
   };
 
   return (
     <div className="field api-key" data-path="apiKey">
-      <label htmlFor={id}>API key</label>
+      <label htmlFor={id}>{t('settings.apiKey')}</label>
       <div className="api-key-row">
         <input
           id={id}
@@ -386,7 +479,7 @@ function ApiKeyField({ view, onViewChange }: { view: SettingsView; onViewChange:
           autoComplete="off"
           spellCheck={false}
           disabled={keyLocked}
-          placeholder={view.hasApiKey ? 'Enter a new key to replace it' : 'Paste your key'}
+          placeholder={view.hasApiKey ? t('settings.apiKey.placeholderReplace') : t('settings.apiKey.placeholder')}
           onChange={(e) => setFilled(e.target.value.trim().length > 0)}
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
@@ -400,18 +493,29 @@ function ApiKeyField({ view, onViewChange }: { view: SettingsView; onViewChange:
           const key = input.current?.value.trim();
           if (key) void store(key);
         }}>
-          Save key
+          {t('settings.apiKey.save')}
         </button>
         {view.hasApiKey && !keyLocked && (
           <button type="button" className="secondary danger" onClick={() => void store(null)}>
-            Clear
+            {t('settings.apiKey.clear')}
           </button>
         )}
       </div>
       <span className="field-note" role="status">
-        {keyLocked ? 'Set by an environment variable; read-only here.' : view.hasApiKey ? 'A key is set.' : view.settings.provider === 'local' ? 'No key set (the local simulator needs none).' : 'No key set.'}
-        {message && !keyLocked && <span className="key-message"> {message}</span>}
+        {keyLocked ? t('settings.envLocked') : view.hasApiKey ? t('settings.apiKey.set') : view.settings.provider === 'local' ? t('settings.apiKey.noneLocal') : t('settings.apiKey.none')}
+        {message && !keyLocked && <span className="key-message"> {t(message)}</span>}
       </span>
     </div>
   );
+}
+
+/** A language code's name in the window's language (`Intl.DisplayNames`), with the code: "日本語 (ja)". */
+function languageName(uiLanguage: string, code: string): string {
+  let name: string | undefined;
+  try {
+    name = new Intl.DisplayNames([uiLanguage], { type: 'language' }).of(code);
+  } catch {
+    name = undefined;
+  }
+  return name && name !== code ? `${name} (${code})` : code;
 }

@@ -1,12 +1,16 @@
 import { useRef, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import type { AssistantState } from '../../shared/ipc';
+import type { Translate } from '../../shared/i18n';
+import type { AssistantState, Protocol } from '../../shared/ipc';
 import { fireAndForget, useBridge } from '../bridge';
+import { useT } from '../i18n';
 import { isActive, type Notice, type UiError, type UiState } from '../state/reducer';
 import { describeError, describeState, errorNeedsSettings } from '../state/words';
 
 interface StatusBarProps {
   ui: UiState;
   muted: boolean;
+  /** The conversation protocol the settings resolve to; shown once known. */
+  protocol?: Protocol | undefined;
   onDismissError: () => void;
   onDismissNotice: (id: number) => void;
   onOpenSettings: () => void;
@@ -24,15 +28,16 @@ const TONE: Record<AssistantState, 'off' | 'busy' | 'live' | 'warn' | 'bad'> = {
   error: 'bad',
 };
 
-function connectionWords(state: AssistantState, attempt?: number): string {
-  if (state === 'idle') return 'Not connected';
-  if (state === 'error') return 'Disconnected';
-  if (state === 'connecting' || state === 'reconnecting') return describeState(state, attempt);
-  return 'Connected';
+function connectionWords(t: Translate, state: AssistantState, attempt?: number): string {
+  if (state === 'idle') return t('connection.notConnected');
+  if (state === 'error') return t('connection.disconnected');
+  if (state === 'connecting' || state === 'reconnecting') return describeState(t, state, attempt);
+  return t('connection.connected');
 }
 
 /** Connection state, errors and notices in words, and the mute indicator. */
-export function StatusBar({ ui, muted, onDismissError, onDismissNotice, onOpenSettings }: StatusBarProps) {
+export function StatusBar({ ui, muted, protocol, onDismissError, onDismissNotice, onOpenSettings }: StatusBarProps) {
+  const t = useT();
   return (
     <footer className="status-bar">
       {ui.error && <ErrorBanner error={ui.error} onDismiss={onDismissError} onOpenSettings={onOpenSettings} />}
@@ -42,16 +47,21 @@ export function StatusBar({ ui, muted, onDismissError, onDismissNotice, onOpenSe
       <div className="status-line">
         <span className={`status-dot tone-${TONE[ui.state]}`} aria-hidden="true" />
         <span className="status-connection" role="status">
-          {connectionWords(ui.state, ui.attempt)}
+          {connectionWords(t, ui.state, ui.attempt)}
         </span>
+        {protocol && (
+          <span className="status-protocol" title={t('connection.protocolTitle')} data-protocol={protocol}>
+            {t(protocol === 'live' ? 'connection.protocol.live' : 'connection.protocol.realtime')}
+          </span>
+        )}
         {muted && (
           <span className="status-muted" role="status">
-            Microphone muted
+            {t('status.muted')}
           </span>
         )}
         {ui.usage.totalTokens > 0 && (
-          <span className="status-usage" title={`${ui.usage.inputTokens} in, ${ui.usage.outputTokens} out`}>
-            {ui.usage.totalTokens.toLocaleString()} tokens
+          <span className="status-usage" title={t('status.tokensTitle', { input: ui.usage.inputTokens, output: ui.usage.outputTokens })}>
+            {t('status.tokens', { count: ui.usage.totalTokens })}
           </span>
         )}
       </div>
@@ -60,18 +70,19 @@ export function StatusBar({ ui, muted, onDismissError, onDismissNotice, onOpenSe
 }
 
 function ErrorBanner({ error, onDismiss, onOpenSettings }: { error: UiError; onDismiss: () => void; onOpenSettings: () => void }) {
+  const t = useT();
   return (
     <div className="banner banner-error" role="alert" data-code={error.code}>
       <div className="banner-text">
-        <strong>{describeError(error.code)}</strong>
+        <strong>{describeError(t, error.code)}</strong>
         {error.message && <span className="banner-detail">{error.message}</span>}
       </div>
       {errorNeedsSettings(error.code) && (
         <button type="button" className="link-button" onClick={onOpenSettings}>
-          Open Settings
+          {t('control.openSettings')}
         </button>
       )}
-      <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>
+      <button type="button" className="icon-button" aria-label={t('control.dismiss')} onClick={onDismiss}>
         ×
       </button>
     </div>
@@ -79,10 +90,11 @@ function ErrorBanner({ error, onDismiss, onOpenSettings }: { error: UiError; onD
 }
 
 function NoticeLine({ notice, onDismiss }: { notice: Notice; onDismiss: (id: number) => void }) {
+  const t = useT();
   return (
     <div className="banner banner-notice" role="status">
       <span className="banner-text">{notice.message}</span>
-      <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => onDismiss(notice.id)}>
+      <button type="button" className="icon-button" aria-label={t('control.dismiss')} onClick={() => onDismiss(notice.id)}>
         ×
       </button>
     </div>
@@ -99,6 +111,7 @@ interface TalkControlsProps {
 /** Talk/Stop, hold-to-talk (manual turn detection) and mute. */
 export function TalkControls({ state, muted, manualTurns, onMute }: TalkControlsProps) {
   const bridge = useBridge();
+  const t = useT();
   const active = isActive(state);
   const holding = useRef(false);
 
@@ -129,7 +142,7 @@ export function TalkControls({ state, muted, manualTurns, onMute }: TalkControls
         className={`talk-button${active ? ' active' : ''}`}
         onClick={() => fireAndForget(active ? bridge.stop() : bridge.start())}
       >
-        {active ? 'Stop' : 'Talk'}
+        {active ? t('control.stop') : t('control.talk')}
       </button>
       {manualTurns && active && (
         <button
@@ -142,7 +155,7 @@ export function TalkControls({ state, muted, manualTurns, onMute }: TalkControls
           onKeyDown={(e) => holdKey(e, true)}
           onKeyUp={(e) => holdKey(e, false)}
         >
-          Hold to talk
+          {t('control.hold')}
         </button>
       )}
       <button
@@ -150,9 +163,9 @@ export function TalkControls({ state, muted, manualTurns, onMute }: TalkControls
         className={`mute-button${muted ? ' on' : ''}`}
         aria-pressed={muted}
         onClick={() => onMute(!muted)}
-        title={muted ? 'Unmute the microphone' : 'Mute the microphone'}
+        title={muted ? t('control.unmuteTitle') : t('control.muteTitle')}
       >
-        {muted ? 'Unmute' : 'Mute'}
+        {muted ? t('control.unmute') : t('control.mute')}
       </button>
     </div>
   );

@@ -1,6 +1,7 @@
 import { memo, useLayoutEffect, useRef, useState } from 'react';
+import { cutReply, heardFraction } from '../../engine/text/cut';
+import { useT } from '../i18n';
 import type { Turn } from '../state/reducer';
-import { splitAtPlayed } from '../state/cut';
 
 interface Props {
   turns: readonly Turn[];
@@ -13,7 +14,8 @@ interface Props {
 /** Near enough to the bottom to keep following new text (px). */
 const STICK_MARGIN = 32;
 
-export function Transcript({ turns, emptyText = 'Your conversation will appear here.', follow = true }: Props) {
+export function Transcript({ turns, emptyText, follow = true }: Props) {
+  const t = useT();
   const listRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const [behind, setBehind] = useState(false);
@@ -42,12 +44,12 @@ export function Transcript({ turns, emptyText = 'Your conversation will appear h
 
   return (
     <div className="transcript">
-      <div className="transcript-list" ref={listRef} onScroll={onScroll} role="log" aria-live="polite" aria-label="Transcript">
-        {turns.length === 0 ? <p className="transcript-empty">{emptyText}</p> : turns.map((turn) => <TurnLine key={`${turn.speaker}:${turn.itemId}`} turn={turn} />)}
+      <div className="transcript-list" ref={listRef} onScroll={onScroll} role="log" aria-live="polite" aria-label={t('transcript.label')}>
+        {turns.length === 0 ? <p className="transcript-empty">{emptyText ?? t('transcript.empty')}</p> : turns.map((turn) => <TurnLine key={`${turn.speaker}:${turn.itemId}`} turn={turn} />)}
       </div>
       {behind && follow && (
         <button type="button" className="jump-latest" onClick={jump}>
-          Jump to latest ↓
+          {t('transcript.jump')}
         </button>
       )}
     </div>
@@ -56,7 +58,8 @@ export function Transcript({ turns, emptyText = 'Your conversation will appear h
 
 /** Memoised: a delta changes one turn object; the others keep their identity and skip rendering. */
 const TurnLine = memo(function TurnLine({ turn }: { turn: Turn }) {
-  const who = turn.speaker === 'user' ? 'You' : 'Kaiwa';
+  const t = useT();
+  const who = turn.speaker === 'user' ? t('transcript.user') : t('transcript.assistant');
   return (
     <div className={`turn turn-${turn.speaker}${turn.final ? '' : ' turn-live'}${turn.cut ? ' turn-cut' : ''}`} data-item-id={turn.itemId}>
       <div className="turn-speaker">{who}</div>
@@ -65,23 +68,21 @@ const TurnLine = memo(function TurnLine({ turn }: { turn: Turn }) {
   );
 });
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
+/** The same cut the engine's history keeps (engine/text/cut). */
 function CutText({ turn }: { turn: Turn }) {
+  const t = useT();
   const cut = turn.cut!;
-  const { heard, unheard } = splitAtPlayed(turn.text, cut.playedMs, cut.receivedMs);
-  const why = cut.reason === 'barge-in' ? 'You spoke over the reply' : 'You interrupted the reply';
-  const title = `${why}: you heard ${seconds(Math.min(cut.playedMs, cut.receivedMs))} of ${seconds(cut.receivedMs)}.`;
+  const { heard, unheard } = cutReply(turn.text, heardFraction(cut.playedMs, cut.receivedMs));
+  const played = Math.min(cut.playedMs, cut.receivedMs);
+  const title = t(cut.reason === 'barge-in' ? 'transcript.cutBargeIn' : 'transcript.cutUser', { played, received: cut.receivedMs });
   return (
     <>
       {heard && <span className="heard">{heard}</span>}
       <span className="cut-marker" title={title} aria-label={title} role="note">
-        cut
+        {t('transcript.cut')}
       </span>
       {unheard && (
-        <span className="unheard" title="Not heard">
+        <span className="unheard" title={t('transcript.notHeard')}>
           {unheard}
         </span>
       )}

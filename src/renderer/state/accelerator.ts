@@ -65,7 +65,8 @@ function keyName(code: string): string | null {
 export type CaptureResult =
   | { kind: 'pending' } // only modifiers so far
   | { kind: 'cancel' }
-  | { kind: 'invalid'; reason: string }
+  /** Why the key cannot be a shortcut, as a catalogue key (`key` names the key pressed). */
+  | { kind: 'invalid'; reason: 'hotkey.invalidKey' | 'hotkey.needsModifier'; key: string }
   | { kind: 'accelerator'; accelerator: string };
 
 /**
@@ -77,9 +78,9 @@ export function acceleratorFromKey(event: KeyLike, isMac: boolean): CaptureResul
   const hasModifier = event.ctrlKey || event.metaKey || event.altKey || event.shiftKey;
   if (event.key === 'Escape' && !hasModifier) return { kind: 'cancel' };
   const key = keyName(event.code);
-  if (!key) return { kind: 'invalid', reason: `The key "${event.key}" can't be used in a shortcut.` };
+  if (!key) return { kind: 'invalid', reason: 'hotkey.invalidKey', key: event.key };
   const standalone = /^F\d+$/.test(key) || key.startsWith('Media');
-  if (!hasModifier && !standalone) return { kind: 'invalid', reason: 'Add Ctrl, Alt, Shift or another modifier.' };
+  if (!hasModifier && !standalone) return { kind: 'invalid', reason: 'hotkey.needsModifier', key: event.key };
   const parts: string[] = [];
   // "CommandOrControl" follows the platform's main modifier, so one setting works on every OS.
   if (isMac ? event.metaKey : event.ctrlKey) parts.push('CommandOrControl');
