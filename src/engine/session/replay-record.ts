@@ -1,4 +1,5 @@
 import type { AssistantEvent, Speaker } from '../events';
+import { cutReply, heardFraction } from '../text/cut';
 
 /**
  * The record of what was said, kept on our side so a new session (after a reconnect, a renewal, or
@@ -94,7 +95,7 @@ export class ReplayRecord {
     entry.reported = true;
     if (entry.heard !== undefined) {
       // Interrupted before the final arrived: keep only what was heard of it.
-      if (entry.text === '' && text !== '') entry.text = cutAt(text, entry.heard);
+      if (entry.text === '' && text !== '') entry.text = cutReply(text, entry.heard).heard;
       entry.final = true;
       return;
     }
@@ -106,10 +107,10 @@ export class ReplayRecord {
   interrupted(itemId: string, playedMs: number, receivedMs: number): void {
     const entry = this.entry(itemId, 'assistant');
     if (entry.interrupted) return;
-    const heard = receivedMs > 0 ? Math.min(1, Math.max(0, playedMs / receivedMs)) : 0;
+    const heard = heardFraction(playedMs, receivedMs);
     entry.interrupted = true;
     entry.heard = heard;
-    entry.text = cutAt(entry.text, heard);
+    entry.text = cutReply(entry.text, heard).heard;
     entry.final = entry.text !== '';
   }
 
@@ -185,21 +186,4 @@ export class ReplayRecord {
     }
     return entry;
   }
-}
-
-/**
- * The first `fraction` of `text`, ending on a word boundary: words are only kept when heard in
- * full (the transcript streams roughly in step with the audio, so the fraction of audio heard is
- * the fraction of words heard).
- */
-export function cutAt(text: string, fraction: number): string {
-  if (fraction >= 1) return text;
-  if (!(fraction > 0)) return '';
-  const end = Math.floor(text.length * fraction);
-  if (end >= text.length) return text;
-  // Keep a word only when the cut falls right after it.
-  const head = text.slice(0, end);
-  if (/\s/.test(text[end] ?? '')) return head.trimEnd();
-  const lastSpace = head.search(/\s\S*$/);
-  return lastSpace === -1 ? '' : head.slice(0, lastSpace).trimEnd();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReplayRecord, cutAt } from '../../../src/engine/session/replay-record';
+import { ReplayRecord } from '../../../src/engine/session/replay-record';
 
 describe('ReplayRecord', () => {
   it('keeps turns in the order items were first seen, even when a user final arrives late', () => {
@@ -92,15 +92,12 @@ describe('ReplayRecord', () => {
   });
 });
 
-describe('cutAt', () => {
-  it('keeps whole words heard in full', () => {
-    expect(cutAt('one two three', 1)).toBe('one two three');
-    expect(cutAt('one two three', 0)).toBe('');
-    expect(cutAt('one two three', 0.3)).toBe('one'); // 3 chars: "one" ends exactly at the cut
-    expect(cutAt('one two three', 0.5)).toBe('one'); // "tw" is half a word
-    expect(cutAt('one two three', 0.62)).toBe('one two');
-    expect(cutAt('supercalifragilistic', 0.9)).toBe('');
-    expect(cutAt('a b', NaN)).toBe('');
+describe('ReplayRecord: the cut (engine/text/cut)', () => {
+  it('keeps the heard half of an interrupted Japanese reply (issue 11: it used to keep nothing)', () => {
+    const h = new ReplayRecord();
+    h.delta('a1', 'assistant', 'ええと、今日の京都は晴れで、最高気温は二十二度くらいです。午後は少し風が出るでしょう。');
+    h.interrupted('a1', 1000, 4000);
+    expect(h.said.map((e) => e.text)).toEqual(['ええと、今日の京都は']);
   });
 });
 
