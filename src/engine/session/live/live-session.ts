@@ -11,7 +11,7 @@ import { describeServerError } from '../../realtime/server-notices';
 import { liveClientEvents } from '../../live/client-events';
 import { resolveLiveEndpoint } from '../../live/endpoints';
 import { LiveKeeper } from '../../live/keeper';
-import { cutAt } from '../replay-record';
+import { cutReply, heardFraction } from '../../text/cut';
 import { SessionError, type ConversationSession, type FlushedAudio, type SessionContext } from '../types';
 import { LIVE_MESSAGES, interruptNote } from './messages';
 import { liveSessionStart } from './start';
@@ -405,7 +405,7 @@ export class LiveSession implements ConversationSession {
     if (own && reason === 'barge-in') this.turn = null;
     this.setState('interrupted');
     this.setState(this.line ? 'user-speaking' : 'listening');
-    return receivedMs > 0 ? cutAt(text, playedMs / receivedMs) : '';
+    return cutReply(text, heardFraction(playedMs, receivedMs)).heard;
   }
 
   /** Push-to-interrupt, the model's side: a silent fixture stops its speech, then a note says what was heard. */
