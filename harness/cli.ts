@@ -1,7 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -26,11 +23,17 @@ export interface RunningCli {
  * The CLI tests use files; without this, a CLI run while the audio rig is up (test/audio) would play
  * into the rig's speaker sink that those tests are recording.
  */
-const NO_SOUND_SYSTEM = (() => {
-  const emptyAlsaConfig = join(tmpdir(), 'kaiwa-test-no-alsa.conf');
-  writeFileSync(emptyAlsaConfig, '');
-  return { ALSA_CONFIG_PATH: emptyAlsaConfig, PULSE_SERVER: 'unix:/nonexistent/kaiwa-test' };
-})();
+export const NO_SOUND_SYSTEM = {
+  ALSA_CONFIG_PATH: fileURLToPath(new URL('alsa/empty.conf', import.meta.url)),
+  PULSE_SERVER: 'unix:/nonexistent/kaiwa-test',
+};
+
+/** A sound system where every device fails, and says so on stderr (see alsa/no-devices.conf). */
+export const FAILING_SOUND_SYSTEM = {
+  ALSA_CONFIG_PATH: fileURLToPath(new URL('alsa/no-devices.conf', import.meta.url)),
+  PULSE_SERVER: 'unix:/nonexistent/kaiwa-test',
+  JACK_DEFAULT_SERVER: 'kaiwa-test-no-such-server',
+};
 
 /**
  * Starts `node bin/kaiwa.mjs ARGS` without any API key from this environment (unless given in
@@ -39,7 +42,7 @@ const NO_SOUND_SYSTEM = (() => {
  */
 export function startKaiwa(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): RunningCli {
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'KAIWA_URL', 'KAIWA_MODEL', 'KAIWA_VOICE', 'KAIWA_DIALECT']) {
+  for (const name of ['OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'KAIWA_URL', 'KAIWA_MODEL', 'KAIWA_VOICE', 'KAIWA_DIALECT', 'KAIWA_PROTOCOL', 'KAIWA_AUDIO_DEBUG']) {
     delete env[name];
   }
   Object.assign(env, NO_SOUND_SYSTEM, options.env);

@@ -5,7 +5,7 @@ import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { startSimulator } from '../../src/simulator';
 import { tempDir } from '../../harness/temp';
 import { speechWav, type SpeechWav } from '../../harness/speech';
-import { runKaiwa, startKaiwa, type CliRun } from '../../harness/cli';
+import { FAILING_SOUND_SYSTEM, runKaiwa, startKaiwa, type CliRun } from '../../harness/cli';
 import { locateReply, receivedOfType, replyAudio } from '../../harness/replies';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -189,5 +189,32 @@ describe.concurrent('bad input: one clear line on stderr, a non-zero exit, no st
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: kaiwa/);
     expect(run.stderr).toBe('');
+  });
+});
+
+// PortAudio's ALSA and JACK probes print natively to stderr; the addon silences them (patches/),
+// so on a machine without usable devices stderr holds exactly Kaiwa's own lines.
+describe('a quiet start on a sound system without usable devices', () => {
+  it('prints no sound-system messages, only its own notes', async () => {
+    const run = await runKaiwa(['--duration', '0.5'], { env: FAILING_SOUND_SYSTEM });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.split('\n').slice(0, 2)).toEqual([
+      'No microphone found: listening to silence. (Use --input FILE.wav to speak a file.)',
+      'No speaker found: replies are not played.',
+    ]);
+  });
+
+  it('reports a bad input file in one line, before any device is opened', async () => {
+    const run = await runKaiwa(['--input', '/etc/passwd'], { env: { ...FAILING_SOUND_SYSTEM, KAIWA_AUDIO_DEBUG: '1' } });
+    expect(run.code).toBe(1);
+    // Even with the sound system's own messages on, none appear: no device was opened.
+    expect(run.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^kaiwa: cannot use --input \/etc\/passwd: /)]);
+  });
+
+  it('shows the sound system\'s own messages with KAIWA_AUDIO_DEBUG=1', async () => {
+    const run = await runKaiwa(['--duration', '0.5'], { env: { ...FAILING_SOUND_SYSTEM, KAIWA_AUDIO_DEBUG: '1' } });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^ALSA lib .*Unknown PCM kaiwa_nowhere$/m);
   });
 });
