@@ -171,6 +171,29 @@ describe('Assistant', () => {
     }
   });
 
+  it('switches to a new session when the endpoint changes, keeping the devices and replaying what was said', async () => {
+    const chunks: Array<(pcm: Int16Array) => void> = [];
+    const input: InputDevice = { name: 'script', start: async (onAudio) => void chunks.push(onAudio), stop: async () => {} };
+    const assistant = new Assistant({ settings: settings(), credentials: {}, input, output: new NullOutput(), localUrl: sim.url });
+    const w = watch(assistant);
+    await assistant.start();
+    assistant.record.final('u1', 'user', 'Remember the number seven.');
+    const next = sim.nextSession();
+    assistant.updateSettings(settings({ model: 'gpt-realtime-mini' }));
+    const s = await next;
+    await until(() => receivedOfType(s.received, 'conversation.item.create').length === 1);
+    expect((s.received[0]!.event as { type: string }).type).toBe('session.update');
+    await w.state('listening', w.events.findIndex((e) => e.type === 'state' && e.state === 'idle'));
+    expect(w.states()).toEqual(['connecting', 'listening', 'idle', 'connecting', 'listening']);
+    // The microphone (started once) now feeds the new session.
+    expect(chunks).toHaveLength(1);
+    for (let i = 0; i < 4; i++) chunks[0]!(new Int16Array(240).fill(50));
+    await until(() => receivedOfType(s.received, 'input_audio_buffer.append').length === 1);
+    expect(w.events.filter((e) => e.type === 'error')).toEqual([]);
+    await assistant.stop();
+    expect(assistant.state).toBe('idle');
+  });
+
   it('reports a failing device as an error event (code device) and keeps going', async () => {
     let fail!: (info: DeviceErrorInfo) => void;
     const input: InputDevice = {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { once } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Conversation } from '../../../src/engine/session/realtime/state-machine';
+import { TurnStateMachine } from '../../../src/engine/session/realtime/state-machine';
 import { Player } from '../../../src/engine/audio/player';
 import { parseSettings } from '../../../src/engine/settings';
 import type { AssistantEvent } from '../../../src/engine/events';
@@ -167,7 +167,7 @@ describe('fuzz: dialect decoders', () => {
 describe('fuzz: decoded server events never make the conversation throw', () => {
   it('mutated GA and beta server examples, decoded, then handled', () => {
     const errors: AssistantEvent[] = [];
-    const conversation = new Conversation({
+    const conversation = new TurnStateMachine({
       settings: parseSettings({}),
       send: () => {},
       player: new Player(),
@@ -175,7 +175,8 @@ describe('fuzz: decoded server events never make the conversation throw', () => 
         if (e.type === 'error') errors.push(e);
       },
     });
-    conversation.start();
+    conversation.connecting();
+    conversation.connected();
     const pool = [...examples.ga.server.map((e) => [gaDialect, e.event] as const), ...examples.beta.server.map((e) => [betaDialect, e.event] as const)];
     let handled = 0;
     fc.assert(

@@ -8,7 +8,8 @@ import { ResilientConnection } from '../../realtime/resilient';
 import { RateLimitWatch } from '../../realtime/server-notices';
 import { SessionError, type ConversationSession, type SessionContext } from '../types';
 import { replayItems } from './replay';
-import { Conversation } from './state-machine';
+import { sessionUpdate } from './session-config';
+import { TurnStateMachine } from './state-machine';
 
 /**
  * The turn-based Realtime conversation (ConversationSession): one ResilientConnection (reconnects,
@@ -20,7 +21,7 @@ export class RealtimeSession implements ConversationSession {
   readonly protocol = 'realtime' as const;
   private readonly context: SessionContext;
   private settings: Settings;
-  private readonly conversation: Conversation;
+  private readonly turns: TurnStateMachine;
   private readonly rateLimits = new RateLimitWatch();
   private readonly unsubscribePlayer: (() => void)[];
   private connection: ResilientConnection | null = null;
@@ -30,7 +31,7 @@ export class RealtimeSession implements ConversationSession {
     this.context = context;
     this.settings = context.settings;
     const { player } = context;
-    this.conversation = new Conversation({
+    this.turns = new TurnStateMachine({
       settings: context.settings,
       send: (event) => this.send(event),
       player,
@@ -38,23 +39,23 @@ export class RealtimeSession implements ConversationSession {
       log: context.log,
     });
     this.unsubscribePlayer = [
-      player.on('item-started', (itemId) => this.conversation.playbackStarted(itemId)),
-      player.on('item-finished', (itemId) => this.conversation.playbackFinished(itemId)),
-      player.on('idle', () => this.conversation.playbackIdle()),
+      player.on('item-started', (itemId) => this.turns.playbackStarted(itemId)),
+      player.on('item-finished', (itemId) => this.turns.playbackFinished(itemId)),
+      player.on('idle', () => this.turns.playbackIdle()),
     ];
   }
 
   get state(): AssistantState {
-    return this.conversation.state;
+    return this.turns.state;
   }
 
   get acceptsAudio(): boolean {
-    return this.connection?.state === 'open' && this.conversation.acceptsAudio;
+    return this.connection?.state === 'open' && this.turns.acceptsAudio;
   }
 
   async open(): Promise<void> {
     if (this.connection || this.closed) throw new SessionError('internal', 'A session opens once.');
-    this.conversation.setState('connecting');
+    this.turns.connecting();
     const { context } = this;
     let endpoint;
     try {
@@ -67,7 +68,7 @@ export class RealtimeSession implements ConversationSession {
       endpoint,
       // Every session (the first, a reconnect, a rollover) gets the current settings and the
       // conversation so far.
-      sessionUpdate: () => this.conversation.sessionUpdate(),
+      sessionUpdate: () => sessionUpdate(this.settings),
       replay: () => replayItems(context.record.replay()),
       canRollover: () => this.state === 'listening' && !context.player.isPlaying,
       ...context.resilience,
@@ -76,7 +77,7 @@ export class RealtimeSession implements ConversationSession {
     connection.on('event', (event) => this.onServerEvent(event));
     connection.on('protocol-error', (info) => context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false }));
     connection.on('state', ({ state, attempt }) => {
-      if (!this.closed && state === 'reconnecting') this.conversation.setState('reconnecting', attempt);
+      if (!this.closed && state === 'reconnecting') this.turns.reconnecting(attempt);
     });
     connection.on('disconnected', ({ message }) => {
       if (this.closed) return;
@@ -90,7 +91,7 @@ export class RealtimeSession implements ConversationSession {
     connection.on('session', ({ reason }) => {
       if (this.closed || reason === 'initial') return;
       context.emit({ type: 'notice', message: reason === 'reconnect' ? 'Reconnected.' : 'Session renewed.' });
-      if (this.conversation.state === 'reconnecting') this.conversation.setState('listening');
+      this.turns.connected();
       // The user's last turn went unanswered with the old session: answer it in the new one.
       if (context.record.said.at(-1)?.speaker === 'user') this.send({ type: 'response.create' });
     });
@@ -104,7 +105,7 @@ export class RealtimeSession implements ConversationSession {
       if (error instanceof ConnectionError) throw this.fail(error.code, error.message);
       throw this.fail('internal', (error as Error).message);
     }
-    if (this.conversation.state === 'connecting') this.conversation.setState('listening');
+    this.turns.connected();
   }
 
   sendAudio(pcm: Int16Array): void {
@@ -112,24 +113,25 @@ export class RealtimeSession implements ConversationSession {
   }
 
   interrupt(reason: InterruptReason): boolean {
-    return this.conversation.interrupt(reason);
+    return this.turns.interrupt(reason);
   }
 
   startTalking(): void {
-    this.conversation.startTalking();
+    this.turns.startTalking();
   }
 
   stopTalking(): void {
-    this.conversation.stopTalking();
+    this.turns.stopTalking();
   }
 
   setMuted(muted: boolean): void {
-    this.conversation.setMuted(muted);
+    this.turns.setMuted(muted);
   }
 
   updateSettings(settings: Settings): void {
     this.settings = settings;
-    this.conversation.updateSettings(settings, this.connection?.state === 'open');
+    this.turns.updateSettings(settings);
+    this.send(sessionUpdate(settings));
   }
 
   async close(finalState: 'idle' | 'error' = 'idle'): Promise<void> {
@@ -153,7 +155,7 @@ export class RealtimeSession implements ConversationSession {
       default:
         break;
     }
-    this.conversation.handleServerEvent(event);
+    this.turns.handleServerEvent(event);
   }
 
   private send(event: RealtimeClientEvent): void {
@@ -179,7 +181,7 @@ export class RealtimeSession implements ConversationSession {
     for (const entry of record.settle()) {
       emit({ type: 'transcript.final', speaker: entry.speaker, itemId: entry.itemId, text: entry.text });
     }
-    this.conversation.reset(state);
+    this.turns.reset(state);
   }
 
   /** A failure the session cannot get past: reported once, fatal; the session ends in 'error'. */
@@ -194,6 +196,6 @@ export class RealtimeSession implements ConversationSession {
     for (const unsubscribe of this.unsubscribePlayer) unsubscribe();
     this.context.player.flush();
     this.connection?.close();
-    this.conversation.reset(finalState);
+    this.turns.reset(finalState);
   }
 }

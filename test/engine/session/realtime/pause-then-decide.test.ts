@@ -1,49 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
-import { Conversation } from '../../../../src/engine/session/realtime/state-machine';
-import { Player } from '../../../../src/engine/audio/player';
-import { pcm16ToBase64 } from '../../../../src/engine/audio/pcm';
+import { sessionUpdate } from '../../../../src/engine/session/realtime/session-config';
 import { parseSettings, type SettingsInput } from '../../../../src/engine/settings';
-import type { AssistantEvent } from '../../../../src/engine/events';
-import type { FrameSource, OutputDevice } from '../../../../src/engine/audio/devices/types';
+import type { RealtimeClientEvent } from 'openai/resources/realtime/realtime';
 import { specValidator } from '../../../../src/engine/realtime/spec/validator';
-
-/** Each `tick()` is one 10 ms frame pulled and heard (no device latency). */
-class HandClockedOutput implements OutputDevice {
-  readonly name = 'hand-clocked';
-  private pull: FrameSource | null = null;
-  async start(pull: FrameSource): Promise<void> {
-    this.pull = pull;
-  }
-  async stop(): Promise<void> {}
-  latencyMs(): number {
-    return 0;
-  }
-  positionMs(): number {
-    return 0;
-  }
-  /** Pulls `frames` frames; the peak absolute sample of each. */
-  tick(frames = 1): number[] {
-    const peaks: number[] = [];
-    for (let f = 0; f < frames; f++) {
-      const frame = this.pull!();
-      let peak = 0;
-      for (const v of frame) peak = Math.max(peak, Math.abs(v));
-      peaks.push(peak);
-    }
-    return peaks;
-  }
-}
-
-/** `ms` of a loud square wave, base64 as the server sends it. */
-function audio(ms: number): string {
-  const pcm = new Int16Array((ms * 24_000) / 1000);
-  for (let i = 0; i < pcm.length; i++) pcm[i] = (i >> 5) % 2 === 0 ? 12_000 : -12_000;
-  return pcm16ToBase64(pcm);
-}
-
-let counter = 0;
-const eid = () => `event_${++counter}`;
+import { audio, turnRig } from './helpers/turns';
 
 async function rig(overrides: SettingsInput = {}) {
   const settings = parseSettings({
@@ -51,18 +11,12 @@ async function rig(overrides: SettingsInput = {}) {
     turnDetection: { mode: 'server_vad', silenceDurationMs: 500 },
     ...overrides,
   });
-  const sent: RealtimeClientEvent[] = [];
-  const events: AssistantEvent[] = [];
-  const player = new Player();
-  const output = new HandClockedOutput();
-  const conversation = new Conversation({ settings, send: (e) => sent.push(e), player, emit: (e) => events.push(e) });
-  player.on('item-started', (id: string) => conversation.playbackStarted(id));
-  player.on('item-finished', (id: string) => conversation.playbackFinished(id));
-  player.on('idle', () => conversation.playbackIdle());
+  const r = turnRig(settings);
+  const { sent, player, output, conversation, server } = r;
   await player.attach(output);
-  conversation.start();
+  conversation.connecting();
+  conversation.connected();
   sent.length = 0;
-  const server = (event: Record<string, unknown>) => conversation.handleServerEvent({ event_id: eid(), ...event } as unknown as RealtimeServerEvent);
   const user = {
     started: (item: string, atMs: number) => server({ type: 'input_audio_buffer.speech_started', item_id: item, audio_start_ms: atMs }),
     stopped: (item: string, atMs: number) => server({ type: 'input_audio_buffer.speech_stopped', item_id: item, audio_end_ms: atMs }),
@@ -77,9 +31,7 @@ async function rig(overrides: SettingsInput = {}) {
     server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', output_index: 0, content_index: 0, delta: audio(3000) });
     output.tick(playMs / 10);
   };
-  const types = () => sent.map((e) => e.type);
-  const states = () => events.filter((e) => e.type === 'state').map((e) => (e as { state: string }).state);
-  return { settings, sent, events, player, output, conversation, server, user, replyPlaying, types, states };
+  return { ...r, user, replyPlaying };
 }
 
 beforeEach(() => {
@@ -91,17 +43,17 @@ afterEach(() => {
 
 describe("interruption mode 'pause-then-decide'", () => {
   it('turns the server off deciding: interrupt_response and create_response false (a valid GA session.update)', async () => {
-    const { conversation } = await rig();
-    const update = conversation.sessionUpdate();
+    const { settings } = await rig();
+    const update = sessionUpdate(settings);
     expect(specValidator('ga').validate('client', update)).toEqual({ ok: true });
     expect(update.session.type === 'realtime' && update.session.audio?.input?.turn_detection).toMatchObject({
       type: 'server_vad',
       interrupt_response: false,
       create_response: false,
     });
-    const semantic = (await rig({ turnDetection: { mode: 'semantic_vad' } })).conversation.sessionUpdate();
+    const semantic = sessionUpdate((await rig({ turnDetection: { mode: 'semantic_vad' } })).settings);
     expect(semantic.session.type === 'realtime' && semantic.session.audio?.input?.turn_detection).toMatchObject({ interrupt_response: false, create_response: false });
-    const immediate = (await rig({ interruption: { mode: 'immediate' } })).conversation.sessionUpdate();
+    const immediate = sessionUpdate((await rig({ interruption: { mode: 'immediate' } })).settings);
     expect(immediate.session.type === 'realtime' && immediate.session.audio?.input?.turn_detection).toMatchObject({ interrupt_response: true, create_response: true });
   });
 

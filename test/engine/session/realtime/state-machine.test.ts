@@ -1,67 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
-import { Conversation } from '../../../../src/engine/session/realtime/state-machine';
-import { Player } from '../../../../src/engine/audio/player';
-import { pcm16ToBase64 } from '../../../../src/engine/audio/pcm';
+import { sessionUpdate } from '../../../../src/engine/session/realtime/session-config';
 import { DEFAULT_SETTINGS, parseSettings, type SettingsInput } from '../../../../src/engine/settings';
-import type { AssistantEvent } from '../../../../src/engine/events';
-import type { FrameSource, OutputDevice } from '../../../../src/engine/audio/devices/types';
-import { specValidator } from '../../../../src/engine/realtime/spec/validator';
-
-/** An output device the test clocks by hand: each `tick()` is one 10 ms frame pulled and heard. */
-class HandClockedOutput implements OutputDevice {
-  readonly name = 'hand-clocked';
-  private pull: FrameSource | null = null;
-  readonly heard: number[] = [];
-
-  async start(pull: FrameSource): Promise<void> {
-    this.pull = pull;
-  }
-  async stop(): Promise<void> {
-    this.pull = null;
-  }
-  latencyMs(): number {
-    return 0;
-  }
-  positionMs(): number {
-    return this.heard.length * 10;
-  }
-  /** Pulls `frames` frames; returns the peak absolute sample of each. */
-  tick(frames = 1): number[] {
-    const peaks: number[] = [];
-    for (let f = 0; f < frames; f++) {
-      const frame = this.pull!();
-      let peak = 0;
-      for (let i = 0; i < frame.length; i++) peak = Math.max(peak, Math.abs(frame[i]!));
-      peaks.push(peak);
-      this.heard.push(peak);
-    }
-    return peaks;
-  }
-}
-
-/** `ms` of a loud square wave, base64 as the server sends it. */
-function audio(ms: number, amplitude = 12_000): string {
-  const pcm = new Int16Array((ms * 24_000) / 1000);
-  for (let i = 0; i < pcm.length; i++) pcm[i] = (i >> 5) % 2 === 0 ? amplitude : -amplitude;
-  return pcm16ToBase64(pcm);
-}
-
-let counter = 0;
-const eid = () => `event_${++counter}`;
+import { audio, turnRig } from './helpers/turns';
 
 function rig(overrides: SettingsInput = {}) {
-  const settings = parseSettings({ ...DEFAULT_SETTINGS, ...overrides });
-  const sent: RealtimeClientEvent[] = [];
-  const events: AssistantEvent[] = [];
-  const player = new Player();
-  const output = new HandClockedOutput();
-  const conversation = new Conversation({ settings, send: (e) => sent.push(e), player, emit: (e) => events.push(e) });
-  player.on('item-started', (id: string) => conversation.playbackStarted(id));
-  player.on('item-finished', (id: string) => conversation.playbackFinished(id));
-  player.on('idle', () => conversation.playbackIdle());
-  const server = (event: Record<string, unknown>) =>
-    conversation.handleServerEvent({ event_id: eid(), ...event } as unknown as RealtimeServerEvent);
+  const r = turnRig(parseSettings({ ...DEFAULT_SETTINGS, ...overrides }));
+  const { server } = r;
   const reply = {
     created: (id = 'resp_1') => server({ type: 'response.created', response: { id, object: 'realtime.response', status: 'in_progress', output: [] } }),
     delta: (ms: number, item = 'item_a', response = 'resp_1') =>
@@ -74,65 +18,19 @@ function rig(overrides: SettingsInput = {}) {
         response: { id, object: 'realtime.response', status, output: [], usage: { total_tokens: 30, input_tokens: 10, output_tokens: 20, input_token_details: { audio_tokens: 8 }, output_token_details: { audio_tokens: 15 } } },
       }),
   };
-  const states = () => events.filter((e) => e.type === 'state').map((e) => (e as { state: string }).state);
-  const types = () => sent.map((e) => e.type);
-  return { settings, sent, events, player, output, conversation, server, reply, states, types };
+  return { ...r, reply };
 }
 
 async function started(overrides: SettingsInput = {}) {
   const r = rig(overrides);
   await r.player.attach(r.output);
-  r.conversation.start();
+  // What RealtimeSession does once connected.
+  r.sent.push(sessionUpdate(r.settings));
+  r.conversation.connecting();
+  r.events.length = 0; // the session's connecting phase is not what these tests watch
+  r.conversation.connected();
   return r;
 }
-
-describe('session.update', () => {
-  it('is a valid GA event carrying voice, instructions, transcription, 24 kHz PCM and server VAD with interrupt_response', () => {
-    const { conversation } = rig({
-      voice: 'cedar',
-      instructions: 'Be brief.',
-      transcriptionModel: 'whisper-1',
-      turnDetection: { mode: 'server_vad', threshold: 0.7, silenceDurationMs: 650, prefixPaddingMs: 250 },
-    });
-    const update = conversation.sessionUpdate();
-    expect(specValidator('ga').validate('client', update)).toEqual({ ok: true });
-    expect(update.session).toMatchObject({
-      type: 'realtime',
-      instructions: 'Be brief.',
-      audio: {
-        input: {
-          format: { type: 'audio/pcm', rate: 24_000 },
-          transcription: { model: 'whisper-1' },
-          turn_detection: { type: 'server_vad', threshold: 0.7, silence_duration_ms: 650, prefix_padding_ms: 250, interrupt_response: true },
-        },
-        output: { format: { type: 'audio/pcm', rate: 24_000 }, voice: 'cedar' },
-      },
-    });
-  });
-
-  it('uses semantic VAD with its eagerness, and no turn detection at all in manual mode', () => {
-    const semantic = rig({ turnDetection: { mode: 'semantic_vad', eagerness: 'high' } }).conversation.sessionUpdate();
-    expect(specValidator('ga').validate('client', semantic)).toEqual({ ok: true });
-    expect(semantic.session.type === 'realtime' && semantic.session.audio?.input?.turn_detection).toEqual({
-      type: 'semantic_vad',
-      eagerness: 'high',
-      create_response: true,
-      interrupt_response: true,
-    });
-    const manual = rig({ turnDetection: { mode: 'manual' } }).conversation.sessionUpdate();
-    expect(specValidator('ga').validate('client', manual)).toEqual({ ok: true });
-    expect(manual.session.type === 'realtime' && manual.session.audio?.input?.turn_detection).toBeNull();
-  });
-
-  it('is re-sent on a settings change only while connected', () => {
-    const r = rig();
-    r.conversation.updateSettings(parseSettings({ voice: 'ash' }), false);
-    expect(r.sent).toHaveLength(0);
-    r.conversation.updateSettings(parseSettings({ voice: 'ash' }), true);
-    expect(r.sent).toHaveLength(1);
-    expect(r.sent[0]).toMatchObject({ type: 'session.update', session: { audio: { output: { voice: 'ash' } } } });
-  });
-});
 
 describe('a reply', () => {
   it('plays its audio deltas, goes thinking -> speaking -> listening, and reports transcripts and usage', async () => {

@@ -1,0 +1,43 @@
+import type { RealtimeAudioInputTurnDetection, RealtimeSessionCreateRequest, SessionUpdateEvent } from 'openai/resources/realtime/realtime';
+import type { Settings } from '../../settings';
+import { ENGINE_SAMPLE_RATE } from '../../audio/devices/types';
+
+/** Settings as the GA `session.update` every Realtime session (first, reconnected, renewed) gets. */
+export function sessionUpdate(s: Settings): SessionUpdateEvent {
+  const session: RealtimeSessionCreateRequest = {
+    type: 'realtime',
+    // No `model`: the URL chose it (and the beta schema accepts only preview model names here).
+    instructions: s.instructions,
+    output_modalities: ['audio'],
+    audio: {
+      input: {
+        format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE },
+        transcription: { model: s.transcriptionModel },
+        turn_detection: turnDetection(s),
+      },
+      output: { format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE }, voice: s.voice },
+    },
+  };
+  return { type: 'session.update', session };
+}
+
+function turnDetection(s: Settings): RealtimeAudioInputTurnDetection | null {
+  const td = s.turnDetection;
+  // 'pause-then-decide': the client decides whether speech interrupts, and asks for replies itself.
+  const interrupt = s.interruption.mode === 'immediate';
+  switch (td.mode) {
+    case 'manual':
+      return null;
+    case 'semantic_vad':
+      return { type: 'semantic_vad', eagerness: td.eagerness, create_response: interrupt, interrupt_response: interrupt };
+    case 'server_vad':
+      return {
+        type: 'server_vad',
+        threshold: td.threshold,
+        silence_duration_ms: td.silenceDurationMs,
+        prefix_padding_ms: td.prefixPaddingMs,
+        create_response: interrupt,
+        interrupt_response: interrupt,
+      };
+  }
+}
