@@ -221,6 +221,8 @@ export interface OpenOptions {
   colorScheme?: 'dark' | 'light';
   view?: SettingsView;
   state?: AssistantState;
+  /** The browser's language (`navigator.language`), as Electron's application locale would set it. */
+  locale?: string;
 }
 
 /** Opens the renderer with the scripted bridge; resolves once the pulse draws frames. */
@@ -230,6 +232,7 @@ export async function openKaiwa(browser: Browser, baseUrl: string, options: Open
     deviceScaleFactor: options.scale ?? 1,
     colorScheme: options.colorScheme ?? 'dark',
     reducedMotion: 'no-preference',
+    ...(options.locale ? { locale: options.locale } : {}),
   });
   const page = await context.newPage();
   const problems: string[] = [];

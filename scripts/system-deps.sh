@@ -10,6 +10,7 @@ packages=(
   chromium                                                   # renderer end-to-end tests
   patchelf binutils                                          # $ORIGIN rpath for the native addon, readelf
   desktop-file-utils                                         # validates the .desktop entries (packaging tests)
+  fonts-noto-cjk                                             # Japanese glyphs in the window's screenshots (e2e)
 )
 
 missing=()

@@ -2,14 +2,16 @@
  * The built renderer in headless Chromium, with a scripted bridge in place of the preload:
  * screenshots of each state (test-artifacts/screenshots), the pulse measured from canvas pixels,
  * the interrupt button reaching the bridge, and the pulse's frame time.
- * KAIWA_UPDATE_SCREENSHOT=1 also refreshes assets/screenshot.png (the README's picture).
+ * The same window in Japanese: every state's words, the cut of a Japanese reply, settings, the
+ * quick-talk window, drawn with a Japanese font (screenshots ja-*.png).
+ * KAIWA_UPDATE_SCREENSHOT=1 also refreshes assets/screenshot.png and assets/screenshot-ja.png (the READMEs' pictures).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssistantEvent } from '../../src/shared/ipc';
-import { buildRenderer, launchChromium, measureDiscRadius, measureFrames, openKaiwa, ROOT, screenshot, serve, waitFrames, type KaiwaPage } from '../../harness/renderer';
+import { buildRenderer, defaultView, launchChromium, measureDiscRadius, measureFrames, openKaiwa, ROOT, screenshot, serve, waitFrames, type KaiwaPage } from '../../harness/renderer';
 
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serve>>;
@@ -218,6 +220,145 @@ describe('renderer in Chromium', () => {
       await quick.page.keyboard.press('Escape');
       const calls = (await quick.calls()).map((c) => c.name).filter((n) => n === 'interrupt' || n === 'hideWindow');
       expect(calls).toEqual(['interrupt', 'hideWindow']);
+      expect(quick.problems).toEqual([]);
+    } finally {
+      await quick.close();
+    }
+  });
+});
+
+/** The fonts Chromium drew a node's text with (DevTools protocol), e.g. ['Noto Sans CJK JP']. */
+async function fontsOf(page: KaiwaPage['page'], selector: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.map((f) => f.familyName);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+describe('renderer in Chromium, in Japanese', () => {
+  const japanese = defaultView();
+  japanese.settings.language = 'ja';
+  const reply = 'ええと、今日の京都は晴れで、最高気温は二十二度くらいです。午後は少し風が出るでしょう。';
+  const talk: AssistantEvent[] = [
+    { type: 'state', state: 'listening' },
+    { type: 'transcript.final', speaker: 'user', itemId: 'u0', text: '今日の京都の天気を関西弁で教えて。' },
+    { type: 'transcript.final', speaker: 'assistant', itemId: 'a0', text: 'おはようさん！今日の京都はええ天気やで。傘はいらんわ。' },
+    { type: 'usage', responseId: 'r0', usage: { inputTokens: 912, outputTokens: 388, totalTokens: 1300 } },
+    { type: 'transcript.final', speaker: 'user', itemId: 'u1', text: '明日のmeetingはZoomでいい？' },
+    { type: 'state', state: 'speaking' },
+    { type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: reply },
+  ];
+
+  it('follows the system language (navigator.language ja-JP) when the setting says so', async () => {
+    const ja = await openKaiwa(browser, server.url, { locale: 'ja-JP' });
+    try {
+      await ja.page.getByRole('heading', { name: '待機中' }).waitFor();
+      await expect(ja.page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang)).resolves.toBe('ja');
+    } finally {
+      await ja.close();
+    }
+  });
+
+  it('names every state in Japanese, drawn with a Japanese font', async () => {
+    const ja = await openKaiwa(browser, server.url, { view: japanese, scale: 2 });
+    try {
+      const words = [
+        ['connecting', '接続中…'],
+        ['listening', '聞いています'],
+        ['user-speaking', 'お話を聞いています'],
+        ['thinking', '考えています…'],
+        ['speaking', '話しています'],
+        ['interrupted', '中断しました'],
+        ['error', '停止'],
+      ] as const;
+      for (const [state, heading] of words) {
+        await ja.push([{ type: 'state', state }]);
+        await ja.page.getByRole('heading', { name: heading }).waitFor();
+      }
+      expect(await fontsOf(ja.page, '.state-label h1')).toEqual([expect.stringMatching(/Noto Sans CJK JP|Hiragino|Yu Gothic|Meiryo|Noto Sans JP/)]);
+      expect(ja.problems).toEqual([]);
+    } finally {
+      await ja.close();
+    }
+  });
+
+  it('cuts an interrupted Japanese reply between words and marks it', async () => {
+    const ja = await openKaiwa(browser, server.url, { view: japanese, scale: 2 });
+    try {
+      await ja.push(talk);
+      await ja.streamLevels(-60, -10);
+      await waitFrames(ja.page, 40);
+      await screenshot(ja.page, 'ja-speaking');
+      if (process.env.KAIWA_UPDATE_SCREENSHOT) await screenshot(ja.page, 'readme-ja', join(ROOT, 'assets', 'screenshot-ja.png'));
+      await ja.page.evaluate(() => (globalThis as unknown as { __stopLevels: () => void }).__stopLevels());
+      await ja.push([
+        { type: 'interrupted', itemId: 'a1', reason: 'barge-in', playedMs: 2000, receivedMs: 4000 },
+        { type: 'state', state: 'interrupted' },
+      ]);
+      await settle();
+      await expect(ja.page.locator('[data-item-id="a1"] .heard').textContent()).resolves.toBe('ええと、今日の京都は晴れで、最高気温は二十二度');
+      await expect(ja.page.locator('[data-item-id="a1"] .unheard').textContent()).resolves.toBe('くらいです。午後は少し風が出るでしょう。');
+      const marker = ja.page.locator('[data-item-id="a1"] .cut-marker');
+      await expect(marker.textContent()).resolves.toBe('中断');
+      await expect(marker.getAttribute('title')).resolves.toBe('返答中に話しかけました：4.0 秒 のうち 2.0 秒 を聞きました。');
+      await screenshot(ja.page, 'ja-interrupted');
+      await ja.push([{ type: 'error', code: 'network', message: 'connect ECONNREFUSED 127.0.0.1:443', fatal: false }, { type: 'state', state: 'reconnecting', attempt: 2 }]);
+      await ja.page.getByRole('heading', { name: '再接続中（2 回目）…' }).waitFor();
+      await expect(ja.page.getByRole('alert').textContent()).resolves.toContain('サーバーに接続できません。');
+      await screenshot(ja.page, 'ja-reconnecting');
+      expect(ja.problems).toEqual([]);
+    } finally {
+      await ja.close();
+    }
+  });
+
+  it('settings and history read in Japanese; nothing overflows the window', async () => {
+    const ja = await openKaiwa(browser, server.url, { view: japanese, scale: 2 });
+    try {
+      await ja.page.getByRole('tab', { name: '設定' }).click();
+      await ja.page.getByRole('form', { name: '設定' }).waitFor();
+      await ja.page.getByLabel('Kaiwa の表示言語').waitFor();
+      await ja.page.getByLabel('話す言語').waitFor();
+      await screenshot(ja.page, 'ja-settings');
+      const overflow = await ja.page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { scrollWidth: number; clientWidth: number } } }).document;
+        const form = doc.querySelector('form.settings');
+        return form.scrollWidth - form.clientWidth;
+      });
+      expect(overflow).toBeLessThanOrEqual(0);
+      await ja.page.getByRole('tab', { name: '履歴' }).click();
+      await ja.page.getByText('まだ会話はありません。').waitFor();
+      expect(ja.problems).toEqual([]);
+    } finally {
+      await ja.close();
+    }
+  });
+
+  it('quick-talk in Japanese: the state and the interrupt button fit', async () => {
+    const quick = await openKaiwa(browser, server.url, { quick: true, scale: 2, view: japanese });
+    try {
+      await quick.push([{ type: 'state', state: 'user-speaking' }]);
+      await quick.page.getByRole('status').filter({ hasText: 'お話を聞いています' }).waitFor();
+      await quick.push([{ type: 'state', state: 'speaking' }]);
+      await quick.streamLevels(-60, -9);
+      await waitFrames(quick.page, 40);
+      await quick.page.getByText('Esc で中断').waitFor();
+      const fits = await quick.page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { scrollWidth: number; clientWidth: number; getBoundingClientRect(): { right: number; bottom: number } }[] } }).document;
+        return [...doc.querySelectorAll('.quick-state, .quick-hint, .interrupt-button')].every((el) => {
+          const box = el.getBoundingClientRect();
+          return el.scrollWidth <= el.clientWidth + 1 && box.right <= 360 && box.bottom <= 160;
+        });
+      });
+      expect(fits).toBe(true);
+      await screenshot(quick.page, 'ja-quick-speaking');
       expect(quick.problems).toEqual([]);
     } finally {
       await quick.close();
