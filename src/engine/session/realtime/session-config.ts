@@ -12,7 +12,7 @@ export function sessionUpdate(s: Settings): SessionUpdateEvent {
     audio: {
       input: {
         format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE },
-        transcription: { model: s.transcriptionModel },
+        transcription: { model: s.transcriptionModel, ...(s.transcriptionLanguage ? { language: s.transcriptionLanguage } : {}) },
         turn_detection: turnDetection(s),
       },
       output: { format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE }, voice: s.voice },

@@ -26,6 +26,14 @@ describe('session.update', () => {
     });
   });
 
+  it('tells the transcriber the language the user speaks, when set (unset: it detects)', () => {
+    const japanese = sessionUpdate(parseSettings({ transcriptionLanguage: 'ja' }));
+    expect(specValidator('ga').validate('client', japanese)).toEqual({ ok: true });
+    expect(japanese.session.type === 'realtime' && japanese.session.audio?.input?.transcription).toEqual({ model: 'gpt-4o-mini-transcribe', language: 'ja' });
+    const detect = sessionUpdate(parseSettings({}));
+    expect(detect.session.type === 'realtime' && detect.session.audio?.input?.transcription).toEqual({ model: 'gpt-4o-mini-transcribe' });
+  });
+
   it('uses semantic VAD with its eagerness, and no turn detection at all in manual mode', () => {
     const semantic = sessionUpdate(parseSettings({ turnDetection: { mode: 'semantic_vad', eagerness: 'high' } }));
     expect(specValidator('ga').validate('client', semantic)).toEqual({ ok: true });
