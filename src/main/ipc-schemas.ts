@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import {
-  DIALECTS,
-  INTERRUPTION_MODES,
-  PROVIDERS,
-  TURN_DETECTION_MODES,
-  VOICES,
-} from '../engine/settings';
-import type { InvokeChannel, InvokeChannels } from '../shared/ipc';
+import { SettingsSchema } from '../engine/settings';
+import { INVOKE_CHANNELS, type InvokeChannel, type InvokeChannels, type SettingsPatch } from '../shared/ipc';
+import { patchSchemaOf } from './ipc-settings-patch';
 
 /**
  * The shape of every renderer argument (after mattermost's ipcValidate): checked before a handler
@@ -14,45 +9,8 @@ import type { InvokeChannel, InvokeChannels } from '../shared/ipc';
  * (is the URL a ws:// URL...) happen afterwards, on the merged settings, with `parseSettings`.
  */
 
-const text = (max: number) => z.string().max(max);
-const name = (max: number) => z.string().trim().min(1).max(max);
-
-export const SettingsPatchSchema = z.strictObject({
-  provider: z.enum(PROVIDERS).optional(),
-  url: text(2_048).optional(),
-  dialect: z.enum(DIALECTS).optional(),
-  model: name(128).optional(),
-  azure: z
-    .strictObject({
-      endpoint: text(2_048).optional(),
-      deployment: name(128).optional(),
-      apiVersion: name(64).optional(),
-    })
-    .optional(),
-  voice: z.enum(VOICES).optional(),
-  instructions: text(8_000).optional(),
-  turnDetection: z
-    .strictObject({
-      mode: z.enum(TURN_DETECTION_MODES).optional(),
-      threshold: z.number().finite().optional(),
-      silenceDurationMs: z.number().finite().optional(),
-      prefixPaddingMs: z.number().finite().optional(),
-      eagerness: z.enum(['low', 'medium', 'high', 'auto']).optional(),
-    })
-    .optional(),
-  interruption: z
-    .strictObject({
-      mode: z.enum(INTERRUPTION_MODES).optional(),
-      minSpeechMs: z.number().finite().optional(),
-    })
-    .optional(),
-  transcriptionModel: name(128).optional(),
-  inputDevice: text(256).optional(),
-  outputDevice: text(256).optional(),
-  echoCancellation: z.boolean().optional(),
-  hotkeys: z.strictObject({ talk: name(64).optional(), interrupt: name(64).optional() }).optional(),
-  startAtLogin: z.boolean().optional(),
-});
+/** Any part of the settings, derived from the Settings schema (see ipc-settings-patch.ts). */
+export const SettingsPatchSchema = patchSchemaOf(SettingsSchema) as unknown as z.ZodType<SettingsPatch>;
 
 /** A key is printable ASCII without spaces; the longest real ones are ~200 characters. */
 export const ApiKeySchema = z
@@ -64,27 +22,23 @@ export const ApiKeySchema = z
 /** Conversation ids are file names we generate: no dots, no slashes. */
 export const ConversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'not a conversation id');
 
-const none = z.tuple([]);
+type Args<C extends InvokeChannel> = InvokeChannels[C]['args'];
+/** The channels that take arguments: each needs its schema here (the type demands it). */
+type WithArgs = { [C in InvokeChannel]: Args<C> extends [] ? never : C }[InvokeChannel];
 
-type ArgsSchemas = { [C in InvokeChannel]: z.ZodType<InvokeChannels[C]['args']> };
-
-export const INVOKE_SCHEMAS: ArgsSchemas = {
-  'assistant:start': none,
-  'assistant:stop': none,
-  'assistant:toggle': none,
-  'assistant:interrupt': none,
-  'assistant:talk-start': none,
-  'assistant:talk-stop': none,
+const ARGS_SCHEMAS: { [C in WithArgs]: z.ZodType<Args<C>> } = {
   'assistant:set-muted': z.tuple([z.boolean()]),
-  'assistant:get-state': none,
-  'settings:get': none,
   'settings:update': z.tuple([SettingsPatchSchema]),
   'settings:set-api-key': z.tuple([ApiKeySchema.nullable()]),
-  'devices:list': none,
-  'conversations:list': none,
   'conversations:open': z.tuple([ConversationIdSchema]),
-  'window:hide': none,
 };
+
+const hasArgs = (channel: InvokeChannel): channel is WithArgs => channel in ARGS_SCHEMAS;
+
+/** Every request's argument schema: the ones above, and "no arguments" for all others. */
+export const INVOKE_SCHEMAS: { readonly [C in InvokeChannel]: z.ZodType<Args<C>> } = Object.fromEntries(
+  INVOKE_CHANNELS.map((channel) => [channel, hasArgs(channel) ? ARGS_SCHEMAS[channel] : z.tuple([])]),
+) as never;
 
 /** One readable line per problem, never echoing the value (it may be a key). */
 export function describeIssues(error: z.ZodError): string[] {

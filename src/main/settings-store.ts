@@ -54,18 +54,18 @@ export class SettingsStore {
   }
 }
 
-const SECTIONS = ['azure', 'turnDetection', 'interruption', 'hotkeys'] as const;
+const isSection = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Applies a validated patch: sections merge one level deep; a key given as `undefined` clears an
- * optional field (e.g. `inputDevice: undefined` goes back to the default device). The result is
- * checked by `parseSettings` (throws SettingsError).
+ * Applies a validated patch: sections (object values, whichever the schema has) merge one level
+ * deep; a key given as `undefined` clears an optional field (e.g. `inputDevice: undefined` goes back
+ * to the default device). The result is checked by `parseSettings` (throws SettingsError).
  */
 export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
   const next: Record<string, unknown> = structuredClone(current);
   for (const [key, value] of Object.entries(patch)) {
-    if ((SECTIONS as readonly string[]).includes(key) && value !== undefined) {
-      next[key] = { ...(next[key] as object), ...(value as object) };
+    if (isSection(value)) {
+      next[key] = { ...(next[key] as object), ...value };
     } else if (value === undefined) {
       delete next[key];
     } else {

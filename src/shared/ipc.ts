@@ -1,10 +1,10 @@
 /**
  * The IPC contract between main, preload and renderer (after electron/fiddle's ipc-events.ts).
  *
- * - `InvokeChannels`: renderer -> main requests (ipcRenderer.invoke / ipcMain.handle), each with its
- *   argument and result types. Main validates every argument (zod, in src/main) and checks that the
- *   sender is our own frame before acting.
- * - `PushChannels`: main -> renderer messages (webContents.send / ipcRenderer.on).
+ * `IPC_CONTRACT` declares every channel once; the rest is derived from it:
+ * - `InvokeChannels`: renderer -> main requests, each with its argument and result types. Main
+ *   validates every argument (zod, in src/main) and checks that the sender is our own frame before acting.
+ * - `PushChannels`: main -> renderer messages.
  * - `KaiwaBridge`: what the preload exposes as `window.kaiwa`: one method per channel, nothing else.
  *
  * Types only come from the engine (erased at build time): the renderer bundle never contains engine
@@ -15,13 +15,13 @@ import type { Protocol, Settings } from '../engine/settings';
 
 export type { AssistantEvent, AssistantState, ErrorCode, Protocol, Settings };
 
-/** What the renderer may change. The API key is not here: it has its own write-only channel. */
-export type SettingsPatch = Partial<Omit<Settings, 'azure' | 'turnDetection' | 'interruption' | 'hotkeys'>> & {
-  azure?: Partial<Settings['azure']>;
-  turnDetection?: Partial<Settings['turnDetection']>;
-  interruption?: Partial<Settings['interruption']>;
-  hotkeys?: Partial<Settings['hotkeys']>;
-};
+/**
+ * What the renderer may change: any part of the settings, sections in part too (`{ hotkeys: { talk } }`).
+ * A key given as `undefined` clears an optional field. The API key is not here: it has its own
+ * write-only channel. Main derives the schema that checks it from the Settings schema.
+ */
+export type SettingsPatch = PatchOf<Settings>;
+type PatchOf<T> = { [K in keyof T]?: T[K] extends Record<string, unknown> ? PatchOf<T[K]> : T[K] };
 
 export interface SettingsOptions {
   providers: readonly string[];
@@ -79,104 +79,96 @@ export type ConversationEntry =
   | { kind: 'interrupted'; at: string; itemId: string; playedMs: number; receivedMs: number }
   | { kind: 'error'; at: string; code: ErrorCode; message: string };
 
-export interface InvokeChannels {
-  'assistant:start': { args: []; result: void };
-  'assistant:stop': { args: []; result: void };
-  'assistant:toggle': { args: []; result: void };
-  'assistant:interrupt': { args: []; result: void };
+/** A renderer -> main request (ipcRenderer.invoke / ipcMain.handle) made by the bridge method `M`. */
+export interface Request<M extends string, Args extends unknown[], Result> {
+  readonly kind: 'invoke';
+  readonly method: M;
+  /** Never set: it carries the argument and result types. */
+  readonly signature?: (...args: Args) => Result;
+}
+
+/** A main -> renderer message (webContents.send / ipcRenderer.on), subscribed to by the bridge method `M`. */
+export interface Push<M extends string, Payload> {
+  readonly kind: 'push';
+  readonly method: M;
+  /** Never set: it carries the payload type. */
+  readonly payload?: Payload;
+}
+
+// TypeScript cannot take some type arguments and infer the others: the types come first, then the
+// method name (kept as its literal type).
+const request =
+  <Args extends unknown[] = [], Result = void>() =>
+  <M extends string>(method: M): Request<M, Args, Result> => ({ kind: 'invoke', method });
+const push =
+  <Payload>() =>
+  <M extends string>(method: M): Push<M, Payload> => ({ kind: 'push', method });
+
+export type View = 'conversation' | 'settings' | 'history';
+
+/**
+ * The contract, and the only place a channel is declared: its name, the `window.kaiwa` method that
+ * uses it, its direction and its types. The preload is generated from it; main registers a handler
+ * and an argument schema for each request (src/main/ipc.ts, ipc-schemas.ts; the types demand all).
+ */
+export const IPC_CONTRACT = {
+  'assistant:start': request()('start'),
+  'assistant:stop': request()('stop'),
+  'assistant:toggle': request()('toggle'),
+  'assistant:interrupt': request()('interrupt'),
   /** Push-to-talk (turn detection `manual`): press and release. */
-  'assistant:talk-start': { args: []; result: void };
-  'assistant:talk-stop': { args: []; result: void };
-  'assistant:set-muted': { args: [muted: boolean]; result: void };
-  'assistant:get-state': { args: []; result: { state: AssistantState; muted: boolean } };
-  'settings:get': { args: []; result: SettingsView };
-  'settings:update': { args: [patch: SettingsPatch]; result: SettingsResult };
+  'assistant:talk-start': request()('talkStart'),
+  'assistant:talk-stop': request()('talkStop'),
+  'assistant:set-muted': request<[muted: boolean]>()('setMuted'),
+  'assistant:get-state': request<[], { state: AssistantState; muted: boolean }>()('getState'),
+  'settings:get': request<[], SettingsView>()('getSettings'),
+  'settings:update': request<[patch: SettingsPatch], SettingsResult>()('updateSettings'),
   /** Write-only: null clears the stored key. */
-  'settings:set-api-key': { args: [key: string | null]; result: { hasApiKey: boolean } };
-  'devices:list': { args: []; result: { inputs: DeviceInfo[]; outputs: DeviceInfo[] } };
-  'conversations:list': { args: []; result: ConversationSummary[] };
-  'conversations:open': { args: [id: string]; result: ConversationEntry[] };
-  'window:hide': { args: []; result: void };
-}
-
-export type InvokeChannel = keyof InvokeChannels;
-
-export interface PushChannels {
+  'settings:set-api-key': request<[key: string | null], { hasApiKey: boolean }>()('setApiKey'),
+  'devices:list': request<[], { inputs: DeviceInfo[]; outputs: DeviceInfo[] }>()('listDevices'),
+  'conversations:list': request<[], ConversationSummary[]>()('listConversations'),
+  'conversations:open': request<[id: string], ConversationEntry[]>()('openConversation'),
+  'window:hide': request()('hideWindow'),
   /** Engine events, batched: levels at most 60 Hz, everything else as it happens. */
-  'assistant:events': AssistantEvent[];
+  'assistant:events': push<AssistantEvent[]>()('onEvents'),
   /** Settings changed from elsewhere (tray, another window, hotkey registration). */
-  'settings:changed': SettingsView;
+  'settings:changed': push<SettingsView>()('onSettingsChanged'),
   /** Which view a window should show (e.g. the tray opens settings). */
-  'app:navigate': 'conversation' | 'settings' | 'history';
-}
+  'app:navigate': push<View>()('onNavigate'),
+} as const;
 
-export type PushChannel = keyof PushChannels;
+type Contract = typeof IPC_CONTRACT;
+type Channel = keyof Contract;
 
-export const INVOKE_CHANNELS = [
-  'assistant:start',
-  'assistant:stop',
-  'assistant:toggle',
-  'assistant:interrupt',
-  'assistant:talk-start',
-  'assistant:talk-stop',
-  'assistant:set-muted',
-  'assistant:get-state',
-  'settings:get',
-  'settings:update',
-  'settings:set-api-key',
-  'devices:list',
-  'conversations:list',
-  'conversations:open',
-  'window:hide',
-] as const satisfies readonly InvokeChannel[];
+export type InvokeChannel = { [C in Channel]: Contract[C] extends { kind: 'invoke' } ? C : never }[Channel];
+export type PushChannel = Exclude<Channel, InvokeChannel>;
 
-export const PUSH_CHANNELS = ['assistant:events', 'settings:changed', 'app:navigate'] as const satisfies readonly PushChannel[];
+/** Each request's argument and result types. */
+export type InvokeChannels = {
+  [C in InvokeChannel]: Contract[C] extends Request<string, infer Args, infer Result> ? { args: Args; result: Result } : never;
+};
+/** Each push message's payload type. */
+export type PushChannels = { [C in PushChannel]: Contract[C] extends Push<string, infer Payload> ? Payload : never };
 
 type Unsubscribe = () => void;
+type BridgeMethod<S> =
+  S extends Request<string, infer Args, infer Result>
+    ? (...args: Args) => Promise<Result>
+    : S extends Push<string, infer Payload>
+      ? (listener: (payload: Payload) => void) => Unsubscribe
+      : never;
 
-/** `window.kaiwa`: exactly one method per channel. */
-export interface KaiwaBridge {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  toggle(): Promise<void>;
-  interrupt(): Promise<void>;
-  talkStart(): Promise<void>;
-  talkStop(): Promise<void>;
-  setMuted(muted: boolean): Promise<void>;
-  getState(): Promise<{ state: AssistantState; muted: boolean }>;
-  getSettings(): Promise<SettingsView>;
-  updateSettings(patch: SettingsPatch): Promise<SettingsResult>;
-  setApiKey(key: string | null): Promise<{ hasApiKey: boolean }>;
-  listDevices(): Promise<{ inputs: DeviceInfo[]; outputs: DeviceInfo[] }>;
-  listConversations(): Promise<ConversationSummary[]>;
-  openConversation(id: string): Promise<ConversationEntry[]>;
-  hideWindow(): Promise<void>;
-  onEvents(listener: (events: AssistantEvent[]) => void): Unsubscribe;
-  onSettingsChanged(listener: (view: SettingsView) => void): Unsubscribe;
-  onNavigate(listener: (view: PushChannels['app:navigate']) => void): Unsubscribe;
-}
+/** `window.kaiwa`: exactly one method per channel (an invoke per request, a subscription per push). */
+export type KaiwaBridge = { [C in Channel as Contract[C]['method']]: BridgeMethod<Contract[C]> };
 
-/** Which channel each bridge method uses: the preload is generated from this, tests check it. */
-export const BRIDGE_METHODS = {
-  start: 'assistant:start',
-  stop: 'assistant:stop',
-  toggle: 'assistant:toggle',
-  interrupt: 'assistant:interrupt',
-  talkStart: 'assistant:talk-start',
-  talkStop: 'assistant:talk-stop',
-  setMuted: 'assistant:set-muted',
-  getState: 'assistant:get-state',
-  getSettings: 'settings:get',
-  updateSettings: 'settings:update',
-  setApiKey: 'settings:set-api-key',
-  listDevices: 'devices:list',
-  listConversations: 'conversations:list',
-  openConversation: 'conversations:open',
-  hideWindow: 'window:hide',
-  onEvents: 'assistant:events',
-  onSettingsChanged: 'settings:changed',
-  onNavigate: 'app:navigate',
-} as const satisfies Record<keyof KaiwaBridge, InvokeChannel | PushChannel>;
+const channels = Object.keys(IPC_CONTRACT) as Channel[];
+export const INVOKE_CHANNELS: readonly InvokeChannel[] = channels.filter((c): c is InvokeChannel => IPC_CONTRACT[c].kind === 'invoke');
+export const PUSH_CHANNELS: readonly PushChannel[] = channels.filter((c): c is PushChannel => IPC_CONTRACT[c].kind === 'push');
+
+/** Which channel each bridge method uses (derived from the contract; tests check the preload with it). */
+export const BRIDGE_METHODS = Object.fromEntries(channels.map((c) => [IPC_CONTRACT[c].method, c])) as {
+  [C in Channel as Contract[C]['method']]: C;
+};
 
 declare global {
   interface Window {

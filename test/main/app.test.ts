@@ -375,6 +375,16 @@ describe('settings and secrets', () => {
     expect(bad).toEqual({ ok: false, errors: [expect.stringMatching(/^url: /)] });
   });
 
+  it('the newer settings (protocol, language, transcription language, a GPT-Live voice) are saved through IPC', async () => {
+    const app = await launch();
+    const window = showLoadedMainWindow(app);
+    const patch = { protocol: 'live', language: 'ja', transcriptionLanguage: 'ja', voice: 'harema' };
+    const result = (await mock.ipcMain.invoke('settings:update', { webContents: window.webContents }, patch)) as SettingsResult;
+    expect(result.ok && result.view.settings).toMatchObject(patch);
+    expect(result.ok && result.view.protocol).toBe('live');
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject(patch);
+  });
+
   it('a connection setting restarts a running assistant; a session setting only updates it', async () => {
     const updateSettings = vi.spyOn(Assistant.prototype, 'updateSettings');
     const app = await launch();

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BrowserWindow } from 'electron';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../src/shared/ipc';
-import { DIALECTS, INTERRUPTION_MODES, PROVIDERS, TURN_DETECTION_MODES, VOICES } from '../../src/engine/settings';
+import { DIALECTS, INTERRUPTION_MODES, PROTOCOLS, PROVIDERS, TURN_DETECTION_MODES, UI_LANGUAGES, VOICES } from '../../src/engine/settings';
 import * as mock from '../mocks/electron';
 import { IpcRejection, registerIpcHandlers } from '../../src/main/ipc';
 import { INVOKE_SCHEMAS, describeIssues } from '../../src/main/ipc-schemas';
@@ -51,6 +51,9 @@ const validPatch = fc.record(
     provider: fc.constantFrom(...PROVIDERS),
     url: fc.string({ maxLength: 100 }),
     dialect: fc.constantFrom(...DIALECTS),
+    protocol: fc.constantFrom(...PROTOCOLS),
+    language: fc.constantFrom(...UI_LANGUAGES),
+    transcriptionLanguage: fc.string({ maxLength: 8 }),
     model: fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,30}$/),
     azure: fc.record({ endpoint: fc.webUrl(), deployment: fc.constantFrom('gpt-realtime', 'dep1') }, { requiredKeys: [] }),
     voice: fc.constantFrom(...VOICES),
@@ -122,7 +125,7 @@ describe('fuzz: IPC schemas', () => {
   it('reject a valid patch with one foreign key, nested or not', () => {
     fc.assert(
       fc.property(validPatch, fc.string({ minLength: 1, maxLength: 12 }), fc.anything(), fc.boolean(), (patch, key, value, nested) => {
-        const known = new Set(['provider', 'url', 'dialect', 'model', 'azure', 'voice', 'instructions', 'turnDetection', 'interruption', 'transcriptionModel', 'inputDevice', 'outputDevice', 'echoCancellation', 'hotkeys', 'startAtLogin', 'endpoint', 'deployment', 'apiVersion', 'talk', 'interrupt']);
+        const known = new Set(['provider', 'url', 'dialect', 'protocol', 'language', 'transcriptionLanguage', 'model', 'azure', 'voice', 'instructions', 'turnDetection', 'interruption', 'transcriptionModel', 'inputDevice', 'outputDevice', 'echoCancellation', 'hotkeys', 'startAtLogin', 'endpoint', 'deployment', 'apiVersion', 'talk', 'interrupt']);
         fc.pre(!known.has(key) && key !== '__proto__');
         const bad = nested ? { ...patch, hotkeys: { ...(patch.hotkeys ?? {}), [key]: value } } : { ...patch, [key]: value };
         expect(INVOKE_SCHEMAS['settings:update'].safeParse([bad]).success).toBe(false);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as mock from '../mocks/electron';
-import { BRIDGE_METHODS, PUSH_CHANNELS, type KaiwaBridge } from '../../src/shared/ipc';
+import { BRIDGE_METHODS, INVOKE_CHANNELS, IPC_CONTRACT, PUSH_CHANNELS, type KaiwaBridge } from '../../src/shared/ipc';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -21,6 +21,12 @@ describe('preload bridge', () => {
     expect(Object.keys(bridge).sort()).toEqual(Object.keys(BRIDGE_METHODS).sort());
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
     expect(Object.isFrozen(bridge)).toBe(true);
+  });
+
+  it('has one method per channel of the contract: no two channels share a method name', () => {
+    expect(Object.keys(BRIDGE_METHODS)).toHaveLength(Object.keys(IPC_CONTRACT).length);
+    expect([...INVOKE_CHANNELS, ...PUSH_CHANNELS].sort()).toEqual(Object.keys(IPC_CONTRACT).sort());
+    expect(Object.keys(bridge)).toHaveLength(Object.keys(IPC_CONTRACT).length);
   });
 
   it.each(invokeMethods)('%s invokes %s with its arguments and returns the result', async (method, channel) => {
