@@ -29,7 +29,7 @@ export interface BenchRow {
 }
 
 /** A speaker paced like WavFileOutput that keeps what it pulled (optionally) and reports frames as they go. */
-class TapSpeaker implements OutputDevice {
+export class TapSpeaker implements OutputDevice {
   readonly name = 'tap speaker';
   private pacer: FramePacer | null = null;
   private frames = 0;
@@ -78,7 +78,7 @@ class TapSpeaker implements OutputDevice {
   }
 }
 
-function watchStates(assistant: Assistant) {
+export function watchStates(assistant: Assistant) {
   let current: AssistantState = assistant.state;
   const waiters: Array<{ state: AssistantState; resolve: () => void }> = [];
   const listeners: Array<(e: AssistantEvent) => void> = [];
@@ -98,9 +98,9 @@ function watchStates(assistant: Assistant) {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function quantile(values: number[], q: number): number {
+export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -108,7 +108,7 @@ function quantile(values: number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+export const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 function settings(overrides: SettingsInput) {
   return parseSettings({ provider: 'local', ...overrides });
