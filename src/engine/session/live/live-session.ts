@@ -47,6 +47,12 @@ import { liveSessionStart } from './start';
  * rejected while a fixture is active) appends a note with what the user heard.
  */
 
+/**
+ * Audio held at the start of a turn before it plays: the server sends at the pace of speech, so
+ * without a little in hand every late chunk would be a gap in the voice. It is also the most the
+ * queue holds ahead (what a barge-in flush saves).
+ */
+export const PREBUFFER_MS = 80;
 /** Quiet (no voiced audio, no transcript) that ends a turn of the model. */
 export const TURN_END_MS = 800;
 /** A gap on the session timeline that starts a new line of the user. */
@@ -78,6 +84,10 @@ interface ModelTurn {
   lastChunkMs: number;
   /** Push-to-interrupt cut it: what still arrives of it is dropped. */
   cut: boolean;
+  /** Audio held until PREBUFFER_MS is in hand (null once playing), and since when. */
+  held: Int16Array[] | null;
+  heldMs: number;
+  readonly startedAt: number;
 }
 
 interface UserLine {
@@ -121,8 +131,10 @@ export class LiveSession implements ConversationSession {
       player.on('item-started', (itemId) => {
         if (this.turn?.id === itemId && !this.turn.cut) this.setState('speaking');
       }),
+      // Audio arrives at the pace of speech, so the queue runs dry between chunks: the turn, not
+      // the player, says when the model has stopped speaking.
       player.on('idle', () => {
-        if (this.current === 'speaking') this.setState(this.line ? 'user-speaking' : 'listening');
+        if (this.current === 'speaking' && (!this.turn || this.turn.cut)) this.setState(this.line ? 'user-speaking' : 'listening');
       }),
     ];
   }
@@ -196,9 +208,12 @@ export class LiveSession implements ConversationSession {
   interrupt(reason: InterruptReason): boolean {
     const flushed = this.context.player.flush();
     const turn = this.turn;
-    if (!flushed && (!turn || turn.cut)) return false;
+    if (!flushed && (!turn || turn.cut || (turn.receivedMs === 0 && turn.text === ''))) return false;
+    // Audio still held back (the turn had not started playing) was never heard.
+    const unheardMs = turn?.held ? turn.heldMs : 0;
+    if (turn) turn.held = null;
     this.lastInterruptAt = this.now();
-    const heard = this.cut(reason, flushed, turn);
+    const heard = this.cut(reason, flushed, turn, unheardMs);
     if (reason === 'user') {
       if (turn) turn.cut = true;
       this.tellModelOfStop(heard);
@@ -307,7 +322,20 @@ export class LiveSession implements ConversationSession {
     }
     if (turn.cut) return;
     turn.receivedMs += chunkMs;
+    if (turn.held) {
+      turn.held.push(pcm);
+      turn.heldMs += chunkMs;
+      if (turn.heldMs >= PREBUFFER_MS) this.release(turn);
+      return;
+    }
     this.context.player.enqueue(turn.id, pcm);
+  }
+
+  /** The turn's held audio starts playing. */
+  private release(turn: ModelTurn): void {
+    const held = turn.held;
+    turn.held = null;
+    for (const pcm of held ?? []) this.context.player.enqueue(turn.id, pcm);
   }
 
   private onModelText(delta: string): void {
@@ -350,6 +378,9 @@ export class LiveSession implements ConversationSession {
       lastVoice: now,
       lastChunkMs: 0,
       cut: false,
+      held: [],
+      heldMs: 0,
+      startedAt: now,
     };
     this.turn = turn;
     return turn;
@@ -360,6 +391,8 @@ export class LiveSession implements ConversationSession {
     if (this.closed) return;
     const now = this.now();
     const turn = this.turn;
+    // A reply shorter than the prebuffer (or one that trickles in) plays anyway.
+    if (turn?.held && now - turn.startedAt >= 2 * PREBUFFER_MS) this.release(turn);
     if (turn && !turn.cut && this.context.player.isPlaying) {
       const stallMs = Math.min(STALL_MAX_MS, Math.max(STALL_MIN_MS, 3 * turn.lastChunkMs));
       if (now - turn.lastVoice >= stallMs && now - this.userVoiceAt <= USER_RECENT_MS) {
@@ -376,6 +409,7 @@ export class LiveSession implements ConversationSession {
   private finishTurn(turn: ModelTurn): void {
     if (this.turn !== turn) return;
     this.turn = null;
+    if (this.current === 'speaking' && !this.context.player.isPlaying) this.setState(this.line ? 'user-speaking' : 'listening');
     if (!turn.cut && turn.text !== '') {
       this.context.emit({ type: 'transcript.final', speaker: 'assistant', itemId: turn.id, text: turn.text });
     }
@@ -393,11 +427,11 @@ export class LiveSession implements ConversationSession {
    * The reply stops here: `interrupted` with what was heard of it (the transcript shows the cut),
    * its line final, and back to listening. Returns the words heard.
    */
-  private cut(reason: InterruptReason, flushed: FlushedAudio | null, turn: ModelTurn | null): string {
+  private cut(reason: InterruptReason, flushed: FlushedAudio | null, turn: ModelTurn | null, unheardMs: number): string {
     const itemId = flushed?.itemId ?? turn!.id;
     const own = turn && turn.id === itemId ? turn : null;
     const receivedMs = Math.max(own?.receivedMs ?? 0, flushed?.receivedMs ?? 0);
-    const playedMs = Math.max(0, Math.min(flushed?.playedMs ?? receivedMs, receivedMs));
+    const playedMs = Math.max(0, Math.min(flushed ? flushed.playedMs : receivedMs - unheardMs, receivedMs));
     const { emit } = this.context;
     emit({ type: 'interrupted', itemId, reason, playedMs: Math.round(playedMs), receivedMs: Math.round(receivedMs) });
     const text = own?.text ?? '';

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { Assistant } from '../../../src/engine/assistant';
+import { parseSettings } from '../../../src/engine/settings';
+import type { AssistantEvent } from '../../../src/engine/events';
+import type { FrameSource, InputDevice, OutputDevice } from '../../../src/engine/audio/devices/types';
+import { FramePacer } from '../../../src/engine/audio/devices/pacer';
+import { base64ToPcm16 } from '../../../src/engine/audio/pcm';
+import { readWavAsEngineAudio } from '../../../src/engine/audio/wav';
+import { liveSpecValidator } from '../../../src/simulator/live/spec/validator';
+import { startSimulator, type LiveSimSession } from '../../../src/simulator';
+import { runKaiwa } from '../../../harness/cli';
+import { speechWav, type SpeechWav } from '../../../harness/speech';
+import { tempDir } from '../../../harness/temp';
+import { locateReply } from '../../../harness/replies';
+import { voice } from './helpers/session-harness';
+
+/** End to end against the simulator's GPT-Live endpoint (strict validation, real-time pace, full duplex). */
+
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let speech: SpeechWav;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  speech = await speechWav(dir.path, 'question', [{ silenceMs: 300 }, { say: 'Hello Kaiwa, what is the weather like today?' }, { silenceMs: 1500 }]);
+});
+afterAll(() => dir?.cleanup());
+
+/** Every client event Kaiwa sent, checked against the JSON Schemas generated from the openai Live types. */
+function expectValidClientEvents(session: LiveSimSession): void {
+  expect(session.received.length).toBeGreaterThan(0);
+  for (const { event } of session.received) {
+    const result = liveSpecValidator().validate('client', event);
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  }
+}
+
+function liveReply(session: LiveSimSession): Int16Array {
+  const chunks = session.sent
+    .map((r) => r.event as { type?: string; delta?: string })
+    .filter((e) => e.type === 'session.output_audio.delta' && e.delta)
+    .map((e) => base64ToPcm16(e.delta!));
+  const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+describe('the CLI on GPT-Live, a scripted conversation from a WAV file', () => {
+  it('--url .../v1/live/sessions --model gpt-live-1: both sides transcribed, all of the reply recorded in order, valid events, exits 0', async () => {
+    const sim = await startSimulator({ port: 0, replyMs: 1500 });
+    try {
+      const out = dir.file('live.wav');
+      const jsonl = dir.file('live.jsonl');
+      const run = await runKaiwa(['--url', sim.liveUrl, '--model', 'gpt-live-1', '--input', speech.path, '--output', out, '--transcript', jsonl]);
+      expect(run.signal, run.stdout).toBeNull();
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const lines = (await readFile(jsonl, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; speaker?: string; text?: string });
+      const finals = lines.filter((l) => l.type === 'transcript');
+      expect(finals.map((l) => l.speaker)).toEqual(['user', 'assistant']);
+      expect(finals.every((l) => l.text)).toBe(true);
+      expect(lines.filter((l) => l.type === 'error')).toEqual([]);
+
+      const session = sim.liveSessions[0]!;
+      expectValidClientEvents(session);
+      const types = session.received.map((r) => (r.event as { type: string }).type);
+      expect(types[0]).toBe('session.start');
+      expect(types.at(-1)).toBe('session.close');
+      // The whole reply is in the recording, every sample in order (a chunk that came later than
+      // the prebuffer covers would add silence on a loaded machine, never lose or reorder audio).
+      const reply = liveReply(session);
+      const recording = await readWavAsEngineAudio(out);
+      const found = locateReply(recording, reply);
+      expect(found).not.toBeNull();
+      const voiced = (pcm: Int16Array) => pcm.filter((v) => v !== 0);
+      const heard = voiced(recording.subarray(found!.start));
+      const sent = voiced(reply);
+      expect(heard.length).toBeGreaterThanOrEqual(sent.length);
+      expect(heard.subarray(0, sent.length)).toEqual(sent);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+/**
+ * A room between speaker and microphone: the microphone hears what the speaker played 40 ms ago at
+ * -10 dB, after the user's first words (a voiced tone).
+ */
+class Room {
+  private readonly played: Int16Array[] = [];
+  readonly speaker: OutputDevice;
+  readonly microphone: InputDevice;
+  constructor(hearsOutput: boolean, userMs: number) {
+    const played = this.played;
+    let pacer: FramePacer | null = null;
+    let micPacer: FramePacer | null = null;
+    let frames = 0;
+    this.speaker = {
+      name: 'room speaker',
+      start: async (pull: FrameSource) => {
+        pacer = new FramePacer(10, 1, (due) => {
+          for (let i = 0; i < due; i++) played.push(pull().slice());
+        });
+        pacer.start();
+      },
+      stop: async () => pacer?.stop(),
+      latencyMs: () => 40,
+      positionMs: () => played.length * 10,
+    };
+    const words = voice(userMs);
+    this.microphone = {
+      name: 'room microphone',
+      hearsOutput,
+      start: async (onAudio) => {
+        micPacer = new FramePacer(10, 1, (due) => {
+          for (let i = 0; i < due; i++) {
+            const frame = new Int16Array(240);
+            const echo = played[played.length - 1 - 4];
+            if (echo) for (let j = 0; j < 240; j++) frame[j] = Math.round(echo[j]! * 0.316);
+            if (frames * 240 < words.length) for (let j = 0; j < 240; j++) frame[j] = (frame[j]! + words[frames * 240 + j]!) | 0;
+            frames++;
+            onAudio(frame);
+          }
+        });
+        micPacer.start();
+      },
+      stop: async () => micPacer?.stop(),
+    };
+  }
+}
+
+async function conversationInARoom(hearsOutput: boolean): Promise<{ session: LiveSimSession; events: AssistantEvent[] }> {
+  const sim = await startSimulator({ port: 0, replyMs: 4000 });
+  const room = new Room(hearsOutput, 500);
+  const assistant = new Assistant({ settings: parseSettings({ provider: 'local', model: 'gpt-live-1' }), credentials: {}, input: room.microphone, output: room.speaker, localUrl: sim.url });
+  const events: AssistantEvent[] = [];
+  assistant.subscribe((e) => events.push(e));
+  try {
+    const next = sim.nextLiveSession();
+    await assistant.start();
+    const session = await next;
+    // The user's words, the 4 s reply over the echo, and a little after.
+    await new Promise((r) => setTimeout(r, 6_500));
+    return { session, events };
+  } finally {
+    await assistant.stop();
+    await sim.close();
+  }
+}
+
+describe('full duplex on speakers: the model must not hear itself', () => {
+  it('without echo cancellation the simulator takes its own voice for the user and stops itself (the failure is visible)', async () => {
+    const { session } = await conversationInARoom(false);
+    expect(session.interruptions.length).toBeGreaterThan(0);
+  });
+
+  it('a microphone that hears the speaker gets AEC3 on for GPT-Live (setting off) and the warm-up gate: the reply plays through', async () => {
+    const { session, events } = await conversationInARoom(true);
+    expect(session.interruptions).toEqual([]);
+    expect(events.filter((e) => e.type === 'interrupted')).toEqual([]);
+    expect(events.some((e) => e.type === 'transcript.final' && e.speaker === 'assistant')).toBe(true);
+    expectValidClientEvents(session);
+  });
+});
