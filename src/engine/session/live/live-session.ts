@@ -35,7 +35,8 @@ import { liveSessionStart } from './start';
  * The queue stays short (audio arrives at speech pace and is played as it comes), and it is
  * flushed on evidence that the model abandoned its turn: its audio stalls (no voiced audio for
  * about three chunk lengths, 60-200 ms) while the user is speaking (microphone above
- * `VOICE_DB` after echo cancellation, or the user's transcript moving, within `USER_RECENT_MS`).
+ * `VOICE_DB` for `VOICE_MIN_MS` after echo cancellation, or the user's transcript moving, within
+ * `USER_RECENT_MS`). A reply stopped within 30 ms of its end had finished: no cut is shown.
  *
  * Push-to-interrupt. The player goes silent within one device buffer, the rest of the turn is
  * dropped until the model stops, and the model is told by the protocol's own means. GPT-Live has
@@ -61,8 +62,14 @@ export const USER_GAP_MS = 800;
 export const USER_QUIET_MS = 1_200;
 /** The user spoke this recently: evidence for a barge-in. */
 export const USER_RECENT_MS = 400;
-/** Microphone level (dBFS RMS, after echo cancellation) that counts as the user speaking. */
-export const VOICE_DB = -45;
+/**
+ * Microphone level (dBFS RMS, after echo cancellation) that counts as the user speaking, when it
+ * lasts `VOICE_MIN_MS` (what AEC3 leaves of the echo comes in short bursts, and quieter).
+ */
+export const VOICE_DB = -35;
+export const VOICE_MIN_MS = 80;
+/** A reply cut this close to its end was not cut: the model had finished. */
+const FINISHED_TOLERANCE_MS = 30;
 /** Output samples below this magnitude (about -54 dBFS) are silence. */
 const SILENCE_PEAK = 64;
 const STALL_MIN_MS = 60;
@@ -112,8 +119,9 @@ export class LiveSession implements ConversationSession {
   private lineCount = 0;
   private turn: ModelTurn | null = null;
   private line: UserLine | null = null;
-  /** Wall time the user last gave evidence of speaking. */
+  /** Wall time the user last gave evidence of speaking, and how long the microphone has been loud. */
   private userVoiceAt = Number.NEGATIVE_INFINITY;
+  private loudMs = 0;
   private ticker: NodeJS.Timeout | null = null;
   private readonly unsubscribePlayer: (() => void)[];
   private stopCount = 0;
@@ -201,7 +209,10 @@ export class LiveSession implements ConversationSession {
   }
 
   sendAudio(pcm: Int16Array): void {
-    if (pcm.length > 0 && rmsDb(pcm) >= VOICE_DB) this.userVoiceAt = this.now();
+    if (pcm.length > 0) {
+      this.loudMs = rmsDb(pcm) >= VOICE_DB ? this.loudMs + (pcm.length * 1000) / ENGINE_SAMPLE_RATE : 0;
+      if (this.loudMs >= VOICE_MIN_MS) this.userVoiceAt = this.now();
+    }
     if (this.acceptsAudio) this.send(liveClientEvents.audio(pcm));
   }
 
@@ -398,12 +409,23 @@ export class LiveSession implements ConversationSession {
       if (now - turn.lastVoice >= stallMs && now - this.userVoiceAt <= USER_RECENT_MS) {
         // The model went quiet while the user speaks: it yielded. Stop what is still queued of it.
         this.context.log(`live: barge-in, ${turn.id} stalled ${Math.round(now - turn.lastVoice)} ms under the user's voice`);
-        this.interrupt('barge-in');
+        this.yielded(turn);
         return;
       }
     }
     if (turn && now - turn.lastActivity >= TURN_END_MS) this.finishTurn(turn);
     if (this.line && now - this.line.lastAt >= USER_QUIET_MS) this.finishLine();
+  }
+
+  /** The model stopped while the user speaks: silence what is queued; a cut unless it had finished anyway. */
+  private yielded(turn: ModelTurn): void {
+    const flushed = this.context.player.flush();
+    if (flushed && flushed.itemId === turn.id && flushed.receivedMs - flushed.playedMs > FINISHED_TOLERANCE_MS) {
+      this.lastInterruptAt = this.now();
+      this.cut('barge-in', flushed, turn, 0);
+      return;
+    }
+    this.finishTurn(turn);
   }
 
   private finishTurn(turn: ModelTurn): void {
