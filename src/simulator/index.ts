@@ -1,6 +1,6 @@
 import type { LiveSimSession } from './live/session';
 import { SimulatorServer, type SimulatorOptions } from './server';
-import type { SimSession } from './session';
+import type { SimSession } from './realtime/session';
 
 /**
  * The simulator's entry for in-process use: the offline default when no API key is set, and the
@@ -11,7 +11,7 @@ import type { SimSession } from './session';
 
 export type { SimulatorOptions } from './server';
 export type { FaultPlan, FaultOption } from './faults';
-export type { SimSession, Violation, SimSessionConfig, StoredItem } from './session';
+export type { SimSession, Violation, SimSessionConfig, StoredItem } from './realtime/session';
 export type { Recorded } from './outbox';
 export type { LiveSimSession, LiveState, LiveViolation } from './live/session';
 export { DEFAULT_REPLY_MS } from './server';

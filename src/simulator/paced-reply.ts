@@ -3,9 +3,10 @@ import { ReplyVoice } from './voice';
 import { splitWords } from './words';
 
 /**
- * One spoken reply streamed at a pace: audio chunks of the babble voice, and the reply's words,
- * each released once the audio has reached it. `realtimeFactor` 1 is real time (GPT-Live);
- * Infinity sends everything at once.
+ * One reply streamed at a pace: audio chunks of the babble voice, and the reply's words, each
+ * released once the audio has reached it. Without audio (a text-only reply) one word goes out per
+ * chunk's worth of time. `realtimeFactor` 1 is real time (GPT-Live); Infinity sends everything
+ * as fast as timers allow.
  */
 
 export interface PacedReplyOptions {
@@ -15,10 +16,12 @@ export interface PacedReplyOptions {
   seed: number;
   chunkMs: number;
   realtimeFactor: number;
+  /** false: words only (default true). */
+  audio?: boolean;
 }
 
 export interface PacedReplySink {
-  /** A chunk of audio starting `offsetMs` into the reply. */
+  /** A chunk of audio starting `offsetMs` into the reply; `pcm` is reused after the call returns. */
   audio(pcm: Int16Array, offsetMs: number): void;
   /** A word spanning `startMs`-`endMs` of the reply's audio. */
   word(text: string, startMs: number, endMs: number): void;
@@ -51,6 +54,10 @@ export class PacedReply {
     return samplesToMs(this.samplesSent);
   }
 
+  get wordCount(): number {
+    return this.wordsSent;
+  }
+
   /** The words sent so far, joined. */
   get spokenText(): string {
     return this.words.slice(0, this.wordsSent).join('');
@@ -60,10 +67,11 @@ export class PacedReply {
     return this.running;
   }
 
+  /** Starts streaming; the first chunk goes out on the next turn of the event loop. */
   start(): void {
     this.running = true;
     this.startedAt = performance.now();
-    this.tick();
+    this.timer = setTimeout(() => this.tick(), 0);
   }
 
   /** Stops at once: no further audio or words. */
@@ -75,6 +83,7 @@ export class PacedReply {
 
   private tick(): void {
     if (!this.running) return;
+    if (this.options.audio === false) return this.tickText();
     const n = this.voice.render(this.chunk);
     if (n > 0) {
       const offsetMs = samplesToMs(this.samplesSent);
@@ -85,14 +94,28 @@ export class PacedReply {
       this.releaseWords(Math.ceil((this.samplesSent / this.voice.totalSamples) * this.words.length));
     }
     if (!this.running) return;
-    if (this.voice.remaining > 0) {
-      const due = this.startedAt + (this.chunksSent * this.options.chunkMs) / this.options.realtimeFactor;
-      const delay = Number.isFinite(due) ? Math.max(0, due - performance.now()) : 0;
-      this.timer = setTimeout(() => this.tick(), delay);
-      return;
-    }
+    if (this.voice.remaining > 0) return this.schedule();
     this.releaseWords(this.words.length);
+    this.finish();
+  }
+
+  private tickText(): void {
+    this.chunksSent++;
+    this.releaseWords(this.wordsSent + 1);
+    if (!this.running) return;
+    if (this.wordsSent < this.words.length) return this.schedule();
+    this.finish();
+  }
+
+  private schedule(): void {
+    const due = this.startedAt + (this.chunksSent * this.options.chunkMs) / this.options.realtimeFactor;
+    const delay = Number.isFinite(due) ? Math.max(0, due - performance.now()) : 0;
+    this.timer = setTimeout(() => this.tick(), delay);
+  }
+
+  private finish(): void {
     this.running = false;
+    this.timer = undefined;
     this.sink.end();
   }
 

@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DialectName } from '../engine/realtime/dialects/types';
-import { specValidator } from '../engine/realtime/spec/validator';
+import { specValidator } from './realtime/spec/validator';
 import { newId } from './ids';
 import type { SessionTransport } from './outbox';
 import { faultsFor, type FaultOption } from './faults';
 import { LiveSimSession } from './live/session';
-import { SimSession } from './session';
+import { SimSession } from './realtime/session';
 
 /**
  * A local WebSocket server speaking OpenAI's voice protocols. GPT-Live at `/v1/live/sessions` (and

@@ -6,7 +6,8 @@ import { ENGINE_SAMPLE_RATE as SAMPLE_RATE } from '../engine/audio/devices/types
  * shimmer) plus a breath of aspiration noise excites three formant resonators that glide from vowel
  * to vowel; syllables open with consonants made of noise (s/sh fricatives, h, plosive bursts).
  * No nasal murmurs: a murmur is little more than a hum at the pitch, and on the PulseAudio rig
- * AEC3 let such hums leak (up to -37 dBFS at -20 dB echo) as it does tunes. 4-5 syllables a second with short gaps and word pauses, energy in 200-3000 Hz.
+ * AEC3 let such hums leak (up to -37 dBFS at -20 dB echo) as it lets any pure tone leak.
+ * 4-5 syllables a second with short gaps and word pauses, energy in 200-3000 Hz.
  *
  * Broadband and irregular like real speech, so an echo canceller converges on it as it does on a
  * real model's reply (a sum of pure tones would leave most of its filter unexcited). Rendered

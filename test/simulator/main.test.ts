@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../harness/cli';
-import { TestClient } from './client';
+import { TestClient } from './realtime/client';
 import { LiveTestClient } from './live/client';
 
 /** `npm run sim` is `tsx src/simulator/main.ts`; run the same through node's --import hook. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getDialect } from '../../../src/engine/realtime/dialects';
 import type { DecodeResult, Dialect, WireEvent } from '../../../src/engine/realtime/dialects';
-import { specValidator, type SpecDialect } from '../../../src/engine/realtime/spec/validator';
+import { specValidator, type SpecDialect } from '../../../src/simulator/realtime/spec/validator';
 import { parseExample, specExamples, type SpecExample } from './helpers/examples';
 
 /**

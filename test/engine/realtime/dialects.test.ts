@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RealtimeClientEvent, RealtimeServerEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
 import { betaDialect, gaDialect, getDialect, type DialectName } from '../../../src/engine/realtime/dialects';
-import { specValidator } from '../../../src/engine/realtime/spec/validator';
+import { specValidator } from '../../../src/simulator/realtime/spec/validator';
 
 const engineSession: { type: 'session.update'; session: RealtimeSessionCreateRequest } = {
   type: 'session.update',

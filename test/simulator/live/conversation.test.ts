@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { base64ToPcm16, pcm16ToBase64 } from '../../../src/engine/audio/pcm';
-import { concat, silence, tone } from '../client';
+import { concat, silence, tone } from '../signals';
 import { joined, type LiveEvent } from './client';
 import { useLiveSimulator } from './helpers';
 

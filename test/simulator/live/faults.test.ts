@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concat, silence, tone } from '../client';
+import { concat, silence, tone } from '../signals';
 import { useLiveSimulator } from './helpers';
 
 const { start, open, sim } = useLiveSimulator();

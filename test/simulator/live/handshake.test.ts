@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silence } from '../client';
+import { silence } from '../signals';
 import { LiveTestClient } from './client';
 import { useLiveSimulator } from './helpers';
 

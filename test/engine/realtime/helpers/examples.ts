@@ -1,4 +1,4 @@
-import { specValidator, type EventSide, type SpecDialect } from '../../../../src/engine/realtime/spec/validator';
+import { specValidator, type EventSide, type SpecDialect } from '../../../../src/simulator/realtime/spec/validator';
 
 /**
  * The `x-oaiMeta.example` of every event schema in a vendored spec, parsed. OpenAI's examples are

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessionUpdate } from '../../../../src/engine/session/realtime/session-config';
 import { parseSettings, type SettingsInput } from '../../../../src/engine/settings';
 import type { RealtimeClientEvent } from 'openai/resources/realtime/realtime';
-import { specValidator } from '../../../../src/engine/realtime/spec/validator';
+import { specValidator } from '../../../../src/simulator/realtime/spec/validator';
 import { audio, turnRig } from './helpers/turns';
 
 async function rig(overrides: SettingsInput = {}) {

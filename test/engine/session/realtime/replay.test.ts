@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReplayRecord } from '../../../../src/engine/session/replay-record';
 import { itemCreate, replayItems } from '../../../../src/engine/session/realtime/replay';
 import { betaDialect } from '../../../../src/engine/realtime/dialects';
-import { specValidator } from '../../../../src/engine/realtime/spec/validator';
+import { specValidator } from '../../../../src/simulator/realtime/spec/validator';
 
 describe('replayItems', () => {
   it('replays as GA conversation.item.create text items that validate against both specs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sessionUpdate } from '../../../../src/engine/session/realtime/session-config';
 import { parseSettings } from '../../../../src/engine/settings';
-import { specValidator } from '../../../../src/engine/realtime/spec/validator';
+import { specValidator } from '../../../../src/simulator/realtime/spec/validator';
 
 describe('session.update', () => {
   it('is a valid GA event carrying voice, instructions, transcription, 24 kHz PCM and server VAD with interrupt_response', () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { WireEvent } from '../../src/engine/realtime/dialects/types';
-import {
-  audioDeltaType,
-  concat,
-  deltaSamples,
-  itemAddedType,
-  silence,
-  tone,
-  transcriptDeltaType,
-  transcriptDoneType,
-  type TestClient,
-} from './client';
+import type { WireEvent } from '../../../src/engine/realtime/dialects/types';
+import { audioDeltaType, deltaSamples, itemAddedType, transcriptDeltaType, transcriptDoneType, type TestClient } from './client';
+import { concat, silence, tone } from '../signals';
 import { useSimulator } from './helpers';
 
 const { start, connect, sim } = useSimulator();
@@ -66,7 +57,7 @@ describe.each(['ga', 'beta'] as const)('responses (%s)', (dialect) => {
     const done = await client.next('response.done');
     expect(done.response).toMatchObject({ status: 'completed' });
     const transcript = client.all(transcriptDoneType(dialect))[0]!.transcript;
-    expect(transcript).toBe('You said something 1.0 seconds long. Here is a little tune for you.');
+    expect(transcript).toBe('You said something 1.0 seconds long. I can only babble in reply.');
   });
 
   it('streams replyMs of audio in 50-100 ms deltas faster than real time, with the transcript interleaved', async () => {
@@ -96,7 +87,7 @@ describe.each(['ga', 'beta'] as const)('responses (%s)', (dialect) => {
     const words = client.all(transcriptDeltaType(dialect)).map((d) => String(d.delta));
     const transcript = String(client.all(transcriptDoneType(dialect))[0]!.transcript);
     expect(words.join('')).toBe(transcript);
-    expect(transcript).toBe('Hello from the Kaiwa simulator. Here is a little tune for you.');
+    expect(transcript).toBe('Hello from the Kaiwa simulator. I can only babble in reply.');
     // Interleaved: some transcript arrives before the last audio delta.
     const types = typesBetween(client, first, last + 1);
     expect(types.indexOf(transcriptDeltaType(dialect))).toBeLessThan(types.lastIndexOf(AUDIO_DELTA));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startSimulator, type SimulatorOptions } from '../../src/simulator';
+import { startSimulator, type SimulatorOptions } from '../../../src/simulator';
 import type { ConnectOptions } from './client';
 import { useSimulator } from './helpers';
 

@@ -1,4 +1,4 @@
-import type { WireEvent } from '../engine/realtime/dialects/types';
+import type { WireEvent } from '../../engine/realtime/dialects/types';
 
 /**
  * Where the vendored schemas and the servers they describe disagree, and what the simulator does

@@ -1,5 +1,5 @@
 import { afterEach, expect } from 'vitest';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator';
 import { TestClient, type ConnectOptions } from './client';
 
 /**

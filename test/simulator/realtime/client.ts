@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
 import type { RealtimeClientEvent } from 'openai/resources/realtime/realtime';
-import { getDialect } from '../../src/engine/realtime/dialects';
-import type { DialectName, WireEvent } from '../../src/engine/realtime/dialects/types';
-import { specValidator } from '../../src/engine/realtime/spec/validator';
-import { pcm16ToBase64 } from '../../src/engine/audio/pcm';
+import { getDialect } from '../../../src/engine/realtime/dialects';
+import type { DialectName, WireEvent } from '../../../src/engine/realtime/dialects/types';
+import { specValidator } from '../../../src/simulator/realtime/spec/validator';
+import { pcm16ToBase64 } from '../../../src/engine/audio/pcm';
 
 /**
  * A plain ws client for simulator tests. It writes GA client events (encoded into the connection's
@@ -157,31 +157,4 @@ export function itemAddedType(dialect: DialectName): string {
 /** Samples of a base64 PCM16 delta. */
 export function deltaSamples(event: WireEvent): number {
   return Buffer.from(String(event.delta), 'base64').length / 2;
-}
-
-/** `ms` of silence then a 1 kHz-ish voiced tone burst, etc.: test signals at 24 kHz. */
-export function silence(ms: number): Int16Array {
-  return new Int16Array(Math.round(ms * 24));
-}
-
-/** A harmonic tone (fundamental `hz`) at roughly `dbfs` RMS. */
-export function tone(ms: number, dbfs = -20, hz = 200): Int16Array {
-  const n = Math.round(ms * 24);
-  const out = new Int16Array(n);
-  const amp = 32768 * 10 ** (dbfs / 20) * Math.SQRT2;
-  for (let i = 0; i < n; i++) {
-    const t = i / 24_000;
-    out[i] = Math.round(amp * (0.7 * Math.sin(2 * Math.PI * hz * t) + 0.3 * Math.sin(2 * Math.PI * 3 * hz * t)) / Math.hypot(0.7, 0.3));
-  }
-  return out;
-}
-
-export function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -1,12 +1,12 @@
-import { getDialect } from '../engine/realtime/dialects';
+import { getDialect } from '../../engine/realtime/dialects';
 import type {
   DecodeResult,
   DialectName,
   RealtimeClientEvent,
   RealtimeServerEvent,
   WireEvent,
-} from '../engine/realtime/dialects/types';
-import { specValidator } from '../engine/realtime/spec/validator';
+} from '../../engine/realtime/dialects/types';
+import { specValidator } from './spec/validator';
 import { conformToBetaSchema } from './spec-gaps';
 
 /**

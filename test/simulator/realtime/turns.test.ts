@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
-import type { WireEvent } from '../../src/engine/realtime/dialects/types';
-import { speechWav, type SpeechWav } from '../../harness/speech';
-import { tempDir } from '../../harness/temp';
-import { concat, itemAddedType, silence, tone, type TestClient } from './client';
+import { readWavAsEngineAudio } from '../../../src/engine/audio/wav';
+import type { WireEvent } from '../../../src/engine/realtime/dialects/types';
+import { speechWav, type SpeechWav } from '../../../harness/speech';
+import { tempDir } from '../../../harness/temp';
+import { itemAddedType, type TestClient } from './client';
+import { concat, silence, tone } from '../signals';
 import { useSimulator } from './helpers';
 
 const { start, connect } = useSimulator();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useSimulator } from '../helpers';
+import { useSimulator } from './helpers';
 
 const { start, open, connect } = useSimulator();
 
