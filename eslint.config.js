@@ -10,10 +10,8 @@ const layer = (group, message) => ({ group, message });
 const ours = {
   engine: layer(['**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/shared/**'],
     'The engine imports nothing of ours but itself.'),
-  simulator: layer(['**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/shared/**',
-    '**/engine/session/**', '**/engine/assistant*', '**/engine/settings*', '**/engine/events*',
-    '**/engine/realtime/connection*', '**/engine/realtime/endpoints*'],
-    'The simulator imports only engine/audio helpers and engine/realtime/dialects.'),
+  simulator: layer(['**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/shared/**'],
+    'The simulator imports nothing of the front ends or shared/.'),
   // The front ends also start the in-process simulator (the offline default), through its entry only.
   frontEnd: layer(['**/preload/**', '**/renderer/**', '**/simulator/!(index)*'],
     'cli and main import the engine, shared, and the simulator entry (src/simulator/index.ts) only.'),
@@ -28,7 +26,15 @@ const ours = {
   shared: layer(['**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**'],
     'shared/ is the contract: it imports nothing of ours at run time.'),
 };
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'events', 'stream', 'ws'];
+// The simulator's allow-list of engine modules: PCM helpers, the engine's sample rate, and the
+// Realtime dialects it speaks through. Any other engine module is refused.
+const simulatorEngine = {
+  regex: '(^|/)engine/(?!(audio/pcm|audio/devices/types|realtime/dialects(/[\\w-]+)?)$)',
+  message: 'The simulator imports only engine/audio/pcm, engine/audio/devices/types and engine/realtime/dialects.',
+};
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'events', 'stream'];
+// Packages that load a native addon or need Node: never in the renderer (ws is Node-only).
+const nativePackages = ['naudiodon2', '@livekit/rtc-ffi-bindings', 'ws'];
 
 const restrict = (patterns, paths = [electron]) => ({
   'no-restricted-imports': ['error', { paths, patterns }],
@@ -46,7 +52,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/engine/**'], rules: restrict([ours.engine]) },
-  { files: ['src/simulator/**'], rules: restrict([ours.simulator]) },
+  { files: ['src/simulator/**'], rules: restrict([ours.simulator, simulatorEngine]) },
   { files: ['src/cli/**'], rules: restrict([ours.frontEnd]) },
   { files: ['src/main/**'], rules: restrict([ours.frontEnd], []) },
   { files: ['src/preload/**'], rules: restrict([ours.preload], []) },
@@ -72,7 +78,14 @@ export default tseslint.config(
   {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict([ours.renderer, { group: nodeBuiltins, message: 'The renderer never imports Node.' }],
-      [electron, ...nodeBuiltins.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'The renderer never imports Node.' }))]),
+    rules: restrict([
+      ours.renderer,
+      { group: nodeBuiltins, message: 'The renderer never imports Node.' },
+      { group: nativePackages.map((name) => `${name}/**`), message: 'The renderer never imports a native or Node-only package.' },
+    ], [
+      electron,
+      ...nodeBuiltins.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'The renderer never imports Node.' })),
+      ...nativePackages.map((name) => ({ name, message: 'The renderer never imports a native or Node-only package.' })),
+    ]),
   },
 );
