@@ -1,5 +1,6 @@
 import type { AssistantEvent, AssistantEventListener, AssistantState, ErrorCode, Level } from './events';
 import { SILENCE_DB } from './events';
+import { say, type EngineMessage } from './messages';
 import type { Credentials, Settings } from './settings';
 import type { DeviceErrorInfo, InputDevice, OutputDevice } from './audio/devices/types';
 import type { EchoCancellerOptions } from './audio/echo-canceller';
@@ -32,6 +33,8 @@ export class AssistantError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The same for front ends to put into words (messages.ts). */
+    readonly said?: EngineMessage,
   ) {
     super(message);
   }
@@ -82,7 +85,7 @@ export class Assistant {
       output: this.output,
       hearsOutput: this.input.hearsOutput === true,
       ...(options.echo ? { echo: options.echo } : {}),
-      onError: (message) => this.emit({ type: 'error', code: 'device', message, fatal: false }),
+      onError: (message) => this.emit({ type: 'error', code: 'device', message, fatal: false, ...say('error.echoCanceller', { detail: message }) }),
     });
   }
 
@@ -117,10 +120,15 @@ export class Assistant {
       this.levelsTimer.unref();
     } catch (error) {
       // A session that failed to open has reported it; the Assistant reports its own failures.
-      const failure = error instanceof AssistantError || error instanceof SessionError ? error : new AssistantError('internal', (error as Error).message);
-      if (!(error instanceof SessionError && this.session)) this.emit({ type: 'error', code: failure.code, message: failure.message, fatal: true });
+      const failure =
+        error instanceof AssistantError || error instanceof SessionError
+          ? error
+          : new AssistantError('internal', (error as Error).message, say('error.internalDetail', { detail: (error as Error).message }));
+      if (!(error instanceof SessionError && this.session)) {
+        this.emit({ type: 'error', code: failure.code, message: failure.message, fatal: true, ...failure.said });
+      }
       await this.teardown('error');
-      throw failure instanceof AssistantError ? failure : new AssistantError(failure.code, failure.message);
+      throw failure instanceof AssistantError ? failure : new AssistantError(failure.code, failure.message, failure.said);
     }
   }
 
@@ -188,9 +196,9 @@ export class Assistant {
       if (!(error instanceof SessionError)) throw error;
       // No session to own the state: the Assistant reports that it could not make one.
       this.creationFailed = true;
-      this.emit({ type: 'error', code: error.code, message: error.message, fatal: true });
+      this.emit({ type: 'error', code: error.code, message: error.message, fatal: true, ...error.said });
       this.emit({ type: 'state', state: 'error' });
-      throw new AssistantError(error.code, error.message);
+      throw new AssistantError(error.code, error.message, error.said);
     }
     session.setMuted(this.mutedFlag);
     this.session = session;
@@ -243,16 +251,20 @@ export class Assistant {
     this.emit({ type: 'levels', input, output });
   }
 
-  private async startDevice(which: string, start: () => Promise<void> | void): Promise<void> {
+  private async startDevice(which: 'microphone' | 'speaker', start: () => Promise<void> | void): Promise<void> {
     try {
       await start();
     } catch (error) {
-      throw new AssistantError('device', `The ${which} could not start: ${(error as Error).message}`);
+      const detail = (error as Error).message;
+      const said = which === 'microphone' ? say('error.microphoneNotStarted', { detail }) : say('error.speakerNotStarted', { detail });
+      throw new AssistantError('device', `The ${which} could not start: ${detail}`, said);
     }
   }
 
-  private onDeviceError(which: string, info: DeviceErrorInfo): void {
-    this.emit({ type: 'error', code: 'device', message: `The ${which} failed: ${info.message}`, fatal: false });
+  private onDeviceError(which: 'microphone' | 'speaker', info: DeviceErrorInfo): void {
+    const detail = info.message;
+    const said = which === 'microphone' ? say('error.microphoneFailed', { detail }) : say('error.speakerFailed', { detail });
+    this.emit({ type: 'error', code: 'device', message: `The ${which} failed: ${detail}`, fatal: false, ...said });
   }
 
   private async teardown(finalState: 'idle' | 'error'): Promise<void> {

@@ -1,3 +1,5 @@
+import type { EngineMessage } from './messages';
+
 /**
  * AssistantEvent: the one vocabulary every front end (terminal, Electron renderer) shows.
  * Everything here is plain data, safe to serialise over IPC.
@@ -62,7 +64,14 @@ export type AssistantEvent =
   | { type: 'session.usage'; sessionId: string; seconds: number; final: boolean }
   /** The microphone was muted or unmuted (from any front end: window, tray, hotkey). */
   | { type: 'muted'; muted: boolean }
-  | { type: 'notice'; message: string }
-  | { type: 'error'; code: ErrorCode; message: string; fatal: boolean };
+  | ({ type: 'notice'; message: string } & Said)
+  | ({ type: 'error'; code: ErrorCode; message: string; fatal: boolean } & Said);
+
+/**
+ * What a notice or error says, for front ends to put into words: a catalogue key and its params
+ * (messages.ts). `message` is the engine's English line of old, kept for logs and for the sessions
+ * and front ends not yet on keys; it goes once they all are.
+ */
+export type Said = EngineMessage | { key?: undefined; params?: undefined };
 
 export type AssistantEventListener = (event: AssistantEvent) => void;

@@ -137,7 +137,7 @@ describe('Assistant resilience', () => {
     const w = watch(a);
     await a.start();
     await w.next((e) => e.type === 'notice');
-    expect(w.of('notice')).toEqual([{ type: 'notice', message: 'Session renewed.' }]);
+    expect(w.of('notice')).toEqual([{ type: 'notice', message: 'Session renewed.', key: 'notice.sessionRenewed' }]);
     await s.nextSession(1);
     expect(w.of('error')).toEqual([]);
     expect(w.of('state').map((e) => e.state)).not.toContain('reconnecting');
@@ -152,7 +152,7 @@ describe('Assistant resilience', () => {
     await a.start();
     (await socket).terminate();
     const error = await w.next((e) => e.type === 'error');
-    expect(error).toEqual({ type: 'error', code: 'auth', message: expect.stringMatching(/^The API key was rejected \(401\)/), fatal: true });
+    expect(error).toEqual({ type: 'error', code: 'auth', message: expect.stringMatching(/^The API key was rejected \(401\)/), fatal: true, key: 'error.connectionFailed', params: { detail: expect.stringMatching(/^The API key was rejected \(401\)/) } });
     await w.next((e) => e.type === 'state' && e.state === 'error');
     await new Promise((r) => setTimeout(r, 200));
     expect(scripted.upgrades).toBe(2);
@@ -173,11 +173,11 @@ describe('Assistant resilience', () => {
     ws.send('{"type":"response.output_audio.delta","delta":');
     ws.send(JSON.stringify({ type: 'error', event_id: 'e4', error: { type: 'server_error', message: 'The server had an error.' } }));
     await w.next((e) => e.type === 'error' && e.code === 'server');
-    expect(w.of('notice')).toEqual([{ type: 'notice', message: 'Rate limit reached for tokens; it resets in 5 s.' }]);
+    expect(w.of('notice')).toEqual([{ type: 'notice', message: 'Rate limit reached for tokens; it resets in 5 s.', key: 'notice.rateLimitReachedResets', params: { limits: 'tokens', resetMs: 5_000 } }]);
     expect(w.of('error')).toEqual([
-      { type: 'error', code: 'auth', message: 'Incorrect API key provided. (invalid_api_key)', fatal: false },
-      { type: 'error', code: 'protocol', message: expect.stringMatching(/^Invalid JSON/), fatal: false },
-      { type: 'error', code: 'server', message: 'The server had an error. (server_error)', fatal: false },
+      { type: 'error', code: 'auth', message: 'Incorrect API key provided. (invalid_api_key)', fatal: false, key: 'error.serverSaid', params: { detail: 'Incorrect API key provided. (invalid_api_key)' } },
+      { type: 'error', code: 'protocol', message: expect.stringMatching(/^Invalid JSON/), fatal: false, key: 'error.unexpectedEvent', params: { detail: expect.stringMatching(/^Invalid JSON/) } },
+      { type: 'error', code: 'server', message: 'The server had an error. (server_error)', fatal: false, key: 'error.serverSaid', params: { detail: 'The server had an error. (server_error)' } },
     ]);
     expect(a.state).toBe('listening');
     expect(scripted.upgrades).toBe(1);

@@ -207,7 +207,7 @@ describe('Assistant', () => {
     const w = watch(assistant);
     await assistant.start();
     fail({ message: 'unplugged', lost: true });
-    expect(w.events.at(-1)).toEqual({ type: 'error', code: 'device', message: 'The microphone failed: unplugged', fatal: false });
+    expect(w.events.at(-1)).toEqual({ type: 'error', code: 'device', message: 'The microphone failed: unplugged', fatal: false, key: 'error.microphoneFailed', params: { detail: 'unplugged' } });
     expect(assistant.state).toBe('listening');
     await assistant.stop();
   });
@@ -225,7 +225,7 @@ describe('Assistant', () => {
     expect(error).toBeInstanceOf(AssistantError);
     expect(error).toMatchObject({ code: 'network' });
     expect((error as Error).message).toMatch(/refused/);
-    expect(w.events).toContainEqual({ type: 'error', code: 'network', message: (error as Error).message, fatal: true });
+    expect(w.events).toContainEqual({ type: 'error', code: 'network', message: (error as Error).message, fatal: true, key: 'error.connectionFailed', params: { detail: (error as Error).message } });
     expect(assistant.state).toBe('error');
   });
 

@@ -1,5 +1,6 @@
 import type { RateLimitsUpdatedEvent, RealtimeErrorEvent } from 'openai/resources/realtime/realtime';
 import type { ErrorCode } from '../events';
+import { say, type EngineMessage } from '../messages';
 
 /**
  * What the server's in-session `error` and `rate_limits.updated` events mean for the user: one
@@ -10,6 +11,14 @@ import type { ErrorCode } from '../events';
 export interface ServerErrorInfo {
   code: ErrorCode;
   message: string;
+  /** The same for front ends to put into words. */
+  said: EngineMessage;
+}
+
+/** A notice about the rate limits: the English line (logs) and its catalogue key. */
+export interface RateLimitNotice {
+  message: string;
+  said: EngineMessage;
 }
 
 const MESSAGE_LIMIT = 300;
@@ -32,12 +41,12 @@ export const BETA_RETIRED_MESSAGE =
 export function describeServerError(event: RealtimeErrorEvent): ServerErrorInfo {
   const error = (event.error ?? {}) as Partial<RealtimeErrorEvent['error']>;
   const code = typeof error.code === 'string' ? error.code : undefined;
-  if (code === BETA_RETIRED_CODE) return { code: 'config', message: BETA_RETIRED_MESSAGE };
+  if (code === BETA_RETIRED_CODE) return { code: 'config', message: BETA_RETIRED_MESSAGE, said: say('error.betaRetired') };
   const type = typeof error.type === 'string' ? error.type : undefined;
   const text = typeof error.message === 'string' && error.message.trim() !== '' ? oneLine(error.message) : 'The server reported an error.';
   const tag = code ?? type;
   const message = tag && !text.includes(tag) ? `${text} (${tag})` : text;
-  return { code: errorCode(code, type), message: clip(message) };
+  return { code: errorCode(code, type), message: clip(message), said: say('error.serverSaid', { detail: clip(message) }) };
 }
 
 function errorCode(code: string | undefined, type: string | undefined): ErrorCode {
@@ -56,7 +65,7 @@ function errorCode(code: string | undefined, type: string | undefined): ErrorCod
 export class RateLimitWatch {
   private readonly exhausted = new Set<string>();
 
-  update(event: RateLimitsUpdatedEvent): string | null {
+  update(event: RateLimitsUpdatedEvent): RateLimitNotice | null {
     const limits = Array.isArray(event.rate_limits) ? event.rate_limits : [];
     const now: { name: string; reset?: number }[] = [];
     const seen = new Set<string>();
@@ -75,9 +84,11 @@ export class RateLimitWatch {
     if (fresh.length > 0) {
       const names = fresh.map((l) => l.name).join(' and ');
       const reset = Math.max(...fresh.map((l) => l.reset ?? 0));
-      return reset > 0 ? `Rate limit reached for ${names}; it resets in ${formatSeconds(reset)}.` : `Rate limit reached for ${names}.`;
+      return reset > 0
+        ? { message: `Rate limit reached for ${names}; it resets in ${formatSeconds(reset)}.`, said: say('notice.rateLimitReachedResets', { limits: names, resetMs: Math.ceil(reset) * 1000 }) }
+        : { message: `Rate limit reached for ${names}.`, said: say('notice.rateLimitReached', { limits: names }) };
     }
-    if (recovered.length > 0 && this.exhausted.size === 0) return 'The rate limit has reset.';
+    if (recovered.length > 0 && this.exhausted.size === 0) return { message: 'The rate limit has reset.', said: say('notice.rateLimitReset') };
     return null;
   }
 

@@ -2,6 +2,7 @@ import type { AssistantEvent, AssistantState, ErrorCode, InterruptReason } from 
 import type { Credentials, Protocol, Settings } from '../settings';
 import type { PlayerEvents } from '../audio/player';
 import type { BackoffOptions, RolloverOptions } from '../realtime/reconnect';
+import type { EngineMessage } from '../messages';
 import type { ReplayRecord } from './replay-record';
 
 /**
@@ -93,6 +94,8 @@ export class SessionError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The same for front ends to put into words (messages.ts). */
+    readonly said?: EngineMessage,
   ) {
     super(message);
   }

@@ -11,6 +11,7 @@ describe('describeServerError', () => {
     expect(describeServerError(error({ type: 'invalid_request_error', code: 'session_expired', message: 'Your session hit the maximum duration of 60 minutes.' }))).toEqual({
       code: 'session-expired',
       message: 'Your session hit the maximum duration of 60 minutes. (session_expired)',
+      said: { key: 'error.serverSaid', params: { detail: 'Your session hit the maximum duration of 60 minutes. (session_expired)' } },
     });
     expect(describeServerError(error({ type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' })).code).toBe('auth');
     expect(describeServerError(error({ type: 'rate_limit_error', message: 'Slow down.' })).code).toBe('rate-limit');
@@ -19,6 +20,7 @@ describe('describeServerError', () => {
     expect(describeServerError(error({ type: 'server_error', message: 'The server had an error\n while processing.' }))).toEqual({
       code: 'server',
       message: 'The server had an error while processing. (server_error)',
+      said: { key: 'error.serverSaid', params: { detail: 'The server had an error while processing. (server_error)' } },
     });
   });
 
@@ -39,12 +41,12 @@ describe('RateLimitWatch', () => {
   it('speaks once when a limit runs out and once when it is back', () => {
     const w = new RateLimitWatch();
     expect(w.update(limits({ name: 'requests', limit: 100, remaining: 50, reset_seconds: 10 }))).toBeNull();
-    expect(w.update(limits({ name: 'tokens', limit: 1000, remaining: 0, reset_seconds: 12.2 }))).toBe('Rate limit reached for tokens; it resets in 13 s.');
+    expect(w.update(limits({ name: 'tokens', limit: 1000, remaining: 0, reset_seconds: 12.2 }))).toMatchObject({ message: 'Rate limit reached for tokens; it resets in 13 s.' });
     expect(w.limited).toBe(true);
     expect(w.update(limits({ name: 'tokens', limit: 1000, remaining: 0, reset_seconds: 5 }))).toBeNull();
-    expect(w.update(limits({ name: 'requests', remaining: 0, reset_seconds: 90 }), )).toBe('Rate limit reached for requests; it resets in 2 min.');
+    expect(w.update(limits({ name: 'requests', remaining: 0, reset_seconds: 90 }), )).toMatchObject({ message: 'Rate limit reached for requests; it resets in 2 min.' });
     expect(w.update(limits({ name: 'tokens', remaining: 10 }))).toBeNull(); // requests still out
-    expect(w.update(limits({ name: 'requests', remaining: 3 }))).toBe('The rate limit has reset.');
+    expect(w.update(limits({ name: 'requests', remaining: 3 }))).toMatchObject({ message: 'The rate limit has reset.' });
     expect(w.limited).toBe(false);
   });
 

@@ -1,5 +1,6 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { AssistantState, ErrorCode, InterruptReason } from '../../events';
+import { say, type EngineMessage } from '../../messages';
 import type { Settings } from '../../settings';
 import { pcm16ToBase64 } from '../../audio/pcm';
 import { ConnectionError } from '../../realtime/connection';
@@ -61,8 +62,9 @@ export class RealtimeSession implements ConversationSession {
     try {
       endpoint = resolveEndpoint(this.settings, context.credentials, { localUrl: context.localUrl });
     } catch (error) {
-      if (error instanceof EndpointError) throw this.fail('config', error.message);
-      throw this.fail('internal', (error as Error).message);
+      const detail = (error as Error).message;
+      if (error instanceof EndpointError) throw this.fail('config', detail, say('error.settingInvalid', { detail }));
+      throw this.fail('internal', detail, say('error.internalDetail', { detail }));
     }
     const connection = new ResilientConnection({
       endpoint,
@@ -75,14 +77,16 @@ export class RealtimeSession implements ConversationSession {
     });
     this.connection = connection;
     connection.on('event', (event) => this.onServerEvent(event));
-    connection.on('protocol-error', (info) => context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false }));
+    connection.on('protocol-error', (info) =>
+      context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false, ...say('error.unexpectedEvent', { detail: info.message }) }),
+    );
     connection.on('state', ({ state, attempt }) => {
       if (!this.closed && state === 'reconnecting') this.turns.reconnecting(attempt);
     });
     connection.on('disconnected', ({ message }) => {
       if (this.closed) return;
       this.endTurns(); // 'reconnecting' (with its attempt) follows from the connection
-      context.emit({ type: 'notice', message: `Connection lost: ${message}` });
+      context.emit({ type: 'notice', message: `Connection lost: ${message}`, ...say('notice.connectionLost', { detail: message }) });
     });
     connection.on('handover', () => {
       // A renewal mid-turn (the server's session_expired, or a forced rollover) ends that turn.
@@ -90,20 +94,25 @@ export class RealtimeSession implements ConversationSession {
     });
     connection.on('session', ({ reason }) => {
       if (this.closed || reason === 'initial') return;
-      context.emit({ type: 'notice', message: reason === 'reconnect' ? 'Reconnected.' : 'Session renewed.' });
+      context.emit(
+        reason === 'reconnect'
+          ? { type: 'notice', message: 'Reconnected.', ...say('notice.reconnected') }
+          : { type: 'notice', message: 'Session renewed.', ...say('notice.sessionRenewed') },
+      );
       this.turns.connected();
       // The user's last turn went unanswered with the old session: answer it in the new one.
       if (context.record.said.at(-1)?.speaker === 'user') this.send({ type: 'response.create' });
     });
     connection.on('failed', ({ code, message }) => {
-      if (!this.closed) this.fail(code, message);
+      if (!this.closed) this.fail(code, message, say('error.connectionFailed', { detail: message }));
     });
     try {
       await connection.connect();
     } catch (error) {
       if (this.closed) return;
-      if (error instanceof ConnectionError) throw this.fail(error.code, error.message);
-      throw this.fail('internal', (error as Error).message);
+      const detail = (error as Error).message;
+      if (error instanceof ConnectionError) throw this.fail(error.code, detail, say('error.connectionFailed', { detail }));
+      throw this.fail('internal', detail, say('error.internalDetail', { detail }));
     }
     this.turns.connected();
   }
@@ -149,7 +158,7 @@ export class RealtimeSession implements ConversationSession {
         break;
       case 'rate_limits.updated': {
         const notice = this.rateLimits.update(event);
-        if (notice) this.context.emit({ type: 'notice', message: notice });
+        if (notice) this.context.emit({ type: 'notice', message: notice.message, ...notice.said });
         return;
       }
       default:
@@ -165,7 +174,8 @@ export class RealtimeSession implements ConversationSession {
     try {
       connection.send(event);
     } catch (error) {
-      this.context.emit({ type: 'error', code: 'protocol', message: (error as Error).message, fatal: false });
+      const detail = (error as Error).message;
+      this.context.emit({ type: 'error', code: 'protocol', message: detail, fatal: false, ...say('error.unexpectedEvent', { detail }) });
     }
   }
 
@@ -185,10 +195,10 @@ export class RealtimeSession implements ConversationSession {
   }
 
   /** A failure the session cannot get past: reported once, fatal; the session ends in 'error'. */
-  private fail(code: ErrorCode, message: string): SessionError {
-    this.context.emit({ type: 'error', code, message, fatal: true });
+  private fail(code: ErrorCode, message: string, said: EngineMessage): SessionError {
+    this.context.emit({ type: 'error', code, message, fatal: true, ...said });
     this.end('error');
-    return new SessionError(code, message);
+    return new SessionError(code, message, said);
   }
 
   private end(finalState: 'idle' | 'error'): void {

@@ -1,5 +1,6 @@
 import type { RealtimeResponseUsage, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { AssistantEvent, Usage } from '../../events';
+import { say } from '../../messages';
 import { describeServerError } from '../../realtime/server-notices';
 
 /** Errors the server reports for a benign race (it finished or cancelled the response first). */
@@ -23,7 +24,11 @@ export function translateServerEvent(event: RealtimeServerEvent, log: (line: str
     case 'conversation.item.input_audio_transcription.completed':
       return { type: 'transcript.final', speaker: 'user', itemId: event.item_id, text: event.transcript };
     case 'conversation.item.input_audio_transcription.failed':
-      return { type: 'notice', message: `Transcription failed: ${event.error.message ?? 'unknown error'}` };
+      return {
+        type: 'notice',
+        message: `Transcription failed: ${event.error.message ?? 'unknown error'}`,
+        ...say('notice.transcriptionFailed', { detail: event.error.message ?? '' }),
+      };
     case 'response.done': {
       const { id, usage } = event.response;
       return usage && id ? { type: 'usage', responseId: id, usage: toUsage(usage) } : null;
@@ -35,7 +40,7 @@ export function translateServerEvent(event: RealtimeServerEvent, log: (line: str
         return null;
       }
       const info = describeServerError(event);
-      return { type: 'error', code: info.code, message: info.message, fatal: false };
+      return { type: 'error', code: info.code, message: info.message, fatal: false, ...info.said };
     }
     default:
       return null;

@@ -3,6 +3,7 @@ import type { AssistantEvent, AssistantState, InterruptReason } from '../../even
 import type { Settings } from '../../settings';
 import { ENGINE_SAMPLE_RATE } from '../../audio/devices/types';
 import { base64ToPcm16 } from '../../audio/pcm';
+import { say } from '../../messages';
 import type { SessionPlayer } from '../types';
 import { pausesThenDecide, type BargeInPolicy, type BargeInTarget } from './barge-in';
 import { ImmediateInterruption } from './immediate-interruption';
@@ -256,7 +257,8 @@ export class TurnStateMachine {
     try {
       pcm = base64ToPcm16(delta);
     } catch (error) {
-      this.emit({ type: 'error', code: 'protocol', message: `Bad audio from the server: ${(error as Error).message}`, fatal: false });
+      const detail = (error as Error).message;
+      this.emit({ type: 'error', code: 'protocol', message: `Bad audio from the server: ${detail}`, fatal: false, ...say('error.badAudio', { detail }) });
       return;
     }
     if (pcm.length === 0) return;

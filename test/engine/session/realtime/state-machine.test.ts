@@ -68,7 +68,7 @@ describe('a reply', () => {
     r.server({ type: 'error', error: { type: 'invalid_request_error', code: 'invalid_value', message: 'Bad thing.' } });
     r.server({ type: 'error', error: { type: 'invalid_request_error', code: 'response_cancel_not_active', message: 'no active response' } });
     expect(r.events.filter((e) => e.type === 'error')).toEqual([
-      { type: 'error', code: 'server', message: 'Bad thing. (invalid_value)', fatal: false },
+      { type: 'error', code: 'server', message: 'Bad thing. (invalid_value)', fatal: false, key: 'error.serverSaid', params: { detail: 'Bad thing. (invalid_value)' } },
     ]);
     r.reply.created();
     r.reply.delta(50);
@@ -79,7 +79,7 @@ describe('a reply', () => {
     const r = await started();
     r.reply.created();
     r.server({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_a', output_index: 0, content_index: 0, delta: '***' });
-    expect(r.events.at(-1)).toMatchObject({ type: 'error', code: 'protocol', fatal: false });
+    expect(r.events.at(-1)).toMatchObject({ type: 'error', code: 'protocol', fatal: false, key: 'error.badAudio' });
     expect(r.output.tick(3)).toEqual([0, 0, 0]);
   });
 });
