@@ -36,13 +36,15 @@ export const FAILING_SOUND_SYSTEM = {
 };
 
 /**
- * Starts `node bin/kaiwa.mjs ARGS` without any API key from this environment (unless given in
+ * Starts `node bin/kaiwa.mjs ARGS` without any API key or locale from this environment (unless given in
  * `env`) and with no sound system (unless `env` gives one); it is killed after `timeoutMs`, which a
  * test then sees as `signal: 'SIGKILL'`.
  */
 export function startKaiwa(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): RunningCli {
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of ['OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'KAIWA_URL', 'KAIWA_MODEL', 'KAIWA_VOICE', 'KAIWA_DIALECT', 'KAIWA_PROTOCOL', 'KAIWA_AUDIO_DEBUG']) {
+  for (const name of ['OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'KAIWA_URL', 'KAIWA_MODEL', 'KAIWA_VOICE', 'KAIWA_DIALECT', 'KAIWA_PROTOCOL', 'KAIWA_AUDIO_DEBUG',
+    // The CLI speaks the locale's language: English unless a test asks for another.
+    'LANG', 'LC_ALL', 'LC_MESSAGES', 'LANGUAGE']) {
     delete env[name];
   }
   Object.assign(env, NO_SOUND_SYSTEM, options.env);

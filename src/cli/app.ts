@@ -1,6 +1,6 @@
-import { Assistant, AssistantError, type AssistantEvent, type AssistantState } from '../engine';
+import { Assistant, AssistantError, type AssistantEvent, type AssistantState, type ErrorCode } from '../engine';
 import { startSimulator } from '../simulator';
-import { chooseLanguage, createI18n, languageFromEnv } from '../shared/i18n';
+import { chooseLanguage, createI18n, languageFromEnv, type MessageKey, type Translate } from '../shared/i18n';
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
 import { checkInputFile, createDevices, describeAudioDevices, DeviceSetupError } from './devices';
 import { TranscriptLog } from './transcript-log';
@@ -25,10 +25,12 @@ export async function runCli(io: CliIo): Promise<number> {
   try {
     flags = parseFlags(io.argv, io.env);
   } catch (error) {
-    if (error instanceof UsageError) return fail(io, error.message, 2);
+    // The flags did not parse, so neither did --language: the environment's language speaks.
+    if (error instanceof UsageError) return fail(io, error.describe(createI18n(chooseLanguage('system', languageFromEnv(io.env))).t), 2);
     throw error;
   }
   const i18n = createI18n(chooseLanguage(flags.settings.language, languageFromEnv(io.env)));
+  const t = i18n.t;
   if (flags.help) {
     io.stdout.write(usage(i18n.t));
     return 0;
@@ -89,15 +91,15 @@ export async function runCli(io: CliIo): Promise<number> {
 
     const ui: Ui =
       io.stdout.isTTY && io.stdin.isTTY
-        ? new TtyUi(io.stdout, io.stdin, {
+        ? new TtyUi(t, io.stdout, io.stdin, {
             interrupt: () => assistant.interrupt(),
             toggleTalk: () => (talking ? assistant.stopTalking() : assistant.startTalking()),
             quit: () => quit(0),
           }, manual)
-        : new PlainUi(io.stdout);
+        : new PlainUi(t, io.stdout);
     cleanups.push(() => ui.close());
     let talking = false;
-    let fatal: string | null = null;
+    let fatal = null as { code: ErrorCode; message: string } | null; // set by the listener
 
     const states = new StateWatch();
     assistant.subscribe((event: AssistantEvent) => {
@@ -108,7 +110,7 @@ export async function runCli(io: CliIo): Promise<number> {
       log?.record(event);
       if (event.type === 'error' && event.fatal) {
         // Shown once, on stderr, when the run ends.
-        fatal = event.message;
+        fatal = { code: event.code, message: event.message };
         quit(1);
         return;
       }
@@ -124,7 +126,7 @@ export async function runCli(io: CliIo): Promise<number> {
     } catch (error) {
       if (error instanceof AssistantError) {
         await cleanup();
-        return fail(io, error.message, 1);
+        return fail(io, failure(t, error.code, error.message), 1);
       }
       throw error;
     }
@@ -144,13 +146,32 @@ export async function runCli(io: CliIo): Promise<number> {
 
     const code = await finished;
     await cleanup();
-    if (fatal) return fail(io, fatal, 1);
+    if (fatal) return fail(io, failure(t, fatal.code, fatal.message), 1);
     return code;
   } catch (error) {
     await cleanup();
-    if (error instanceof DeviceSetupError || error instanceof AssistantError) return fail(io, error.message, 1);
-    return fail(io, `unexpected failure: ${(error as Error).message}`, 1);
+    if (error instanceof AssistantError) return fail(io, failure(t, error.code, error.message), 1);
+    if (error instanceof DeviceSetupError) return fail(io, error.message, 1);
+    return fail(io, t('cli.failed.unexpected', { detail: (error as Error).message }), 1);
   }
+}
+
+const FAILURE_KEYS: Record<ErrorCode, MessageKey> = {
+  auth: 'cli.failed.auth',
+  'not-found': 'cli.failed.not-found',
+  'rate-limit': 'cli.failed.rate-limit',
+  network: 'cli.failed.network',
+  server: 'cli.failed.server',
+  protocol: 'cli.failed.protocol',
+  'session-expired': 'cli.failed.session-expired',
+  device: 'cli.failed.device',
+  config: 'cli.failed.config',
+  internal: 'cli.failed.internal',
+};
+
+/** What stopped the run, in the user's language, with the engine's detail. */
+function failure(t: Translate, code: ErrorCode, detail: string): string {
+  return t(FAILURE_KEYS[code], { detail });
 }
 
 function fail(io: CliIo, message: string, code: number): number {

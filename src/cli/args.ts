@@ -7,7 +7,7 @@ import {
   type Settings,
   type SettingsInput,
 } from '../engine';
-import type { MessageKey, Translate } from '../shared/i18n';
+import { createI18n, type MessageKey, type Translate } from '../shared/i18n';
 import { FlagValueError, SETTING_FLAGS, assign, flagOfPath, flagValue, placeholder, type SettingFlag } from './setting-flags';
 
 export interface CliFlags {
@@ -29,8 +29,42 @@ export interface CliFlags {
 }
 
 /** A bad command line: `message` is the one line shown to the user. */
+/**
+ * A bad command line. It carries a catalogue key, so the line is printed in the user's language;
+ * its `message` is the English text (for logs and tests).
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(
+    readonly key: MessageKey,
+    readonly params: Record<string, string> = {},
+  ) {
+    super(english()(key as never, params));
+  }
+
+  /** The error in the language of `t`. */
+  describe(t: Translate): string {
+    return t(this.key as never, this.params);
+  }
+}
+
+let englishT: Translate | undefined;
+const english = (): Translate => (englishT ??= createI18n('en').t);
+
+/** node:util parseArgs's errors (English, by code) as catalogue keys. */
+function commandLineError(error: Error & { code?: string }): UsageError {
+  const named = /'(-[^' ]+)/.exec(error.message)?.[1] ?? /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError('cli.error.unknownFlag', { flag: named });
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      // "--duration -1": parseArgs takes -1 for a flag, and says the value is ambiguous.
+      return new UsageError(/ambiguous/.test(error.message) ? 'cli.error.dashValue' : 'cli.error.flagNeedsValue', { flag: named });
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new UsageError('cli.error.unexpectedArgument', { arg: named });
+    default:
+      return new UsageError('cli.error.commandLine', { detail: error.message.split('\n')[0]! });
+  }
 }
 
 /** The flags of a run that are not settings. */
@@ -93,7 +127,7 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
       },
     }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
+    throw commandLineError(error as Error);
   }
   const text = (name: string) => values[name] as string | undefined;
 
@@ -101,13 +135,13 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
   const duration = text('duration');
   if (duration !== undefined) {
     const seconds = Number(duration);
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--duration must be a positive number of seconds (got '${duration}')`);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('cli.error.duration', { value: duration });
     durationMs = seconds * 1000;
   }
-  if (text('input') !== undefined && text('input-device') !== undefined) throw new UsageError('use --input or --input-device, not both');
-  if (text('output') !== undefined && text('output-device') !== undefined) throw new UsageError('use --output or --output-device, not both');
+  if (text('input') !== undefined && text('input-device') !== undefined) throw new UsageError('cli.error.inputTwice');
+  if (text('output') !== undefined && text('output-device') !== undefined) throw new UsageError('cli.error.outputTwice');
   const url = text('url');
-  if (url !== undefined && !/^wss?:\/\/[^\s]+$/.test(url)) throw new UsageError(`--url must be a ws:// or wss:// URL (got '${url}')`);
+  if (url !== undefined && !/^wss?:\/\/[^\s]+$/.test(url)) throw new UsageError('cli.error.url', { value: url });
 
   const fromEnv = applyEnvironment(DEFAULT_SETTINGS, {}, env);
   const next: SettingsInput = structuredClone(fromEnv.settings);
@@ -117,7 +151,7 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
     try {
       assign(next, flag, flagValue(flag, raw));
     } catch (error) {
-      if (error instanceof FlagValueError) throw new UsageError(error.message);
+      if (error instanceof FlagValueError) throw new UsageError('cli.error.setting', { detail: error.message });
       throw error;
     }
   }
@@ -134,8 +168,8 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
 
   const parsed = SettingsSchema.safeParse(next);
   if (!parsed.success) {
-    throw new UsageError(
-      parsed.error.issues
+    throw new UsageError('cli.error.setting', {
+      detail: parsed.error.issues
         .map((issue) => {
           const flag = flagOfPath(issue.path);
           const raw = flag ? text(flag.name) : undefined;
@@ -143,7 +177,7 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
           return flag && raw !== undefined ? `--${flag.name} ${lowerFirst(issue.message)} (got '${raw}')` : `${issue.path.join('.')}: ${issue.message}`;
         })
         .join('; '),
-    );
+    });
   }
   const settings = parsed.data;
   return {

@@ -1,5 +1,6 @@
 import type { AssistantEvent, AssistantState, Level } from '../engine';
 import { SILENCE_DB } from '../engine';
+import type { MessageKey, Translate } from '../shared/i18n';
 
 /** What the terminal shows. Two implementations: a live status line (TTY) and plain lines. */
 export interface Ui {
@@ -14,47 +15,51 @@ export interface Keys {
   quit(): void;
 }
 
-const LABEL: Record<AssistantState, string> = {
-  idle: 'idle',
-  connecting: 'connecting…',
-  reconnecting: 'reconnecting…',
-  listening: 'listening',
-  'user-speaking': 'you are speaking',
-  thinking: 'thinking…',
-  speaking: 'speaking',
-  interrupted: 'interrupted',
-  error: 'error',
+/** The terminal's short state words (lower case, like the rest of the status line). */
+const LABEL: Record<AssistantState, MessageKey> = {
+  idle: 'cli.state.idle',
+  connecting: 'cli.state.connecting',
+  reconnecting: 'cli.state.reconnecting',
+  listening: 'cli.state.listening',
+  'user-speaking': 'cli.state.user-speaking',
+  thinking: 'cli.state.thinking',
+  speaking: 'cli.state.speaking',
+  interrupted: 'cli.state.interrupted',
+  error: 'cli.state.error',
 };
 
 /** The state in words; a reconnect says which attempt it is on. */
-export function stateLabel(state: AssistantState, attempt?: number): string {
-  return state === 'reconnecting' && attempt !== undefined ? `reconnecting (attempt ${attempt})` : LABEL[state];
+export function stateLabel(t: Translate, state: AssistantState, attempt?: number): string {
+  return state === 'reconnecting' && attempt !== undefined ? t('cli.state.reconnectingAttempt', { attempt }) : t(LABEL[state]);
 }
 
-function who(speaker: 'user' | 'assistant'): string {
-  return speaker === 'user' ? 'you' : 'kaiwa';
+function who(t: Translate, speaker: 'user' | 'assistant'): string {
+  return speaker === 'user' ? t('cli.who.user') : t('cli.who.assistant');
 }
 
 /** Non-TTY: one plain line per transcript final, state change, interruption, error. */
 export class PlainUi implements Ui {
-  constructor(private readonly out: NodeJS.WritableStream) {}
+  constructor(
+    private readonly t: Translate,
+    private readonly out: NodeJS.WritableStream,
+  ) {}
 
   show(event: AssistantEvent): void {
     switch (event.type) {
       case 'state':
-        this.out.write(`[${event.state === 'reconnecting' ? stateLabel(event.state, event.attempt) : event.state}]\n`);
+        this.out.write(`[${stateLabel(this.t, event.state, event.attempt)}]\n`);
         break;
       case 'transcript.final':
-        this.out.write(`${who(event.speaker)}: ${event.text}\n`);
+        this.out.write(`${this.t('cli.line', { who: who(this.t, event.speaker), text: event.text })}\n`);
         break;
       case 'interrupted':
-        this.out.write(`[interrupted after ${event.playedMs} ms of ${event.receivedMs} ms]\n`);
+        this.out.write(`[${this.t('cli.interruptedAfter', { played: event.playedMs, received: event.receivedMs })}]\n`);
         break;
       case 'notice':
         this.out.write(`${event.message}\n`);
         break;
       case 'error':
-        this.out.write(`error (${event.code}): ${event.message}\n`);
+        this.out.write(`${this.t('cli.errorLine', { code: event.code, message: event.message })}\n`);
         break;
       default:
         break;
@@ -81,6 +86,7 @@ export class TtyUi implements Ui {
   private readonly onData: (data: Buffer) => void;
 
   constructor(
+    private readonly t: Translate,
     private readonly out: NodeJS.WriteStream,
     private readonly stdin: NodeJS.ReadStream,
     keys: Keys,
@@ -122,16 +128,16 @@ export class TtyUi implements Ui {
       case 'transcript.final':
         this.partial = '';
         this.partialSpeaker = null;
-        this.line(`${who(event.speaker)}: ${event.text}`);
+        this.line(this.t('cli.line', { who: who(this.t, event.speaker), text: event.text }));
         break;
       case 'interrupted':
-        this.line(`  ⏹ interrupted after ${(event.playedMs / 1000).toFixed(1)} s`);
+        this.line(`  ⏹ ${this.t('cli.interruptedTty', { played: event.playedMs })}`);
         break;
       case 'notice':
         this.line(event.message);
         break;
       case 'error':
-        this.line(`error (${event.code}): ${event.message}`);
+        this.line(this.t('cli.errorLine', { code: event.code, message: event.message }));
         break;
       default:
         break;
@@ -159,9 +165,10 @@ export class TtyUi implements Ui {
   private draw(): void {
     this.lastDraw = performance.now();
     const width = this.out.columns || 80; // 0 when the terminal does not say
-    const hint = this.manual ? 'space: interrupt  t: talk  q: quit' : 'space: interrupt  q: quit';
-    const partial = this.partialSpeaker ? `  ${who(this.partialSpeaker)}: …${this.partial.slice(-40)}` : '';
-    const status = `[${stateLabel(this.state, this.attempt)}] mic ${meter(this.input)} out ${meter(this.output)}  ${hint}${partial}`;
+    const hint = this.manual ? this.t('cli.keys.manual') : this.t('cli.keys.auto');
+    const partial = this.partialSpeaker ? `  ${this.t('cli.line', { who: who(this.t, this.partialSpeaker), text: `…${this.partial.slice(-40)}` })}` : '';
+    const meters = this.t('cli.meters', { input: meter(this.input), output: meter(this.output) });
+    const status = `[${stateLabel(this.t, this.state, this.attempt)}] ${meters}  ${hint}${partial}`;
     this.out.write(`\r\x1b[2K${status.slice(0, Math.max(0, width - 1))}`);
   }
 }

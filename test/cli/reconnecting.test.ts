@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { PlainUi, TtyUi, stateLabel } from '../../src/cli/ui';
+import { createI18n } from '../../src/shared/i18n';
 import { startSimulator } from '../../src/simulator';
 import { tempDir } from '../../harness/temp';
 import { speechWav, type SpeechWav } from '../../harness/speech';
@@ -15,16 +16,18 @@ function capture(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => text };
 }
 
+const en = createI18n('en').t;
+
 describe('CLI: reconnecting (attempt n)', () => {
   it('labels the state with its attempt', () => {
-    expect(stateLabel('reconnecting', 3)).toBe('reconnecting (attempt 3)');
-    expect(stateLabel('reconnecting')).toBe('reconnecting…');
-    expect(stateLabel('listening', 2)).toBe('listening');
+    expect(stateLabel(en, 'reconnecting', 3)).toBe('reconnecting (attempt 3)');
+    expect(stateLabel(en, 'reconnecting')).toBe('reconnecting…');
+    expect(stateLabel(en, 'listening', 2)).toBe('listening');
   });
 
   it('plain output: one line per attempt', () => {
     const out = capture();
-    const ui = new PlainUi(out.stream);
+    const ui = new PlainUi(en, out.stream);
     ui.show({ type: 'state', state: 'reconnecting', attempt: 1 });
     ui.show({ type: 'state', state: 'reconnecting', attempt: 2 });
     ui.show({ type: 'state', state: 'listening' });
@@ -34,7 +37,7 @@ describe('CLI: reconnecting (attempt n)', () => {
   it('status line: shows the attempt, and drops it once connected', () => {
     const out = capture();
     const stdin = new PassThrough() as unknown as NodeJS.ReadStream;
-    const ui = new TtyUi(out.stream as unknown as NodeJS.WriteStream, stdin, { interrupt: () => {}, toggleTalk: () => {}, quit: () => {} }, false);
+    const ui = new TtyUi(en, out.stream as unknown as NodeJS.WriteStream, stdin, { interrupt: () => {}, toggleTalk: () => {}, quit: () => {} }, false);
     ui.show({ type: 'state', state: 'reconnecting', attempt: 2 });
     expect(out.text()).toContain('[reconnecting (attempt 2)] mic');
     ui.show({ type: 'state', state: 'listening' });

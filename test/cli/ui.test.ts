@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough, Writable } from 'node:stream';
 import { PlainUi, TtyUi, meter } from '../../src/cli/ui';
+import { createI18n } from '../../src/shared/i18n';
+
+const en = createI18n('en').t;
 
 class Screen extends Writable {
   text = '';
@@ -34,7 +37,7 @@ function tty(manual = false) {
   const screen = new Screen();
   const keyboard = new Keyboard();
   const calls: string[] = [];
-  const ui = new TtyUi(screen as unknown as NodeJS.WriteStream, keyboard as unknown as NodeJS.ReadStream, {
+  const ui = new TtyUi(en, screen as unknown as NodeJS.WriteStream, keyboard as unknown as NodeJS.ReadStream, {
     interrupt: () => calls.push('interrupt'),
     toggleTalk: () => calls.push('talk'),
     quit: () => calls.push('quit'),
@@ -69,7 +72,7 @@ describe('terminal UI', () => {
 
   it('prints plain lines when not on a terminal', () => {
     const screen = new Screen();
-    const ui = new PlainUi(screen);
+    const ui = new PlainUi(en, screen);
     ui.show({ type: 'state', state: 'listening' });
     ui.show({ type: 'levels', input: { rmsDb: -10, peakDb: -5 }, output: { rmsDb: -10, peakDb: -5 } });
     ui.show({ type: 'transcript.final', speaker: 'user', itemId: 'u', text: 'Hi' });
