@@ -3,7 +3,7 @@ import { startSimulator } from '../simulator';
 import { chooseLanguage, createI18n, languageFromEnv, type MessageKey, type Translate } from '../shared/i18n';
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
 import { checkInputFile, createDevices, describeAudioDevices, DeviceSetupError } from './devices';
-import { TranscriptLog } from './transcript-log';
+import { ConversationFile } from '../engine/conversation-log/file';
 import { PlainUi, TtyUi, type Ui } from './ui';
 
 export interface CliIo {
@@ -59,11 +59,14 @@ export async function runCli(io: CliIo): Promise<number> {
   try {
     // Everything that can be wrong with the command line is found before a device is opened.
     if (flags.input) await checkInputFile(flags.input);
-    let log: TranscriptLog | undefined;
+    // `--transcript FILE.jsonl`: the conversation in the format of the desktop app's history.
+    let log: ConversationFile | undefined;
     if (flags.transcript) {
-      log = await TranscriptLog.open(flags.transcript).catch((error: Error) => {
-        throw new DeviceSetupError(error.message);
-      });
+      try {
+        log = ConversationFile.open(flags.transcript, { mode: 'truncate' });
+      } catch (error) {
+        throw new DeviceSetupError(`cannot write transcript ${flags.transcript}: ${(error as Error).message}`);
+      }
       const opened = log;
       cleanups.push(() => opened.close());
     }

@@ -68,7 +68,6 @@ export class KaiwaController {
   private lifecycle: Promise<unknown> = Promise.resolve();
   private readonly eventListeners = new Set<(event: AssistantEvent) => void>();
   private readonly settingsListeners = new Set<(view: SettingsView) => void>();
-  private readonly interrupted = new Map<string, number>();
   private deviceNoteShown = false;
 
   constructor(private readonly options: ControllerOptions) {
@@ -346,34 +345,11 @@ export class KaiwaController {
   }
 
   private record(event: AssistantEvent): void {
-    const at = new Date().toISOString();
     try {
-      switch (event.type) {
-        case 'transcript.final': {
-          const interruptedAtMs = this.interrupted.get(event.itemId);
-          this.conversations.append({
-            kind: 'transcript',
-            at,
-            speaker: event.speaker,
-            itemId: event.itemId,
-            text: event.text,
-            ...(interruptedAtMs !== undefined ? { interruptedAtMs } : {}),
-          });
-          break;
-        }
-        case 'interrupted':
-          this.interrupted.set(event.itemId, event.playedMs);
-          if (this.interrupted.size > 256) this.interrupted.delete(this.interrupted.keys().next().value as string);
-          this.conversations.append({ kind: 'interrupted', at, itemId: event.itemId, playedMs: event.playedMs, receivedMs: event.receivedMs });
-          break;
-        case 'error':
-          if (this.conversations.current) this.conversations.append({ kind: 'error', at, code: event.code, message: event.message });
-          break;
-        default:
-          break;
-      }
+      this.conversations.record(event);
     } catch (error) {
       this.options.log(`conversation log: ${(error as Error).message}`);
     }
   }
+
 }

@@ -1,28 +1,33 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { AssistantEvent } from '../engine/events';
+import { ConversationRecorder } from '../engine/conversation-log/entry';
+import { ConversationFile, readConversationFile } from '../engine/conversation-log/file';
 import type { ConversationEntry, ConversationSummary } from '../shared/ipc';
 
 const TITLE_LENGTH = 60;
 
 /**
- * Conversations as JSONL files in `userData/conversations/`, one line per entry, written as it
- * happens. Each entry is one `write` of a whole line followed by an fsync (entries are finals, a
- * few per turn), so a crash loses at most the line being written; readers skip a torn last line.
+ * The desktop app's history: one conversation per start, each a JSONL file in
+ * `userData/conversations/` written as it happens (format, crash safety: engine/conversation-log).
+ * A conversation's file is created with its first entry.
  */
 export class ConversationLog {
   readonly dir: string;
-  private fd: number | undefined;
+  private file: ConversationFile | undefined;
+  private recorder = new ConversationRecorder();
   private currentId: string | undefined;
 
   constructor(userDataDir: string) {
     this.dir = join(userDataDir, 'conversations');
   }
 
-  /** Starts a new conversation; its file is created with the first entry. */
+  /** Starts a new conversation. */
   begin(now = new Date()): string {
     this.end();
     this.currentId = `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+    this.recorder = new ConversationRecorder();
     return this.currentId;
   }
 
@@ -30,19 +35,25 @@ export class ConversationLog {
     return this.currentId;
   }
 
+  /** Keeps what an event says for the history; an error outside a conversation starts none. */
+  record(event: AssistantEvent): void {
+    const entry = this.recorder.entryFor(event);
+    if (!entry || (entry.kind === 'error' && this.currentId === undefined)) return;
+    this.append(entry);
+  }
+
   append(entry: ConversationEntry): void {
-    if (this.currentId === undefined) this.begin();
-    if (this.fd === undefined) {
+    const id = this.currentId ?? this.begin();
+    if (!this.file) {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      this.fd = openSync(this.file(this.currentId as string), 'a', 0o600);
+      this.file = ConversationFile.open(this.path(id), { permissions: 0o600 });
     }
-    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
-    fsyncSync(this.fd);
+    this.file.append(entry);
   }
 
   end(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.file?.close();
+    this.file = undefined;
     this.currentId = undefined;
   }
 
@@ -70,32 +81,18 @@ export class ConversationLog {
     return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
-  /** Every complete entry of a conversation; a torn or foreign line is skipped. */
+  /** Every complete entry of a conversation; a torn or foreign line is skipped, an id that is not ours reads as nothing. */
   open(id: string): ConversationEntry[] {
-    let text: string;
-    try {
-      text = readFileSync(this.file(id), 'utf8');
-    } catch {
-      return [];
-    }
-    const entries: ConversationEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        const entry = JSON.parse(line) as ConversationEntry;
-        if (entry && typeof entry === 'object' && typeof entry.kind === 'string' && typeof entry.at === 'string') entries.push(entry);
-      } catch {
-        // A line cut by a crash.
-      }
-    }
-    return entries;
+    return isConversationId(id) ? readConversationFile(this.path(id)) : [];
   }
 
-  private file(id: string): string {
-    if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new Error('not a conversation id');
+  private path(id: string): string {
+    if (!isConversationId(id)) throw new Error('not a conversation id');
     return join(this.dir, `${id}.jsonl`);
   }
 }
+
+const isConversationId = (id: string) => /^[A-Za-z0-9_-]+$/.test(id);
 
 function shorten(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -12,8 +12,10 @@
  */
 import type { AssistantEvent, AssistantState, ErrorCode } from '../engine/events';
 import type { Protocol, Settings } from '../engine/settings';
+import type { ConversationEntry } from '../engine/conversation-log/entry';
 
-export type { AssistantEvent, AssistantState, ErrorCode, Protocol, Settings };
+/** `ConversationEntry`: one line of a saved conversation, in the format the CLI's transcript shares. */
+export type { AssistantEvent, AssistantState, ConversationEntry, ErrorCode, Protocol, Settings };
 
 /**
  * What the renderer may change: any part of the settings, sections in part too (`{ hotkeys: { talk } }`).
@@ -73,11 +75,6 @@ export interface ConversationSummary {
   turns: number;
 }
 
-/** One line of a saved conversation (JSONL). */
-export type ConversationEntry =
-  | { kind: 'transcript'; at: string; speaker: 'user' | 'assistant'; itemId: string; text: string; interruptedAtMs?: number }
-  | { kind: 'interrupted'; at: string; itemId: string; playedMs: number; receivedMs: number }
-  | { kind: 'error'; at: string; code: ErrorCode; message: string };
 
 /** A renderer -> main request (ipcRenderer.invoke / ipcMain.handle) made by the bridge method `M`. */
 export interface Request<M extends string, Args extends unknown[], Result> {

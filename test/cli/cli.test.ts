@@ -4,6 +4,7 @@ import { closedPort } from '../../harness/ports';
 import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { startSimulator } from '../../src/simulator';
 import { tempDir } from '../../harness/temp';
+import { readConversationFile } from '../../src/engine/conversation-log/file';
 import { speechWav, type SpeechWav } from '../../harness/speech';
 import { FAILING_SOUND_SYSTEM, runKaiwa, startKaiwa, type CliRun } from '../../harness/cli';
 import { locateReply, receivedOfType, replyAudio } from '../../harness/replies';
@@ -17,8 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => dir?.cleanup());
 
+/** A line of `--transcript FILE.jsonl`: the format of the desktop app's history (engine/conversation-log). */
 interface TranscriptLine {
-  type: string;
+  kind: string;
   speaker?: string;
   text?: string;
 }
@@ -62,10 +64,12 @@ describe.concurrent('a scripted conversation from a WAV file, against the simula
           expectCleanExit(run);
 
           const lines = await transcript(jsonl);
-          const finals = lines.filter((l) => l.type === 'transcript');
+          const finals = lines.filter((l) => l.kind === 'transcript');
           expect(finals.some((l) => l.speaker === 'user' && l.text)).toBe(true);
           expect(finals.some((l) => l.speaker === 'assistant' && l.text)).toBe(true);
-          expect(lines.filter((l) => l.type === 'error')).toEqual([]);
+          expect(lines.filter((l) => l.kind === 'error')).toEqual([]);
+          // The History tab's reader takes every line of it.
+          expect(readConversationFile(jsonl)).toEqual(lines);
 
           const session = sim.sessions[0]!;
           expect(session.dialect).toBe(dialect);
@@ -95,7 +99,7 @@ describe.concurrent('a scripted conversation from a WAV file, against the simula
     const jsonl = dir.file('default.jsonl');
     const run = await runKaiwa(['--input', speech.path, '--transcript', jsonl]);
     expectCleanExit(run);
-    const speakers = (await transcript(jsonl)).filter((l) => l.type === 'transcript').map((l) => l.speaker);
+    const speakers = (await transcript(jsonl)).filter((l) => l.kind === 'transcript').map((l) => l.speaker);
     expect(speakers).toEqual(['user', 'assistant']);
     expect(run.stdout).toMatch(/^you: /m);
     expect(run.stdout).toMatch(/^kaiwa: /m);
@@ -112,9 +116,9 @@ describe.concurrent('the conversation goes on, and ends cleanly', () => {
       expectCleanExit(run);
       expect(run.stdout).toMatch(/^error \(server\): .+/m);
       const lines = await transcript(jsonl);
-      expect(lines.find((l) => l.type === 'error')).toMatchObject({ code: 'server', fatal: false });
+      expect(lines.find((l) => l.kind === 'error')).toMatchObject({ code: 'server', fatal: false });
       // The reply asked for after the failed commit still came and was transcribed.
-      expect(lines.some((l) => l.type === 'transcript' && l.speaker === 'assistant')).toBe(true);
+      expect(lines.some((l) => l.kind === 'transcript' && l.speaker === 'assistant')).toBe(true);
     } finally {
       await sim.close();
     }

@@ -76,3 +76,21 @@ describe('ConversationLog', () => {
     expect(new ConversationLog(dir).list()[0]).toMatchObject({ id, turns: entries.length });
   });
 });
+
+describe('ConversationLog.record', () => {
+  it('records a conversation’s events; an error outside a conversation starts no file', () => {
+    const log = new ConversationLog(dir);
+    log.record({ type: 'error', code: 'network', message: 'refused', fatal: false });
+    expect(log.list()).toEqual([]);
+    const id = log.begin();
+    log.record({ type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'Stop there' });
+    log.record({ type: 'interrupted', itemId: 'a1', reason: 'user', playedMs: 250, receivedMs: 800 });
+    log.record({ type: 'transcript.final', speaker: 'assistant', itemId: 'a1', text: 'Once upon a time' });
+    log.record({ type: 'error', code: 'network', message: 'dropped', fatal: false });
+    log.end();
+    const entries = log.open(id);
+    expect(entries.map((e) => e.kind)).toEqual(['transcript', 'interrupted', 'transcript', 'error']);
+    expect(entries[2]).toMatchObject({ speaker: 'assistant', interruptedAtMs: 250 });
+    expect(log.list()).toEqual([expect.objectContaining({ id, title: 'Stop there', turns: 2 })]);
+  });
+});

@@ -1,0 +1,94 @@
+import type { AssistantEvent, ErrorCode, InterruptReason, Speaker } from '../events';
+
+/**
+ * A saved conversation is one JSON object per line (JSONL), one line per entry: the desktop app's
+ * history (userData/conversations/) and the terminal's `--transcript FILE.jsonl` write the same
+ * entries, and the History tab reads them. `at` is the ISO time the entry was written.
+ *
+ * Pure (types and data only): front ends and the renderer's type imports take it from here.
+ */
+export type ConversationEntry =
+  | {
+      kind: 'transcript';
+      at: string;
+      speaker: Speaker;
+      itemId: string;
+      text: string;
+      /** The reply was interrupted after this many ms had been heard (its `interrupted` entry came first). */
+      interruptedAtMs?: number;
+    }
+  /** `reason` is missing in entries written before it was recorded. */
+  | { kind: 'interrupted'; at: string; itemId: string; reason?: InterruptReason; playedMs: number; receivedMs: number }
+  /** `fatal` is missing in entries written before it was recorded. */
+  | { kind: 'error'; at: string; code: ErrorCode; message: string; fatal?: boolean };
+
+/** Interrupted replies remembered for their transcript's `interruptedAtMs` (the newest win). */
+const REMEMBERED_INTERRUPTIONS = 256;
+
+/**
+ * Turns assistant events into entries: final transcripts, interruptions and errors; everything else
+ * (deltas, levels, states) is not kept. One per conversation: it remembers which replies were cut.
+ */
+export class ConversationRecorder {
+  private readonly interrupted = new Map<string, number>();
+
+  entryFor(event: AssistantEvent, now: Date = new Date()): ConversationEntry | undefined {
+    const at = now.toISOString();
+    switch (event.type) {
+      case 'transcript.final': {
+        const interruptedAtMs = event.speaker === 'assistant' ? this.interrupted.get(event.itemId) : undefined;
+        return {
+          kind: 'transcript',
+          at,
+          speaker: event.speaker,
+          itemId: event.itemId,
+          text: event.text,
+          ...(interruptedAtMs !== undefined ? { interruptedAtMs } : {}),
+        };
+      }
+      case 'interrupted':
+        this.interrupted.set(event.itemId, event.playedMs);
+        if (this.interrupted.size > REMEMBERED_INTERRUPTIONS) this.interrupted.delete(this.interrupted.keys().next().value as string);
+        return { kind: 'interrupted', at, itemId: event.itemId, reason: event.reason, playedMs: event.playedMs, receivedMs: event.receivedMs };
+      case 'error':
+        return { kind: 'error', at, code: event.code, message: event.message, fatal: event.fatal };
+      default:
+        return undefined;
+    }
+  }
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/** Whether a parsed line is an entry (a foreign or damaged line is not). */
+export function isConversationEntry(value: unknown): value is ConversationEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  if (!isString(entry.at)) return false;
+  switch (entry.kind) {
+    case 'transcript':
+      return (entry.speaker === 'user' || entry.speaker === 'assistant') && isString(entry.itemId) && isString(entry.text);
+    case 'interrupted':
+      return isString(entry.itemId) && isNumber(entry.playedMs) && isNumber(entry.receivedMs);
+    case 'error':
+      return isString(entry.code) && isString(entry.message);
+    default:
+      return false;
+  }
+}
+
+/** The entries of a JSONL text: a torn last line (a crash mid-write) or a foreign line is skipped. */
+export function parseConversation(text: string): ConversationEntry[] {
+  const entries: ConversationEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (isConversationEntry(value)) entries.push(value);
+    } catch {
+      // A line cut by a crash.
+    }
+  }
+  return entries;
+}

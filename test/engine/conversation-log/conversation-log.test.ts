@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tempDir } from '../../../harness/temp';
+import type { AssistantEvent } from '../../../src/engine/events';
+import { ConversationRecorder, parseConversation } from '../../../src/engine/conversation-log/entry';
+import { ConversationFile, readConversationFile } from '../../../src/engine/conversation-log/file';
+
+const AT = new Date('2026-03-04T05:06:07.089Z');
+
+describe('ConversationRecorder: which events become entries', () => {
+  it('keeps final transcripts, interruptions and errors, stamped with the time; nothing else', () => {
+    const recorder = new ConversationRecorder();
+    const events: AssistantEvent[] = [
+      { type: 'state', state: 'speaking' },
+      { type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: 'Hel' },
+      { type: 'levels', input: { rmsDb: -50, peakDb: -40 }, output: { rmsDb: -20, peakDb: -10 } },
+      { type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'Hi' },
+      { type: 'interrupted', itemId: 'a1', reason: 'barge-in', playedMs: 1200, receivedMs: 5000 },
+      { type: 'transcript.final', speaker: 'assistant', itemId: 'a1', text: 'Hello there, how are you?' },
+      { type: 'error', code: 'network', message: 'dropped', fatal: false },
+    ];
+    const entries = events.map((e) => recorder.entryFor(e, AT)).filter(Boolean);
+    const at = AT.toISOString();
+    expect(entries).toEqual([
+      { kind: 'transcript', at, speaker: 'user', itemId: 'u1', text: 'Hi' },
+      { kind: 'interrupted', at, itemId: 'a1', reason: 'barge-in', playedMs: 1200, receivedMs: 5000 },
+      { kind: 'transcript', at, speaker: 'assistant', itemId: 'a1', text: 'Hello there, how are you?', interruptedAtMs: 1200 },
+      { kind: 'error', at, code: 'network', message: 'dropped', fatal: false },
+    ]);
+  });
+
+  it('marks only the reply that was cut, and a new recorder remembers nothing', () => {
+    const recorder = new ConversationRecorder();
+    recorder.entryFor({ type: 'interrupted', itemId: 'a1', reason: 'user', playedMs: 300, receivedMs: 900 });
+    expect(recorder.entryFor({ type: 'transcript.final', speaker: 'assistant', itemId: 'a2', text: 'x' })).not.toHaveProperty('interruptedAtMs');
+    expect(new ConversationRecorder().entryFor({ type: 'transcript.final', speaker: 'assistant', itemId: 'a1', text: 'x' })).not.toHaveProperty('interruptedAtMs');
+  });
+});
+
+describe('ConversationFile and its reader', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(() => dir.cleanup());
+
+  it('writes one JSON line per entry, readable at once (nothing buffered), and reads them back', () => {
+    const path = dir.file('talk.jsonl');
+    const file = ConversationFile.open(path, { mode: 'truncate' });
+    file.record({ type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'こんにちは' });
+    expect(readConversationFile(path)).toHaveLength(1);
+    file.record({ type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: 'x' });
+    file.record({ type: 'error', code: 'server', message: 'oops', fatal: true });
+    file.close();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('');
+    expect(lines.slice(0, 2).map((l) => JSON.parse(l).kind)).toEqual(['transcript', 'error']);
+    expect(readConversationFile(path)).toEqual(lines.slice(0, 2).map((l) => JSON.parse(l)));
+    expect(() => file.append({ kind: 'error', at: AT.toISOString(), code: 'internal', message: 'late' })).toThrow(/closed/);
+  });
+
+  it('truncate starts empty, append continues, and the permissions asked for are used', () => {
+    const path = dir.file('c.jsonl');
+    writeFileSync(path, 'old\n');
+    const first = ConversationFile.open(path, { mode: 'truncate' });
+    first.record({ type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'one' });
+    first.close();
+    const second = ConversationFile.open(path);
+    second.record({ type: 'transcript.final', speaker: 'user', itemId: 'u2', text: 'two' });
+    second.close();
+    expect(readConversationFile(path).map((e) => e.kind === 'transcript' && e.text)).toEqual(['one', 'two']);
+    const secret = dir.file('private.jsonl');
+    ConversationFile.open(secret, { permissions: 0o600 }).close();
+    expect(statSync(secret).mode & 0o777).toBe(0o600);
+  });
+
+  it('cannot open a file in a folder that does not exist: the system error, thrown', () => {
+    expect(() => ConversationFile.open(dir.file('missing/talk.jsonl'))).toThrow(/ENOENT/);
+  });
+
+  it('skips a torn last line, foreign lines and broken entries; reads entries written before reason and fatal were kept', () => {
+    const path = dir.file('mixed.jsonl');
+    const at = AT.toISOString();
+    const good = [
+      { kind: 'transcript', at, speaker: 'user', itemId: 'u1', text: 'Hi' },
+      { kind: 'interrupted', at, itemId: 'a1', playedMs: 10, receivedMs: 20 },
+      { kind: 'error', at, code: 'network', message: 'dropped' },
+    ];
+    const foreign = [
+      { t: 12, type: 'transcript', speaker: 'user', itemId: 'u1', text: 'Hi' },
+      { kind: 'transcript', at, speaker: 'robot', itemId: 'u1', text: 'Hi' },
+      { kind: 'interrupted', at, itemId: 'a1', playedMs: 'ten', receivedMs: 20 },
+      { kind: 'note', at },
+      'just a string',
+      null,
+    ];
+    writeFileSync(path, [...good, ...foreign].map((e) => JSON.stringify(e)).join('\n') + '\n\n');
+    appendFileSync(path, '{"kind":"transcript","at":"2026-01-02T03:04:');
+    expect(readConversationFile(path)).toEqual(good);
+    expect(parseConversation('')).toEqual([]);
+    expect(readConversationFile(dir.file('none.jsonl'))).toEqual([]);
+  });
+});
