@@ -1,6 +1,6 @@
-import { Assistant, AssistantError, type AssistantEvent, type AssistantState, type ErrorCode } from '../engine';
+import { Assistant, AssistantError, type AssistantEvent, type AssistantState, type ErrorCode, type Said } from '../engine';
 import { startSimulator } from '../simulator';
-import { chooseLanguage, createI18n, languageFromEnv, type MessageKey, type Translate } from '../shared/i18n';
+import { chooseLanguage, createI18n, languageFromEnv, saidWords, type MessageKey, type Translate } from '../shared/i18n';
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
 import { checkInputFile, createDevices, describeAudioDevices, DeviceSetupError } from './devices';
 import { ConversationFile } from '../engine/conversation-log/file';
@@ -102,7 +102,7 @@ export async function runCli(io: CliIo): Promise<number> {
         : new PlainUi(t, io.stdout);
     cleanups.push(() => ui.close());
     let talking = false;
-    let fatal = null as { code: ErrorCode; message: string } | null; // set by the listener
+    let fatal = null as (Said & { code: ErrorCode; message: string }) | null; // set by the listener
 
     const states = new StateWatch();
     assistant.subscribe((event: AssistantEvent) => {
@@ -113,7 +113,7 @@ export async function runCli(io: CliIo): Promise<number> {
       log?.record(event);
       if (event.type === 'error' && event.fatal) {
         // Shown once, on stderr, when the run ends.
-        fatal = { code: event.code, message: event.message };
+        fatal = event;
         quit(1);
         return;
       }
@@ -129,7 +129,7 @@ export async function runCli(io: CliIo): Promise<number> {
     } catch (error) {
       if (error instanceof AssistantError) {
         await cleanup();
-        return fail(io, failure(t, error.code, error.message), 1);
+        return fail(io, failure(t, error.code, { ...error.said, message: error.message }), 1);
       }
       throw error;
     }
@@ -149,11 +149,11 @@ export async function runCli(io: CliIo): Promise<number> {
 
     const code = await finished;
     await cleanup();
-    if (fatal) return fail(io, failure(t, fatal.code, fatal.message), 1);
+    if (fatal) return fail(io, failure(t, fatal.code, fatal), 1);
     return code;
   } catch (error) {
     await cleanup();
-    if (error instanceof AssistantError) return fail(io, failure(t, error.code, error.message), 1);
+    if (error instanceof AssistantError) return fail(io, failure(t, error.code, { ...error.said, message: error.message }), 1);
     if (error instanceof DeviceSetupError) return fail(io, error.message, 1);
     return fail(io, t('cli.failed.unexpected', { detail: (error as Error).message }), 1);
   }
@@ -172,9 +172,9 @@ const FAILURE_KEYS: Record<ErrorCode, MessageKey> = {
   internal: 'cli.failed.internal',
 };
 
-/** What stopped the run, in the user's language, with the engine's detail. */
-function failure(t: Translate, code: ErrorCode, detail: string): string {
-  return t(FAILURE_KEYS[code], { detail });
+/** What stopped the run, in the user's language: the engine's words, or (not yet on keys) the code's words and its English line. */
+function failure(t: Translate, code: ErrorCode, said: Said & { message: string }): string {
+  return said.key ? saidWords(t, said) : t(FAILURE_KEYS[code], { detail: said.message });
 }
 
 function fail(io: CliIo, message: string, code: number): number {

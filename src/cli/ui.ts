@@ -1,6 +1,6 @@
 import type { AssistantEvent, AssistantState, Level } from '../engine';
 import { SILENCE_DB } from '../engine';
-import type { MessageKey, Translate } from '../shared/i18n';
+import { saidWords, type MessageKey, type Translate } from '../shared/i18n';
 
 /** What the terminal shows. Two implementations: a live status line (TTY) and plain lines. */
 export interface Ui {
@@ -56,10 +56,10 @@ export class PlainUi implements Ui {
         this.out.write(`[${this.t('cli.interruptedAfter', { played: event.playedMs, received: event.receivedMs })}]\n`);
         break;
       case 'notice':
-        this.out.write(`${event.message}\n`);
+        this.out.write(`${saidWords(this.t, event)}\n`);
         break;
       case 'error':
-        this.out.write(`${this.t('cli.errorLine', { code: event.code, message: event.message })}\n`);
+        this.out.write(`${this.t('cli.errorLine', { code: event.code, message: saidWords(this.t, event) })}\n`);
         break;
       default:
         break;
@@ -134,10 +134,10 @@ export class TtyUi implements Ui {
         this.line(`  ⏹ ${this.t('cli.interruptedTty', { played: event.playedMs })}`);
         break;
       case 'notice':
-        this.line(event.message);
+        this.line(saidWords(this.t, event));
         break;
       case 'error':
-        this.line(this.t('cli.errorLine', { code: event.code, message: event.message }));
+        this.line(this.t('cli.errorLine', { code: event.code, message: saidWords(this.t, event) }));
         break;
       default:
         break;

@@ -10,12 +10,12 @@
  * Types only come from the engine (erased at build time): the renderer bundle never contains engine
  * code, and the engine's vocabulary is written once.
  */
-import type { AssistantEvent, AssistantState, ErrorCode } from '../engine/events';
+import type { AssistantEvent, AssistantState, ErrorCode, Said } from '../engine/events';
 import type { Protocol, Settings } from '../engine/settings';
 import type { ConversationEntry } from '../engine/conversation-log/entry';
 
 /** `ConversationEntry`: one line of a saved conversation, in the format the CLI's transcript shares. */
-export type { AssistantEvent, AssistantState, ConversationEntry, ErrorCode, Protocol, Settings };
+export type { AssistantEvent, AssistantState, ConversationEntry, ErrorCode, Protocol, Said, Settings };
 
 /**
  * What the renderer may change: any part of the settings, sections in part too (`{ hotkeys: { talk } }`).

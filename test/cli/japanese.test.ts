@@ -44,9 +44,9 @@ describe.concurrent('CLI in Japanese and English', () => {
     const args = ['--url', `ws://127.0.0.1:${port}/v1/realtime`, '--input', speech.path];
     const [ja, c, chosen] = await Promise.all([runKaiwa(args, { env: JA }), runKaiwa(args, { env: C }), runKaiwa(['--language', 'ja', ...args], { env: C })]);
     expect(ja.code).toBe(1);
-    expect(chosen.stderr).toMatch(/^kaiwa: サーバーに接続できません：/); // --language wins over the locale
-    expect(ja.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^kaiwa: サーバーに接続できません：.*refused/i)]);
-    expect(c.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^kaiwa: cannot reach the server: .*refused/i)]);
+    expect(chosen.stderr).toMatch(/^kaiwa: 接続できませんでした: /); // --language wins over the locale
+    expect(ja.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^kaiwa: 接続できませんでした: .*refused/i)]);
+    expect(c.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^kaiwa: The connection failed: .*refused/i)]);
   });
 
   it('the state lines and transcript lines of a conversation', async () => {

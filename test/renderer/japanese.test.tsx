@@ -79,6 +79,21 @@ describe('the window in Japanese', () => {
     expect(screen.getByText('GPT-Live').getAttribute('data-protocol')).toBe('live');
   });
 
+  it('puts what the engine says (notices, error details) into Japanese by key', async () => {
+    const bridge = japaneseBridge();
+    await mount(bridge);
+    act(() =>
+      bridge.push([
+        { type: 'notice', message: 'Reconnected.', key: 'notice.reconnected' },
+        { type: 'error', code: 'network', message: 'The connection failed: ECONNREFUSED', key: 'error.connectionFailed', params: { detail: 'ECONNREFUSED' }, fatal: false },
+        { type: 'notice', message: 'An old notice without a key.' },
+      ]),
+    );
+    expect(screen.getByText('再接続しました。')).toBeTruthy();
+    expect(screen.getByText('接続できませんでした: ECONNREFUSED')).toBeTruthy();
+    expect(screen.getByText('An old notice without a key.')).toBeTruthy(); // passed on as it came
+  });
+
   it('switches language when the setting changes, without a reload', async () => {
     const bridge = japaneseBridge();
     await mount(bridge);

@@ -73,16 +73,25 @@ describe('uiReducer', () => {
       { type: 'error', code: 'auth', message: '401', fatal: true },
       { type: 'state', state: 'idle' },
     ]);
-    expect(s.error).toEqual({ code: 'auth', message: '401', fatal: true });
+    expect(s.error).toEqual({ code: 'auth', said: { message: '401' }, fatal: true });
     expect(uiReducer(s, { type: 'dismiss-error' }).error).toBeNull();
   });
 
   it('keeps the newest notices and dismisses one by id', () => {
     const s = run(Array.from({ length: 5 }, (_, i) => ({ type: 'notice' as const, message: `n${i}` })));
-    expect(s.notices.map((n) => n.message)).toEqual(['n2', 'n3', 'n4']);
+    expect(s.notices.map((n) => n.said.message)).toEqual(['n2', 'n3', 'n4']);
     expect(s.notices).toHaveLength(MAX_NOTICES);
     const after = uiReducer(s, { type: 'dismiss-notice', id: s.notices[1]!.id });
-    expect(after.notices.map((n) => n.message)).toEqual(['n2', 'n4']);
+    expect(after.notices.map((n) => n.said.message)).toEqual(['n2', 'n4']);
+  });
+
+  it('keeps what the engine said by key, for the window to put into its language', () => {
+    const s = run([
+      { type: 'notice', message: 'Reconnected.', key: 'notice.reconnected' },
+      { type: 'error', code: 'network', message: 'Could not connect: refused', key: 'error.connectionFailed', params: { detail: 'refused' }, fatal: false },
+    ]);
+    expect(s.notices[0]!.said).toEqual({ key: 'notice.reconnected', params: undefined, message: 'Reconnected.' });
+    expect(s.error!.said).toEqual({ key: 'error.connectionFailed', params: { detail: 'refused' }, message: 'Could not connect: refused' });
   });
 
   it('adds up usage', () => {

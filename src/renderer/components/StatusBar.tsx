@@ -1,5 +1,5 @@
 import { useRef, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import type { Translate } from '../../shared/i18n';
+import { saidWords, type Translate } from '../../shared/i18n';
 import type { AssistantState, Protocol } from '../../shared/ipc';
 import { fireAndForget, useBridge } from '../bridge';
 import { useT } from '../i18n';
@@ -75,7 +75,7 @@ function ErrorBanner({ error, onDismiss, onOpenSettings }: { error: UiError; onD
     <div className="banner banner-error" role="alert" data-code={error.code}>
       <div className="banner-text">
         <strong>{describeError(t, error.code)}</strong>
-        {error.message && <span className="banner-detail">{error.message}</span>}
+        {error.said.message && <span className="banner-detail">{saidWords(t, error.said)}</span>}
       </div>
       {errorNeedsSettings(error.code) && (
         <button type="button" className="link-button" onClick={onOpenSettings}>
@@ -93,7 +93,7 @@ function NoticeLine({ notice, onDismiss }: { notice: Notice; onDismiss: (id: num
   const t = useT();
   return (
     <div className="banner banner-notice" role="status">
-      <span className="banner-text">{notice.message}</span>
+      <span className="banner-text">{saidWords(t, notice.said)}</span>
       <button type="button" className="icon-button" aria-label={t('control.dismiss')} onClick={() => onDismiss(notice.id)}>
         ×
       </button>

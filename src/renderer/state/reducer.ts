@@ -1,4 +1,4 @@
-import type { AssistantEvent, AssistantState, ErrorCode } from '../../shared/ipc';
+import type { AssistantEvent, AssistantState, ErrorCode, Said } from '../../shared/ipc';
 
 /**
  * The conversation screen's state, reduced from AssistantEvent batches. Pure: no React, no bridge.
@@ -22,13 +22,14 @@ export interface Turn {
 
 export interface UiError {
   code: ErrorCode;
-  message: string;
+  /** The engine's words: a catalogue key and params, and its English line (see `saidWords`). */
+  said: Said & { message: string };
   fatal: boolean;
 }
 
 export interface Notice {
   id: number;
-  message: string;
+  said: Said & { message: string };
 }
 
 export interface UiState {
@@ -112,11 +113,11 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
         },
       };
     case 'notice': {
-      const notices = [...state.notices, { id: state.nextNoticeId, message: event.message }].slice(-MAX_NOTICES);
+      const notices = [...state.notices, { id: state.nextNoticeId, said: saidOf(event) }].slice(-MAX_NOTICES);
       return { ...state, notices, nextNoticeId: state.nextNoticeId + 1 };
     }
     case 'error':
-      return { ...state, error: { code: event.code, message: event.message, fatal: event.fatal } };
+      return { ...state, error: { code: event.code, said: saidOf(event), fatal: event.fatal } };
     case 'levels':
     case 'muted':
     case 'session.usage':
@@ -156,4 +157,9 @@ export function canInterrupt(state: AssistantState): boolean {
 /** The session is running (Talk shows Stop). */
 export function isActive(state: AssistantState): boolean {
   return state !== 'idle' && state !== 'error';
+}
+
+/** What a notice or error event says (key, params, English line), without the event's other fields. */
+function saidOf(event: Said & { message: string }): Said & { message: string } {
+  return (event.key ? { key: event.key, params: event.params, message: event.message } : { message: event.message }) as Said & { message: string };
 }

@@ -1,4 +1,4 @@
-import type { AssistantState, ErrorCode } from '../../engine/events';
+import type { AssistantState, ErrorCode, Said } from '../../engine/events';
 import type { Translate } from './index';
 import type { MessageKey } from './catalogues';
 
@@ -32,6 +32,14 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
 /** A state in words; a reconnect says which attempt it is on. */
 export function stateWords(t: Translate, state: AssistantState, attempt?: number): string {
   return state === 'reconnecting' && attempt ? t('state.reconnectingAttempt', { attempt }) : t(STATE_KEYS[state]);
+}
+
+/**
+ * What the engine said (a notice, an error's detail) in the reader's language: its catalogue key
+ * and params, or, from a source not yet on keys, its English `message`.
+ */
+export function saidWords(t: Translate, said: Said & { message: string }): string {
+  return said.key ? t(said.key as never, (said.params ?? {}) as Record<string, unknown>) : said.message;
 }
 
 /** An error code in words a person understands. */
