@@ -50,6 +50,7 @@ export class KaiwaApp {
       userDataDir: options.userDataDir ?? app.getPath('userData'),
       env: options.env,
       log: options.log,
+      locale: app.getLocale(),
       ...(options.devices ? { devices: options.devices } : {}),
     });
     this.hotkeys = new Hotkeys({
@@ -81,11 +82,14 @@ export class KaiwaApp {
       this.batcher.push(event);
       if (event.type === 'state') this.tray.update(event.state, controller.muted);
     });
-    controller.onSettingsChanged((view) => this.push('settings:changed', view));
+    controller.onSettingsChanged((view) => {
+      this.push('settings:changed', view);
+      this.tray.update(controller.state, controller.muted); // its words follow the language setting
+    });
 
     this.removeIpc = registerIpcHandlers(this.handlers(), { windows: () => this.windows(), isAppUrl: (url) => isAppUrl(url) }, this.options.log);
 
-    this.tray = new KaiwaTray({
+    this.tray = new KaiwaTray(controller.t, {
       toggle: () => void controller.toggle(),
       interrupt: () => controller.interrupt(),
       setMuted: (muted) => this.setMuted(muted),

@@ -18,6 +18,7 @@ import {
   type Settings,
 } from '../engine';
 import { startSimulator, type RunningSimulator } from '../simulator';
+import { chooseLanguage, createI18n, languageOfLocale, type Language, type Translate } from '../shared/i18n';
 import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
 import { createAudioDevices, type AudioDevices } from './audio-devices';
 import { ConversationLog } from './conversation-log';
@@ -30,6 +31,8 @@ export interface ControllerOptions {
   log: (line: string) => void;
   /** Where audio devices come from; the app's one factory unless a test plays a WAV file. */
   devices?: (settings: Settings) => AudioDevices | Promise<AudioDevices>;
+  /** The system's locale (Electron's `app.getLocale()`): Kaiwa speaks it when the language setting is 'system'. */
+  locale?: string;
 }
 
 /** Fields whose change needs a new connection or new devices, not just a session update. */
@@ -69,6 +72,8 @@ export class KaiwaController {
   private readonly eventListeners = new Set<(event: AssistantEvent) => void>();
   private readonly settingsListeners = new Set<(view: SettingsView) => void>();
   private deviceNoteShown = false;
+  /** Kaiwa's words in main (tray, notices): the language setting, or the system's. */
+  private readonly i18n = createI18n('en');
 
   constructor(private readonly options: ControllerOptions) {
     this.settingsStore = new SettingsStore(options.userDataDir);
@@ -90,6 +95,15 @@ export class KaiwaController {
 
   get settings(): Settings {
     return this.effective;
+  }
+
+  /** Translates into the language Kaiwa speaks now; follows the setting as it changes. */
+  get t(): Translate {
+    return this.i18n.t;
+  }
+
+  get language(): Language {
+    return chooseLanguage(this.effective.language, languageOfLocale(this.options.locale));
   }
 
   get state(): AssistantState {
@@ -189,7 +203,7 @@ export class KaiwaController {
     this.assistant?.setMuted(muted);
     // Every window shows the new state, whichever of them (or the tray, or a hotkey) changed it.
     this.emit({ type: 'muted', muted });
-    this.notice(muted ? 'Microphone muted.' : 'Microphone on.');
+    this.notice(this.t(muted ? 'main.notice.muted' : 'main.notice.unmuted'));
   }
 
   async updateSettings(patch: SettingsPatch): Promise<SettingsResult> {
@@ -313,14 +327,20 @@ export class KaiwaController {
       this.effective = settings;
       this.credentials = credentials;
       this.envOverrides = overrides;
+      this.followLanguage();
       return [];
     } catch (error) {
       this.effective = this.stored;
       this.credentials = stored.apiKey ? stored : {};
       this.envOverrides = [];
+      this.followLanguage();
       const why = error instanceof SettingsError ? error.issues.join('; ') : (error as Error).message;
-      return [`Ignoring the environment overrides: ${why}.`];
+      return [this.t('main.notice.envIgnored', { why })];
     }
+  }
+
+  private followLanguage(): void {
+    if (this.i18n.language !== this.language) void this.i18n.changeLanguage(this.language);
   }
 
   private emit(event: AssistantEvent): void {

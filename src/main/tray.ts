@@ -1,4 +1,5 @@
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import { stateWords, type Translate } from '../shared/i18n';
 import type { AssistantState } from '../shared/ipc';
 import { trayIconPath, type TrayIconState } from './paths';
 
@@ -27,18 +28,6 @@ export function trayIconState(state: AssistantState): TrayIconState {
   }
 }
 
-const STATE_WORDS: Record<AssistantState, string> = {
-  idle: 'idle',
-  connecting: 'connecting…',
-  reconnecting: 'reconnecting…',
-  listening: 'listening',
-  'user-speaking': 'hearing you',
-  thinking: 'thinking…',
-  speaking: 'speaking',
-  interrupted: 'interrupted',
-  error: 'error',
-};
-
 export const isRunning = (state: AssistantState): boolean => state !== 'idle' && state !== 'error';
 
 /** A missing icon file is an empty image, not a crash (the icons come with packaging). */
@@ -56,7 +45,11 @@ export class KaiwaTray {
   private muted = false;
   private iconState: TrayIconState | undefined;
 
-  constructor(private readonly actions: TrayActions) {
+  /** `t` follows Kaiwa's language; `update` rebuilds the menu in it. */
+  constructor(
+    private readonly t: Translate,
+    private readonly actions: TrayActions,
+  ) {
     this.tray = new Tray(this.icon('idle'));
     this.tray.on('click', () => this.actions.quickTalk());
     this.update('idle', false);
@@ -70,27 +63,27 @@ export class KaiwaTray {
       this.iconState = iconState;
       this.tray.setImage(this.icon(iconState));
     }
-    this.tray.setToolTip(`Kaiwa — ${STATE_WORDS[state]}${muted ? ' (microphone muted)' : ''}`);
+    this.tray.setToolTip(this.t(muted ? 'tray.tooltipMuted' : 'tray.tooltip', { state: stateWords(this.t, state) }));
     this.tray.setContextMenu(Menu.buildFromTemplate(this.menuTemplate()));
   }
 
   menuTemplate(): MenuItemConstructorOptions[] {
     const running = isRunning(this.state);
     return [
-      { id: 'talk', label: running ? 'Stop' : 'Talk', click: () => this.actions.toggle() },
-      { id: 'interrupt', label: 'Interrupt', enabled: running, click: () => this.actions.interrupt() },
+      { id: 'talk', label: running ? this.t('tray.stop') : this.t('tray.talk'), click: () => this.actions.toggle() },
+      { id: 'interrupt', label: this.t('tray.interrupt'), enabled: running, click: () => this.actions.interrupt() },
       {
         id: 'mute',
-        label: 'Mute microphone',
+        label: this.t('tray.mute'),
         type: 'checkbox',
         checked: this.muted,
         click: (item) => this.actions.setMuted(item.checked),
       },
       { type: 'separator' },
-      { id: 'show', label: 'Show window', click: () => this.actions.showWindow() },
-      { id: 'settings', label: 'Settings…', click: () => this.actions.showSettings() },
+      { id: 'show', label: this.t('tray.show'), click: () => this.actions.showWindow() },
+      { id: 'settings', label: this.t('tray.settings'), click: () => this.actions.showSettings() },
       { type: 'separator' },
-      { id: 'quit', label: 'Quit Kaiwa', click: () => this.actions.quit() },
+      { id: 'quit', label: this.t('tray.quit'), click: () => this.actions.quit() },
     ];
   }
 

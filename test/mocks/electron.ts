@@ -30,6 +30,8 @@ export const electronMock = {
   /** Every webContents.send, in order. */
   sent: [] as SentMessage[],
   quitCalls: 0,
+  /** What `app.getLocale()` answers: the system's language, as Chromium sees it. */
+  locale: 'en-US',
   exposed: new Map<string, unknown>(),
   invoked: [] as Array<{ channel: string; args: unknown[] }>,
   invokeResult: undefined as unknown,
@@ -55,6 +57,9 @@ class FakeApp extends EventEmitter {
   }
   getVersion(): string {
     return '0.0.0-test';
+  }
+  getLocale(): string {
+    return electronMock.locale;
   }
   requestSingleInstanceLock(): boolean {
     return electronMock.singleInstanceLock;
@@ -463,6 +468,7 @@ export function resetElectronMock(userDataDir = ''): void {
     workArea: { x: 0, y: 28, width: 1920, height: 1052 },
     sent: [],
     quitCalls: 0,
+    locale: 'en-US',
     exposed: new Map(),
     invoked: [],
     invokeResult: undefined,

@@ -164,6 +164,10 @@ export const en = {
   'hotkey.invalidKey': 'The key “{{key}}” can’t be used in a shortcut.',
   'hotkey.needsModifier': 'Add Ctrl, Alt, Shift or another modifier.',
 
+  'main.notice.envIgnored': 'Ignoring the environment overrides: {{why}}.',
+  'main.notice.muted': 'Microphone muted.',
+  'main.notice.unmuted': 'Microphone on.',
+
   'nav.conversation': 'Conversation',
   'nav.history': 'History',
   'nav.settings': 'Settings',
@@ -291,6 +295,16 @@ export const en = {
   'transcript.label': 'Transcript',
   'transcript.notHeard': 'Not heard',
   'transcript.user': 'You',
+
+  'tray.interrupt': 'Interrupt',
+  'tray.mute': 'Mute microphone',
+  'tray.quit': 'Quit Kaiwa',
+  'tray.settings': 'Settings…',
+  'tray.show': 'Show window',
+  'tray.stop': 'Stop',
+  'tray.talk': 'Talk',
+  'tray.tooltip': 'Kaiwa — {{state}}',
+  'tray.tooltipMuted': 'Kaiwa — {{state}} (microphone muted)',
 };
 
 /** A key of the catalogues. */

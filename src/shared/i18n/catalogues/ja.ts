@@ -154,6 +154,10 @@ export const ja: Catalogue = {
   'hotkey.invalidKey': '「{{key}}」キーはショートカットに使えません。',
   'hotkey.needsModifier': 'Ctrl、Alt、Shift などの修飾キーを加えてください。',
 
+  'main.notice.envIgnored': '環境変数による設定を無視しています：{{why}}。',
+  'main.notice.muted': 'マイクをミュートしました。',
+  'main.notice.unmuted': 'マイクをオンにしました。',
+
   'nav.conversation': '会話',
   'nav.history': '履歴',
   'nav.settings': '設定',
@@ -281,4 +285,14 @@ export const ja: Catalogue = {
   'transcript.label': '文字起こし',
   'transcript.notHeard': '聞かれなかった部分',
   'transcript.user': 'あなた',
+
+  'tray.interrupt': '中断',
+  'tray.mute': 'マイクをミュート',
+  'tray.quit': 'Kaiwa を終了',
+  'tray.settings': '設定…',
+  'tray.show': 'ウィンドウを表示',
+  'tray.stop': '停止',
+  'tray.talk': '話す',
+  'tray.tooltip': 'Kaiwa — {{state}}',
+  'tray.tooltipMuted': 'Kaiwa — {{state}}（マイクはミュート中）',
 };

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as mock from '../mocks/electron';
+import { NullInput, NullOutput } from '../../src/engine';
+import type { AssistantEvent } from '../../src/shared/ipc';
+import { runKaiwa, type KaiwaApp } from '../../src/main/app';
+
+vi.mock('electron', () => import('../mocks/electron'));
+
+// Main speaks Kaiwa's language: the system's (app.getLocale()) unless the setting names one.
+const devices = () => ({ input: new NullInput(), output: new NullOutput() });
+
+let dir: string;
+let kaiwa: KaiwaApp | undefined;
+
+async function launch(locale: string): Promise<KaiwaApp> {
+  mock.electronMock.locale = locale;
+  const started = await runKaiwa({ argv: ['kaiwa', '--hidden'], env: {}, log: () => {}, userDataDir: dir, devices });
+  if (!started) throw new Error('did not start');
+  kaiwa = started;
+  return started;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kaiwa-lang-'));
+  mock.resetElectronMock(dir);
+});
+
+afterEach(async () => {
+  await kaiwa?.shutdown();
+  kaiwa = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const tray = () => mock.Tray.instances[0] as mock.Tray;
+const menu = () => tray().menu as mock.FakeMenu;
+const labels = () => ['talk', 'interrupt', 'mute', 'show', 'settings', 'quit'].map((id) => menu().item(id).label);
+
+describe('main in Japanese and English', () => {
+  it('the tray follows a Japanese system, and the language setting overrides it', async () => {
+    const app = await launch('ja-JP');
+    expect(labels()).toEqual(['話す', '中断', 'マイクをミュート', 'ウィンドウを表示', '設定…', 'Kaiwa を終了']);
+    expect(tray().toolTip).toBe('Kaiwa — 待機中');
+
+    await app.controller.updateSettings({ language: 'en' });
+    expect(labels()).toEqual(['Talk', 'Interrupt', 'Mute microphone', 'Show window', 'Settings…', 'Quit Kaiwa']);
+    expect(tray().toolTip).toBe('Kaiwa — Ready');
+  });
+
+  it('an English system gets English; the setting can ask for Japanese', async () => {
+    const app = await launch('en-US');
+    expect(menu().item('quit').label).toBe('Quit Kaiwa');
+    await app.controller.updateSettings({ language: 'ja' });
+    expect(menu().item('quit').label).toBe('Kaiwa を終了');
+  });
+
+  it('notices from main are in Kaiwa’s language', async () => {
+    const app = await launch('ja_JP.UTF-8');
+    const notices: string[] = [];
+    app.controller.onEvent((event: AssistantEvent) => {
+      if (event.type === 'notice') notices.push(event.message);
+    });
+    app.controller.setMuted(true);
+    app.controller.setMuted(false);
+    expect(notices).toEqual(['マイクをミュートしました。', 'マイクをオンにしました。']);
+    expect(tray().toolTip).toBe('Kaiwa — 待機中');
+  });
+});
