@@ -147,8 +147,9 @@ describe('Assistant', () => {
   });
 
   it('reconnects after a dropped connection: reconnecting (attempt 1), then listening, the new session configured and told the conversation', async () => {
-    // Session 0 drops (no close frame) right after its first reply is done (event 42 of the turn).
-    const flaky = await startSimulator({ port: 0, replyMs: 600, realtimeFactor: 50, faults: (i) => (i === 0 ? { dropAfterEvents: 42 } : undefined) });
+    // Session 0 drops (no close frame) right after its first reply is done: `response.done` is event
+    // 40 of this turn (session.created, session.updated, 10 of the user's turn, 28 of the reply).
+    const flaky = await startSimulator({ port: 0, replyMs: 600, realtimeFactor: 50, faults: (i) => (i === 0 ? { dropAfterEvents: 40 } : undefined) });
     try {
       const input = new WavFileInput(speech.path, { speed: SPEED });
       const assistant = new Assistant({ settings: settings(), credentials: {}, input, output: new NullOutput({ speed: SPEED }), localUrl: flaky.url });
