@@ -296,7 +296,6 @@ describe('renderer in Chromium, in Japanese', () => {
       await ja.streamLevels(-60, -10);
       await waitFrames(ja.page, 40);
       await screenshot(ja.page, 'ja-speaking');
-      if (process.env.KAIWA_UPDATE_SCREENSHOT) await screenshot(ja.page, 'readme-ja', join(ROOT, 'assets', 'screenshot-ja.png'));
       await ja.page.evaluate(() => (globalThis as unknown as { __stopLevels: () => void }).__stopLevels());
       await ja.push([
         { type: 'interrupted', itemId: 'a1', reason: 'barge-in', playedMs: 2000, receivedMs: 4000 },
@@ -309,6 +308,7 @@ describe('renderer in Chromium, in Japanese', () => {
       await expect(marker.textContent()).resolves.toBe('中断');
       await expect(marker.getAttribute('title')).resolves.toBe('返答中に話しかけました：4.0 秒 のうち 2.0 秒 を聞きました。');
       await screenshot(ja.page, 'ja-interrupted');
+      if (process.env.KAIWA_UPDATE_SCREENSHOT) await screenshot(ja.page, 'readme-ja', join(ROOT, 'assets', 'screenshot-ja.png'));
       await ja.push([{ type: 'error', code: 'network', message: 'connect ECONNREFUSED 127.0.0.1:443', fatal: false }, { type: 'state', state: 'reconnecting', attempt: 2 }]);
       await ja.page.getByRole('heading', { name: '再接続中（2 回目）…' }).waitFor();
       await expect(ja.page.getByRole('alert').textContent()).resolves.toContain('サーバーに接続できません。');
