@@ -2,7 +2,7 @@ import { Assistant, AssistantError, type AssistantEvent, type AssistantState, ty
 import { startSimulator } from '../simulator';
 import { chooseLanguage, createI18n, languageFromEnv, saidWords, type MessageKey, type Translate } from '../shared/i18n';
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
-import { checkInputFile, createDevices, describeAudioDevices, DeviceSetupError } from './devices';
+import { createDevices, describeAudioDevices, DeviceSetupError, readInputRecording, STDIO } from './devices';
 import { ConversationFile } from '../engine/conversation-log/file';
 import { PlainUi, TtyUi, type Ui } from './ui';
 
@@ -15,6 +15,8 @@ export interface CliIo {
   /** Registers a shutdown request (SIGINT/SIGTERM); returns an unregister function. */
   onSignal: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }
+
+const STDOUT_PATHS = ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
 
 /** After the input file ends, the conversation is over once it has been quiet this long. */
 const SETTLE_MS = 1_200;
@@ -58,7 +60,11 @@ export async function runCli(io: CliIo): Promise<number> {
 
   try {
     // Everything that can be wrong with the command line is found before a device is opened.
-    if (flags.input) await checkInputFile(flags.input);
+    const inputAudio = flags.input ? await readInputRecording(flags.input, io.stdin) : undefined;
+    // `--output /dev/stdout` is `--output -`: the stream, with every line for people on stderr.
+    if (flags.output && STDOUT_PATHS.includes(flags.output)) flags = { ...flags, output: STDIO };
+    const audioOnStdout = flags.output === STDIO;
+    const lines = audioOnStdout ? io.stderr : io.stdout;
     // `--transcript FILE.jsonl`: the conversation in the format of the desktop app's history.
     let log: ConversationFile | undefined;
     if (flags.transcript) {
@@ -70,7 +76,7 @@ export async function runCli(io: CliIo): Promise<number> {
       const opened = log;
       cleanups.push(() => opened.close());
     }
-    const devices = await createDevices(flags);
+    const devices = await createDevices({ ...flags, ...(inputAudio ? { inputAudio } : {}), stdout: io.stdout });
 
     let localUrl = flags.localUrl;
     if (flags.startSimulator) {
@@ -92,14 +98,22 @@ export async function runCli(io: CliIo): Promise<number> {
     const finished = new Promise<number>((resolve) => (quit = resolve));
     const manual = flags.settings.turnDetection.mode === 'manual';
 
+    // A reader of our output that goes away (`| head`) ends the run cleanly, never with a stack.
+    // Left attached: lines written while the run winds down may still meet the closed pipe.
+    io.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') quit(0);
+    });
+    io.stderr.on('error', () => {});
+    void devices.outputClosed?.then(() => quit(0));
+
     const ui: Ui =
-      io.stdout.isTTY && io.stdin.isTTY
+      !audioOnStdout && io.stdout.isTTY && io.stdin.isTTY && flags.input !== STDIO
         ? new TtyUi(t, io.stdout, io.stdin, {
             interrupt: () => assistant.interrupt(),
             toggleTalk: () => (talking ? assistant.stopTalking() : assistant.startTalking()),
             quit: () => quit(0),
           }, manual)
-        : new PlainUi(t, io.stdout);
+        : new PlainUi(t, lines);
     cleanups.push(() => ui.close());
     let talking = false;
     let fatal = null as (Said & { code: ErrorCode; message: string }) | null; // set by the listener

@@ -69,8 +69,8 @@ function commandLineError(error: Error & { code?: string }): UsageError {
 
 /** The flags of a run that are not settings. */
 const RUN_FLAGS = [
-  { name: 'input', value: 'FILE.wav', helpKey: 'cli.flag.input' },
-  { name: 'output', value: 'FILE.wav', helpKey: 'cli.flag.output' },
+  { name: 'input', value: 'FILE|-', helpKey: 'cli.flag.input' },
+  { name: 'output', value: 'FILE.wav|-', helpKey: 'cli.flag.output' },
   { name: 'transcript', value: 'FILE.jsonl', helpKey: 'cli.flag.transcript' },
   { name: 'duration', value: 'SECONDS', helpKey: 'cli.flag.duration' },
   { name: 'list-devices', helpKey: 'cli.flag.list-devices' },

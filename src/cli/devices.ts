@@ -1,13 +1,21 @@
 import { stat } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
 import type { InputDevice, OutputDevice } from '../engine';
-import { WavFileInput, WavFileOutput, readWavFile } from '../engine';
+import { WavFileInput, WavFileOutput, WavStreamOutput, decodeAsEngineAudio, readRecordingAsEngineAudio } from '../engine';
 import { openLiveDevices, type LiveDevices } from '../engine/audio/devices/live';
 import { chooseDevice, listAudioDevices } from '../engine/audio/devices/naudiodon';
 import { ResilientInput, ResilientOutput } from '../engine/audio/devices/naudiodon-resilient';
 
+/** `--input -` and `--output -`: the recording comes from stdin, the WAV goes to stdout. */
+export const STDIO = '-';
+
 export interface CliDeviceFlags {
   input?: string;
   output?: string;
+  /** The input recording, already read and decoded by `readInputRecording`. */
+  inputAudio?: Int16Array;
+  /** Where `--output -` streams. */
+  stdout?: Writable;
   /** Native (PortAudio) devices: a name, an id or 'default'. */
   inputDevice?: string;
   outputDevice?: string;
@@ -18,6 +26,8 @@ export interface CliDevices {
   output: OutputDevice;
   /** Resolves when a finite input (a WAV file) has delivered all of its audio; undefined for live input. */
   inputFinished?: Promise<void>;
+  /** `--output -`: resolves when the reader of stdout has gone away (`| head`, a closed player). */
+  outputClosed?: Promise<void>;
   /** Lines to tell the user (e.g. which backend is in use). */
   notes: string[];
 }
@@ -47,7 +57,7 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
     const device = await checkNativeDevice('input', flags.inputDevice);
     input = new ResilientInput({ device });
   } else if (flags.input) {
-    const wav = new WavFileInput(flags.input);
+    const wav = new WavFileInput(flags.input === STDIO ? 'stdin' : flags.input, flags.inputAudio ? { audio: flags.inputAudio } : {});
     input = wav;
     inputFinished = wav.exhausted;
   } else {
@@ -55,7 +65,12 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
   }
 
   let output: OutputDevice;
-  if (flags.outputDevice !== undefined) {
+  let outputClosed: Promise<void> | undefined;
+  if (flags.output === STDIO) {
+    const stream = new WavStreamOutput(flags.stdout ?? process.stdout, { name: 'stdout' });
+    output = stream;
+    outputClosed = stream.closed;
+  } else if (flags.outputDevice !== undefined) {
     const device = await checkNativeDevice('output', flags.outputDevice);
     output = new ResilientOutput({ device, onRecovered: (name) => notes.push(`Now playing to ${name}.`) });
   } else if (flags.output) {
@@ -63,17 +78,27 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
   } else {
     output = live!.output;
   }
-  return { input, output, ...(inputFinished ? { inputFinished } : {}), notes };
+  return { input, output, ...(inputFinished ? { inputFinished } : {}), ...(outputClosed ? { outputClosed } : {}), notes };
 }
 
-/** Reads `--input` once up front, so a bad file is one clear line before any device opens or anything connects. */
-export async function checkInputFile(path: string): Promise<void> {
+/**
+ * Reads and decodes `--input` (a file in any format audio/decode reads, or `-` for stdin) once up
+ * front, so a bad recording is one clear line before any device opens or anything connects.
+ */
+export async function readInputRecording(path: string, stdin: Readable = process.stdin): Promise<Int16Array> {
   try {
+    if (path === STDIO) return await decodeAsEngineAudio(await readAll(stdin), 'stdin');
     if (!(await stat(path)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    await readWavFile(path);
+    return await readRecordingAsEngineAudio(path);
   } catch (error) {
-    throw new DeviceSetupError(`cannot use --input ${path}: ${describe(error, path)}`);
+    throw new DeviceSetupError(`cannot use --input ${path}: ${describe(error, path === STDIO ? 'stdin' : path)}`);
   }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
 }
 
 /** Resolves a native device choice up front, so a wrong name is one clear line before connecting. */

@@ -7,6 +7,8 @@ export { createSession, needsNewSession, ReplayRecord, SessionError, type Conver
 export { Player, type PlayerOptions, type PlayerEvents, type FlushedItem } from './audio/player';
 export { NullInput, NullOutput } from './audio/devices/null';
 export { WavFileInput, WavFileOutput, type WavFileInputOptions, type WavFileOutputOptions } from './audio/devices/wav-file';
-export { readWavFile, readWavAsEngineAudio, WavError } from './audio/wav';
+export { readWavFile, readWavAsEngineAudio, streamingWavHeader, WavError } from './audio/wav';
+export { WavStreamOutput, type WavStreamOutputOptions } from './audio/devices/wav-stream';
+export { AudioDecodeError, decodeAudio, decodeAsEngineAudio, readRecordingAsEngineAudio, RECORDING_FORMATS, type DecodedAudio } from './audio/decode';
 export { measureLevel, LevelSmoother } from './audio/meter';
-export { pcm16ToBase64, base64ToPcm16 } from './audio/pcm';
+export { pcm16ToBase64, base64ToPcm16, pcm16ToBytes } from './audio/pcm';

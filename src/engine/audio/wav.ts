@@ -283,6 +283,17 @@ function wavHeader(spec: HeaderSpec, dataBytes: number): Buffer {
   return h;
 }
 
+/**
+ * The header of a 16-bit WAV stream whose length is not known when it starts (a pipe, an HTTP
+ * response): RIFF and data sizes are 0xFFFFFFFF, as sox and ffmpeg write to pipes, so nothing
+ * needs to seek back. `readWav`, aplay, sox and ffmpeg read such a stream to its end.
+ */
+export function streamingWavHeader(sampleRate: number, channels = 1): Buffer {
+  const header = wavHeader({ sampleRate, channels, format: 'pcm16', extensible: false }, UNKNOWN_SIZE);
+  header.writeUInt32LE(UNKNOWN_SIZE, 4);
+  return header;
+}
+
 function riffSize(headerSize: number, dataBytes: number): number {
   return Math.min(UNKNOWN_SIZE, headerSize - 8 + dataBytes + (dataBytes & 1));
 }
@@ -290,7 +301,8 @@ function riffSize(headerSize: number, dataBytes: number): number {
 /**
  * Streams PCM16 frames to a WAV file: `write()` copies into a buffer that goes to disk in 64 KB
  * blocks, `close()` writes the rest and patches the RIFF and data sizes. Until then the header
- * says "unknown size", which `readWav` reads to the end of the file.
+ * says "unknown size", which `readWav` reads to the end of the file. A path that cannot seek (a
+ * pipe, /dev/stdout, a character device) is written in order and keeps the "unknown size" header.
  */
 export class WavFileWriter {
   private static readonly BLOCK_BYTES = 64 * 1024;
@@ -308,6 +320,8 @@ export class WavFileWriter {
     readonly path: string,
     readonly sampleRate: number,
     readonly channels: number,
+    /** false for pipes and devices: blocks go in order and the header is never patched. */
+    readonly seekable = true,
   ) {
     this.headerSize = wavHeader({ sampleRate, channels, format: 'pcm16', extensible: false }, 0).length;
     this.fileOffset = this.headerSize;
@@ -315,16 +329,17 @@ export class WavFileWriter {
 
   static async create(path: string, options: { sampleRate: number; channels?: number }): Promise<WavFileWriter> {
     const channels = options.channels ?? 1;
-    const header = wavHeader({ sampleRate: options.sampleRate, channels, format: 'pcm16', extensible: false }, UNKNOWN_SIZE);
-    header.writeUInt32LE(UNKNOWN_SIZE, 4);
-    let file: FileHandle;
+    const header = streamingWavHeader(options.sampleRate, channels);
+    let file: FileHandle | undefined;
     try {
       file = await open(path, 'w');
-      await file.write(header, 0, header.length, 0);
+      const seekable = (await file.stat()).isFile();
+      await file.write(header, 0, header.length, seekable ? 0 : null);
+      return new WavFileWriter(file, path, options.sampleRate, channels, seekable);
     } catch (error) {
+      await file?.close().catch(() => undefined);
       throw new WavError(`cannot write: ${(error as Error).message}`, path);
     }
-    return new WavFileWriter(file, path, options.sampleRate, channels);
   }
 
   /** Bytes of samples written so far (including what is still buffered). */
@@ -358,6 +373,8 @@ export class WavFileWriter {
     this.closing = (async () => {
       try {
         await this.chain;
+        if (this.failure) throw this.failure;
+        if (!this.seekable) return;
         const size = Buffer.alloc(4);
         size.writeUInt32LE(riffSize(this.headerSize, this.dataBytes), 0);
         await this.file.write(size, 0, 4, 4);
@@ -381,7 +398,7 @@ export class WavFileWriter {
     this.pending = Buffer.allocUnsafe(WavFileWriter.BLOCK_BYTES);
     this.pendingBytes = 0;
     this.chain = this.chain.then(async () => {
-      await this.file.write(block, 0, block.length, position);
+      await this.file.write(block, 0, block.length, this.seekable ? position : null);
     });
     this.chain.catch((error: unknown) => {
       this.failure ??= new WavError(`cannot write: ${(error as Error).message}`, this.path);

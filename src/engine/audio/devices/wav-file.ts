@@ -8,7 +8,8 @@
  */
 import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE, type DeviceErrorInfo, type FrameSource, type InputDevice, type OutputDevice } from './types';
 import { FramePacer } from './pacer';
-import { readWavAsEngineAudio, WavError, WavFileWriter } from '../wav';
+import { WavError, WavFileWriter } from '../wav';
+import { readRecordingAsEngineAudio } from '../decode';
 import { createResampler, type Resampler } from '../resample';
 
 const FRAME = ENGINE_FRAME_SAMPLES;
@@ -19,10 +20,12 @@ export interface WavFileInputOptions {
   speed?: number;
   /** Silence delivered after the file, in ms; default: silence until stopped. */
   tailSilenceMs?: number;
+  /** Audio already decoded (24 kHz mono), e.g. a recording read from stdin: the path is then only its name. */
+  audio?: Int16Array;
 }
 
 /**
- * Delivers a WAV file (any format `readWav` reads, converted to 24 kHz mono) in 10 ms chunks, then
+ * Delivers a recording (WAV, or any format audio/decode.ts reads, converted to 24 kHz mono) in 10 ms chunks, then
  * silence. The last chunk of the file is zero-padded to 10 ms. Silent chunks are one shared,
  * all-zero array: read-only.
  */
@@ -64,7 +67,7 @@ export class WavFileInput implements InputDevice {
 
   async start(onAudio: (pcm: Int16Array) => void): Promise<void> {
     if (this.pacer?.running) throw new Error(`${this.name}: already started`);
-    const audio = await readWavAsEngineAudio(this.path); // WavError names the path
+    const audio = this.options.audio ?? (await readRecordingAsEngineAudio(this.path)); // the error names the path
     this.audio = audio;
     this.delivered = 0;
     const fileFrames = Math.ceil(audio.length / FRAME);

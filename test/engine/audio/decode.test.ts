@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AudioDecodeError, decodeAsEngineAudio, readRecordingAsEngineAudio } from '../../../src/engine/audio/decode';
+import { ENGINE_SAMPLE_RATE } from '../../../src/engine/audio/devices/types';
+import { measureLevel } from '../../../src/engine/audio/meter';
+
+const DIR = join(__dirname, '../../fixtures/recordings');
+/** The spoken question is 2.18 s long (espeak-ng); codecs add a little padding, never much. */
+const SPOKEN_MS = 2184;
+
+describe('recordings in any format', () => {
+  for (const name of ['question.wav', 'question.m4a', 'question.mp3', 'question.opus.ogg', 'question.flac']) {
+    it(`${name}: 24 kHz mono engine audio of the whole question`, async () => {
+      const audio = await readRecordingAsEngineAudio(join(DIR, name));
+      const ms = (audio.length * 1000) / ENGINE_SAMPLE_RATE;
+      expect(ms).toBeGreaterThan(SPOKEN_MS - 30);
+      expect(ms).toBeLessThan(SPOKEN_MS + 120);
+      // Speech, not silence or noise from a wrong sample layout: loud in the middle, quiet at the end.
+      const middle = measureLevel(audio.subarray(audio.length / 2 - 4800, audio.length / 2 + 4800));
+      expect(middle.rmsDb).toBeGreaterThan(-30);
+      expect(middle.peakDb).toBeLessThan(0.1);
+    });
+  }
+
+  it('the m4a and the wav say the same thing (same loudness envelope)', async () => {
+    const envelope = (pcm: Int16Array) =>
+      Array.from({ length: 20 }, (_, i) => measureLevel(pcm.subarray(i * 2400, (i + 1) * 2400)).rmsDb);
+    const wav = envelope(await readRecordingAsEngineAudio(join(DIR, 'question.wav')));
+    const m4a = envelope(await readRecordingAsEngineAudio(join(DIR, 'question.m4a')));
+    const voiced = wav.map((db, i) => (db > -40 ? Math.abs(db - m4a[i]!) : 0));
+    expect(Math.max(...voiced)).toBeLessThan(6);
+  });
+
+  it('an unknown format is one clear line naming what Kaiwa reads', async () => {
+    const error = await decodeAsEngineAudio(Buffer.from('this is a text file, not audio at all'), 'notes.txt').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AudioDecodeError);
+    expect((error as Error).message).toBe('notes.txt: not a recording Kaiwa can read (it reads wav, m4a/aac, mp3, ogg/opus, ogg/vorbis, flac)');
+  });
+
+  it('a truncated m4a, an empty body and a broken WAV are clear errors', async () => {
+    const m4a = readFileSync(join(DIR, 'question.m4a'));
+    await expect(decodeAsEngineAudio(m4a.subarray(0, 2000), 'cut.m4a')).rejects.toThrow(/^cut\.m4a: cannot decode: /);
+    await expect(decodeAsEngineAudio(new Uint8Array(0))).rejects.toThrow('empty: no audio');
+    const wav = readFileSync(join(DIR, 'question.wav'));
+    await expect(decodeAsEngineAudio(wav.subarray(0, 30), 'cut.wav')).rejects.toThrow(/^cut\.wav: /);
+  });
+
+  it('a file that cannot be read names it', async () => {
+    await expect(readRecordingAsEngineAudio(join(DIR, 'missing.m4a'))).rejects.toThrow(/missing\.m4a: cannot read: ENOENT/);
+  });
+});
