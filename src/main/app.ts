@@ -53,10 +53,13 @@ export class KaiwaApp {
       locale: app.getLocale(),
       ...(options.devices ? { devices: options.devices } : {}),
     });
-    this.hotkeys = new Hotkeys({
-      talk: () => void this.controller.talkHotkey(),
-      interrupt: () => this.controller.interrupt(),
-    });
+    this.hotkeys = new Hotkeys(
+      {
+        talk: () => void this.controller.talkHotkey(),
+        interrupt: () => this.controller.interrupt(),
+      },
+      this.controller.t,
+    );
     this.batcher = new EventBatcher((events) => this.deliver(events));
   }
 

@@ -76,8 +76,8 @@ export class KaiwaController {
   private readonly i18n = createI18n('en');
 
   constructor(private readonly options: ControllerOptions) {
-    this.settingsStore = new SettingsStore(options.userDataDir);
-    this.secrets = new SecretStore(options.userDataDir);
+    this.settingsStore = new SettingsStore(options.userDataDir, this.t);
+    this.secrets = new SecretStore(options.userDataDir, this.t);
     this.conversations = new ConversationLog(options.userDataDir);
   }
 

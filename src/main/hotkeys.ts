@@ -1,8 +1,6 @@
 import { globalShortcut } from 'electron';
+import { englishT, type Translate } from '../shared/i18n';
 import type { HotkeyStatus, Settings } from '../shared/ipc';
-
-export const SHORTCUT_HINT =
-  'You can bind `kaiwa --toggle` and `kaiwa --interrupt` in your desktop’s own keyboard shortcut settings instead.';
 
 export interface HotkeyActions {
   /**
@@ -22,7 +20,11 @@ export class Hotkeys {
   private registered: string[] = [];
   private statuses: HotkeyStatus[] = [];
 
-  constructor(private readonly actions: HotkeyActions) {}
+  /** `t`: the language of the statuses and notices (Kaiwa's). */
+  constructor(
+    private readonly actions: HotkeyActions,
+    private readonly t: Translate = englishT(),
+  ) {}
 
   get status(): HotkeyStatus[] {
     return this.statuses.map((s) => ({ ...s }));
@@ -49,7 +51,13 @@ export class Hotkeys {
   failures(): string[] {
     return this.statuses
       .filter((s) => !s.registered)
-      .map((s) => `The ${s.action} shortcut ${s.accelerator} is not available: ${s.error}. ${SHORTCUT_HINT}`);
+      .map((s) =>
+        this.t('main.hotkey.unavailable', {
+          action: this.t(s.action === 'talk' ? 'main.hotkey.talk' : 'main.hotkey.interrupt'),
+          accelerator: s.accelerator,
+          reason: s.error ?? '',
+        }),
+      );
   }
 
   unregisterAll(): void {
@@ -65,20 +73,20 @@ export class Hotkeys {
 
   private register(action: HotkeyStatus['action'], accelerator: string): HotkeyStatus {
     if (this.registered.includes(accelerator)) {
-      return { action, accelerator, registered: false, error: 'it is already used for the other Kaiwa shortcut' };
+      return { action, accelerator, registered: false, error: this.t('main.hotkey.twice') };
     }
     let ok: boolean;
     try {
       ok = globalShortcut.register(accelerator, () => this.actions[action]());
     } catch (error) {
-      return { action, accelerator, registered: false, error: `not a valid shortcut (${(error as Error).message})` };
+      return { action, accelerator, registered: false, error: this.t('main.hotkey.invalid', { detail: (error as Error).message }) };
     }
     if (!ok) {
       return {
         action,
         accelerator,
         registered: false,
-        error: 'another application has it, or this desktop does not allow global shortcuts (e.g. Wayland)',
+        error: this.t('main.hotkey.taken'),
       };
     }
     this.registered.push(accelerator);

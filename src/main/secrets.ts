@@ -1,6 +1,7 @@
 import { safeStorage } from 'electron';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { englishT, type Translate } from '../shared/i18n';
 import { writeFileAtomic } from './atomic-file';
 
 export type SecretPersistence = 'keychain' | 'session';
@@ -15,7 +16,11 @@ export class SecretStore {
   private key: string | undefined;
   private loaded = false;
 
-  constructor(userDataDir: string) {
+  /** `t`: the language of the notices (Kaiwa's). */
+  constructor(
+    userDataDir: string,
+    private readonly t: Translate = englishT(),
+  ) {
     this.path = join(userDataDir, 'api-key.enc');
   }
 
@@ -34,12 +39,12 @@ export class SecretStore {
     } catch {
       return undefined;
     }
-    if (this.persistence !== 'keychain') return 'A saved API key exists but the system keychain is not available; enter the key again for this session.';
+    if (this.persistence !== 'keychain') return this.t('main.key.noKeychainForSaved');
     try {
       this.key = safeStorage.decryptString(sealed);
       return undefined;
     } catch {
-      return 'The saved API key could not be decrypted (the keychain changed?); enter it again in Settings.';
+      return this.t('main.key.undecryptable');
     }
   }
 
@@ -62,7 +67,7 @@ export class SecretStore {
     }
     this.key = key;
     if (this.persistence !== 'keychain') {
-      return 'No system keychain is available: the API key is kept for this session only and will not be saved.';
+      return this.t('main.key.sessionOnly');
     }
     mkdirSync(dirname(this.path), { recursive: true });
     writeFileAtomic(this.path, safeStorage.encryptString(key));

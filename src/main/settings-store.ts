@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_SETTINGS, SettingsError, parseSettings, type Settings } from '../engine/settings';
 import type { SettingsPatch } from '../shared/ipc';
+import { englishT, type Translate } from '../shared/i18n';
 import { writeFileAtomic } from './atomic-file';
 
 export interface LoadedSettings {
@@ -17,7 +18,11 @@ export interface LoadedSettings {
 export class SettingsStore {
   readonly path: string;
 
-  constructor(userDataDir: string) {
+  /** `t`: the language of the notices (Kaiwa's). */
+  constructor(
+    userDataDir: string,
+    private readonly t: Translate = englishT(),
+  ) {
     this.path = join(userDataDir, 'settings.json');
   }
 
@@ -27,7 +32,7 @@ export class SettingsStore {
       raw = readFileSync(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { settings: structuredClone(DEFAULT_SETTINGS) };
-      return { settings: structuredClone(DEFAULT_SETTINGS), notice: `Could not read the settings (${(error as Error).message}); using the defaults.` };
+      return { settings: structuredClone(DEFAULT_SETTINGS), notice: this.t('main.settings.unreadable', { detail: (error as Error).message }) };
     }
     try {
       return { settings: parseSettings(JSON.parse(raw)) };
@@ -36,7 +41,7 @@ export class SettingsStore {
       const backup = this.keepAside();
       return {
         settings: structuredClone(DEFAULT_SETTINGS),
-        notice: `The settings file was damaged (${why}); using the defaults. The old file is kept as ${backup}.`,
+        notice: this.t('main.settings.damaged', { why, backup }),
       };
     }
   }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as mock from '../mocks/electron';
-import { Hotkeys, SHORTCUT_HINT } from '../../src/main/hotkeys';
+import { Hotkeys } from '../../src/main/hotkeys';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -50,7 +50,7 @@ describe('Hotkeys', () => {
     expect(failures).toHaveLength(2);
     expect(failures[0]).toMatch(/^The talk shortcut Alt\+T is not available: another application has it/);
     expect(failures[1]).toMatch(/^The interrupt shortcut Bad\+ is not available: not a valid shortcut/);
-    for (const line of failures) expect(line).toContain(SHORTCUT_HINT);
+    for (const line of failures) expect(line).toContain('bind `kaiwa --toggle` and `kaiwa --interrupt` in your desktop’s own keyboard shortcut settings');
   });
 
   it('unregisterAll releases everything it holds', () => {

@@ -67,4 +67,12 @@ describe('main in Japanese and English', () => {
     expect(notices).toEqual(['マイクをミュートしました。', 'マイクをオンにしました。']);
     expect(tray().toolTip).toBe('Kaiwa — 待機中');
   });
+
+  it('a shortcut that is taken says so in Kaiwa’s language', async () => {
+    mock.electronMock.takenAccelerators.add('CommandOrControl+Shift+X');
+    const app = await launch('ja-JP');
+    const status = app.hotkeys.status.find((h) => h.action === 'interrupt')!;
+    expect(status).toMatchObject({ registered: false, error: '他のアプリが使っているか、このデスクトップではグローバルショートカットが使えません（Wayland など）' });
+    expect(app.hotkeys.failures()).toEqual([expect.stringMatching(/^「中断」のショートカット CommandOrControl\+Shift\+X は使えません：/)]);
+  });
 });

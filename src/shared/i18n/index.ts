@@ -47,6 +47,12 @@ export function createI18n(language: Language): Translator {
   return instance;
 }
 
+let english: Translate | undefined;
+/** English, for modules whose caller did not say which language to speak (tests, logs). */
+export function englishT(): Translate {
+  return (english ??= createI18n('en').t);
+}
+
 /** Type guard for keys computed at run time (e.g. `error.${code}`). */
 export function isMessageKey(key: string): key is MessageKey {
   return Object.hasOwn(CATALOGUES.en, key);
