@@ -7,7 +7,7 @@ import {
   type Settings,
   type SettingsInput,
 } from '../engine';
-import { createI18n, type MessageKey, type Translate } from '../shared/i18n';
+import { englishT, type MessageKey, type Translate } from '../shared/i18n';
 import { FlagValueError, SETTING_FLAGS, assign, flagOfPath, flagValue, placeholder, type SettingFlag } from './setting-flags';
 
 export interface CliFlags {
@@ -39,7 +39,7 @@ export class UsageError extends Error {
     readonly key: MessageKey,
     readonly params: Record<string, string> = {},
   ) {
-    super(english()(key as never, params));
+    super(englishT()(key as never, params));
   }
 
   /** The error in the language of `t`. */
@@ -47,9 +47,6 @@ export class UsageError extends Error {
     return t(this.key as never, this.params);
   }
 }
-
-let englishT: Translate | undefined;
-const english = (): Translate => (englishT ??= createI18n('en').t);
 
 /** node:util parseArgs's errors (English, by code) as catalogue keys. */
 function commandLineError(error: Error & { code?: string }): UsageError {

@@ -160,7 +160,7 @@ export class KaiwaApp {
   quickTalk(): void {
     let window = this.quickTalkWindow;
     if (!window || window.isDestroyed()) {
-      window = createQuickTalkWindow(() => this.controller.state !== 'speaking');
+      window = createQuickTalkWindow(() => this.controller.state !== 'speaking', this.controller.t('main.window.quickTalk'));
       this.adopt(window);
       window.on('close', (event) => {
         if (this.quitting) return;

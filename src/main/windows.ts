@@ -51,9 +51,9 @@ export function createMainWindow(): BrowserWindow {
  * left to the page, which interrupts (the renderer's InterruptButton); otherwise main hides the
  * window before the page sees the key, so Esc works even if the page is stuck.
  */
-export function createQuickTalkWindow(escapeHides: () => boolean): BrowserWindow {
+export function createQuickTalkWindow(escapeHides: () => boolean, title: string): BrowserWindow {
   const window = new BrowserWindow({
-    title: 'Kaiwa quick talk',
+    title,
     ...QUICK_TALK_SIZE,
     show: false,
     frame: false,

@@ -48,6 +48,13 @@ describe('catalogues', () => {
     for (const language of LANGUAGES) expect(Object.keys(CATALOGUES[language]).sort()).toEqual([...keys].sort());
   });
 
+  it('list their keys sorted, so that additions from several people rebase cleanly', () => {
+    for (const language of LANGUAGES) {
+      const listed = Object.keys(CATALOGUES[language]);
+      expect(listed, language).toEqual([...listed].sort());
+    }
+  });
+
   it('fill every key, with the same interpolations in every language', () => {
     const variables = (text: string) => [...text.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]).sort();
     for (const language of LANGUAGES) {

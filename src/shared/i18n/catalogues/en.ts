@@ -178,6 +178,7 @@ export const en = {
   'main.notice.unmuted': 'Microphone on.',
   'main.settings.damaged': 'The settings file was damaged ({{why}}); using the defaults. The old file is kept as {{backup}}.',
   'main.settings.unreadable': 'Could not read the settings ({{detail}}); using the defaults.',
+  'main.window.quickTalk': 'Kaiwa quick talk',
 
   'nav.conversation': 'Conversation',
   'nav.history': 'History',

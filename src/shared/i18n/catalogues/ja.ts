@@ -168,6 +168,7 @@ export const ja: Catalogue = {
   'main.notice.unmuted': 'マイクをオンにしました。',
   'main.settings.damaged': '設定ファイルが壊れていました（{{why}}）。既定の設定を使います。元のファイルは {{backup}} として残してあります。',
   'main.settings.unreadable': '設定を読み込めませんでした（{{detail}}）。既定の設定を使います。',
+  'main.window.quickTalk': 'Kaiwa クイックトーク',
 
   'nav.conversation': '会話',
   'nav.history': '履歴',
