@@ -1,5 +1,5 @@
 import type { RealtimeAudioInputTurnDetection, RealtimeSessionCreateRequest, SessionUpdateEvent } from 'openai/resources/realtime/realtime';
-import type { Settings } from '../../settings';
+import { voiceFor, type Settings } from '../../settings';
 import { ENGINE_SAMPLE_RATE } from '../../audio/devices/types';
 
 /** Settings as the GA `session.update` every Realtime session (first, reconnected, renewed) gets. */
@@ -15,7 +15,7 @@ export function sessionUpdate(s: Settings): SessionUpdateEvent {
         transcription: { model: s.transcriptionModel, ...(s.transcriptionLanguage ? { language: s.transcriptionLanguage } : {}) },
         turn_detection: turnDetection(s),
       },
-      output: { format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE }, voice: s.voice },
+      output: { format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE }, voice: voiceFor(s) },
     },
   };
   return { type: 'session.update', session };

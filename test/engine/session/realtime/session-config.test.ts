@@ -26,6 +26,12 @@ describe('session.update', () => {
     });
   });
 
+  it('sends a voice the Realtime API has: a GPT-Live-only voice left from a Live session falls back to the default', () => {
+    const update = sessionUpdate(parseSettings({ protocol: 'realtime', voice: 'shida' }));
+    expect(specValidator('ga').validate('client', update)).toEqual({ ok: true });
+    expect(update.session.type === 'realtime' && update.session.audio?.output?.voice).toBe('marin');
+  });
+
   it('tells the transcriber the language the user speaks, when set (unset: it detects)', () => {
     const japanese = sessionUpdate(parseSettings({ transcriptionLanguage: 'ja' }));
     expect(specValidator('ga').validate('client', japanese)).toEqual({ ok: true });
