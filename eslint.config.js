@@ -15,6 +15,9 @@ const ours = {
   // The front ends also start the in-process simulator (the offline default), through its entry only.
   frontEnd: layer(['**/preload/**', '**/renderer/**', '**/simulator/!(index)*'],
     'cli and main import the engine, shared, and the simulator entry (src/simulator/index.ts) only.'),
+  // The HTTP endpoint is a front end on the engine like the CLI; cli and main start it.
+  server: layer(['**/simulator/**', '**/cli/**', '**/main/**', '**/preload/**', '**/renderer/**'],
+    'src/server imports the engine and shared only.'),
   preload: layer(['**/engine/**', '**/simulator/**', '**/cli/**', '**/main/**', '**/renderer/**'],
     'The preload imports shared only.'),
   // Exception: engine/text (pure text functions, only Intl) runs in the renderer too, so the window
@@ -54,6 +57,7 @@ export default tseslint.config(
   { files: ['src/engine/**'], rules: restrict([ours.engine]) },
   { files: ['src/simulator/**'], rules: restrict([ours.simulator, simulatorEngine]) },
   { files: ['src/cli/**'], rules: restrict([ours.frontEnd]) },
+  { files: ['src/server/**'], rules: restrict([ours.server]) },
   { files: ['src/main/**'], rules: restrict([ours.frontEnd], []) },
   { files: ['src/preload/**'], rules: restrict([ours.preload], []) },
   { files: ['src/shared/**'], rules: restrict([ours.shared]) },

@@ -4,6 +4,7 @@ import { chooseLanguage, createI18n, languageFromEnv, saidWords, type MessageKey
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
 import { createDevices, describeAudioDevices, DeviceSetupError, readInputRecording, STDIO } from './devices';
 import { ConversationFile } from '../engine/conversation-log/file';
+import { runServe } from './serve';
 import { PlainUi, TtyUi, type Ui } from './ui';
 
 export interface CliIo {
@@ -23,6 +24,7 @@ const SETTLE_MS = 1_200;
 
 /** Runs the CLI; resolves with the exit code. Failures print one line on stderr, never a stack. */
 export async function runCli(io: CliIo): Promise<number> {
+  if (io.argv[0] === 'serve') return runServe({ ...io, argv: io.argv.slice(1) });
   let flags: CliFlags;
   try {
     flags = parseFlags(io.argv, io.env);

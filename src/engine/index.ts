@@ -12,3 +12,5 @@ export { WavStreamOutput, type WavStreamOutputOptions } from './audio/devices/wa
 export { AudioDecodeError, decodeAudio, decodeAsEngineAudio, readRecordingAsEngineAudio, RECORDING_FORMATS, type DecodedAudio } from './audio/decode';
 export { measureLevel, LevelSmoother } from './audio/meter';
 export { pcm16ToBase64, base64ToPcm16, pcm16ToBytes } from './audio/pcm';
+export { Conversation, TurnError, type ConversationOptions, type TurnListener, type TurnResult } from './turn/conversation';
+export { CapturePlayer } from './turn/capture-player';

@@ -125,6 +125,16 @@ export const SettingsSchema = z.object({
     .default({ talk: 'CommandOrControl+Shift+Space', interrupt: 'CommandOrControl+Shift+X' })
     .meta(desktopOnly),
   startAtLogin: z.boolean().default(false).meta(desktopOnly),
+  /**
+   * Kaiwa as a voice endpoint (`kaiwa serve`, or inside the desktop app when enabled): POST a
+   * recording to http://127.0.0.1:PORT/v1/turn, get the spoken answer streamed back.
+   */
+  serve: z
+    .object({
+      enabled: z.boolean().default(false).meta(desktopOnly),
+      port: z.number().int().min(1024).max(65_535).default(8788).meta(flag('cli.flag.serve-port')),
+    })
+    .default({ enabled: false, port: 8788 }),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -1,0 +1,220 @@
+import type { AssistantEvent, ErrorCode, Usage } from '../events';
+import { resolveProtocol, type Credentials, type Settings } from '../settings';
+import { ENGINE_SAMPLE_RATE } from '../audio/devices/types';
+import { createSession, ReplayRecord, SessionError, type ConversationSession, type SessionResilience } from '../session';
+import { CapturePlayer } from './capture-player';
+
+/**
+ * A conversation driven one recorded turn at a time (the HTTP endpoint, scripted clients): each
+ * `turn()` gives the model a whole recording and streams its spoken answer back as it is made.
+ * It runs on the same sessions as the Assistant (createSession), with a `CapturePlayer` in place
+ * of the speaker, and keeps its session between turns, so a follow-up question has context.
+ *
+ * What one turn is depends on the protocol:
+ * - Realtime: manual turn detection (no server VAD). The recording is appended, then
+ *   `input_audio_buffer.commit` + `response.create` (the session's push-to-talk); the turn ends
+ *   when the response is done.
+ * - GPT-Live (full duplex, always listening): the recording is streamed at the pace of speech,
+ *   then silence, until the model has taken its turn and finished it.
+ */
+
+export interface ConversationOptions {
+  settings: Settings;
+  credentials: Credentials;
+  /** The in-process simulator's URL, for provider 'local'. */
+  localUrl?: string;
+  resilience?: SessionResilience;
+  log?: (line: string) => void;
+  /** The longest a turn may take from its start to the end of the reply. Default 120 s. */
+  turnTimeoutMs?: number;
+  /** GPT-Live: how long to wait, after the recording, for the model to start its turn. Default 15 s. */
+  liveReplyWaitMs?: number;
+}
+
+export interface TurnListener {
+  /** A chunk of the reply's audio (24 kHz mono PCM16), as soon as it arrives. */
+  audio(pcm: Int16Array): void;
+  /** What the session says during the turn: transcripts, state, usage, notices. */
+  event(event: AssistantEvent): void;
+}
+
+export interface TurnResult {
+  /** false when the turn was cancelled (the caller went away). */
+  completed: boolean;
+  usage?: Usage;
+  /** GPT-Live bills seconds: the session's total so far. */
+  seconds?: number;
+}
+
+/** A turn that failed: `code` as in AssistantEvent errors, `message` one line without secrets. */
+export class TurnError extends Error {
+  override name = 'TurnError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** 40 ms batches, as the microphone path sends them. */
+const BATCH_SAMPLES = (ENGINE_SAMPLE_RATE * 40) / 1000;
+const BATCH_MS = 40;
+
+export class Conversation {
+  readonly settings: Settings;
+  private readonly player = new CapturePlayer();
+  private readonly record = new ReplayRecord();
+  private session: ConversationSession | null = null;
+  private opening: Promise<ConversationSession> | null = null;
+  private listener: TurnListener | null = null;
+  private running = false;
+  private closed = false;
+  /** Wall time of the end of the last turn (for idle expiry by the owner). */
+  lastUsed = Date.now();
+
+  constructor(private readonly options: ConversationOptions) {
+    const protocol = resolveProtocol(options.settings);
+    // Realtime turns are committed by Kaiwa, never by the server's VAD.
+    this.settings =
+      protocol === 'realtime' ? { ...options.settings, turnDetection: { ...options.settings.turnDetection, mode: 'manual' } } : options.settings;
+    this.player.sink = (_itemId, pcm) => this.listener?.audio(pcm);
+  }
+
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /**
+   * Runs one turn. Resolves when the reply has ended (or `signal` aborted it: the reply is then
+   * cancelled at the model and `completed` is false). Rejects with `TurnError` when the session
+   * cannot open or fails during the turn. One turn at a time.
+   */
+  async turn(recording: Int16Array, listener: TurnListener, signal?: AbortSignal): Promise<TurnResult> {
+    if (this.running) throw new TurnError('internal', 'a turn is already running in this conversation');
+    if (this.closed) throw new TurnError('internal', 'the conversation has ended');
+    this.running = true;
+    try {
+      const session = await this.open();
+      if (signal?.aborted) return { completed: false };
+      return await this.drive(session, recording, listener, signal);
+    } finally {
+      this.listener = null;
+      this.running = false;
+      this.lastUsed = Date.now();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const session = this.session ?? (await this.opening?.catch(() => null));
+    this.session = null;
+    await session?.close();
+  }
+
+  private open(): Promise<ConversationSession> {
+    if (this.session && this.session.state !== 'error' && this.session.state !== 'idle') return Promise.resolve(this.session);
+    this.opening ??= (async () => {
+      const session = createSession({
+        settings: this.settings,
+        credentials: this.options.credentials,
+        ...(this.options.localUrl ? { localUrl: this.options.localUrl } : {}),
+        player: this.player,
+        record: this.record,
+        ...(this.options.resilience ? { resilience: this.options.resilience } : {}),
+        emit: (event) => {
+          this.record.observe(event);
+          this.listener?.event(event);
+        },
+        log: this.options.log ?? (() => {}),
+      });
+      try {
+        await session.open();
+      } catch (error) {
+        await session.close('error').catch(() => undefined);
+        const code = error instanceof SessionError ? error.code : 'internal';
+        throw new TurnError(code, (error as Error).message);
+      }
+      this.session = session;
+      return session;
+    })().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private drive(session: ConversationSession, recording: Int16Array, listener: TurnListener, signal?: AbortSignal): Promise<TurnResult> {
+    const live = session.protocol === 'live';
+    return new Promise<TurnResult>((resolve, reject) => {
+      let usage: Usage | undefined;
+      let seconds: number | undefined;
+      let replied = false;
+      let settled = false;
+      const timers: NodeJS.Timeout[] = [];
+      const intervals: NodeJS.Timeout[] = [];
+      const finish = (outcome: { result?: TurnResult; error?: TurnError }) => {
+        if (settled) return;
+        settled = true;
+        for (const interval of intervals) clearInterval(interval);
+        for (const timer of timers) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.listener = null;
+        if (outcome.error) reject(outcome.error);
+        else resolve(outcome.result!);
+      };
+      const onAbort = () => {
+        session.interrupt('user');
+        finish({ result: { completed: false } });
+      };
+      signal?.addEventListener('abort', onAbort);
+      timers.push(
+        setTimeout(() => {
+          session.interrupt('user');
+          finish({ error: new TurnError('network', 'the model did not finish its reply in time') });
+        }, this.options.turnTimeoutMs ?? 120_000),
+      );
+
+      this.listener = {
+        audio: (pcm) => listener.audio(pcm),
+        event: (event) => {
+          listener.event(event);
+          if (event.type === 'usage') usage = event.usage;
+          if (event.type === 'session.usage') seconds = event.seconds;
+          if (event.type === 'error' && event.fatal) return finish({ error: new TurnError(event.code, event.message) });
+          if (event.type !== 'state') return;
+          if (event.state === 'speaking' || (event.state === 'thinking' && !live)) replied = true;
+          if (event.state === 'error') return finish({ error: new TurnError('server', 'the session ended') });
+          if (event.state === 'listening' && replied) {
+            finish({ result: { completed: true, ...(usage ? { usage } : {}), ...(seconds !== undefined ? { seconds } : {}) } });
+          }
+        },
+      };
+
+      // What the last turn left in the capture player is over: not something to interrupt.
+      this.player.flush();
+      if (!live) {
+        session.startTalking();
+        for (let i = 0; i < recording.length; i += BATCH_SAMPLES) session.sendAudio(recording.subarray(i, i + BATCH_SAMPLES));
+        session.stopTalking();
+        return;
+      }
+      // GPT-Live listens as a person would: the recording at the pace of speech, then silence.
+      const silence = new Int16Array(BATCH_SAMPLES);
+      let offset = 0;
+      const started = Date.now();
+      intervals.push(setInterval(() => {
+        const due = Math.floor((Date.now() - started) / BATCH_MS) * BATCH_SAMPLES;
+        while (offset < Math.max(due, BATCH_SAMPLES) && !settled) {
+          session.sendAudio(offset < recording.length ? recording.subarray(offset, offset + BATCH_SAMPLES) : silence);
+          offset += BATCH_SAMPLES;
+        }
+      }, BATCH_MS / 2));
+      const recordingMs = (recording.length * 1000) / ENGINE_SAMPLE_RATE;
+      timers.push(
+        setTimeout(() => {
+          if (!replied) finish({ error: new TurnError('server', 'the model did not answer the recording') });
+        }, recordingMs + (this.options.liveReplyWaitMs ?? 15_000)),
+      );
+    });
+  }
+}
