@@ -1,13 +1,17 @@
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_SETTINGS,
+  SettingsError,
   SettingsSchema,
   applyEnvironment,
+  say,
+  settingIssues,
+  type EngineMessage,
   type Credentials,
   type Settings,
   type SettingsInput,
 } from '../engine';
-import { englishT, type MessageKey, type Translate } from '../shared/i18n';
+import { englishT, messageWords, type KeyedWords, type MessageKey, type Translate } from '../shared/i18n';
 import { FlagValueError, SETTING_FLAGS, assign, flagOfPath, flagValue, placeholder, type SettingFlag } from './setting-flags';
 
 export interface CliFlags {
@@ -28,24 +32,32 @@ export interface CliFlags {
   localUrl?: string;
 }
 
-/** A bad command line: `message` is the one line shown to the user. */
 /**
  * A bad command line. It carries a catalogue key, so the line is printed in the user's language;
- * its `message` is the English text (for logs and tests).
+ * its `message` is the English text (for logs and tests). A param may be something the engine
+ * says (a setting's problem), or a list of them, put into words with the rest.
  */
 export class UsageError extends Error {
   override name = 'UsageError';
   constructor(
     readonly key: MessageKey,
-    readonly params: Record<string, string> = {},
+    readonly params: Record<string, string | KeyedWords | KeyedWords[]> = {},
   ) {
-    super(englishT()(key as never, params));
+    super(describe(englishT(), key, params));
   }
 
   /** The error in the language of `t`. */
   describe(t: Translate): string {
-    return t(this.key as never, this.params);
+    return describe(t, this.key, this.params);
   }
+}
+
+function describe(t: Translate, key: MessageKey, params: UsageError['params']): string {
+  const words = (value: string | KeyedWords) => (typeof value === 'string' ? value : messageWords(t, value));
+  const text = Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [name, Array.isArray(value) ? value.map(words).join('; ') : words(value)]),
+  );
+  return t(key as never, text);
 }
 
 /** node:util parseArgs's errors (English, by code) as catalogue keys. */
@@ -140,7 +152,13 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
   const url = text('url');
   if (url !== undefined && !/^wss?:\/\/[^\s]+$/.test(url)) throw new UsageError('cli.error.url', { value: url });
 
-  const fromEnv = applyEnvironment(DEFAULT_SETTINGS, {}, env);
+  let fromEnv: ReturnType<typeof applyEnvironment>;
+  try {
+    fromEnv = applyEnvironment(DEFAULT_SETTINGS, {}, env);
+  } catch (error) {
+    if (error instanceof SettingsError) throw new UsageError('cli.error.environment', { detail: error.said });
+    throw error;
+  }
   const next: SettingsInput = structuredClone(fromEnv.settings);
   for (const flag of FLAGS) {
     const raw = text(flag.name);
@@ -148,7 +166,7 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
     try {
       assign(next, flag, flagValue(flag, raw));
     } catch (error) {
-      if (error instanceof FlagValueError) throw new UsageError('cli.error.setting', { detail: error.message });
+      if (error instanceof FlagValueError) throw new UsageError('cli.error.setting', { detail: flagProblem(error.flag, error.problem, error.value) });
       throw error;
     }
   }
@@ -166,14 +184,12 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
   const parsed = SettingsSchema.safeParse(next);
   if (!parsed.success) {
     throw new UsageError('cli.error.setting', {
-      detail: parsed.error.issues
-        .map((issue) => {
-          const flag = flagOfPath(issue.path);
-          const raw = flag ? text(flag.name) : undefined;
-          // A problem with a value from the environment or the defaults names the setting instead.
-          return flag && raw !== undefined ? `--${flag.name} ${lowerFirst(issue.message)} (got '${raw}')` : `${issue.path.join('.')}: ${issue.message}`;
-        })
-        .join('; '),
+      detail: settingIssues(parsed.error.issues).map(({ path, problem }) => {
+        const flag = flagOfPath(path.split('.'));
+        const raw = flag ? text(flag.name) : undefined;
+        // A problem with a value from the environment or the defaults names the setting instead.
+        return flag && raw !== undefined ? flagProblem(flag.name, problem, raw) : say('setting.issue', { field: path, problem });
+      }),
     });
   }
   const settings = parsed.data;
@@ -193,6 +209,8 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
   };
 }
 
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
+/** A flag's value and what is wrong with it. */
+function flagProblem(flag: string, problem: EngineMessage, value: string): KeyedWords {
+  return { key: 'cli.error.flagProblem' satisfies MessageKey, params: { flag, problem, value } };
 }
+

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { SettingsSchema, type SettingFlagMeta, type SettingsInput } from '../engine';
+import { SettingsSchema, say, type EngineMessage, type SettingFlagMeta, type SettingsInput } from '../engine';
 
 /**
  * Every setting as a command-line flag, derived from the one Settings schema (its fields, their
@@ -82,24 +82,35 @@ export function placeholder(flag: SettingFlag): string {
   return flag.values ? 'NAME' : 'VALUE';
 }
 
-/** A flag's value that cannot be a value of its setting: `message` is one line for the user. */
+/** A flag's value that cannot be a value of its setting: `problem` for people, `message` in English for logs. */
 export class FlagValueError extends Error {
   override name = 'FlagValueError';
+  constructor(
+    readonly flag: string,
+    readonly value: string,
+    readonly problem: EngineMessage,
+    english: string,
+  ) {
+    super(`--${flag} ${english} (got '${value}')`);
+  }
 }
 
 /** Turns the text after a flag into the setting's type; the schema checks ranges and the rest. */
 export function flagValue(flag: SettingFlag, raw: string): string | number | boolean {
   switch (flag.kind) {
     case 'enum':
-      if (!(flag.values ?? []).includes(raw)) throw new FlagValueError(`--${flag.name} must be one of ${(flag.values ?? []).join(', ')} (got '${raw}')`);
+      if (!(flag.values ?? []).includes(raw)) {
+        const values = (flag.values ?? []).join(', ');
+        throw new FlagValueError(flag.name, raw, say('setting.notOneOf', { values }), `must be one of ${values}`);
+      }
       return raw;
     case 'boolean':
       if (raw === 'on' || raw === 'true') return true;
       if (raw === 'off' || raw === 'false') return false;
-      throw new FlagValueError(`--${flag.name} must be on or off (got '${raw}')`);
+      throw new FlagValueError(flag.name, raw, say('setting.notBoolean'), 'must be on or off');
     case 'number': {
       const value = raw.trim() === '' ? Number.NaN : Number(raw);
-      if (!Number.isFinite(value)) throw new FlagValueError(`--${flag.name} must be a number (got '${raw}')`);
+      if (!Number.isFinite(value)) throw new FlagValueError(flag.name, raw, say('setting.notNumber'), 'must be a number');
       return value;
     }
     default:

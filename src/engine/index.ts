@@ -1,6 +1,7 @@
 // The engine's public API: what front ends (CLI, Electron main) and tests import.
 export * from './events';
 export * from './settings';
+export { say, type EngineMessage, type EngineMessageKey, type Words } from './messages';
 export * from './audio/devices/types';
 export { Assistant, AssistantError, type AssistantOptions, type ResilienceOptions } from './assistant';
 export { createSession, needsNewSession, ReplayRecord, SessionError, type ConversationSession, type SessionContext, type SessionPlayer } from './session';

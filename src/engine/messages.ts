@@ -3,12 +3,14 @@
  * and `params`, and each front end puts them into words through the i18n catalogues
  * (src/shared/i18n/catalogues, English and Japanese). The engine itself holds no sentence a person
  * reads; a `detail` param is text the engine only passes on (a server's or the OS's own words).
+ * A param may itself be something the engine says (`Words`): "Connection lost: {{detail}}" with
+ * the refused connection's own key inside; front ends put the inner one into words first.
  *
  * Each key is named once here with the params its words use; test/engine/messages.test.ts checks
  * that both catalogues have every key with exactly these params.
  */
 export interface EngineMessages {
-  'notice.connectionLost': { detail: string };
+  'notice.connectionLost': { detail: Words };
   'notice.rateLimitReached': { limits: string };
   'notice.rateLimitReachedResets': { limits: string; resetMs: number };
   'notice.rateLimitReset': undefined;
@@ -18,19 +20,80 @@ export interface EngineMessages {
 
   'error.badAudio': { detail: string };
   'error.betaRetired': undefined;
-  'error.connectionFailed': { detail: string };
+  'error.connectionFailed': { detail: Words };
   'error.echoCanceller': { detail: string };
   'error.internalDetail': { detail: string };
   'error.microphoneFailed': { detail: string };
   'error.microphoneNotStarted': { detail: string };
   'error.serverSaid': { detail: string };
-  'error.settingInvalid': { detail: string };
+  'error.settingInvalid': { detail: Words };
   'error.speakerFailed': { detail: string };
   'error.speakerNotStarted': { detail: string };
   'error.unexpectedEvent': { detail: string };
+
+  /** Why a connection could not open or ended (ConnectionError, the reconnect policy). */
+  'failure.closed': { code: number };
+  'failure.closedBeforeOpen': undefined;
+  'failure.closedInHandshake': { host: string; code: number };
+  'failure.closedMalformed': { code: number };
+  'failure.closedPolicy': { code: number };
+  'failure.closedProtocolError': { code: number };
+  'failure.closedTooBig': { code: number };
+  'failure.closedUnacceptable': { code: number };
+  'failure.dnsFailed': { host: string };
+  'failure.gaveUp': { attempts: number; failure: Words };
+  'failure.http': { status: number };
+  'failure.httpKeyRejected': { status: number };
+  'failure.httpNoAccess': { status: number };
+  'failure.httpNotFound': { status: number };
+  'failure.httpRefused': { status: number };
+  'failure.httpServerFailed': { status: number };
+  'failure.httpTooManyRequests': { status: number };
+  'failure.notOpen': { event: string };
+  'failure.openedTwice': undefined;
+  'failure.other': { host: string; detail: string };
+  'failure.refused': { host: string };
+  'failure.renewFailed': { failure: Words };
+  'failure.reset': { host: string };
+  'failure.serverSaid': { failure: Words; detail: string };
+  'failure.timedOut': { host: string; ms: number };
+
+  /** What is wrong with the settings an endpoint is made of (EndpointError). */
+  'endpoint.azureDeploymentMissing': undefined;
+  'endpoint.azureEndpointMissing': undefined;
+  'endpoint.azureKeyMissing': undefined;
+  'endpoint.azureNotHttps': { scheme: string };
+  'endpoint.azureNotUrl': { endpoint: string };
+  'endpoint.customUrl': undefined;
+  'endpoint.customUrlMissing': undefined;
+  'endpoint.localUrl': undefined;
+  'endpoint.openaiKeyMissing': undefined;
+  'endpoint.simulatorNotRunning': undefined;
+  'endpoint.unknownProvider': { provider: string };
+  'endpoint.urlInvalid': { what: Words };
+  'endpoint.urlNotWs': { what: Words; scheme: string };
+
+  /** A setting's problem (SettingsError): `setting.issue` names the field, the others what is wrong. */
+  'setting.issue': { field: string; problem: Words };
+  'setting.invalid': undefined;
+  'setting.notBoolean': undefined;
+  'setting.notInteger': undefined;
+  'setting.notLanguageCode': undefined;
+  'setting.notNumber': undefined;
+  'setting.notOneOf': { values: string };
+  'setting.notText': undefined;
+  'setting.notUrl': undefined;
+  'setting.notWsUrl': undefined;
+  'setting.tooBig': { maximum: number };
+  'setting.tooLong': { maximum: number };
+  'setting.tooShort': { minimum: number };
+  'setting.tooSmall': { minimum: number };
 }
 
 export type EngineMessageKey = keyof EngineMessages;
+
+/** A param that is text passed on as it is, or something the engine says, put into words first. */
+export type Words = string | EngineMessage;
 
 /** A key with its params, typed together. */
 export type EngineMessage = {
@@ -58,6 +121,58 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'error.speakerFailed': true,
   'error.speakerNotStarted': true,
   'error.unexpectedEvent': true,
+  'failure.closed': true,
+  'failure.closedBeforeOpen': true,
+  'failure.closedInHandshake': true,
+  'failure.closedMalformed': true,
+  'failure.closedPolicy': true,
+  'failure.closedProtocolError': true,
+  'failure.closedTooBig': true,
+  'failure.closedUnacceptable': true,
+  'failure.dnsFailed': true,
+  'failure.gaveUp': true,
+  'failure.http': true,
+  'failure.httpKeyRejected': true,
+  'failure.httpNoAccess': true,
+  'failure.httpNotFound': true,
+  'failure.httpRefused': true,
+  'failure.httpServerFailed': true,
+  'failure.httpTooManyRequests': true,
+  'failure.notOpen': true,
+  'failure.openedTwice': true,
+  'failure.other': true,
+  'failure.refused': true,
+  'failure.renewFailed': true,
+  'failure.reset': true,
+  'failure.serverSaid': true,
+  'failure.timedOut': true,
+  'endpoint.azureDeploymentMissing': true,
+  'endpoint.azureEndpointMissing': true,
+  'endpoint.azureKeyMissing': true,
+  'endpoint.azureNotHttps': true,
+  'endpoint.azureNotUrl': true,
+  'endpoint.customUrl': true,
+  'endpoint.customUrlMissing': true,
+  'endpoint.localUrl': true,
+  'endpoint.openaiKeyMissing': true,
+  'endpoint.simulatorNotRunning': true,
+  'endpoint.unknownProvider': true,
+  'endpoint.urlInvalid': true,
+  'endpoint.urlNotWs': true,
+  'setting.issue': true,
+  'setting.invalid': true,
+  'setting.notBoolean': true,
+  'setting.notInteger': true,
+  'setting.notLanguageCode': true,
+  'setting.notNumber': true,
+  'setting.notOneOf': true,
+  'setting.notText': true,
+  'setting.notUrl': true,
+  'setting.notWsUrl': true,
+  'setting.tooBig': true,
+  'setting.tooLong': true,
+  'setting.tooShort': true,
+  'setting.tooSmall': true,
 } satisfies Record<EngineMessageKey, true>) as EngineMessageKey[];
 
 /** `{ key, params }` for an event or error, params checked against the key. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { say, type EngineMessage } from './messages';
 
 /**
  * Settings: one zod schema, its defaults, and the environment overrides. Front ends persist and
@@ -36,6 +37,16 @@ export const JAPANESE_LIVE_VOICES = ['harema', 'shida'] as const;
 export const VOICES = [...new Set([...REALTIME_VOICES, ...LIVE_VOICES])] as readonly string[];
 export const DEFAULT_VOICE = 'marin';
 
+/**
+ * The problems this schema words itself (refinements), in English for logs and by key for people;
+ * zod's own checks are keyed by their issue code (`settingProblem`).
+ */
+const OWN_PROBLEMS = {
+  wsUrl: { english: 'must be a ws:// or wss:// URL', said: say('setting.notWsUrl') },
+  voice: { english: `must be one of ${VOICES.join(', ')}`, said: say('setting.notOneOf', { values: VOICES.join(', ') }) },
+  languageCode: { english: 'must be an ISO-639-1 language code such as ja or en', said: say('setting.notLanguageCode') },
+};
+
 const hotkey = z.string().trim().min(1).max(64);
 
 /**
@@ -55,7 +66,7 @@ const desktopOnly: SettingFlagMeta = { flag: false };
 export const SettingsSchema = z.object({
   provider: z.enum(PROVIDERS).default('local').meta(flag('cli.flag.provider')),
   /** Custom provider: any Realtime-compatible ws:// or wss:// URL. */
-  url: z.string().url().refine((u) => /^wss?:\/\//.test(u), 'must be a ws:// or wss:// URL').optional().meta(flag('cli.flag.url')),
+  url: z.string().url().refine((u) => /^wss?:\/\//.test(u), OWN_PROBLEMS.wsUrl.english).optional().meta(flag('cli.flag.url')),
   /** Realtime only: the wire shape of the Realtime endpoint. */
   dialect: z.enum(DIALECTS).default('ga').meta(flag('cli.flag.dialect')),
   protocol: z.enum(PROTOCOLS).default('auto').meta(flag('cli.flag.protocol')),
@@ -71,7 +82,7 @@ export const SettingsSchema = z.object({
     .default({}),
   voice: z
     .string()
-    .refine((v) => VOICES.includes(v), { message: 'must be one of ' + VOICES.join(', ') })
+    .refine((v) => VOICES.includes(v), { message: OWN_PROBLEMS.voice.english })
     .default(DEFAULT_VOICE)
     .meta(flag('cli.flag.voice', VOICES)),
   instructions: z
@@ -106,7 +117,7 @@ export const SettingsSchema = z.object({
   transcriptionLanguage: z
     .string()
     .trim()
-    .regex(/^[a-z]{2,3}$/, 'must be an ISO-639-1 language code such as ja or en')
+    .regex(/^[a-z]{2,3}$/, OWN_PROBLEMS.languageCode.english)
     .optional()
     .meta(flag('cli.flag.transcription-language')),
   inputDevice: z.string().max(256).optional().meta(flag('cli.flag.input-device')),
@@ -147,19 +158,66 @@ export interface Credentials {
 
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
+/** One problem with one setting: its dotted path, what is wrong (a catalogue key), and zod's English. */
+export interface SettingIssue {
+  path: string;
+  problem: EngineMessage;
+  english: string;
+}
+
+/**
+ * Settings that do not parse. `said` has one message per problem for people (`setting.issue`:
+ * the setting's path and what is wrong); `issues` the same in English, for logs.
+ */
 export class SettingsError extends Error {
-  constructor(readonly issues: string[]) {
+  readonly issues: string[];
+  readonly said: EngineMessage[];
+
+  constructor(readonly problems: SettingIssue[]) {
+    const issues = problems.map((p) => `${p.path}: ${p.english}`);
     super(`Invalid settings: ${issues.join('; ')}`);
     this.name = 'SettingsError';
+    this.issues = issues;
+    this.said = problems.map((p) => say('setting.issue', { field: p.path, problem: p.problem }));
   }
 }
+
+/** zod's issues as SettingIssues. */
+export function settingIssues(issues: readonly z.core.$ZodIssue[]): SettingIssue[] {
+  return issues.map((issue) => ({ path: issue.path.join('.') || 'settings', problem: settingProblem(issue), english: issue.message }));
+}
+
+/** What is wrong, by zod's issue code (a refinement of this schema by its own words). */
+export function settingProblem(issue: z.core.$ZodIssue): EngineMessage {
+  const own = Object.values(OWN_PROBLEMS).find((p) => p.english === issue.message);
+  if (own) return own.said;
+  switch (issue.code) {
+    case 'too_big':
+      return issue.origin === 'string' ? say('setting.tooLong', { maximum: Number(issue.maximum) }) : say('setting.tooBig', { maximum: Number(issue.maximum) });
+    case 'too_small':
+      return issue.origin === 'string' ? say('setting.tooShort', { minimum: Number(issue.minimum) }) : say('setting.tooSmall', { minimum: Number(issue.minimum) });
+    case 'invalid_value':
+      return say('setting.notOneOf', { values: issue.values.map(String).join(', ') });
+    case 'invalid_format':
+      return issue.format === 'url' ? say('setting.notUrl') : say('setting.invalid');
+    case 'invalid_type':
+      return TYPE_PROBLEMS[issue.expected] ?? say('setting.invalid');
+    default:
+      return say('setting.invalid');
+  }
+}
+
+const TYPE_PROBLEMS: Partial<Record<string, EngineMessage>> = {
+  number: say('setting.notNumber'),
+  int: say('setting.notInteger'),
+  string: say('setting.notText'),
+  boolean: say('setting.notBoolean'),
+};
 
 /** Parses untrusted settings; throws SettingsError with one readable line per problem. */
 export function parseSettings(input: unknown): Settings {
   const result = SettingsSchema.safeParse(input ?? {});
-  if (!result.success) {
-    throw new SettingsError(result.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`));
-  }
+  if (!result.success) throw new SettingsError(settingIssues(result.error.issues));
   return result.data;
 }
 

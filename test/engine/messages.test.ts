@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_MESSAGE_KEYS, say, type EngineMessageKey, type EngineMessages } from '../../src/engine/messages';
-import { CATALOGUES, LANGUAGES, type MessageKey } from '../../src/shared/i18n';
+import { CATALOGUES, LANGUAGES, createI18n, messageWords, type MessageKey } from '../../src/shared/i18n';
+import { SettingsError, parseSettings } from '../../src/engine/settings';
 
 // Type level: every engine key is a catalogue key (a missing one fails the typecheck here).
 const everyKeyInCatalogues: [Exclude<EngineMessageKey, MessageKey>] extends [never] ? true : false = true;
@@ -26,6 +27,58 @@ const SAMPLE_PARAMS: { [K in EngineMessageKey]: EngineMessages[K] } = {
   'error.speakerFailed': { detail: 'x' },
   'error.speakerNotStarted': { detail: 'x' },
   'error.unexpectedEvent': { detail: 'x' },
+  'failure.closed': { code: 1008 },
+  'failure.closedBeforeOpen': undefined,
+  'failure.closedInHandshake': { host: 'example.com', code: 1008 },
+  'failure.closedMalformed': { code: 1008 },
+  'failure.closedPolicy': { code: 1008 },
+  'failure.closedProtocolError': { code: 1008 },
+  'failure.closedTooBig': { code: 1008 },
+  'failure.closedUnacceptable': { code: 1008 },
+  'failure.dnsFailed': { host: 'example.com' },
+  'failure.gaveUp': { attempts: 3, failure: say('failure.refused', { host: 'example.com' }) },
+  'failure.http': { status: 401 },
+  'failure.httpKeyRejected': { status: 401 },
+  'failure.httpNoAccess': { status: 401 },
+  'failure.httpNotFound': { status: 401 },
+  'failure.httpRefused': { status: 401 },
+  'failure.httpServerFailed': { status: 401 },
+  'failure.httpTooManyRequests': { status: 401 },
+  'failure.notOpen': { event: 'response.create' },
+  'failure.openedTwice': undefined,
+  'failure.other': { host: 'example.com', detail: 'x' },
+  'failure.refused': { host: 'example.com' },
+  'failure.renewFailed': { failure: say('failure.refused', { host: 'example.com' }) },
+  'failure.reset': { host: 'example.com' },
+  'failure.serverSaid': { failure: say('failure.refused', { host: 'example.com' }), detail: 'x' },
+  'failure.timedOut': { host: 'example.com', ms: 10_000 },
+  'endpoint.azureDeploymentMissing': undefined,
+  'endpoint.azureEndpointMissing': undefined,
+  'endpoint.azureKeyMissing': undefined,
+  'endpoint.azureNotHttps': { scheme: 'http:' },
+  'endpoint.azureNotUrl': { endpoint: 'x' },
+  'endpoint.customUrl': undefined,
+  'endpoint.customUrlMissing': undefined,
+  'endpoint.localUrl': undefined,
+  'endpoint.openaiKeyMissing': undefined,
+  'endpoint.simulatorNotRunning': undefined,
+  'endpoint.unknownProvider': { provider: 'x' },
+  'endpoint.urlInvalid': { what: say('endpoint.customUrl') },
+  'endpoint.urlNotWs': { what: say('endpoint.customUrl'), scheme: 'http:' },
+  'setting.issue': { field: 'turnDetection.threshold', problem: say('setting.tooBig', { maximum: 1 }) },
+  'setting.invalid': undefined,
+  'setting.notBoolean': undefined,
+  'setting.notInteger': undefined,
+  'setting.notLanguageCode': undefined,
+  'setting.notNumber': undefined,
+  'setting.notOneOf': { values: 'a, b' },
+  'setting.notText': undefined,
+  'setting.notUrl': undefined,
+  'setting.notWsUrl': undefined,
+  'setting.tooBig': { maximum: 1 },
+  'setting.tooLong': { maximum: 1 },
+  'setting.tooShort': { minimum: 1 },
+  'setting.tooSmall': { minimum: 1 },
 };
 
 describe('engine messages', () => {
@@ -46,4 +99,55 @@ describe('engine messages', () => {
     expect(say('notice.reconnected')).toEqual({ key: 'notice.reconnected' });
     expect(say('error.microphoneFailed', { detail: 'unplugged' })).toEqual({ key: 'error.microphoneFailed', params: { detail: 'unplugged' } });
   });
+
+  it('puts a nested message into words first, in each language', () => {
+    const refused = say('error.connectionFailed', { detail: say('failure.refused', { host: '127.0.0.1:9' }) });
+    expect(messageWords(createI18n('en').t, refused)).toBe('The connection failed: Could not connect to 127.0.0.1:9: the connection was refused.');
+    expect(messageWords(createI18n('ja').t, refused)).toBe('接続できませんでした: 127.0.0.1:9 に接続できませんでした（接続が拒否されました）。');
+    const closed = say('failure.gaveUp', { attempts: 3, failure: say('failure.serverSaid', { failure: say('failure.closedPolicy', { code: 1008 }), detail: 'bye' }) });
+    expect(messageWords(createI18n('ja').t, closed)).toBe(
+      '3 回試しましたが、再接続できませんでした。サーバーがポリシー違反として接続を閉じました（1008）。 サーバーからのメッセージ: bye',
+    );
+  });
 });
+
+describe('settings problems', () => {
+  const problems = (input: unknown) => {
+    try {
+      parseSettings(input);
+    } catch (error) {
+      expect(error).toBeInstanceOf(SettingsError);
+      return error as SettingsError;
+    }
+    throw new Error('expected the settings to be refused');
+  };
+
+  it('are keyed by what is wrong, the field named, with zod English kept for logs', () => {
+    const error = problems({
+      turnDetection: { threshold: 7, silenceDurationMs: 100.5 },
+      voice: 'nobody',
+      url: 'http://example.com',
+      model: '',
+      echoCancellation: 'yes',
+      transcriptionLanguage: 'Japanese',
+      provider: 'elsewhere',
+    });
+    const byPath = Object.fromEntries(error.problems.map((p) => [p.path, p.problem]));
+    expect(byPath).toMatchObject({
+      'turnDetection.threshold': { key: 'setting.tooBig', params: { maximum: 1 } },
+      'turnDetection.silenceDurationMs': { key: 'setting.notInteger' },
+      voice: { key: 'setting.notOneOf' },
+      url: { key: 'setting.notWsUrl' },
+      model: { key: 'setting.tooShort', params: { minimum: 1 } },
+      echoCancellation: { key: 'setting.notBoolean' },
+      transcriptionLanguage: { key: 'setting.notLanguageCode' },
+      provider: { key: 'setting.notOneOf', params: { values: 'local, openai, azure, custom' } },
+    });
+    expect(error.issues).toContain('turnDetection.threshold: Too big: expected number to be <=1');
+    const ja = createI18n('ja').t;
+    const threshold = error.said.find((s) => s.key === 'setting.issue' && s.params.field === 'turnDetection.threshold')!;
+    expect(messageWords(ja, threshold)).toBe('turnDetection.threshold は 1 以下にしてください');
+    expect(messageWords(createI18n('en').t, threshold)).toBe('turnDetection.threshold: must be at most 1');
+  });
+});
+

@@ -1,5 +1,5 @@
 import type { Credentials, Settings } from '../settings';
-import { EndpointError, azureOrigin, need, sealEndpoint, wsUrl } from '../realtime/endpoints';
+import { azureOrigin, need, sealEndpoint, unknownProvider, wsUrl } from '../realtime/endpoints';
 
 /**
  * Where a GPT-Live session connects and how it authenticates (ARCHITECTURE.md, "Providers"):
@@ -29,24 +29,24 @@ export function resolveLiveEndpoint(settings: Settings, credentials: Credentials
   const key = credentials.apiKey?.trim() || undefined;
   switch (settings.provider) {
     case 'openai': {
-      const apiKey = need(key, 'An OpenAI API key is required for the OpenAI provider.');
+      const apiKey = need(key, 'openaiKey');
       return sealEndpoint({ url: OPENAI_LIVE_URL, provider: 'openai' as const }, { Authorization: `Bearer ${apiKey}` }, apiKey);
     }
     case 'azure': {
-      const apiKey = need(key, 'An Azure OpenAI API key is required for the Azure provider.');
-      const origin = azureOrigin(need(settings.azure.endpoint, 'The Azure OpenAI endpoint is required (e.g. https://my-resource.openai.azure.com).'));
+      const apiKey = need(key, 'azureKey');
+      const origin = azureOrigin(need(settings.azure.endpoint, 'azureEndpoint'));
       return sealEndpoint({ url: `${origin}${AZURE_LIVE_PATH}`, provider: 'azure' as const }, azureAuth(apiKey), apiKey);
     }
     case 'custom': {
-      const url = wsUrl(need(settings.url, 'A URL is required for the custom provider (ws:// or wss://).'), 'custom URL');
+      const url = wsUrl(need(settings.url, 'customUrl'), 'custom URL');
       return sealEndpoint({ url, provider: 'custom' as const }, key ? { Authorization: `Bearer ${key}` } : {}, key);
     }
     case 'local': {
-      const base = wsUrl(need(opts.localUrl, 'The built-in simulator is not running, so there is no local endpoint.'), 'local simulator URL');
+      const base = wsUrl(need(opts.localUrl, 'localUrl'), 'local simulator URL');
       return sealEndpoint({ url: `${new URL(base).origin}${LIVE_PATH}`, provider: 'local' as const }, {}, undefined);
     }
     default:
-      throw new EndpointError(`Unknown provider '${String((settings as { provider: unknown }).provider)}'.`);
+      throw unknownProvider(settings as { provider: unknown });
   }
 }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { ErrorCode } from '../events';
+import { say, type EngineMessage, type EngineMessageKey } from '../messages';
 import { getDialect, type DecodeResult, type Dialect, type RealtimeClientEvent, type RealtimeServerEvent } from './dialects';
 import { snippet } from './dialects/wire';
 import type { Endpoint } from './endpoints';
@@ -15,14 +16,23 @@ import type { Endpoint } from './endpoints';
  * `close` to decide. `close` is emitted only for a connection that opened.
  */
 
+/**
+ * Why a connection could not open: `code` for programs, `said` for people (a catalogue key, see
+ * messages.ts), `message` the same in English for logs.
+ */
 export class ConnectionError extends Error {
+  readonly said: EngineMessage;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly status?: number,
+    said?: EngineMessage,
   ) {
     super(message);
     this.name = 'ConnectionError';
+    // A ConnectionError made without a key (GPT-Live's own, until they have one) says its English.
+    this.said = said ?? say('error.connectionFailed', { detail: message });
   }
 }
 
@@ -92,7 +102,9 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
 
   connect(): Promise<void> {
     if (this.stateValue !== 'idle') {
-      return Promise.reject(new ConnectionError('internal', `connect() was already called (the connection is ${this.stateValue}).`));
+      return Promise.reject(
+        new ConnectionError('internal', `connect() was already called (the connection is ${this.stateValue}).`, undefined, say('failure.openedTwice')),
+      );
     }
     this.stateValue = 'connecting';
     const host = hostOf(this.endpoint.redactedUrl);
@@ -118,17 +130,16 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
       };
       this.abortConnect = fail;
 
-      const timer = setTimeout(
-        () => fail(new ConnectionError('network', `Connecting to ${host} timed out after ${seconds(this.connectTimeoutMs)}.`)),
-        this.connectTimeoutMs,
-      );
+      const timer = setTimeout(() => fail(timedOut(host, this.connectTimeoutMs)), this.connectTimeoutMs);
 
       ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
         void readBody(res).then((body) => fail(handshakeError(res.statusCode ?? 0, body, this.endpoint)));
         req.on('error', () => {});
       });
       ws.on('error', (err: NodeJS.ErrnoException) => fail(networkError(err, host, this.connectTimeoutMs)));
-      ws.on('close', (code: number) => fail(new ConnectionError('network', `${host} closed the connection during the handshake (${code}).`)));
+      ws.on('close', (code: number) =>
+        fail(new ConnectionError('network', `${host} closed the connection during the handshake (${code}).`, undefined, say('failure.closedInHandshake', { host, code }))),
+      );
       ws.on('open', () => {
         if (settled) return;
         settled = true;
@@ -146,7 +157,7 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
   send(event: C): void {
     const ws = this.#ws;
     if (this.stateValue !== 'open' || !ws) {
-      throw new ConnectionError('network', `Cannot send '${event.type}': the connection is ${this.stateValue}.`);
+      throw new ConnectionError('network', `Cannot send '${event.type}': the connection is ${this.stateValue}.`, undefined, say('failure.notOpen', { event: event.type }));
     }
     ws.send(JSON.stringify(this.codec.encode(event)));
   }
@@ -154,7 +165,7 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
   /** Idempotent. A pending connect() rejects; an open socket closes with `code` and emits `close`. */
   close(code = 1000, reason = ''): void {
     if (this.stateValue === 'connecting') {
-      this.abortConnect?.(new ConnectionError('network', 'The connection was closed before it opened.'));
+      this.abortConnect?.(new ConnectionError('network', 'The connection was closed before it opened.', undefined, say('failure.closedBeforeOpen')));
       return;
     }
     if (this.stateValue !== 'open' || !this.#ws) {
@@ -212,28 +223,32 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
+/** The host to name in a message; a URL that does not parse (never a real endpoint's) shows as it was redacted. */
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
-    return 'the server';
+    return url;
   }
+}
+
+function timedOut(host: string, ms: number): ConnectionError {
+  return new ConnectionError('network', `Connecting to ${host} timed out after ${seconds(ms)}.`, undefined, say('failure.timedOut', { host, ms }));
 }
 
 function networkError(err: NodeJS.ErrnoException, host: string, timeoutMs: number): ConnectionError {
   switch (err.code) {
     case 'ECONNREFUSED':
-      return new ConnectionError('network', `Could not connect to ${host}: the connection was refused.`);
+      return new ConnectionError('network', `Could not connect to ${host}: the connection was refused.`, undefined, say('failure.refused', { host }));
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ConnectionError('network', `Could not find ${host} (DNS lookup failed).`);
+      return new ConnectionError('network', `Could not find ${host} (DNS lookup failed).`, undefined, say('failure.dnsFailed', { host }));
     case 'ECONNRESET':
-      return new ConnectionError('network', `${host} reset the connection during the handshake.`);
+      return new ConnectionError('network', `${host} reset the connection during the handshake.`, undefined, say('failure.reset', { host }));
     default:
-      if (/handshake has timed out/i.test(err.message)) {
-        return new ConnectionError('network', `Connecting to ${host} timed out after ${seconds(timeoutMs)}.`);
-      }
-      return new ConnectionError('network', `Could not connect to ${host}: ${err.message}`);
+      if (/handshake has timed out/i.test(err.message)) return timedOut(host, timeoutMs);
+      // The OS's own words (err.message) are passed on as they are.
+      return new ConnectionError('network', `Could not connect to ${host}: ${err.message}`, undefined, say('failure.other', { host, detail: err.message }));
   }
 }
 
@@ -257,23 +272,26 @@ function readBody(res: IncomingMessage): Promise<string> {
   });
 }
 
-const STATUS: [test: (s: number) => boolean, code: ErrorCode, message: (s: number) => string][] = [
-  [(s) => s === 401, 'auth', (s) => `The API key was rejected (${s}).`],
-  [(s) => s === 403, 'auth', (s) => `The API key has no access to this model or resource (${s}).`],
-  [(s) => s === 404, 'not-found', (s) => `The model or deployment was not found (${s}).`],
-  [(s) => s === 429, 'rate-limit', (s) => `Too many requests, or the quota is used up (${s}).`],
-  [(s) => s >= 500, 'server', (s) => `The server failed to open the session (${s}).`],
-  [(s) => s >= 400, 'config', (s) => `The server refused the request (${s}); check the endpoint settings.`],
+type StatusKey = Extract<EngineMessageKey, `failure.http${string}`>;
+
+/** A refused upgrade by HTTP status: the code, the key, and the English of that key for logs. */
+const STATUS: [test: (s: number) => boolean, code: ErrorCode, key: StatusKey, english: (s: number) => string][] = [
+  [(s) => s === 401, 'auth', 'failure.httpKeyRejected', (s) => `The API key was rejected (${s}).`],
+  [(s) => s === 403, 'auth', 'failure.httpNoAccess', (s) => `The API key has no access to this model or resource (${s}).`],
+  [(s) => s === 404, 'not-found', 'failure.httpNotFound', (s) => `The model or deployment was not found (${s}).`],
+  [(s) => s === 429, 'rate-limit', 'failure.httpTooManyRequests', (s) => `Too many requests, or the quota is used up (${s}).`],
+  [(s) => s >= 500, 'server', 'failure.httpServerFailed', (s) => `The server failed to open the session (${s}).`],
+  [(s) => s >= 400, 'config', 'failure.httpRefused', (s) => `The server refused the request (${s}); check the endpoint settings.`],
+  [() => true, 'network', 'failure.http', (s) => `The server answered the WebSocket upgrade with HTTP ${s}.`],
 ];
 
 function handshakeError(status: number, body: string, endpoint: SocketEndpoint): ConnectionError {
-  const [, code, message] = STATUS.find(([test]) => test(status)) ?? [
-    () => true,
-    'network' as ErrorCode,
-    (s: number) => `The server answered the WebSocket upgrade with HTTP ${s}.`,
-  ];
-  const said = serverMessage(body, endpoint);
-  return new ConnectionError(code, said ? `${message(status)} The server said: ${said}` : message(status), status);
+  const [, code, key, english] = STATUS.find(([test]) => test(status))!;
+  const why = say(key, { status });
+  const detail = serverMessage(body, endpoint);
+  return detail
+    ? new ConnectionError(code, `${english(status)} The server said: ${detail}`, status, say('failure.serverSaid', { failure: why, detail }))
+    : new ConnectionError(code, english(status), status, why);
 }
 
 /** The `error.message` (or `message`) of a JSON body, with every credential value masked. */

@@ -1,4 +1,5 @@
 import type { Credentials, Settings } from '../settings';
+import { say, type EngineMessage, type EngineMessageKey } from '../messages';
 import { getDialect, type DialectName } from './dialects';
 
 /**
@@ -17,12 +18,39 @@ export interface Endpoint {
   readonly redactedUrl: string;
 }
 
+/** Settings an endpoint cannot be made of: `said` for people (messages.ts), `message` the same in English for logs. */
 export class EndpointError extends Error {
   readonly code = 'config' as const;
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly said: EngineMessage,
+  ) {
     super(message);
     this.name = 'EndpointError';
   }
+}
+
+/** What a missing setting is, with its English for logs. */
+export const MISSING = {
+  openaiKey: ['endpoint.openaiKeyMissing', 'An OpenAI API key is required for the OpenAI provider.'],
+  azureKey: ['endpoint.azureKeyMissing', 'An Azure OpenAI API key is required for the Azure provider.'],
+  azureEndpoint: ['endpoint.azureEndpointMissing', 'The Azure OpenAI endpoint is required (e.g. https://my-resource.openai.azure.com).'],
+  azureDeployment: ['endpoint.azureDeploymentMissing', 'The Azure OpenAI deployment name is required.'],
+  customUrl: ['endpoint.customUrlMissing', 'A URL is required for the custom provider (ws:// or wss://).'],
+  localUrl: ['endpoint.simulatorNotRunning', 'The built-in simulator is not running, so there is no local endpoint.'],
+} as const satisfies Record<string, [EngineMessageKey, string]>;
+export type Missing = keyof typeof MISSING;
+
+/** The URLs `wsUrl` checks, named in its messages. */
+const URL_NAMES = {
+  'custom URL': 'endpoint.customUrl',
+  'local simulator URL': 'endpoint.localUrl',
+} as const satisfies Record<string, EngineMessageKey>;
+type UrlName = keyof typeof URL_NAMES;
+
+export function unknownProvider(settings: { provider: unknown }): EndpointError {
+  const provider = String(settings.provider);
+  return new EndpointError(`Unknown provider '${provider}'.`, say('endpoint.unknownProvider', { provider }));
 }
 
 export const OPENAI_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
@@ -33,19 +61,19 @@ export function resolveEndpoint(settings: Settings, credentials: Credentials, op
   const key = credentials.apiKey?.trim() || undefined;
   switch (settings.provider) {
     case 'openai':
-      return openai(settings, need(key, 'An OpenAI API key is required for the OpenAI provider.'));
+      return openai(settings, need(key, 'openaiKey'));
     case 'azure':
-      return azure(settings, need(key, 'An Azure OpenAI API key is required for the Azure provider.'));
+      return azure(settings, need(key, 'azureKey'));
     case 'custom': {
-      const url = need(settings.url, 'A URL is required for the custom provider (ws:// or wss://).');
+      const url = need(settings.url, 'customUrl');
       return make('custom', settings.dialect, wsUrl(url, 'custom URL'), key ? { Authorization: `Bearer ${key}` } : {}, key);
     }
     case 'local': {
-      const url = need(opts.localUrl, 'The built-in simulator is not running, so there is no local endpoint.');
+      const url = need(opts.localUrl, 'localUrl');
       return make('local', settings.dialect, wsUrl(url, 'local simulator URL'), {}, undefined);
     }
     default:
-      throw new EndpointError(`Unknown provider '${String((settings as { provider: unknown }).provider)}'.`);
+      throw unknownProvider(settings as { provider: unknown });
   }
 }
 
@@ -56,8 +84,8 @@ function openai(settings: Settings, key: string): Endpoint {
 
 function azure(settings: Settings, key: string): Endpoint {
   const { endpoint, deployment, apiVersion } = settings.azure;
-  const origin = azureOrigin(need(endpoint, 'The Azure OpenAI endpoint is required (e.g. https://my-resource.openai.azure.com).'));
-  const dep = encodeURIComponent(need(deployment, 'The Azure OpenAI deployment name is required.'));
+  const origin = azureOrigin(need(endpoint, 'azureEndpoint'));
+  const dep = encodeURIComponent(need(deployment, 'azureDeployment'));
   const headers = { 'api-key': key };
   if (apiVersion || settings.dialect === 'beta') {
     const version = encodeURIComponent(apiVersion ?? AZURE_PREVIEW_API_VERSION);
@@ -73,28 +101,35 @@ export function azureOrigin(endpoint: string): string {
   try {
     parsed = new URL(text);
   } catch {
-    throw new EndpointError(`The Azure OpenAI endpoint '${endpoint}' is not a URL.`);
+    throw new EndpointError(`The Azure OpenAI endpoint '${endpoint}' is not a URL.`, say('endpoint.azureNotUrl', { endpoint }));
   }
   const scheme = { 'https:': 'wss:', 'wss:': 'wss:', 'http:': 'ws:', 'ws:': 'ws:' }[parsed.protocol];
-  if (!scheme) throw new EndpointError(`The Azure OpenAI endpoint must be an https:// URL, not '${parsed.protocol}'.`);
+  if (!scheme) {
+    throw new EndpointError(`The Azure OpenAI endpoint must be an https:// URL, not '${parsed.protocol}'.`, say('endpoint.azureNotHttps', { scheme: parsed.protocol }));
+  }
   return `${scheme}//${parsed.host}`;
 }
 
-export function wsUrl(url: string, what: string): string {
+export function wsUrl(url: string, what: UrlName): string {
+  const name = say(URL_NAMES[what]);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new EndpointError(`The ${what} is not a valid URL.`);
+    throw new EndpointError(`The ${what} is not a valid URL.`, say('endpoint.urlInvalid', { what: name }));
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    throw new EndpointError(`The ${what} must start with ws:// or wss://, not '${parsed.protocol}'.`);
+    throw new EndpointError(`The ${what} must start with ws:// or wss://, not '${parsed.protocol}'.`, say('endpoint.urlNotWs', { what: name, scheme: parsed.protocol }));
   }
   return url;
 }
 
-export function need<T>(value: T | undefined | null | '', message: string): T {
-  if (value === undefined || value === null || value === '') throw new EndpointError(message);
+/** The value, or an EndpointError saying which setting is missing. */
+export function need<T>(value: T | undefined | null | '', missing: Missing): T {
+  if (value === undefined || value === null || value === '') {
+    const [key, english] = MISSING[missing];
+    throw new EndpointError(english, say(key));
+  }
   return value;
 }
 

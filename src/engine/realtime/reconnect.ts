@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../events';
 import type { CloseInfo } from './connection';
+import { say, type EngineMessage, type EngineMessageKey } from '../messages';
 import { BETA_RETIRED_CLOSE_CODE, BETA_RETIRED_CODE, BETA_RETIRED_MESSAGE } from './server-notices';
 
 /**
@@ -15,7 +16,7 @@ import { BETA_RETIRED_CLOSE_CODE, BETA_RETIRED_CODE, BETA_RETIRED_MESSAGE } from
 /** What ended (or refused) a connection. */
 export type Failure =
   /** The handshake failed: a `ConnectionError`'s code, HTTP status and Retry-After when known. */
-  | { kind: 'handshake'; code: ErrorCode; status?: number; retryAfterMs?: number; message: string }
+  | { kind: 'handshake'; code: ErrorCode; status?: number; retryAfterMs?: number; message: string; said?: EngineMessage }
   /** An open connection closed. */
   | { kind: 'close'; close: CloseInfo };
 
@@ -36,7 +37,7 @@ export interface BackoffOptions {
 
 export type RetryDecision =
   | { retry: true; attempt: number; delayMs: number }
-  | { retry: false; attempt: number; code: ErrorCode; message: string };
+  | { retry: false; attempt: number; code: ErrorCode; message: string; said: EngineMessage };
 
 export const DEFAULT_BACKOFF = {
   baseMs: 500,
@@ -59,12 +60,12 @@ export function fullJitter(attempt: number, baseMs: number, maxMs: number, rando
 }
 
 /** WebSocket close codes after which a new connection cannot do better (RFC 6455 section 7.4.1). */
-const FINAL_CLOSE_CODES: ReadonlyMap<number, string> = new Map([
-  [1002, 'the server reported a protocol error'],
-  [1003, 'the server refused data it cannot accept'],
-  [1007, 'the server refused malformed data'],
-  [1008, 'the server closed the connection for a policy violation'],
-  [1009, 'a message was too big for the server'],
+const FINAL_CLOSE_CODES: ReadonlyMap<number, [english: string, key: Extract<EngineMessageKey, `failure.closed${string}`>]> = new Map([
+  [1002, ['the server reported a protocol error', 'failure.closedProtocolError']],
+  [1003, ['the server refused data it cannot accept', 'failure.closedUnacceptable']],
+  [1007, ['the server refused malformed data', 'failure.closedMalformed']],
+  [1008, ['the server closed the connection for a policy violation', 'failure.closedPolicy']],
+  [1009, ['a message was too big for the server', 'failure.closedTooBig']],
 ]);
 
 export interface Classification {
@@ -99,13 +100,24 @@ function isBetaRetired(close: CloseInfo): boolean {
   return close.code === BETA_RETIRED_CLOSE_CODE && close.reason.includes(BETA_RETIRED_CODE);
 }
 
+/** The failure in English, for logs (`failureSaid` is the same for people). */
 export function describeFailure(failure: Failure): string {
   if (failure.kind === 'handshake') return failure.message;
   const { code, reason } = failure.close;
   if (isBetaRetired(failure.close)) return BETA_RETIRED_MESSAGE;
-  const why = FINAL_CLOSE_CODES.get(code);
+  const why = FINAL_CLOSE_CODES.get(code)?.[0];
   const said = reason ? `: ${reason}` : '';
   return why ? `The connection closed because ${why} (${code})${said}.` : `The connection closed (${code})${said}.`;
+}
+
+/** The failure for front ends to put into words; a close reason is the server's own text, passed on. */
+export function failureSaid(failure: Failure): EngineMessage {
+  if (failure.kind === 'handshake') return failure.said ?? say('error.connectionFailed', { detail: failure.message });
+  const { code, reason } = failure.close;
+  if (isBetaRetired(failure.close)) return say('error.betaRetired');
+  const key = FINAL_CLOSE_CODES.get(code)?.[1];
+  const closed = key ? say(key, { code }) : say('failure.closed', { code });
+  return reason ? say('failure.serverSaid', { failure: closed, detail: reason }) : closed;
 }
 
 export class ReconnectPolicy {
@@ -135,13 +147,14 @@ export class ReconnectPolicy {
   next(failure: Failure): RetryDecision {
     const { retryable, code, rateLimited } = classify(failure);
     const o = this.options;
-    if (!retryable) return { retry: false, attempt: this.attempts, code, message: describeFailure(failure) };
+    if (!retryable) return { retry: false, attempt: this.attempts, code, message: describeFailure(failure), said: failureSaid(failure) };
     if (this.attempts >= o.maxAttempts) {
       return {
         retry: false,
         attempt: this.attempts,
         code,
         message: `Could not reconnect after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}. ${describeFailure(failure)}`,
+        said: say('failure.gaveUp', { attempts: this.attempts, failure: failureSaid(failure) }),
       };
     }
     const attempt = ++this.attempts;

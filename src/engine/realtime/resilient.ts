@@ -5,7 +5,8 @@ import { ConnectionError, RealtimeConnection, type CloseInfo, type ProtocolError
 import type { RealtimeClientEvent, RealtimeServerEvent } from './dialects';
 import type { Endpoint } from './endpoints';
 import { BETA_RETIRED_CODE, BETA_RETIRED_MESSAGE } from './server-notices';
-import { ReconnectPolicy, describeFailure, rolloverTimes, type BackoffOptions, type Failure, type RolloverOptions } from './reconnect';
+import { say, type EngineMessage } from '../messages';
+import { ReconnectPolicy, describeFailure, failureSaid, rolloverTimes, type BackoffOptions, type Failure, type RolloverOptions } from './reconnect';
 
 /**
  * A Realtime session that outlives its sockets. It owns one RealtimeConnection at a time (a new
@@ -32,7 +33,7 @@ export interface ResilientEvents {
   /** `attempt` (1-based) while reconnecting; `delayMs` the wait before that attempt. */
   state: [{ state: ResilientState; attempt?: number; delayMs?: number }];
   /** The open connection was lost; reconnecting follows (or `failed`). In-flight turns are gone. */
-  disconnected: [{ message: string }];
+  disconnected: [{ message: string; said: EngineMessage }];
   /**
    * A renewal (rollover or `session_expired`) is about to replace the current session: whatever
    * is in flight on it ends here. Emitted before the new session is configured and replayed.
@@ -41,7 +42,7 @@ export interface ResilientEvents {
   /** A session is configured and the history replayed into it. */
   session: [{ reason: SessionReason; replayed: number }];
   /** Gave up: nothing more will happen until `connect()` is called on a new instance. */
-  failed: [{ code: ErrorCode; message: string; status?: number }];
+  failed: [{ code: ErrorCode; message: string; said: EngineMessage; status?: number }];
 }
 
 export interface ResilientConnectionOptions {
@@ -108,7 +109,9 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
    * wrong key or an unreachable host at start is the user's to fix, and should say so at once).
    */
   async connect(): Promise<void> {
-    if (this.stateValue !== 'idle') throw new ConnectionError('internal', `connect() was already called (the connection is ${this.stateValue}).`);
+    if (this.stateValue !== 'idle') {
+      throw new ConnectionError('internal', `connect() was already called (the connection is ${this.stateValue}).`, undefined, say('failure.openedTwice'));
+    }
     this.setState({ state: 'connecting' });
     const connection = this.create();
     try {
@@ -191,7 +194,8 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       this.current = null;
       this.setState({ state: 'closed' });
       this.clearTimers();
-      this.emit('failed', { code: 'internal', message: `The new session could not be configured: ${(error as Error).message}` });
+      const detail = (error as Error).message;
+      this.emit('failed', { code: 'internal', message: `The new session could not be configured: ${detail}`, said: say('error.internalDetail', { detail }) });
     }
   }
 
@@ -202,7 +206,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       this.setState({ state: 'closed' });
       this.clearTimers();
       this.dropCurrent();
-      this.emit('failed', { code: 'config', message: BETA_RETIRED_MESSAGE });
+      this.emit('failed', { code: 'config', message: BETA_RETIRED_MESSAGE, said: say('error.betaRetired') });
       return;
     }
     if (event.type === 'error' && event.error.code === 'session_expired') {
@@ -224,7 +228,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       return;
     }
     const failure: Failure = { kind: 'close', close: info };
-    this.emit('disconnected', { message: describeFailure(failure) });
+    this.emit('disconnected', { message: describeFailure(failure), said: failureSaid(failure) });
     this.retry(failure);
   }
 
@@ -236,7 +240,8 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       this.setState({ state: 'closed' });
       this.clearTimers();
       const status = failure.kind === 'handshake' ? failure.status : undefined;
-      this.emit('failed', status === undefined ? { code: decision.code, message: decision.message } : { code: decision.code, message: decision.message, status });
+      const { code, message, said } = decision;
+      this.emit('failed', status === undefined ? { code, message, said } : { code, message, said, status });
       return;
     }
     this.setState({ state: 'reconnecting', attempt: decision.attempt, delayMs: decision.delayMs });
@@ -301,7 +306,10 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
         return;
       }
       this.dropCurrent();
-      this.emit('disconnected', { message: `The session expired and could not be renewed: ${describeFailure(failure)}` });
+      this.emit('disconnected', {
+        message: `The session expired and could not be renewed: ${describeFailure(failure)}`,
+        said: say('failure.renewFailed', { failure: failureSaid(failure) }),
+      });
       this.retry(failure);
       return;
     }
@@ -368,6 +376,7 @@ export function handshakeFailure(error: unknown): Failure {
       kind: 'handshake',
       code: error.code,
       message: error.message,
+      said: error.said,
       ...(error.status !== undefined ? { status: error.status } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     };

@@ -36,13 +36,33 @@ export function stateWords(t: Translate, state: AssistantState, attempt?: number
 
 /**
  * What the engine said (a notice, an error's detail) in the reader's language: its catalogue key
- * and params, or, from a source not yet on keys, its English `message`.
+ * and params, a param that is itself a message put into words first; or, from a source not yet on
+ * keys, its English `message`.
  */
 export function saidWords(t: Translate, said: Said & { message: string }): string {
-  return said.key ? t(said.key as never, (said.params ?? {}) as Record<string, unknown>) : said.message;
+  return said.key ? messageWords(t, said) : said.message;
+}
+
+/** A catalogue key with its params, a param perhaps itself a KeyedWords (an EngineMessage is one). */
+export interface KeyedWords {
+  key: string;
+  params?: object;
+}
+
+/** One message in words (an engine message, or a front end's own key), nested messages in its params included. */
+export function messageWords(t: Translate, message: KeyedWords): string {
+  const params: Record<string, unknown> = Object.fromEntries(
+    Object.entries(message.params ?? {}).map(([name, value]) => [name, isKeyedWords(value) ? messageWords(t, value) : value]),
+  );
+  return t(message.key as never, params);
 }
 
 /** An error code in words a person understands. */
 export function errorWords(t: Translate, code: ErrorCode): string {
   return t(ERROR_KEYS[code]);
+}
+
+/** A param that is a nested message (plain data: it crossed IPC or a log file as an object). */
+function isKeyedWords(value: unknown): value is KeyedWords {
+  return typeof value === 'object' && value !== null && typeof (value as { key?: unknown }).key === 'string';
 }

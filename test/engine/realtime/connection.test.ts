@@ -107,14 +107,14 @@ describe('handshake', () => {
   });
 
   it.each([
-    [401, 'auth', 'The API key was rejected (401).'],
-    [403, 'auth', 'The API key has no access to this model or resource (403).'],
-    [404, 'not-found', 'The model or deployment was not found (404).'],
-    [429, 'rate-limit', 'Too many requests, or the quota is used up (429).'],
-    [500, 'server', 'The server failed to open the session (500).'],
-    [503, 'server', 'The server failed to open the session (503).'],
-    [400, 'config', 'The server refused the request (400); check the endpoint settings.'],
-  ] as const)('HTTP %i -> %s', async (status, code, message) => {
+    [401, 'auth', 'The API key was rejected (401).', 'failure.httpKeyRejected'],
+    [403, 'auth', 'The API key has no access to this model or resource (403).', 'failure.httpNoAccess'],
+    [404, 'not-found', 'The model or deployment was not found (404).', 'failure.httpNotFound'],
+    [429, 'rate-limit', 'Too many requests, or the quota is used up (429).', 'failure.httpTooManyRequests'],
+    [500, 'server', 'The server failed to open the session (500).', 'failure.httpServerFailed'],
+    [503, 'server', 'The server failed to open the session (503).', 'failure.httpServerFailed'],
+    [400, 'config', 'The server refused the request (400); check the endpoint settings.', 'failure.httpRefused'],
+  ] as const)('HTTP %i -> %s', async (status, code, message, key) => {
     const body = JSON.stringify({ error: { message: `Bad thing, key ${KEY} echoed.`, type: 'invalid_request_error' } });
     const server = track(await startRefusingServer(status, body));
     const endpoint = retarget(resolveEndpoint(parseSettings({ provider: 'openai' }), { apiKey: KEY }), server.port);
@@ -123,6 +123,8 @@ describe('handshake', () => {
     expect(error.code).toBe(code);
     expect(error.status).toBe(status);
     expect(error.message).toBe(`${message} The server said: Bad thing, key *** echoed.`);
+    // For people: the status's own key, the server's words passed on (masked) beside it.
+    expect(error.said).toEqual({ key: 'failure.serverSaid', params: { failure: { key, params: { status } }, detail: 'Bad thing, key *** echoed.' } });
     expect(conn.state).toBe('closed');
   });
 
@@ -130,6 +132,7 @@ describe('handshake', () => {
     const server = track(await startRefusingServer(401, '<html>Authorization: Bearer x</html>', 'text/html'));
     const error = await rejection(connection(local(server.port)).connect());
     expect(error).toMatchObject({ code: 'auth', status: 401, message: 'The API key was rejected (401).' });
+    expect(error.said).toEqual({ key: 'failure.httpKeyRejected', params: { status: 401 } });
   });
 
   it('a server that accepts TCP but never answers -> network timeout, not before the set time', async () => {
@@ -140,6 +143,7 @@ describe('handshake', () => {
     const elapsed = performance.now() - started;
     expect(error.code).toBe('network');
     expect(error.message).toBe(`Connecting to 127.0.0.1:${server.port} timed out after 300 ms.`);
+    expect(error.said).toEqual({ key: 'failure.timedOut', params: { host: `127.0.0.1:${server.port}`, ms: 300 } });
     expect(elapsed).toBeGreaterThanOrEqual(timeout - 5);
     expect(elapsed).toBeLessThan(timeout + 2_000);
   });
@@ -148,6 +152,7 @@ describe('handshake', () => {
     const port = await unusedPort();
     const error = await rejection(connection(local(port)).connect());
     expect(error).toMatchObject({ code: 'network', message: `Could not connect to 127.0.0.1:${port}: the connection was refused.` });
+    expect(error.said).toEqual({ key: 'failure.refused', params: { host: `127.0.0.1:${port}` } });
   });
 
   it('close() during connect rejects it; connect() twice is refused', async () => {
@@ -155,8 +160,12 @@ describe('handshake', () => {
     const conn = connection(local(server.port));
     const pending = conn.connect();
     conn.close();
-    expect((await rejection(pending)).message).toBe('The connection was closed before it opened.');
-    expect((await rejection(conn.connect())).code).toBe('internal');
+    const closed = await rejection(pending);
+    expect(closed.message).toBe('The connection was closed before it opened.');
+    expect(closed.said).toEqual({ key: 'failure.closedBeforeOpen' });
+    const twice = await rejection(conn.connect());
+    expect(twice.code).toBe('internal');
+    expect(twice.said).toEqual({ key: 'failure.openedTwice' });
   });
 });
 

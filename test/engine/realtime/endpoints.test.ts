@@ -122,6 +122,25 @@ describe('resolveEndpoint', () => {
     ).toMatch(/must be an https:\/\/ URL/);
   });
 
+  it('says each problem by key for people (the words are in the catalogues)', () => {
+    const said = (make: () => unknown) => configError(make).said;
+    expect(said(() => resolveEndpoint(settings({ provider: 'openai' }), {}))).toEqual({ key: 'endpoint.openaiKeyMissing' });
+    expect(said(() => resolveEndpoint(settings({ provider: 'azure', azure: { deployment: 'd' } }), key))).toEqual({ key: 'endpoint.azureEndpointMissing' });
+    expect(said(() => resolveEndpoint(settings({ provider: 'azure', azure: { endpoint: 'https://r.openai.azure.com' } }), key))).toEqual({
+      key: 'endpoint.azureDeploymentMissing',
+    });
+    expect(said(() => resolveEndpoint(settings({ provider: 'local' }), key))).toEqual({ key: 'endpoint.simulatorNotRunning' });
+    expect(said(() => resolveEndpoint(settings({ provider: 'azure', azure: { endpoint: 'ftp://r.openai.azure.com', deployment: 'd' } }), key))).toEqual({
+      key: 'endpoint.azureNotHttps',
+      params: { scheme: 'ftp:' },
+    });
+    expect(said(() => resolveEndpoint(settings({ provider: 'local' }), key, { localUrl: 'http://127.0.0.1:1/' }))).toEqual({
+      key: 'endpoint.urlNotWs',
+      params: { what: { key: 'endpoint.localUrl' }, scheme: 'http:' },
+    });
+    expect(said(() => resolveEndpoint({ ...settings({}), provider: 'nope' } as never, key))).toEqual({ key: 'endpoint.unknownProvider', params: { provider: 'nope' } });
+  });
+
   it('headers are not enumerable, and the endpoint is frozen', () => {
     const endpoint = resolveEndpoint(settings({ provider: 'openai' }), key);
     expect(Object.keys(endpoint)).not.toContain('headers');

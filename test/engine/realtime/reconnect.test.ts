@@ -5,6 +5,7 @@ import {
   classify,
   fullJitter,
   parseRetryAfter,
+  failureSaid,
   rolloverTimes,
   type Failure,
 } from '../../../src/engine/realtime/reconnect';
@@ -73,6 +74,7 @@ describe('ReconnectPolicy', () => {
     const last = policy.next(closed(1006));
     expect(last).toMatchObject({ retry: false, attempt: 5, code: 'network' });
     expect(last.retry === false && last.message).toMatch(/Could not reconnect after 5 attempts\. The connection closed \(1006\)/);
+    expect(last.retry === false && last.said).toEqual({ key: 'failure.gaveUp', params: { attempts: 5, failure: { key: 'failure.closed', params: { code: 1006 } } } });
   });
 
   it('starts over at attempt 1 after reset()', () => {
@@ -87,7 +89,8 @@ describe('ReconnectPolicy', () => {
   it('does not count or delay a refusal it will not retry', () => {
     const policy = new ReconnectPolicy();
     const d = policy.next(handshake('auth', 401));
-    expect(d).toEqual({ retry: false, attempt: 0, code: 'auth', message: 'refused (401)' });
+    // A failure without a key of its own (none of ours) says its English line inside one.
+    expect(d).toEqual({ retry: false, attempt: 0, code: 'auth', message: 'refused (401)', said: { key: 'error.connectionFailed', params: { detail: 'refused (401)' } } });
     expect(policy.attempt).toBe(0);
   });
 
@@ -128,5 +131,18 @@ describe('rolloverTimes', () => {
     expect(rolloverTimes({ afterMs: 550 })).toEqual({ afterMs: 550, forceAfterMs: 590 });
     expect(rolloverTimes({ afterMs: 500, forceAfterMs: 100 })).toEqual({ afterMs: 500, forceAfterMs: 500 });
     expect(() => rolloverTimes({ afterMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('failureSaid', () => {
+  it('names a close by its code, a final code by why, passes the server\'s reason on, and keys the beta retirement', () => {
+    expect(failureSaid(closed(1006))).toEqual({ key: 'failure.closed', params: { code: 1006 } });
+    expect(failureSaid(closed(1008, 'policy'))).toEqual({
+      key: 'failure.serverSaid',
+      params: { failure: { key: 'failure.closedPolicy', params: { code: 1008 } }, detail: 'policy' },
+    });
+    expect(failureSaid(closed(4000, 'beta_api_shape_disabled'))).toEqual({ key: 'error.betaRetired' });
+    const said = { key: 'failure.refused', params: { host: 'h:1' } } as const;
+    expect(failureSaid({ kind: 'handshake', code: 'network', message: 'x', said })).toBe(said);
   });
 });

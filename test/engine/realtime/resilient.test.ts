@@ -60,7 +60,7 @@ describe('ResilientConnection against the simulator', () => {
       { state: 'reconnecting', attempt: 1, delayMs: 10 },
       { state: 'open' },
     ]);
-    expect(seen.of('disconnected')).toEqual([{ message: 'The connection closed (1006).' }]);
+    expect(seen.of('disconnected')).toEqual([{ message: 'The connection closed (1006).', said: { key: 'failure.closed', params: { code: 1006 } } }]);
     expect(seen.of('session')).toEqual([
       { reason: 'initial', replayed: 2 },
       { reason: 'reconnect', replayed: 2 },
@@ -232,7 +232,11 @@ describe('ResilientConnection when the new session cannot be configured', () => 
     });
     const seen = record(k);
     await k.connect();
-    expect(await nextEmitted(k, 'failed')).toEqual({ code: 'internal', message: 'The new session could not be configured: the settings are gone' });
+    expect(await nextEmitted(k, 'failed')).toEqual({
+      code: 'internal',
+      message: 'The new session could not be configured: the settings are gone',
+      said: { key: 'error.internalDetail', params: { detail: 'the settings are gone' } },
+    });
     expect(k.state).toBe('closed');
     expect(seen.of('session')).toEqual([{ reason: 'initial', replayed: 2 }]);
   });

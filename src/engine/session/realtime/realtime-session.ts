@@ -63,7 +63,7 @@ export class RealtimeSession implements ConversationSession {
       endpoint = resolveEndpoint(this.settings, context.credentials, { localUrl: context.localUrl });
     } catch (error) {
       const detail = (error as Error).message;
-      if (error instanceof EndpointError) throw this.fail('config', detail, say('error.settingInvalid', { detail }));
+      if (error instanceof EndpointError) throw this.fail('config', detail, say('error.settingInvalid', { detail: error.said }));
       throw this.fail('internal', detail, say('error.internalDetail', { detail }));
     }
     const connection = new ResilientConnection({
@@ -83,10 +83,10 @@ export class RealtimeSession implements ConversationSession {
     connection.on('state', ({ state, attempt }) => {
       if (!this.closed && state === 'reconnecting') this.turns.reconnecting(attempt);
     });
-    connection.on('disconnected', ({ message }) => {
+    connection.on('disconnected', ({ message, said }) => {
       if (this.closed) return;
       this.endTurns(); // 'reconnecting' (with its attempt) follows from the connection
-      context.emit({ type: 'notice', message: `Connection lost: ${message}`, ...say('notice.connectionLost', { detail: message }) });
+      context.emit({ type: 'notice', message: `Connection lost: ${message}`, ...say('notice.connectionLost', { detail: said }) });
     });
     connection.on('handover', () => {
       // A renewal mid-turn (the server's session_expired, or a forced rollover) ends that turn.
@@ -103,15 +103,15 @@ export class RealtimeSession implements ConversationSession {
       // The user's last turn went unanswered with the old session: answer it in the new one.
       if (context.record.said.at(-1)?.speaker === 'user') this.send({ type: 'response.create' });
     });
-    connection.on('failed', ({ code, message }) => {
-      if (!this.closed) this.fail(code, message, say('error.connectionFailed', { detail: message }));
+    connection.on('failed', ({ code, message, said }) => {
+      if (!this.closed) this.fail(code, message, say('error.connectionFailed', { detail: said }));
     });
     try {
       await connection.connect();
     } catch (error) {
       if (this.closed) return;
       const detail = (error as Error).message;
-      if (error instanceof ConnectionError) throw this.fail(error.code, detail, say('error.connectionFailed', { detail }));
+      if (error instanceof ConnectionError) throw this.fail(error.code, detail, say('error.connectionFailed', { detail: error.said }));
       throw this.fail('internal', detail, say('error.internalDetail', { detail }));
     }
     this.turns.connected();
