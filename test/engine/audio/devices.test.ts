@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NullInput, NullOutput } from '../../../src/engine/audio/devices/null';
 import { WavFileInput, WavFileOutput } from '../../../src/engine/audio/devices/wav-file';
+import { AudioDecodeError } from '../../../src/engine/audio/decode';
 import { Player } from '../../../src/engine/audio/player';
 import { WavError, readWavAsEngineAudio, readWavFile, writeWavPcm16 } from '../../../src/engine/audio/wav';
 
@@ -116,12 +117,12 @@ describe('WavFileInput', () => {
     expect(chunks.slice(1).every((c) => c.every((v) => v === 0))).toBe(true);
   });
 
-  it('rejects a file that is not a WAV with a WavError naming the path', async () => {
+  it('rejects a file that is not a recording with an AudioDecodeError naming the path', async () => {
     const bad = join(dir, 'notes.txt');
     writeFileSync(bad, 'hello, this is not audio');
     const input = new WavFileInput(bad);
-    await expect(input.start(() => {})).rejects.toThrow(WavError);
-    await expect(input.start(() => {})).rejects.toThrow(`${bad}: not a WAV file`);
+    await expect(input.start(() => {})).rejects.toThrow(AudioDecodeError);
+    await expect(input.start(() => {})).rejects.toThrow(`${bad}: not a recording Kaiwa can read`);
     await expect(new WavFileInput(join(dir, 'missing.wav')).start(() => {})).rejects.toThrow(/missing\.wav: cannot read/);
   });
 });
