@@ -18,7 +18,7 @@ import {
   type Settings,
 } from '../engine';
 import { startSimulator, type RunningSimulator } from '../simulator';
-import { chooseLanguage, createI18n, languageOfLocale, type Language, type Translate } from '../shared/i18n';
+import { chooseLanguage, createI18n, languageOfLocale, messageWords, type Language, type Translate } from '../shared/i18n';
 import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
 import { createAudioDevices, type AudioDevices } from './audio-devices';
 import { ConversationLog } from './conversation-log';
@@ -334,7 +334,7 @@ export class KaiwaController {
       this.credentials = stored.apiKey ? stored : {};
       this.envOverrides = [];
       this.followLanguage();
-      const why = error instanceof SettingsError ? error.issues.join('; ') : (error as Error).message;
+      const why = error instanceof SettingsError ? error.said.map((said) => messageWords(this.t, said)).join('; ') : (error as Error).message;
       return [this.t('main.notice.envIgnored', { why })];
     }
   }

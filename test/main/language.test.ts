@@ -15,9 +15,9 @@ const devices = () => ({ input: new NullInput(), output: new NullOutput() });
 let dir: string;
 let kaiwa: KaiwaApp | undefined;
 
-async function launch(locale: string): Promise<KaiwaApp> {
+async function launch(locale: string, env: Record<string, string> = {}): Promise<KaiwaApp> {
   mock.electronMock.locale = locale;
-  const started = await runKaiwa({ argv: ['kaiwa', '--hidden'], env: {}, log: () => {}, userDataDir: dir, devices });
+  const started = await runKaiwa({ argv: ['kaiwa', '--hidden'], env, log: () => {}, userDataDir: dir, devices });
   if (!started) throw new Error('did not start');
   kaiwa = started;
   return started;
@@ -66,6 +66,16 @@ describe('main in Japanese and English', () => {
     app.controller.setMuted(false);
     expect(notices).toEqual(['マイクをミュートしました。', 'マイクをオンにしました。']);
     expect(tray().toolTip).toBe('Kaiwa — 待機中');
+  });
+
+  it('an environment override that is not a valid setting says why in Kaiwa’s language', async () => {
+    const app = await launch('ja-JP', { KAIWA_URL: 'http://example.com/rt' });
+    const notices: string[] = [];
+    app.controller.onEvent((event: AssistantEvent) => {
+      if (event.type === 'notice') notices.push(event.message);
+    });
+    await app.controller.updateSettings({ model: 'gpt-realtime-mini' });
+    expect(notices).toContain('環境変数による設定を無視しています：url は ws:// または wss:// の URL にしてください。');
   });
 
   it('a shortcut that is taken says so in Kaiwa’s language', async () => {
