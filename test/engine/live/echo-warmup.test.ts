@@ -28,8 +28,10 @@ describe('EchoWarmup', () => {
     expect(warmup.gating).toBe(false); // silence teaches nothing and leaves no echo
     warmup.render(loud, 30);
     expect(warmup.gating).toBe(true);
+    now += 10;
+    warmup.render(quiet, 30); // playback ends: its echo lasts latency + tail
     now += 179;
-    expect(warmup.gating).toBe(true); // latency + tail
+    expect(warmup.gating).toBe(true);
     now += 2;
     expect(warmup.gating).toBe(false);
     for (let i = 0; i < ECHO_WARMUP_MS / 10; i++) warmup.render(loud, 30);
@@ -38,6 +40,20 @@ describe('EchoWarmup', () => {
     warmup.reset();
     warmup.render(loud, 30);
     expect(warmup.gating).toBe(true);
+  });
+
+  it('a busy event loop that delays the speaker\'s pulls mid-playback does not open the gate (captured echo is handled first)', () => {
+    let now = 0;
+    const warmup = new EchoWarmup(ECHO_WARMUP_MS, () => now);
+    const loud = voice(10);
+    for (let i = 0; i < 20; i++, now += 10) warmup.render(loud, 40);
+    // 600 ms without a pull: the device plays on from its buffer; the microphone's frames of that
+    // time are processed before the speaker's late pulls and carry echo the canceller has not learned.
+    now += 600;
+    expect(warmup.gating).toBe(true);
+    // A speaker that never pulls again (stopped mid-reply) does not gate the microphone for ever.
+    now += 1_000;
+    expect(warmup.gating).toBe(false);
   });
 });
 

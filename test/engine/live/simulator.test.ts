@@ -89,48 +89,71 @@ describe('the CLI on GPT-Live, a scripted conversation from a WAV file', () => {
 
 /**
  * A room between speaker and microphone: the microphone hears what the speaker played 40 ms ago at
- * -20 dB (the level the audio rig tests pass at: test/audio/echo), after the user's first words (a voiced tone).
+ * -20 dB (the level the audio rig tests pass at: test/audio/echo), after the user's first words (a
+ * voiced tone). Speaker and microphone run on one sound card clock, as a full-duplex device does:
+ * each 10 ms the speaker plays a frame and the microphone captures one that holds the echo of the
+ * frame played four before it. A busy event loop makes the callbacks late and bursty (the pacer
+ * then hands out every frame owed), but the echo path stays what a room is, linear and
+ * time-invariant. (Two independent pacers made it neither under load: a late microphone burst
+ * repeated one stale echo frame, an echo no room produces and no canceller removes, and the
+ * simulator heard it.)
  */
 class Room {
   private readonly played: Int16Array[] = [];
   readonly speaker: OutputDevice;
   readonly microphone: InputDevice;
+  private pull: FrameSource | null = null;
+  private onAudio: ((pcm: Int16Array) => void) | null = null;
+  private captured = 0;
+  private readonly clock: FramePacer;
+
   constructor(hearsOutput: boolean, userMs: number) {
-    const played = this.played;
-    let pacer: FramePacer | null = null;
-    let micPacer: FramePacer | null = null;
-    let frames = 0;
+    const words = voice(userMs);
+    this.clock = new FramePacer(10, 1, (due) => {
+      for (let i = 0; i < due; i++) this.frame(words);
+    });
     this.speaker = {
       name: 'room speaker',
       start: async (pull: FrameSource) => {
-        pacer = new FramePacer(10, 1, (due) => {
-          for (let i = 0; i < due; i++) played.push(pull().slice());
-        });
-        pacer.start();
+        this.pull = pull;
+        this.clock.start();
       },
-      stop: async () => pacer?.stop(),
+      stop: async () => {
+        this.pull = null;
+        this.stopIfIdle();
+      },
       latencyMs: () => 40,
-      positionMs: () => played.length * 10,
+      positionMs: () => this.played.length * 10,
     };
-    const words = voice(userMs);
     this.microphone = {
       name: 'room microphone',
       hearsOutput,
       start: async (onAudio) => {
-        micPacer = new FramePacer(10, 1, (due) => {
-          for (let i = 0; i < due; i++) {
-            const frame = new Int16Array(240);
-            const echo = played[played.length - 1 - 4];
-            if (echo) for (let j = 0; j < 240; j++) frame[j] = Math.round(echo[j]! * 0.1);
-            if (frames * 240 < words.length) for (let j = 0; j < 240; j++) frame[j] = (frame[j]! + words[frames * 240 + j]!) | 0;
-            frames++;
-            onAudio(frame);
-          }
-        });
-        micPacer.start();
+        this.onAudio = onAudio;
+        this.clock.start();
       },
-      stop: async () => micPacer?.stop(),
+      stop: async () => {
+        this.onAudio = null;
+        this.stopIfIdle();
+      },
     };
+  }
+
+  /** One tick of the sound card: the speaker plays a frame, the microphone captures one. */
+  private frame(words: Int16Array): void {
+    if (this.pull) this.played.push(this.pull().slice());
+    if (!this.onAudio) return;
+    const frame = new Int16Array(240);
+    const echo = this.played[this.played.length - 1 - 4];
+    if (echo) for (let j = 0; j < 240; j++) frame[j] = Math.round(echo[j]! * 0.1);
+    const at = this.captured * 240;
+    if (at < words.length) for (let j = 0; j < 240; j++) frame[j] = (frame[j]! + (words[at + j] ?? 0)) | 0;
+    this.captured++;
+    this.onAudio(frame);
+  }
+
+  private stopIfIdle(): void {
+    if (!this.pull && !this.onAudio) this.clock.stop();
   }
 }
 
