@@ -6,19 +6,31 @@ import { splitWords } from './words';
  * One reply streamed at a pace: audio chunks of the babble voice, and the reply's words, each
  * released once the audio has reached it. Without audio (a text-only reply) one word goes out per
  * chunk's worth of time. `realtimeFactor` 1 is real time (GPT-Live); Infinity sends everything
- * as fast as timers allow.
+ * as fast as timers allow. The audio is the babble voice, or any other source (a GPT-Live fixture).
  */
 
-export interface PacedReplyOptions {
+/** Audio rendered on demand, as the babble voice renders it. */
+export interface AudioSource {
+  readonly totalSamples: number;
+  readonly remaining: number;
+  /** Fills `out` with the next samples; returns how many were written (less than out.length at the end). */
+  render(out: Int16Array): number;
+}
+
+export type PacedReplyOptions = {
   text: string;
-  durationMs: number;
-  /** Seeds the voice, so each reply sounds different and every run the same. */
-  seed: number;
   chunkMs: number;
   realtimeFactor: number;
   /** false: words only (default true). */
   audio?: boolean;
-}
+} & (
+  | {
+      durationMs: number;
+      /** Seeds the voice, so each reply sounds different and every run the same. */
+      seed: number;
+    }
+  | { source: AudioSource }
+);
 
 export interface PacedReplySink {
   /** A chunk of audio starting `offsetMs` into the reply; `pcm` is reused after the call returns. */
@@ -31,7 +43,7 @@ export interface PacedReplySink {
 
 export class PacedReply {
   readonly words: string[];
-  private readonly voice: ReplyVoice;
+  private readonly voice: AudioSource;
   private readonly chunk: Int16Array;
   private wordsSent = 0;
   private samplesSent = 0;
@@ -45,7 +57,7 @@ export class PacedReply {
     private readonly sink: PacedReplySink,
   ) {
     this.words = splitWords(options.text);
-    this.voice = new ReplyVoice(options.durationMs, options.seed);
+    this.voice = 'source' in options ? options.source : new ReplyVoice(options.durationMs, options.seed);
     this.chunk = new Int16Array(Math.max(1, msToSamples(options.chunkMs)));
   }
 

@@ -15,6 +15,7 @@ import { EnergyVad, type VadEvent } from '../vad';
 import { speechStandIn } from '../words';
 import { liveSpecValidator } from './spec/validator';
 import { InputTimeline } from './input-timeline';
+import { checkFixture, FixtureAudio } from './fixture';
 
 /**
  * One GPT-Live session on a primary WebSocket, as the service keeps it: nothing until the client's
@@ -24,6 +25,13 @@ import { InputTimeline } from './input-timeline';
  * VAD onset, ~30 ms of audio) and the new turn gets answered. It cannot tell its own voice fed back
  * from a person, so on a speaker path without echo cancellation it interrupts itself, as the real
  * model does.
+ *
+ * Audio fixtures (`session.output_audio.fixture.play`, as the openai types document them): the
+ * whole payload is checked first (a refused one interrupts nothing); an accepted one stops the
+ * model's speech, abandons a turn the user was in, mutes input (audio arriving meanwhile is dropped,
+ * not replayed), is acknowledged with `fixture.playing`, plays through the output as audio deltas at
+ * the reply's pace, and `fixture.played` follows once it has all gone out; then the model listens
+ * again. One fixture at a time; appending instructions, thinking or commentary is refused meanwhile.
  */
 
 export interface LiveSessionOptions {
@@ -66,12 +74,18 @@ export class LiveSimSession {
   readonly interruptions: Array<{ at: number; spokenMs: number }> = [];
   /** Instructions appended with `session.instructions.append`, in order. */
   readonly appendedInstructions: string[] = [];
+  /** Each accepted audio fixture: when, how long, and how much of a reply it cut short (null: none was speaking). */
+  readonly fixtures: Array<{ at: number; ms: number; interruptedSpokenMs: number | null }> = [];
   private readonly outbox: Outbox;
   private stateValue: LiveState = 'awaiting_start';
   private configValue: StartedConfig | undefined;
   private startedAt = 0;
   private muted = false;
-  private readonly vad = new EnergyVad(VAD);
+  private vad = new EnergyVad(VAD);
+  /** Input samples the VAD has heard (the input clock; dropped fixture-time input does not count). */
+  private inputSamples = 0;
+  /** The audio fixture playing, if any. */
+  private fixture: PacedReply | undefined;
   private readonly input = new InputTimeline();
   private turn: { startMs: number; startSample: number } | undefined;
   private reply: PacedReply | undefined;
@@ -106,12 +120,18 @@ export class LiveSimSession {
     return this.reply?.isRunning ?? false;
   }
 
+  /** True while an audio fixture plays. */
+  get playingFixture(): boolean {
+    return this.fixture?.isRunning ?? false;
+  }
+
   /** The connection is open; the service waits for `session.start`. */
   start(): void {}
 
   dispose(): void {
     this.stateValue = 'closed';
     this.reply?.stop();
+    this.fixture?.stop();
     this.outbox.dispose();
   }
 
@@ -156,16 +176,21 @@ export class LiveSimSession {
       case 'session.input_audio.unmute':
         this.muted = false;
         return this.emit({ type: 'session.input_audio.unmuted', event_id: newId('event'), ...ack(clientEventId) });
+      case 'session.output_audio.fixture.play':
+        return this.playFixture(event.audio, clientEventId);
       case 'session.instructions.append': {
+        if (this.playingFixture) return this.refuseDuringFixture(event.type, clientEventId);
         this.appendedInstructions.push(event.content);
         const now = this.nowMs();
         return this.emit({ type: 'session.instructions.appended', event_id: newId('event'), start_ms: now, end_ms: now, ...ack(clientEventId) });
       }
       case 'session.thinking.append': {
+        if (this.playingFixture) return this.refuseDuringFixture(event.type, clientEventId);
         const now = this.nowMs();
         return this.emit({ type: 'session.thinking.appended', event_id: newId('event'), start_ms: now, end_ms: now, ...ack(clientEventId) });
       }
       case 'session.commentary.append': {
+        if (this.playingFixture) return this.refuseDuringFixture(event.type, clientEventId);
         const now = this.nowMs();
         return this.emit({ type: 'session.commentary.appended', event_id: newId('event'), start_ms: now, end_ms: now, ...ack(clientEventId) });
       }
@@ -242,6 +267,7 @@ export class LiveSimSession {
   private closeSession(reason: SessionClosedEvent['reason'], clientEventId?: string): void {
     if (this.stateValue !== 'started') return;
     this.reply?.stop();
+    this.fixture?.stop();
     this.emit({
       type: 'session.closed',
       event_id: newId('event'),
@@ -264,9 +290,12 @@ export class LiveSimSession {
     } catch (err) {
       return this.sendError('invalid_value', `Invalid 'audio': ${(err as Error).message}.`, 'audio', clientEventId);
     }
+    // Input arriving while a fixture plays is dropped, not replayed.
+    if (this.playingFixture) return;
     // A muted microphone reaches the model as silence.
     if (this.muted) pcm = new Int16Array(pcm.length);
     this.input.append(pcm.length, this.nowMs());
+    this.inputSamples += pcm.length;
     for (const vadEvent of this.vad.push(pcm)) this.onVad(vadEvent);
   }
 
@@ -320,6 +349,43 @@ export class LiveSimSession {
     );
     this.reply = reply;
     reply.start();
+  }
+
+  /**
+   * An audio fixture: checked whole before anything is interrupted; then the model's speech stops,
+   * input is muted until it has played, and it goes out through the output at the reply's pace.
+   */
+  private playFixture(audio: string, clientEventId: string | undefined): void {
+    if (this.playingFixture) {
+      return this.sendError('audio_fixture_active', 'An audio fixture is already playing; only one can be active.', 'type', clientEventId);
+    }
+    const check = checkFixture(audio);
+    if (!check.ok) return this.sendError(check.code, check.message, 'audio', clientEventId);
+    const interrupted = this.reply?.isRunning ? this.reply.sentMs : null;
+    this.reply?.stop();
+    // A turn the user was in is abandoned: its audio before the fixture is not answered.
+    this.turn = undefined;
+    this.vad = new EnergyVad(VAD, this.inputSamples);
+    this.fixtures.push({ at: performance.now(), ms: samplesToMs(check.pcm.length), interruptedSpokenMs: interrupted });
+    if (interrupted !== null) this.emitUsage();
+    this.emit({ type: 'session.output_audio.fixture.playing', event_id: newId('event'), ...ack(clientEventId) });
+    const playback = new PacedReply(
+      { text: '', source: new FixtureAudio(check.pcm), chunkMs: this.options.chunkMs, realtimeFactor: this.options.realtimeFactor },
+      {
+        audio: (pcm) => this.emit({ type: 'session.output_audio.delta', delta: pcm16ToBase64(pcm) }),
+        word: () => {},
+        end: () => {
+          if (this.fixture === playback) this.fixture = undefined;
+          this.emit({ type: 'session.output_audio.fixture.played', event_id: newId('event'), ...ack(clientEventId) });
+        },
+      },
+    );
+    this.fixture = playback;
+    playback.start();
+  }
+
+  private refuseDuringFixture(type: string, clientEventId: string | undefined): void {
+    this.sendError('audio_fixture_active', `'${type}' is rejected while an audio fixture is playing; send it after session.output_audio.fixture.played.`, 'type', clientEventId);
   }
 
   /** What the reply "says": how long the turn was, and how much history the session started with. */

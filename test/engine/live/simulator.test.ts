@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { Assistant } from '../../../src/engine/assistant';
 import { parseSettings } from '../../../src/engine/settings';
 import type { AssistantEvent } from '../../../src/engine/events';
@@ -7,6 +6,7 @@ import type { FrameSource, InputDevice, OutputDevice } from '../../../src/engine
 import { FramePacer } from '../../../src/engine/audio/devices/pacer';
 import { base64ToPcm16 } from '../../../src/engine/audio/pcm';
 import { readWavAsEngineAudio } from '../../../src/engine/audio/wav';
+import { readConversationFile } from '../../../src/engine/conversation-log/file';
 import { liveSpecValidator } from '../../../src/simulator/live/spec/validator';
 import { startSimulator, type LiveSimSession } from '../../../src/simulator';
 import { runKaiwa } from '../../../harness/cli';
@@ -59,11 +59,11 @@ describe('the CLI on GPT-Live, a scripted conversation from a WAV file', () => {
       expect(run.signal, run.stdout).toBeNull();
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const lines = (await readFile(jsonl, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; speaker?: string; text?: string });
-      const finals = lines.filter((l) => l.type === 'transcript');
+      const lines = readConversationFile(jsonl);
+      const finals = lines.filter((l) => l.kind === 'transcript');
       expect(finals.map((l) => l.speaker)).toEqual(['user', 'assistant']);
       expect(finals.every((l) => l.text)).toBe(true);
-      expect(lines.filter((l) => l.type === 'error')).toEqual([]);
+      expect(lines.filter((l) => l.kind === 'error')).toEqual([]);
 
       const session = sim.liveSessions[0]!;
       expectValidClientEvents(session);
