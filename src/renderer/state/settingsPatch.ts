@@ -1,15 +1,19 @@
 import type { Settings, SettingsPatch } from '../../shared/ipc';
 
-const NESTED = ['azure', 'turnDetection', 'interruption', 'hotkeys'] as const;
-type Nested = (typeof NESTED)[number];
+/** A group of settings (azure, turnDetection, ...): the patch carries only its changed fields. */
+function isGroup(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** Only what changed between the saved settings and the edited draft, in the patch's shape. */
 export function settingsPatch(saved: Settings, draft: Settings): SettingsPatch {
   const patch: Record<string, unknown> = {};
   for (const key of Object.keys({ ...saved, ...draft }) as (keyof Settings)[]) {
-    if ((NESTED as readonly string[]).includes(key)) {
-      const before = (saved[key as Nested] ?? {}) as Record<string, unknown>;
-      const after = (draft[key as Nested] ?? {}) as Record<string, unknown>;
+    const savedValue: unknown = saved[key];
+    const draftValue: unknown = draft[key];
+    if (isGroup(savedValue) || isGroup(draftValue)) {
+      const before = isGroup(savedValue) ? savedValue : {};
+      const after = isGroup(draftValue) ? draftValue : {};
       const changed: Record<string, unknown> = {};
       for (const sub of Object.keys({ ...before, ...after })) {
         if (!Object.is(before[sub], after[sub])) changed[sub] = after[sub];
