@@ -40,6 +40,10 @@ export default defineConfig({
           include: ['test/audio/**/*.test.ts'],
           // The PulseAudio rig: up for this project's workers only, torn down when the run ends.
           globalSetup: ['harness/vitest/audio-rig.ts'],
+          // Alone, after the other projects: a speaker fed 10 ms at a time from the event loop starves
+          // when Chromium and the engine suites share the CPU, and a starved speaker's underflows shift
+          // the echo path under the echo canceller (test/audio/echo.test.ts measures it).
+          sequence: { groupOrder: 1 },
           setupFiles: ['harness/vitest/audio-env.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

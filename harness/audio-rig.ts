@@ -229,3 +229,27 @@ export function loudMs(samples: Int16Array, from = 0, to = samples.length, thres
   for (let i = Math.max(0, from); i + 240 <= to; i += 240) if (rmsDb(samples, i, i + 240) > thresholdDb) windows++;
   return windows * 10;
 }
+
+/**
+ * An acoustic echo path on the rig: module-loopback plays what the speaker sink plays (spk.monitor)
+ * into the microphone's sink (micsrc), delayed and attenuated, so the assistant hears its own reply
+ * the way it would through laptop speakers. Resolves to the function that removes it.
+ */
+export async function loadEchoLoopback(options: { gainDb: number; latencyMs: number }): Promise<() => Promise<void>> {
+  const module = await pactl('load-module', 'module-loopback', 'source=spk.monitor', 'sink=micsrc', `latency_msec=${options.latencyMs}`, 'source_dont_move=true', 'sink_dont_move=true');
+  const unload = async () => {
+    await pactl('unload-module', module);
+  };
+  try {
+    // The loopback's playback stream is the sink input owned by that module.
+    const listing = JSON.parse(await pactl('--format=json', 'list', 'sink-inputs')) as Array<{ index: number; owner_module: string }>;
+    const input = listing.find((s) => String(s.owner_module) === module);
+    if (!input) throw new Error('loopback sink input not found');
+    // A linear amplitude factor (pactl's percentages are on a cubic scale).
+    await pactl('set-sink-input-volume', String(input.index), (10 ** (options.gainDb / 20)).toFixed(3));
+  } catch (error) {
+    await unload();
+    throw error;
+  }
+  return unload;
+}

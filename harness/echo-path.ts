@@ -188,3 +188,79 @@ export async function echoSignals(dir: string): Promise<EchoSignals> {
     userMs: user.durationMs,
   };
 }
+
+export interface StallingEchoPathOptions {
+  /** What the player has to play (24 kHz). */
+  reference: Int16Array;
+  /** Times the process stalls (ms from the start, length ms): nothing is pulled or delivered meanwhile. */
+  stalls: Array<{ atMs: number; ms: number }>;
+  /** Echo gain at the mic (linear). Default 0.1 (-20 dB, as on the PulseAudio rig). */
+  echoGain?: number;
+  /** Speaker-to-mic delay, ms. Default 60 (the rig's loopback). */
+  acousticMs?: number;
+  /** Frames the output keeps pulled ahead of what is heard; what the canceller is told. Default 3 (~30 ms). */
+  outputFrames?: number;
+  /** Capture delivery delay, ms. Default 20. */
+  inputLatencyMs?: number;
+}
+
+/**
+ * An echo path through a process that stalls (a loaded machine): while it stalls, the output is
+ * not fed, so the speaker underflows and plays silence, and everything after is heard that much
+ * later; the capture goes on and is delivered in a burst after the stall. The room echoes what the
+ * speaker actually played. Returns the microphone and the canceller's output, frame-aligned.
+ */
+export function runStallingEchoPath(canceller: EchoCanceller, options: StallingEchoPathOptions): { mic: Int16Array; out: Int16Array } {
+  const ref = options.reference;
+  const frames = Math.floor(ref.length / FRAME);
+  const ticks = frames + 300;
+  const gain = options.echoGain ?? 0.1;
+  const acoustic = Math.round((options.acousticMs ?? 60) * PER_MS);
+  const ahead = options.outputFrames ?? 3;
+  const inputFrames = Math.round((options.inputLatencyMs ?? 20) / 10);
+  const stalled = (tick: number) => options.stalls.some((s) => tick * 10 >= s.atMs && tick * 10 < s.atMs + s.ms);
+  const heard = new Float64Array(ticks * FRAME);
+  const mic = new Int16Array(ticks * FRAME);
+  const out = new Int16Array(ticks * FRAME);
+  const silence = new Int16Array(FRAME);
+  let pulled = 0;
+  let played = 0;
+  let captured = 0;
+  let lp = 0;
+  let seed = 12345;
+  canceller.setDelayMs(ahead * 10);
+  for (let tick = 0; tick < ticks; tick++) {
+    const running = !stalled(tick);
+    if (running) {
+      for (; pulled < played + ahead; pulled++) canceller.processRender(pulled < frames ? ref.subarray(pulled * FRAME, (pulled + 1) * FRAME) : silence);
+    }
+    // The speaker plays the next frame it holds, or silence (an underflow).
+    if (pulled > played) {
+      if (played < frames) heard.set(ref.subarray(played * FRAME, (played + 1) * FRAME), tick * FRAME);
+      played++;
+    }
+    for (let i = tick * FRAME; i < (tick + 1) * FRAME; i++) {
+      const x = i >= acoustic ? heard[i - acoustic]! : 0;
+      lp = 0.75 * lp + 0.25 * x;
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      mic[i] = Math.round(gain * (0.6 * x + 0.4 * lp) + ((seed / 2 ** 32) * 2 - 1) * 30);
+    }
+    if (running) {
+      for (; captured <= tick - inputFrames; captured++) out.set(canceller.processCapture(mic.slice(captured * FRAME, (captured + 1) * FRAME)), captured * FRAME);
+    }
+  }
+  return { mic: mic.subarray(0, captured * FRAME), out: out.subarray(0, captured * FRAME) };
+}
+
+/** The loudest run of `run` consecutive 10 ms frames from `fromMs` on (its quietest frame), dBFS: what an energy VAD needing `run` loud frames sees. */
+export function loudestRunDb(signal: Int16Array, fromMs: number, run = 3): number {
+  const levels: number[] = [];
+  for (let f = 0; (f + 1) * FRAME <= signal.length; f++) {
+    let sum = 0;
+    for (let i = f * FRAME; i < (f + 1) * FRAME; i++) sum += signal[i]! * signal[i]!;
+    levels.push(10 * Math.log10(sum / FRAME / 32768 ** 2 + 1e-20));
+  }
+  let loudest = -200;
+  for (let f = Math.floor(fromMs / 10); f + run <= levels.length; f++) loudest = Math.max(loudest, Math.min(...levels.slice(f, f + run)));
+  return loudest;
+}

@@ -190,6 +190,8 @@ class WebRtcEchoCanceller implements EchoCanceller {
   /** Frames written by processRender / handed to AEC3. */
   private written = 0;
   private fed = 0;
+  /** Silent frames handed to AEC3 while nothing was due (the speaker starved). */
+  private silentFrames = 0;
   private delayFrames = 0;
   private reportedDelayMs = -1;
 
@@ -258,7 +260,13 @@ class WebRtcEchoCanceller implements EchoCanceller {
 
   setDelayMs(outputLatencyMs: number): void {
     const ms = Number.isFinite(outputLatencyMs) ? Math.max(0, outputLatencyMs - this.headroomMs) : 0;
-    this.delayFrames = Math.min(MAX_DELAY_FRAMES, Math.floor(ms / FRAME_MS));
+    const frames = Math.min(MAX_DELAY_FRAMES, Math.floor(ms / FRAME_MS));
+    // A move of one frame is kept out: the estimate swings by a queued chunk as each write completes
+    // (32 <-> 41 ms on the PulseAudio rig, hundreds of times a reply), and every change of the
+    // pre-delay makes a capture frame go without its reference or get two, a 10 ms slip AEC3 must
+    // re-learn (measured on the rig: leaks over the VAD in 3 of 5 replies, 1 of 5 without the
+    // swings). Within the headroom, a frame too many or too few costs nothing.
+    if (Math.abs(frames - this.delayFrames) > 1) this.delayFrames = frames;
     // The documented hint for what remains between reference and echo; AEC3 estimates it anyway.
     const residualMs = Math.round(outputLatencyMs > 0 ? Math.min(this.headroomMs, outputLatencyMs) : 0);
     if (residualMs === this.reportedDelayMs || this.failed || this.destroyed) return;
@@ -271,9 +279,9 @@ class WebRtcEchoCanceller implements EchoCanceller {
     }
   }
 
-  /** Reference frames handed to AEC3 so far and the current pre-delay (for tests and benches). */
-  get stats(): { renderFrames: number; delayFrames: number } {
-    return { renderFrames: this.fed, delayFrames: this.delayFrames };
+  /** Reference frames handed to AEC3 so far (and silent ones among them), the current pre-delay (for tests and benches). */
+  get stats(): { renderFrames: number; silentFrames: number; delayFrames: number } {
+    return { renderFrames: this.fed + this.silentFrames, silentFrames: this.silentFrames, delayFrames: this.delayFrames };
   }
 
   destroy(): void {
@@ -297,7 +305,16 @@ class WebRtcEchoCanceller implements EchoCanceller {
   private feedDueReference(): void {
     const due = this.written - this.delayFrames;
     const backlog = due - this.fed;
-    if (backlog <= 0) return;
+    if (backlog <= 0) {
+      // Nothing due: the speaker has not been fed (the event loop stalled) and plays silence. AEC3
+      // gets that silence, so it keeps one reference frame per capture frame and the echo path it
+      // learned stays where it is; a skipped frame would move it by 10 ms, every stall (measured on
+      // a synthetic path with thirty 30 ms stalls in 10 s: residual -57 dBFS instead of -33).
+      this.renderBuffer.fill(0);
+      this.check(this.bindings.livekitFfiRequest(this.renderRequest), this.renderOkLength, 'apmProcessReverseStream');
+      this.silentFrames++;
+      return;
+    }
     if (backlog > MAX_CATCH_UP_FRAMES) this.fed = due - 1;
     const frames = backlog > LOCKSTEP_BACKLOG_FRAMES ? 2 : 1;
     for (let i = 0; i < frames; i++) {
