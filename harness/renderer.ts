@@ -113,6 +113,7 @@ export function defaultView(): SettingsView {
       { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },
       { action: 'interrupt', accelerator: DEFAULT_SETTINGS.hotkeys.interrupt, registered: true },
     ],
+    serve: { running: false, tokenSaved: true },
   };
 }
 
@@ -185,6 +186,9 @@ function installBridge(init: BridgeInit): void {
     listConversations: method('listConversations', () => []),
     openConversation: method('openConversation', () => []),
     hideWindow: method('hideWindow'),
+    revealServeToken: method('revealServeToken', () => 'e2e-serve-token'),
+    copyServeToken: method('copyServeToken'),
+    newServeToken: method('newServeToken'),
     onEvents: subscribe(listeners.events),
     onSettingsChanged: subscribe(listeners.settings),
     onNavigate: subscribe(listeners.navigate),

@@ -1,4 +1,4 @@
-import { app, session, type BrowserWindow } from 'electron';
+import { app, clipboard, session, type BrowserWindow } from 'electron';
 import type { AssistantEvent, PushChannels } from '../shared/ipc';
 import { parseLaunchArgs, type LaunchRequest } from './argv';
 import { listAudioDevices } from './audio-devices';
@@ -121,6 +121,7 @@ export class KaiwaApp {
       void this.shutdown().finally(() => app.quit());
     });
 
+    void controller.applyServe();
     this.handleLaunch(launch);
   }
 
@@ -215,6 +216,9 @@ export class KaiwaApp {
       'conversations:list': () => c.conversations.list(),
       'conversations:open': (_origin, id) => c.conversations.open(id),
       'window:hide': (origin) => origin.hide(),
+      'serve:reveal-token': () => c.serveToken(),
+      'serve:copy-token': () => clipboard.writeText(c.serveToken()),
+      'serve:new-token': () => c.renewServeToken(),
     };
   }
 

@@ -23,6 +23,7 @@ import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '
 import { createAudioDevices, type AudioDevices } from './audio-devices';
 import { ConversationLog } from './conversation-log';
 import { SecretStore } from './secrets';
+import { ServeHost } from './serve-host';
 import { SettingsStore, applySettingsPatch } from './settings-store';
 
 export interface ControllerOptions {
@@ -54,6 +55,8 @@ export class KaiwaController {
   readonly settingsStore: SettingsStore;
   readonly secrets: SecretStore;
   readonly conversations: ConversationLog;
+  /** The voice endpoint (setting `serve`), with this app's settings and key. */
+  readonly serve: ServeHost;
   /** Set by the app: re-registers hotkeys etc. after a settings change; returns notices. */
   onSettingsApplied: (settings: Settings) => string[] = () => [];
   hotkeyStatus: () => HotkeyStatus[] = () => [];
@@ -79,6 +82,14 @@ export class KaiwaController {
     this.settingsStore = new SettingsStore(options.userDataDir, this.t);
     this.secrets = new SecretStore(options.userDataDir, this.t);
     this.conversations = new ConversationLog(options.userDataDir);
+    this.serve = new ServeHost({
+      token: () => this.serveToken(),
+      localUrl: () => this.localUrl(),
+      t: () => this.t,
+      notice: (message) => this.notice(message),
+      log: options.log,
+      redact: (line) => redact(line, this.credentials.apiKey),
+    });
   }
 
   /** Loads settings and the key; returns what the user should be told. */
@@ -150,7 +161,28 @@ export class KaiwaController {
         languages: UI_LANGUAGES,
       },
       hotkeys: this.hotkeyStatus(),
+      serve: { ...this.serve.status, tokenSaved: this.secrets.persistence === 'keychain' },
     };
+  }
+
+  /** Starts, restarts or stops the voice endpoint to match the settings, then shows its state. */
+  async applyServe(): Promise<void> {
+    await this.serve.apply(this.effective, this.credentials);
+    this.publish();
+  }
+
+  /** The endpoint's bearer token, made (and stored with the other secrets) on first use. */
+  serveToken(): string {
+    const { token, notice } = this.secrets.serveToken();
+    if (notice) this.notice(notice);
+    return token;
+  }
+
+  /** A new token; a running endpoint takes it at once (the old one is refused from now on). */
+  async renewServeToken(): Promise<void> {
+    const { notice } = this.secrets.renewServeToken();
+    if (notice) this.notice(notice);
+    await this.applyServe();
   }
 
   // ---- actions (IPC, tray, hotkeys, argv) ----
@@ -228,6 +260,7 @@ export class KaiwaController {
   }
 
   async dispose(): Promise<void> {
+    await this.serve.stop();
     await this.stop();
     this.unsubscribeAssistant?.();
     this.assistant = undefined;
@@ -266,16 +299,7 @@ export class KaiwaController {
 
   private async ensureAssistant(): Promise<Assistant> {
     if (this.assistant) return this.assistant;
-    let localUrl: string | undefined;
-    if (this.effective.provider === 'local' && !this.effective.url) {
-      this.simulator ??= startSimulator({ port: 0, record: false });
-      try {
-        localUrl = (await this.simulator).url;
-      } catch (error) {
-        this.simulator = undefined;
-        this.options.log(`simulator: failed to start: ${(error as Error).message}`);
-      }
-    }
+    const localUrl = this.effective.provider === 'local' && !this.effective.url ? await this.localUrl() : undefined;
     const devices = await (this.options.devices ?? createAudioDevices)(this.effective);
     if (devices.note && !this.deviceNoteShown) {
       this.deviceNoteShown = true;
@@ -293,6 +317,18 @@ export class KaiwaController {
     this.unsubscribeAssistant = assistant.subscribe((event: AssistantEvent) => this.emit(event));
     this.assistant = assistant;
     return assistant;
+  }
+
+  /** The in-process simulator (provider 'local'), started on first use and shared by the assistant and the endpoint. */
+  private async localUrl(): Promise<string | undefined> {
+    this.simulator ??= startSimulator({ port: 0, record: false });
+    try {
+      return (await this.simulator).url;
+    } catch (error) {
+      this.simulator = undefined;
+      this.options.log(`simulator: failed to start: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   /** Recomputes the effective settings after a change and restarts or updates the assistant. */
@@ -316,6 +352,10 @@ export class KaiwaController {
     } else {
       this.assistant?.updateSettings(this.effective);
     }
+    await this.applyServe();
+  }
+
+  private publish(): void {
     const view = this.view();
     for (const listener of this.settingsListeners) listener(view);
   }

@@ -54,6 +54,15 @@ export interface HotkeyStatus {
   error?: string;
 }
 
+/** The voice endpoint inside the app (setting `serve`): where it answers, or why it does not. */
+export interface ServeStatus {
+  running: boolean;
+  /** The full address to POST a recording to, while it runs. */
+  url?: string;
+  /** Why it is not running although enabled (port in use...), in words. */
+  problem?: string;
+}
+
 /** Everything the settings screen needs. `hasApiKey` is all the renderer ever learns of the key. */
 export interface SettingsView {
   settings: Settings;
@@ -64,6 +73,8 @@ export interface SettingsView {
   envOverrides: string[];
   options: SettingsOptions;
   hotkeys: HotkeyStatus[];
+  /** The endpoint's state, and whether its token is kept in the keychain (false: this session only). The token itself is not here. */
+  serve: ServeStatus & { tokenSaved: boolean };
 }
 
 export type SettingsResult = { ok: true; view: SettingsView } | { ok: false; errors: string[] };
@@ -126,6 +137,12 @@ export const IPC_CONTRACT = {
   'conversations:list': request<[], ConversationSummary[]>()('listConversations'),
   'conversations:open': request<[id: string], ConversationEntry[]>()('openConversation'),
   'window:hide': request()('hideWindow'),
+  /** The voice endpoint's bearer token (made on first use): only when the user asks to see it. */
+  'serve:reveal-token': request<[], string>()('revealServeToken'),
+  /** Copies the token to the clipboard in main; the window never holds it. */
+  'serve:copy-token': request()('copyServeToken'),
+  /** A new token: the old one stops working at once. */
+  'serve:new-token': request()('newServeToken'),
   /** Engine events, batched: levels at most 60 Hz, everything else as it happens. */
   'assistant:events': push<AssistantEvent[]>()('onEvents'),
   /** Settings changed from elsewhere (tray, another window, hotkey registration). */

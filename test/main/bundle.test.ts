@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INVOKE_CHANNELS } from '../../src/shared/ipc';
 
 // The built app (electron-vite build), not the sources: the bundle's imports, its CommonJS preload
 // and the paths it computes at run time must hold up. Built into test-artifacts/ (inside the
@@ -35,7 +36,7 @@ describe('the built app', () => {
     });
     const result = JSON.parse(stdout.trim().split('\n').at(-1) as string);
     expect(result).toMatchObject({
-      handlers: 15,
+      handlers: INVOKE_CHANNELS.length,
       trays: 1,
       shortcuts: ['CommandOrControl+Shift+Space', 'CommandOrControl+Shift+X'],
       preload: join(outDir, 'preload', 'index.cjs'),

@@ -91,6 +91,9 @@ const validArgs: Record<InvokeChannel, fc.Arbitrary<unknown[]>> = {
   'conversations:list': fc.constant([]),
   'conversations:open': fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,80}$/)),
   'window:hide': fc.constant([]),
+  'serve:reveal-token': fc.constant([]),
+  'serve:copy-token': fc.constant([]),
+  'serve:new-token': fc.constant([]),
 };
 
 describe('fuzz: IPC schemas', () => {

@@ -370,6 +370,18 @@ export const safeStorage = {
   },
 };
 
+// ---- clipboard: what was last written ----
+
+export const clipboard = {
+  text: '',
+  writeText(text: string): void {
+    clipboard.text = text;
+  },
+  readText(): string {
+    return clipboard.text;
+  },
+};
+
 // ---- screen, session, dialog, shell ----
 
 export const screen = {
@@ -484,6 +496,7 @@ export function resetElectronMock(userDataDir = ''): void {
   ipcRenderer.removeAllListeners();
   dialog.errorBoxes = [];
   shell.opened = [];
+  clipboard.text = '';
   Object.assign(session.defaultSession, {
     permissionRequestHandler: undefined,
     permissionCheckHandler: undefined,
@@ -502,6 +515,7 @@ const electron = {
   globalShortcut,
   ipcMain,
   safeStorage,
+  clipboard,
   screen,
   session,
   dialog,

@@ -42,6 +42,7 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
       { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },
       { action: 'interrupt', accelerator: DEFAULT_SETTINGS.hotkeys.interrupt, registered: false, error: 'taken by another app' },
     ],
+    serve: { running: false, tokenSaved: true },
     ...overrides,
   };
 }
@@ -136,6 +137,17 @@ export class FakeBridge implements KaiwaBridge {
     return this.entries[id] ?? [];
   }
   async hideWindow() { this.record('hideWindow', []); }
+  /** The endpoint's token as main would keep it: `newServeToken` replaces it. */
+  serveToken = 'fake-serve-token-0001';
+  async revealServeToken() {
+    this.record('revealServeToken', []);
+    return this.serveToken;
+  }
+  async copyServeToken() { this.record('copyServeToken', []); }
+  async newServeToken() {
+    this.record('newServeToken', []);
+    this.serveToken = `fake-serve-token-${String(this.calls.length).padStart(4, '0')}`;
+  }
   onEvents(listener: (events: AssistantEvent[]) => void) {
     this.eventListeners.add(listener);
     return () => void this.eventListeners.delete(listener);

@@ -125,7 +125,7 @@ export function Settings({ view, onViewChange }: Props) {
     setDraft({ ...draft, ...change });
     setSaved(false);
   };
-  const updateNested = <K extends 'azure' | 'turnDetection' | 'interruption' | 'hotkeys'>(key: K, change: Partial<SettingsValues[K]>) =>
+  const updateNested = <K extends 'azure' | 'turnDetection' | 'interruption' | 'hotkeys' | 'serve'>(key: K, change: Partial<SettingsValues[K]>) =>
     update({ [key]: { ...draft[key], ...change } } as Partial<SettingsValues>);
 
   const submit = async (event: FormEvent) => {
@@ -336,6 +336,16 @@ export function Settings({ view, onViewChange }: Props) {
         <Check label={t('settings.startAtLogin')} checked={draft.startAtLogin} locked={locked('startAtLogin')} onChange={(startAtLogin) => update({ startAtLogin })} />
       </Section>
 
+      <Section title={t('settings.section.serve')}>
+        <Check label={t('settings.serve.enabled')} hint={t('settings.serve.enabled.hint')} checked={draft.serve.enabled} locked={locked('serve.enabled')} onChange={(enabled) => updateNested('serve', { enabled })} />
+        <Field label={t('settings.serve.port')} path="serve.port" locked={locked('serve.port')} errors={fieldErrors('serve.port')}>
+          {(id, describedBy) => (
+            <input id={id} aria-describedby={describedBy} type="number" min={1024} max={65535} step={1} value={draft.serve.port} readOnly={locked('serve.port')} onChange={(e) => updateNested('serve', { port: e.target.valueAsNumber })} />
+          )}
+        </Field>
+        {view.settings.serve.enabled && <ServeEndpoint view={view} />}
+      </Section>
+
       <div className="settings-actions">
         {errors.length > 0 && (
           <ul className="form-errors" role="alert" aria-label={t('settings.errors')}>
@@ -506,6 +516,70 @@ function ApiKeyField({ view, onViewChange }: { view: SettingsView; onViewChange:
         {message && !keyLocked && <span className="key-message"> {t(message)}</span>}
       </span>
     </div>
+  );
+}
+
+/**
+ * Where the endpoint answers, and its bearer token: masked until the user reveals it (each reveal
+ * asks main); Copy is done by main, so the token reaches the window only when shown.
+ */
+function ServeEndpoint({ view }: { view: SettingsView }) {
+  const bridge = useBridge();
+  const t = useT();
+  const urlId = useId();
+  const tokenId = useId();
+  const [token, setToken] = useState<string | null>(null);
+  const [message, setMessage] = useState<MessageKey | null>(null);
+  const { serve } = view;
+
+  const act = async (action: () => Promise<void>) => {
+    try {
+      await action();
+    } catch {
+      setMessage('settings.serve.token.failed');
+    }
+  };
+  const reveal = () => act(async () => {
+    setToken(await bridge.revealServeToken());
+    setMessage(null);
+  });
+  const copy = () => act(async () => {
+    await bridge.copyServeToken();
+    setMessage('settings.serve.token.copied');
+  });
+  const renew = () => act(async () => {
+    await bridge.newServeToken();
+    setToken(token === null ? null : await bridge.revealServeToken());
+    setMessage('settings.serve.token.renewed');
+  });
+
+  return (
+    <>
+      <div className="field wide" data-path="serve.url">
+        <label htmlFor={urlId}>{t('settings.serve.url')}</label>
+        <input id={urlId} readOnly value={serve.running && serve.url ? serve.url : ''} placeholder={t('settings.serve.stopped')} />
+        {!serve.running && serve.problem && <span className="field-note field-error" role="alert">{serve.problem}</span>}
+      </div>
+      <div className="field wide serve-token" data-path="serve.token">
+        <label htmlFor={tokenId}>{t('settings.serve.token')}</label>
+        <div className="api-key-row">
+          <input id={tokenId} readOnly spellCheck={false} value={token ?? '••••••••••••••••'} />
+          <button type="button" className="secondary" onClick={() => (token === null ? void reveal() : setToken(null))}>
+            {token === null ? t('settings.serve.token.reveal') : t('settings.serve.token.hide')}
+          </button>
+          <button type="button" className="secondary" onClick={() => void copy()}>
+            {t('settings.serve.token.copy')}
+          </button>
+          <button type="button" className="secondary danger" onClick={() => void renew()}>
+            {t('settings.serve.token.new')}
+          </button>
+        </div>
+        <span className="field-note" role="status">
+          {!serve.tokenSaved && t('settings.serve.token.sessionOnly')}
+          {message && <span className="key-message"> {t(message)}</span>}
+        </span>
+      </div>
+    </>
   );
 }
 
