@@ -185,7 +185,9 @@ export class Conversation {
           if (event.state === 'speaking' || (event.state === 'thinking' && !live)) replied = true;
           if (event.state === 'error') return finish({ error: new TurnError('server', 'the session ended') });
           if (event.state === 'listening' && replied) {
-            finish({ result: { completed: true, ...(usage ? { usage } : {}), ...(seconds !== undefined ? { seconds } : {}) } });
+            // A session says 'listening' before the reply's final transcript (GPT-Live emits it
+            // right after, in the same call): end the turn once that has been passed on.
+            queueMicrotask(() => finish({ result: { completed: true, ...(usage ? { usage } : {}), ...(seconds !== undefined ? { seconds } : {}) } }));
           }
         },
       };
