@@ -1,6 +1,6 @@
 import { Assistant, AssistantError, type AssistantEvent, type AssistantState, type ErrorCode, type Said } from '../engine';
 import { startSimulator } from '../simulator';
-import { chooseLanguage, createI18n, languageFromEnv, saidWords, type MessageKey, type Translate } from '../shared/i18n';
+import { chooseLanguage, createI18n, keyed, languageFromEnv, messageWords, saidWords, type MessageKey, type Translate } from '../shared/i18n';
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
 import { createDevices, describeAudioDevices, DeviceSetupError, readInputRecording, STDIO } from './devices';
 import { ConversationFile } from '../engine/conversation-log/file';
@@ -41,10 +41,10 @@ export async function runCli(io: CliIo): Promise<number> {
   }
   if (flags.listDevices) {
     try {
-      io.stdout.write(`${(await describeAudioDevices()).join('\n')}\n`);
+      io.stdout.write(`${(await describeAudioDevices(t)).join('\n')}\n`);
       return 0;
     } catch (error) {
-      return fail(io, (error as Error).message, 1);
+      return fail(io, t('cli.failed.device', { detail: (error as Error).message }), 1);
     }
   }
 
@@ -73,7 +73,7 @@ export async function runCli(io: CliIo): Promise<number> {
       try {
         log = ConversationFile.open(flags.transcript, { mode: 'truncate' });
       } catch (error) {
-        throw new DeviceSetupError(`cannot write transcript ${flags.transcript}: ${(error as Error).message}`);
+        throw new DeviceSetupError(keyed('cli.device.transcriptUnwritable', { path: flags.transcript, detail: (error as Error).message }));
       }
       const opened = log;
       cleanups.push(() => opened.close());
@@ -138,7 +138,7 @@ export async function runCli(io: CliIo): Promise<number> {
 
     // A requested shutdown is clean (WAV finalised, socket closed) and exits 128 + the signal number.
     cleanups.push(io.onSignal((signal) => quit(signal === 'SIGINT' ? 130 : 143)));
-    for (const note of devices.notes) ui.info(note);
+    for (const note of devices.notes) ui.info(messageWords(t, note));
 
     try {
       await assistant.start();
@@ -170,7 +170,7 @@ export async function runCli(io: CliIo): Promise<number> {
   } catch (error) {
     await cleanup();
     if (error instanceof AssistantError) return fail(io, failure(t, error.code, { ...error.said, message: error.message }), 1);
-    if (error instanceof DeviceSetupError) return fail(io, error.message, 1);
+    if (error instanceof DeviceSetupError) return fail(io, error.describe(t), 1);
     return fail(io, t('cli.failed.unexpected', { detail: (error as Error).message }), 1);
   }
 }

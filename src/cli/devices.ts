@@ -5,6 +5,9 @@ import { WavFileInput, WavFileOutput, WavStreamOutput, decodeAsEngineAudio, read
 import { openLiveDevices, type LiveDevices } from '../engine/audio/devices/live';
 import { chooseDevice, listAudioDevices } from '../engine/audio/devices/naudiodon';
 import { ResilientInput, ResilientOutput } from '../engine/audio/devices/naudiodon-resilient';
+import { AudioDecodeError } from '../engine/audio/decode';
+import { DeviceNotFoundError } from '../engine/audio/devices/native-portaudio';
+import { englishT, keyed, messageWords, type KeyedWords, type Translate } from '../shared/i18n';
 
 /** `--input -` and `--output -`: the recording comes from stdin, the WAV goes to stdout. */
 export const STDIO = '-';
@@ -28,13 +31,21 @@ export interface CliDevices {
   inputFinished?: Promise<void>;
   /** `--output -`: resolves when the reader of stdout has gone away (`| head`, a closed player). */
   outputClosed?: Promise<void>;
-  /** Lines to tell the user (e.g. which backend is in use). */
-  notes: string[];
+  /** What to tell the user (e.g. which backend is in use), by catalogue key. */
+  notes: KeyedWords[];
 }
 
-/** A device that cannot be used: `message` is the one line shown to the user. */
+/** A device or file that cannot be used: `said` is the one line shown to the user, `message` the same in English. */
 export class DeviceSetupError extends Error {
   override name = 'DeviceSetupError';
+  constructor(readonly said: KeyedWords) {
+    super(messageWords(englishT(), said));
+  }
+
+  /** The line in the language of `t`. */
+  describe(t: Translate): string {
+    return messageWords(t, this.said);
+  }
 }
 
 /**
@@ -42,13 +53,14 @@ export class DeviceSetupError extends Error {
  * system's default microphone and speaker (or silence and discarded output where there are none).
  */
 export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> {
-  const notes: string[] = [];
+  const notes: KeyedWords[] = [];
+  const nowPlaying = (name: string) => notes.push(keyed('device.nowPlaying', { name }));
   const wantsLiveInput = flags.inputDevice === undefined && !flags.input;
   const wantsLiveOutput = flags.outputDevice === undefined && !flags.output;
   let live: LiveDevices | undefined;
   if (wantsLiveInput || wantsLiveOutput) {
-    live = await openLiveDevices({ onOutputRecovered: (name) => notes.push(`Now playing to ${name}.`) });
-    if (wantsLiveInput && live.inputNote) notes.push(`${live.inputNote} (Use --input FILE.wav to speak a file.)`);
+    live = await openLiveDevices({ onOutputRecovered: nowPlaying });
+    if (wantsLiveInput && live.inputNote) notes.push(keyed('cli.device.speakAFile', { note: live.inputNote }));
     if (wantsLiveOutput && live.outputNote) notes.push(live.outputNote);
   }
   let input: InputDevice;
@@ -72,7 +84,7 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
     outputClosed = stream.closed;
   } else if (flags.outputDevice !== undefined) {
     const device = await checkNativeDevice('output', flags.outputDevice);
-    output = new ResilientOutput({ device, onRecovered: (name) => notes.push(`Now playing to ${name}.`) });
+    output = new ResilientOutput({ device, onRecovered: nowPlaying });
   } else if (flags.output) {
     output = new WavFileOutput(flags.output);
   } else {
@@ -91,7 +103,7 @@ export async function readInputRecording(path: string, stdin: Readable = process
     if (!(await stat(path)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
     return await readRecordingAsEngineAudio(path);
   } catch (error) {
-    throw new DeviceSetupError(`cannot use --input ${path}: ${describe(error, path === STDIO ? 'stdin' : path)}`);
+    throw new DeviceSetupError(keyed('cli.device.inputUnusable', { path, problem: problemOf(error) }));
   }
 }
 
@@ -107,25 +119,35 @@ async function checkNativeDevice(direction: 'input' | 'output', selector: string
   try {
     chooseDevice(await listAudioDevices(), direction, wanted);
   } catch (error) {
-    throw new DeviceSetupError(`cannot use --${direction}-device ${selector}: ${(error as Error).message}`);
+    const problem = error instanceof DeviceNotFoundError ? error.said : (error as Error).message;
+    throw new DeviceSetupError(keyed('cli.device.nativeUnusable', { direction, selector, problem }));
   }
   return wanted;
 }
 
 /** `--list-devices`: one line per PortAudio device. */
-export async function describeAudioDevices(): Promise<string[]> {
+export async function describeAudioDevices(t: Translate): Promise<string[]> {
   const devices = await listAudioDevices();
   return devices.map((d) => {
-    const roles = [d.isDefaultInput ? 'default input' : '', d.isDefaultOutput ? 'default output' : ''].filter(Boolean).join(', ');
-    return `${String(d.id).padStart(3)}  ${d.name}  [${d.hostApi}] in ${d.maxInputChannels} / out ${d.maxOutputChannels} ch, ${d.defaultSampleRate} Hz${roles ? ` (${roles})` : ''}`;
+    const roles = [d.isDefaultInput ? t('cli.devices.defaultInput') : '', d.isDefaultOutput ? t('cli.devices.defaultOutput') : ''].filter(Boolean);
+    const line = t('cli.devices.line', {
+      id: String(d.id).padStart(3),
+      name: d.name,
+      hostApi: d.hostApi,
+      inputs: d.maxInputChannels,
+      outputs: d.maxOutputChannels,
+      rate: d.defaultSampleRate,
+    });
+    return roles.length > 0 ? t('cli.devices.withRoles', { line, roles: roles.join(t('cli.devices.roleSeparator')) }) : line;
   });
 }
 
-function describe(error: unknown, path: string): string {
+/** What is wrong with a recording, without its path (the line names it). */
+function problemOf(error: unknown): KeyedWords | string {
   const e = error as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return 'no such file';
-  if (e.code === 'EACCES') return 'permission denied';
-  if (e.code === 'EISDIR') return 'it is a directory';
-  const message = e.message ?? String(error);
-  return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+  if (e.code === 'ENOENT') return keyed('cli.device.noSuchFile');
+  if (e.code === 'EACCES') return keyed('cli.device.permissionDenied');
+  if (e.code === 'EISDIR') return keyed('cli.device.isDirectory');
+  if (error instanceof AudioDecodeError) return error.said;
+  return e.message ?? String(error);
 }

@@ -1,4 +1,5 @@
 // Entry of `npm run cli -- [flags]` and of the `kaiwa` bin.
+import { chooseLanguage, createI18n, languageFromEnv } from '../shared/i18n';
 import { runCli } from './app';
 
 const code = await runCli({
@@ -18,7 +19,9 @@ const code = await runCli({
     };
   },
 }).catch((error: unknown) => {
-  process.stderr.write(`kaiwa: unexpected failure: ${(error as Error)?.message ?? String(error)}\n`);
+  // Whatever went wrong, it went wrong before --language could be trusted: the environment's language speaks.
+  const t = createI18n(chooseLanguage('system', languageFromEnv(process.env))).t;
+  process.stderr.write(`kaiwa: ${t('cli.failed.unexpected', { detail: (error as Error)?.message ?? String(error) })}\n`);
   return 1;
 });
 process.exit(code);

@@ -29,7 +29,34 @@ export interface EngineMessages {
   'error.settingInvalid': { detail: Words };
   'error.speakerFailed': { detail: string };
   'error.speakerNotStarted': { detail: string };
-  'error.unexpectedEvent': { detail: string };
+  'error.unexpectedEvent': { detail: Words };
+
+  /** What the live devices could not open, and what stands in (the conversation still runs). */
+  'device.noInput': undefined;
+  'device.noInputMatches': { selector: string; available: string };
+  'device.noMicrophone': undefined;
+  'device.noMicrophoneBecause': { detail: string };
+  'device.noOutput': undefined;
+  'device.noOutputMatches': { selector: string; available: string };
+  'device.noSpeaker': undefined;
+  'device.noSpeakerBecause': { detail: string };
+  'device.nowPlaying': { name: string };
+
+  /** Why a recording cannot be used (AudioDecodeError); the path is named by whoever shows it. */
+  'recording.cannotDecode': { detail: string };
+  'recording.cannotRead': { detail: string };
+  'recording.empty': undefined;
+  'recording.noAudio': undefined;
+  'recording.unknownFormat': { formats: string };
+
+  /** What is wrong with an event the server sent (the dialects' decoders, the connection). */
+  'protocol.binaryFrame': { bytes: number };
+  'protocol.fieldInvalid': { event: string; field: string; expected: string };
+  'protocol.fieldMissing': { event: string; field: string };
+  'protocol.invalidJson': { detail: string };
+  'protocol.noType': undefined;
+  'protocol.notObject': undefined;
+  'protocol.untranslatable': { event: string; detail: string };
 
   /** Why a connection could not open or ended (ConnectionError, the reconnect policy). */
   'failure.closed': { code: number };
@@ -121,6 +148,27 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'error.speakerFailed': true,
   'error.speakerNotStarted': true,
   'error.unexpectedEvent': true,
+  'device.noInput': true,
+  'device.noInputMatches': true,
+  'device.noMicrophone': true,
+  'device.noMicrophoneBecause': true,
+  'device.noOutput': true,
+  'device.noOutputMatches': true,
+  'device.noSpeaker': true,
+  'device.noSpeakerBecause': true,
+  'device.nowPlaying': true,
+  'recording.cannotDecode': true,
+  'recording.cannotRead': true,
+  'recording.empty': true,
+  'recording.noAudio': true,
+  'recording.unknownFormat': true,
+  'protocol.binaryFrame': true,
+  'protocol.fieldInvalid': true,
+  'protocol.fieldMissing': true,
+  'protocol.invalidJson': true,
+  'protocol.noType': true,
+  'protocol.notObject': true,
+  'protocol.untranslatable': true,
   'failure.closed': true,
   'failure.closedBeforeOpen': true,
   'failure.closedInHandshake': true,

@@ -1,6 +1,7 @@
 import type { InputDevice, OutputDevice, Settings } from '../engine';
 import { openLiveDevices } from '../engine/audio/devices/live';
 import { listAudioDevices as listNativeDevices } from '../engine/audio/devices/native-portaudio';
+import type { EngineMessage } from '../engine/messages';
 import type { DeviceInfo } from '../shared/ipc';
 
 /**
@@ -11,14 +12,14 @@ import type { DeviceInfo } from '../shared/ipc';
 export interface AudioDevices {
   input: InputDevice;
   output: OutputDevice;
-  /** What to tell the user about the backend, if anything. */
-  note?: string;
+  /** What to tell the user about the backend (by key), if anything. */
+  notes?: EngineMessage[];
 }
 
 export async function createAudioDevices(settings: Settings): Promise<AudioDevices> {
   const live = await openLiveDevices({ inputDevice: settings.inputDevice, outputDevice: settings.outputDevice });
-  const note = [live.inputNote, live.outputNote].filter(Boolean).join(' ');
-  return { input: live.input, output: live.output, ...(note ? { note } : {}) };
+  const notes = [live.inputNote, live.outputNote].filter((note) => note !== undefined);
+  return { input: live.input, output: live.output, ...(notes.length > 0 ? { notes } : {}) };
 }
 
 /**

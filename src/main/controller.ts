@@ -18,7 +18,7 @@ import {
   type Settings,
 } from '../engine';
 import { startSimulator, type RunningSimulator } from '../simulator';
-import { chooseLanguage, createI18n, languageOfLocale, messageWords, type Language, type Translate } from '../shared/i18n';
+import { chooseLanguage, createI18n, englishT, languageOfLocale, messageWords, type Language, type Translate } from '../shared/i18n';
 import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
 import { createAudioDevices, type AudioDevices } from './audio-devices';
 import { ConversationLog } from './conversation-log';
@@ -301,9 +301,9 @@ export class KaiwaController {
     if (this.assistant) return this.assistant;
     const localUrl = this.effective.provider === 'local' && !this.effective.url ? await this.localUrl() : undefined;
     const devices = await (this.options.devices ?? createAudioDevices)(this.effective);
-    if (devices.note && !this.deviceNoteShown) {
+    if (devices.notes && !this.deviceNoteShown) {
       this.deviceNoteShown = true;
-      this.notice(devices.note);
+      for (const note of devices.notes) this.emit({ type: 'notice', message: messageWords(englishT(), note), ...note });
     }
     const assistant = new Assistant({
       settings: this.effective,

@@ -25,7 +25,7 @@ describe('live devices', () => {
     expect(live.outputNote).toBeUndefined();
     const app = await createAudioDevices({ ...DEFAULT_SETTINGS, inputDevice: 'default' });
     expect(app.input).toBeInstanceOf(ResilientInput);
-    expect(app.note).toBeUndefined();
+    expect(app.notes).toBeUndefined();
   });
 
   it('fall back to null devices, with a note per direction, where the sound system has no devices', async () => {
@@ -47,8 +47,8 @@ describe('live devices', () => {
     expect(result).toEqual({
       input: NullInput.name,
       output: NullOutput.name,
-      inputNote: 'No microphone found: listening to silence.',
-      outputNote: 'No speaker found: replies are not played.',
+      inputNote: { key: 'device.noMicrophone' },
+      outputNote: { key: 'device.noSpeaker' },
     });
   });
 });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../../harness/ports';
 import { runKaiwa } from '../../harness/cli';
@@ -88,6 +89,34 @@ describe.concurrent('CLI in Japanese and English', () => {
     expect(ja.code).toBe(1);
     expect(ja.stderr).toBe('kaiwa: 無効な設定があります: Azure プロバイダーには Azure OpenAI の API キーが必要です。\n');
     expect(c.stderr).toBe('kaiwa: A setting is invalid: An Azure OpenAI API key is required for the Azure provider.\n');
+  });
+
+  it('a recording or transcript that cannot be used: the path, and what is wrong, in words', async () => {
+    const notRecording = join(__dirname, '../fixtures/recordings/README.md');
+    const missing = dir.file('missing.wav');
+    const transcript = join(dir.path, 'no-such-folder', 'talk.jsonl');
+    const [badJa, badC, missingJa, missingC, logJa, logC, deviceJa, deviceC] = await Promise.all([
+      runKaiwa(['--input', notRecording], { env: JA }),
+      runKaiwa(['--input', notRecording], { env: C }),
+      runKaiwa(['--input', missing], { env: JA }),
+      runKaiwa(['--input', missing], { env: C }),
+      runKaiwa(['--input', speech.path, '--transcript', transcript], { env: JA }),
+      runKaiwa(['--input', speech.path, '--transcript', transcript], { env: C }),
+      runKaiwa(['--input', speech.path, '--output-device', 'no-such-speaker-anywhere'], { env: JA }),
+      runKaiwa(['--input', speech.path, '--output-device', 'no-such-speaker-anywhere'], { env: C }),
+    ]);
+    expect(badJa.code).toBe(1);
+    expect(badJa.stderr).toBe(`kaiwa: --input ${notRecording} を使えません：Kaiwa が読める録音ではありません（読める形式：wav, m4a/aac, mp3, ogg/opus, ogg/vorbis, flac）\n`);
+    expect(badC.stderr).toBe(`kaiwa: cannot use --input ${notRecording}: not a recording Kaiwa can read (it reads wav, m4a/aac, mp3, ogg/opus, ogg/vorbis, flac)\n`);
+    expect(missingJa.stderr).toBe(`kaiwa: --input ${missing} を使えません：ファイルがありません\n`);
+    expect(missingC.stderr).toBe(`kaiwa: cannot use --input ${missing}: no such file\n`);
+    expect(logJa.code).toBe(1);
+    expect(logJa.stderr).toMatch(new RegExp(`^kaiwa: トランスクリプト ${transcript} に書き込めません：.*ENOENT`));
+    expect(logC.stderr).toMatch(new RegExp(`^kaiwa: cannot write transcript ${transcript}: .*ENOENT`));
+    // No sound system in the CLI harness, or no such device in one: either way one line, in words.
+    expect(deviceJa.code).toBe(1);
+    expect(deviceJa.stderr).toMatch(/^kaiwa: (--output-device no-such-speaker-anywhere を使えません：|オーディオ機器の問題)/);
+    expect(deviceC.stderr).toMatch(/^kaiwa: (cannot use --output-device no-such-speaker-anywhere: |audio device problem)/);
   });
 
   it('the state lines and transcript lines of a conversation', async () => {

@@ -11,19 +11,24 @@ import { readFile } from 'node:fs/promises';
 import { ENGINE_SAMPLE_RATE } from './devices/types';
 import { floatSampleToInt16 } from './pcm';
 import { resampleAll } from './resample';
+import { say, type EngineMessage } from '../messages';
 import { mixToMono, readWav, type WavError } from './wav';
 
 /** The formats a recording may come in, as people name them. */
 export const RECORDING_FORMATS = 'wav, m4a/aac, mp3, ogg/opus, ogg/vorbis, flac';
 
-/** A recording that cannot be used: `message` is one line for the user (the path first, when there is one). */
+/**
+ * A recording that cannot be used: `said` is what is wrong, for people (messages.ts; the path is
+ * `path`, named by whoever shows it), `message` one English line for logs, the path first.
+ */
 export class AudioDecodeError extends Error {
   override name = 'AudioDecodeError';
   constructor(
-    message: string,
+    readonly said: EngineMessage,
+    english: string,
     readonly path?: string,
   ) {
-    super(path ? `${path}: ${message}` : message);
+    super(path ? `${path}: ${english}` : english);
   }
 }
 
@@ -38,13 +43,14 @@ const isWav = (bytes: Uint8Array): boolean =>
 
 /** Decodes a whole recording. Throws `AudioDecodeError` for an unknown format, a corrupt file, or no audio. */
 export async function decodeAudio(bytes: Uint8Array, path?: string): Promise<DecodedAudio> {
-  if (bytes.length === 0) throw new AudioDecodeError('empty: no audio', path);
+  if (bytes.length === 0) throw new AudioDecodeError(say('recording.empty'), 'empty: no audio', path);
   if (isWav(bytes)) {
     try {
       const wav = readWav(bytes);
       return { sampleRate: wav.sampleRate, channelData: wav.channelData };
     } catch (error) {
-      throw new AudioDecodeError((error as WavError).message, path);
+      const detail = (error as WavError).message;
+      throw new AudioDecodeError(say('recording.cannotDecode', { detail }), detail, path);
     }
   }
   let decoded: DecodedAudio;
@@ -53,11 +59,14 @@ export async function decodeAudio(bytes: Uint8Array, path?: string): Promise<Dec
     decoded = (await decode(bytes)) as DecodedAudio;
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
-    if (/unknown audio format/i.test(message)) throw new AudioDecodeError(`not a recording Kaiwa can read (it reads ${RECORDING_FORMATS})`, path);
-    throw new AudioDecodeError(`cannot decode: ${message.split('\n')[0]}`, path);
+    if (/unknown audio format/i.test(message)) {
+      throw new AudioDecodeError(say('recording.unknownFormat', { formats: RECORDING_FORMATS }), `not a recording Kaiwa can read (it reads ${RECORDING_FORMATS})`, path);
+    }
+    const detail = message.split('\n')[0]!;
+    throw new AudioDecodeError(say('recording.cannotDecode', { detail }), `cannot decode: ${detail}`, path);
   }
   const frames = decoded?.channelData?.[0]?.length ?? 0;
-  if (!(decoded?.sampleRate > 0) || frames === 0) throw new AudioDecodeError('cannot decode: no audio found (corrupt or truncated?)', path);
+  if (!(decoded?.sampleRate > 0) || frames === 0) throw new AudioDecodeError(say('recording.noAudio'), 'cannot decode: no audio found (corrupt or truncated?)', path);
   return { sampleRate: decoded.sampleRate, channelData: decoded.channelData };
 }
 
@@ -77,7 +86,8 @@ export async function readRecordingAsEngineAudio(path: string): Promise<Int16Arr
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new AudioDecodeError(`cannot read: ${(error as Error).message}`, path);
+    const detail = (error as Error).message;
+    throw new AudioDecodeError(say('recording.cannotRead', { detail }), `cannot read: ${detail}`, path);
   }
   return decodeAsEngineAudio(bytes, path);
 }

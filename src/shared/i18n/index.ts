@@ -15,7 +15,7 @@ import { formatDateTime, formatDuration } from './format';
 export { CATALOGUES, LANGUAGES, type Catalogue, type Language, type MessageKey } from './catalogues';
 export { chooseLanguage, FALLBACK_LANGUAGE, languageFromEnv, languageOfLocale } from './locale';
 export { formatDateTime, formatDuration } from './format';
-export { ERROR_KEYS, errorWords, messageWords, saidWords, STATE_KEYS, stateWords, type KeyedWords } from './words';
+export { ERROR_KEYS, errorWords, keyed, messageWords, saidWords, STATE_KEYS, stateWords, type KeyedWords } from './words';
 
 declare module 'i18next' {
   interface CustomTypeOptions {

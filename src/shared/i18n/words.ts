@@ -49,6 +49,11 @@ export interface KeyedWords {
   params?: object;
 }
 
+/** A front end's own message by catalogue key (a param may be a nested message): put into words by `messageWords`. */
+export function keyed(key: MessageKey, params?: Record<string, unknown>): KeyedWords {
+  return params ? { key, params } : { key };
+}
+
 /** One message in words (an engine message, or a front end's own key), nested messages in its params included. */
 export function messageWords(t: Translate, message: KeyedWords): string {
   const params: Record<string, unknown> = Object.fromEntries(

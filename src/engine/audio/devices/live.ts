@@ -1,3 +1,4 @@
+import { say, type EngineMessage } from '../../messages';
 import { NullInput, NullOutput } from './null';
 import { listAudioDevices, type AudioDeviceInfo } from './native-portaudio';
 import { ResilientInput, ResilientOutput } from './naudiodon-resilient';
@@ -19,9 +20,9 @@ export interface LiveDeviceChoice {
 export interface LiveDevices {
   input: InputDevice;
   output: OutputDevice;
-  /** For the user, per direction: what could not be opened and what stands in. */
-  inputNote?: string;
-  outputNote?: string;
+  /** For the user, per direction: what could not be opened and what stands in (by key: messages.ts). */
+  inputNote?: EngineMessage;
+  outputNote?: EngineMessage;
 }
 
 export async function openLiveDevices(choice: LiveDeviceChoice = {}): Promise<LiveDevices> {
@@ -33,15 +34,15 @@ export async function openLiveDevices(choice: LiveDeviceChoice = {}): Promise<Li
     return {
       input: new NullInput(),
       output: new NullOutput(),
-      inputNote: `No microphone: ${reason}. Listening to silence.`,
-      outputNote: `No speaker: ${reason}. Replies are not played.`,
+      inputNote: say('device.noMicrophoneBecause', { detail: reason }),
+      outputNote: say('device.noSpeakerBecause', { detail: reason }),
     };
   }
   const live: LiveDevices = { input: new NullInput(), output: new NullOutput() };
   if (devices.some((d) => d.maxInputChannels > 0)) {
     live.input = new ResilientInput({ device: choice.inputDevice || undefined });
   } else {
-    live.inputNote = 'No microphone found: listening to silence.';
+    live.inputNote = say('device.noMicrophone');
   }
   if (devices.some((d) => d.maxOutputChannels > 0)) {
     live.output = new ResilientOutput({
@@ -49,7 +50,7 @@ export async function openLiveDevices(choice: LiveDeviceChoice = {}): Promise<Li
       ...(choice.onOutputRecovered ? { onRecovered: choice.onOutputRecovered } : {}),
     });
   } else {
-    live.outputNote = 'No speaker found: replies are not played.';
+    live.outputNote = say('device.noSpeaker');
   }
   return live;
 }

@@ -7,6 +7,7 @@
  * drops `segfault-handler` and fixes `abort()`.
  */
 import type * as Naudiodon from 'naudiodon2';
+import { say, type EngineMessage } from '../../messages';
 
 export type NaudiodonModule = typeof Naudiodon;
 
@@ -94,8 +95,15 @@ export async function listAudioDevices(): Promise<AudioDeviceInfo[]> {
 /** A device by PortAudio id or by name (exact, else a case-insensitive substring), or the system default. */
 export type DeviceSelector = number | string | undefined;
 
+/** No device for a choice: `said` for people (messages.ts), `message` the same in English for logs. */
 export class DeviceNotFoundError extends Error {
   override name = 'DeviceNotFoundError';
+  constructor(
+    message: string,
+    readonly said: EngineMessage,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -113,7 +121,7 @@ export function chooseDevice(
   let found: AudioDeviceInfo | undefined;
   if (selector === undefined || selector === '') {
     found = usable.find((d) => (direction === 'input' ? d.isDefaultInput : d.isDefaultOutput)) ?? usable[0];
-    if (!found) throw new DeviceNotFoundError(`no audio ${kind} device (PortAudio lists none)`);
+    if (!found) throw new DeviceNotFoundError(`no audio ${kind} device (PortAudio lists none)`, say(direction === 'input' ? 'device.noInput' : 'device.noOutput'));
     return found;
   }
   const asNumber = typeof selector === 'number' ? selector : /^\d+$/.test(selector) ? Number(selector) : undefined;
@@ -123,7 +131,13 @@ export function chooseDevice(
     found =
       usable.find((d) => d.name.toLowerCase() === wanted) ?? usable.find((d) => d.name.toLowerCase().includes(wanted));
   }
-  if (!found) throw new DeviceNotFoundError(`no audio ${kind} device matches "${selector}" (available: ${available()})`);
+  if (!found) {
+    const params = { selector: String(selector), available: available() };
+    throw new DeviceNotFoundError(
+      `no audio ${kind} device matches "${params.selector}" (available: ${params.available})`,
+      say(direction === 'input' ? 'device.noInputMatches' : 'device.noOutputMatches', params),
+    );
+  }
   return found;
 }
 

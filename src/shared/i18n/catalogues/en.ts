@@ -15,6 +15,18 @@ export const en = {
   'app.name': 'Kaiwa',
   'app.noBridge': 'Kaiwa’s window must be opened by the Kaiwa app.',
 
+  'cli.device.inputUnusable': 'cannot use --input {{path}}: {{problem}}',
+  'cli.device.isDirectory': 'it is a directory',
+  'cli.device.nativeUnusable': 'cannot use --{{direction}}-device {{selector}}: {{problem}}',
+  'cli.device.noSuchFile': 'no such file',
+  'cli.device.permissionDenied': 'permission denied',
+  'cli.device.speakAFile': '{{note}} (Use --input FILE.wav to speak a file.)',
+  'cli.device.transcriptUnwritable': 'cannot write transcript {{path}}: {{detail}}',
+  'cli.devices.defaultInput': 'default input',
+  'cli.devices.defaultOutput': 'default output',
+  'cli.devices.line': '{{id}}  {{name}}  [{{hostApi}}] in {{inputs}} / out {{outputs}} ch, {{rate}} Hz',
+  'cli.devices.roleSeparator': ', ',
+  'cli.devices.withRoles': '{{line}} ({{roles}})',
   'cli.error.commandLine': '{{detail}} (see --help)',
   'cli.error.dashValue': '{{flag}}: a value starting with \'-\' is written {{flag}}=VALUE (see --help)',
   'cli.error.duration': '--duration must be a positive number of seconds (got \'{{value}}\')',
@@ -119,6 +131,16 @@ export const en = {
 
   'conversation.assistant': 'Assistant',
   'conversation.transcript': 'Conversation transcript',
+
+  'device.noInput': 'no audio input device (PortAudio lists none)',
+  'device.noInputMatches': 'no audio input device matches "{{selector}}" (available: {{available}})',
+  'device.noMicrophone': 'No microphone found: listening to silence.',
+  'device.noMicrophoneBecause': 'No microphone: {{detail}}. Listening to silence.',
+  'device.noOutput': 'no audio output device (PortAudio lists none)',
+  'device.noOutputMatches': 'no audio output device matches "{{selector}}" (available: {{available}})',
+  'device.noSpeaker': 'No speaker found: replies are not played.',
+  'device.noSpeakerBecause': 'No speaker: {{detail}}. Replies are not played.',
+  'device.nowPlaying': 'Now playing to {{name}}.',
 
   'endpoint.azureDeploymentMissing': 'The Azure OpenAI deployment name is required.',
   'endpoint.azureEndpointMissing': 'The Azure OpenAI endpoint is required (e.g. https://my-resource.openai.azure.com).',
@@ -244,8 +266,22 @@ export const en = {
   'notice.sessionRenewed': 'Session renewed.',
   'notice.transcriptionFailed': 'Transcription failed: {{detail}}',
 
+  'protocol.binaryFrame': 'The server sent a binary frame ({{bytes}} bytes); the Realtime protocol has none.',
+  'protocol.fieldInvalid': '\'{{event}}\' has an invalid \'{{field}}\' (expected: {{expected}}).',
+  'protocol.fieldMissing': '\'{{event}}\' is missing \'{{field}}\'.',
+  'protocol.invalidJson': 'Invalid JSON: {{detail}}',
+  'protocol.noType': 'The event has no string \'type\'.',
+  'protocol.notObject': 'The event is not a JSON object.',
+  'protocol.untranslatable': 'Could not translate \'{{event}}\': {{detail}}',
+
   'quick.escClose': 'Esc to close',
   'quick.escInterrupt': 'Esc to interrupt',
+
+  'recording.cannotDecode': 'cannot decode: {{detail}}',
+  'recording.cannotRead': 'cannot read: {{detail}}',
+  'recording.empty': 'empty: no audio',
+  'recording.noAudio': 'cannot decode: no audio found (corrupt or truncated?)',
+  'recording.unknownFormat': 'not a recording Kaiwa can read (it reads {{formats}})',
 
   'setting.invalid': 'is not valid',
   'setting.issue': '{{field}}: {{problem}}',

@@ -5,6 +5,18 @@ export const ja: Catalogue = {
   'app.name': 'Kaiwa',
   'app.noBridge': 'Kaiwa のウィンドウは Kaiwa アプリから開いてください。',
 
+  'cli.device.inputUnusable': '--input {{path}} を使えません：{{problem}}',
+  'cli.device.isDirectory': 'ディレクトリです',
+  'cli.device.nativeUnusable': '--{{direction}}-device {{selector}} を使えません：{{problem}}',
+  'cli.device.noSuchFile': 'ファイルがありません',
+  'cli.device.permissionDenied': '読み取る権限がありません',
+  'cli.device.speakAFile': '{{note}}（ファイルを話させるには --input FILE.wav を使ってください。）',
+  'cli.device.transcriptUnwritable': 'トランスクリプト {{path}} に書き込めません：{{detail}}',
+  'cli.devices.defaultInput': '既定の入力',
+  'cli.devices.defaultOutput': '既定の出力',
+  'cli.devices.line': '{{id}}  {{name}}  [{{hostApi}}] 入力 {{inputs}} / 出力 {{outputs}} ch、{{rate}} Hz',
+  'cli.devices.roleSeparator': '、',
+  'cli.devices.withRoles': '{{line}}（{{roles}}）',
   'cli.error.commandLine': '{{detail}}（--help を参照）',
   'cli.error.dashValue': '{{flag}}：「-」で始まる値は {{flag}}=値 の形で指定してください（--help を参照）',
   'cli.error.duration': '--duration には正の秒数を指定してください（指定値：{{value}}）',
@@ -109,6 +121,16 @@ export const ja: Catalogue = {
 
   'conversation.assistant': 'アシスタント',
   'conversation.transcript': '会話の文字起こし',
+
+  'device.noInput': '音声入力デバイスがありません（PortAudio に一覧がありません）',
+  'device.noInputMatches': '「{{selector}}」に合う音声入力デバイスがありません（使えるもの：{{available}}）',
+  'device.noMicrophone': 'マイクが見つかりません。無音を聞いています。',
+  'device.noMicrophoneBecause': 'マイクが使えません（{{detail}}）。無音を聞いています。',
+  'device.noOutput': '音声出力デバイスがありません（PortAudio に一覧がありません）',
+  'device.noOutputMatches': '「{{selector}}」に合う音声出力デバイスがありません（使えるもの：{{available}}）',
+  'device.noSpeaker': 'スピーカーが見つかりません。返事は再生されません。',
+  'device.noSpeakerBecause': 'スピーカーが使えません（{{detail}}）。返事は再生されません。',
+  'device.nowPlaying': '{{name}} で再生しています。',
 
   'endpoint.azureDeploymentMissing': 'Azure OpenAI のデプロイ名が必要です。',
   'endpoint.azureEndpointMissing': 'Azure OpenAI のエンドポイントが必要です（例: https://my-resource.openai.azure.com）。',
@@ -234,8 +256,22 @@ export const ja: Catalogue = {
   'notice.sessionRenewed': 'セッションを更新しました。',
   'notice.transcriptionFailed': '文字起こしに失敗しました: {{detail}}',
 
+  'protocol.binaryFrame': 'サーバーがバイナリフレーム（{{bytes}} バイト）を送ってきました。Realtime プロトコルにはないものです。',
+  'protocol.fieldInvalid': '「{{event}}」の「{{field}}」が不正です（期待した型：{{expected}}）。',
+  'protocol.fieldMissing': '「{{event}}」に「{{field}}」がありません。',
+  'protocol.invalidJson': 'JSON として読めません：{{detail}}',
+  'protocol.noType': 'イベントに文字列の「type」がありません。',
+  'protocol.notObject': 'イベントが JSON オブジェクトではありません。',
+  'protocol.untranslatable': '「{{event}}」を変換できませんでした：{{detail}}',
+
   'quick.escClose': 'Esc で閉じる',
   'quick.escInterrupt': 'Esc で中断',
+
+  'recording.cannotDecode': 'デコードできません：{{detail}}',
+  'recording.cannotRead': '読み込めません：{{detail}}',
+  'recording.empty': '空です（音声がありません）',
+  'recording.noAudio': 'デコードできません：音声が見つかりません（壊れているか途中で切れていますか？）',
+  'recording.unknownFormat': 'Kaiwa が読める録音ではありません（読める形式：{{formats}}）',
 
   'setting.invalid': 'が正しくありません',
   'setting.issue': '{{field}} {{problem}}',
