@@ -243,7 +243,7 @@ export class KaiwaController {
     try {
       next = applySettingsPatch(this.stored, patch);
     } catch (error) {
-      if (error instanceof SettingsError) return { ok: false, errors: error.issues };
+      if (error instanceof SettingsError) return { ok: false, problems: error.problems.map(({ path, problem }) => ({ path, said: problem })) };
       throw error;
     }
     this.settingsStore.save(next);

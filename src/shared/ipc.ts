@@ -13,6 +13,7 @@
 import type { AssistantEvent, AssistantState, ErrorCode, Said } from '../engine/events';
 import type { Protocol, Settings } from '../engine/settings';
 import type { ConversationEntry } from '../engine/conversation-log/entry';
+import type { EngineMessage } from '../engine/messages';
 
 /** `ConversationEntry`: one line of a saved conversation, in the format the CLI's transcript shares. */
 export type { AssistantEvent, AssistantState, ConversationEntry, ErrorCode, Protocol, Said, Settings };
@@ -77,7 +78,13 @@ export interface SettingsView {
   serve: ServeStatus & { tokenSaved: boolean };
 }
 
-export type SettingsResult = { ok: true; view: SettingsView } | { ok: false; errors: string[] };
+/** One thing wrong with a settings patch: the setting's path and what is wrong, by catalogue key (the form puts it into words). */
+export interface SettingsProblem {
+  path: string;
+  said: EngineMessage;
+}
+
+export type SettingsResult = { ok: true; view: SettingsView } | { ok: false; problems: SettingsProblem[] };
 
 export interface ConversationSummary {
   id: string;

@@ -273,7 +273,7 @@ describe('hotkeys', () => {
 
     mock.electronMock.takenAccelerators.add('Alt+J');
     const taken = await update({ hotkeys: { talk: 'Alt+J', interrupt: 'Alt+' } });
-    if (!taken.ok) throw new Error(taken.errors.join());
+    if (!taken.ok) throw new Error(JSON.stringify(taken.problems));
     const [talk, interrupt] = taken.view.hotkeys;
     expect(talk).toMatchObject({ action: 'talk', accelerator: 'Alt+J', registered: false, error: expect.stringMatching(/another application/) });
     expect(interrupt).toMatchObject({ action: 'interrupt', accelerator: 'Alt+', registered: false, error: expect.stringMatching(/not a valid shortcut/) });
@@ -365,14 +365,14 @@ describe('settings and secrets', () => {
     expect(refused.controller.settings.dialect).toBe('ga');
   });
 
-  it('a settings update is saved and answered; an invalid one is refused with readable errors', async () => {
+  it('a settings update is saved and answered; an invalid one is refused with its problems by key', async () => {
     const app = await launch();
     const window = showLoadedMainWindow(app);
     const ok = (await mock.ipcMain.invoke('settings:update', { webContents: window.webContents }, { voice: 'sage' })) as SettingsResult;
     expect(ok.ok && ok.view.settings.voice).toBe('sage');
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).voice).toBe('sage');
     const bad = (await mock.ipcMain.invoke('settings:update', { webContents: window.webContents }, { url: 'http://not-ws' })) as SettingsResult;
-    expect(bad).toEqual({ ok: false, errors: [expect.stringMatching(/^url: /)] });
+    expect(bad).toEqual({ ok: false, problems: [{ path: 'url', said: { key: 'setting.notWsUrl' } }] });
   });
 
   it('the newer settings (protocol, language, transcription language, a GPT-Live voice) are saved through IPC', async () => {

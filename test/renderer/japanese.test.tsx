@@ -131,6 +131,18 @@ describe('the window in Japanese', () => {
     expect(bridge.callsOf('updateSettings')[0]![0]).toEqual({ transcriptionLanguage: 'ja' });
   });
 
+  it('shows the problems main refuses a patch for in Japanese', async () => {
+    const bridge = japaneseBridge();
+    bridge.updateAnswer = () => ({ ok: false, problems: [{ path: 'model', said: { key: 'setting.tooLong', params: { maximum: 200 } } }] });
+    await mount(bridge);
+    fireEvent.click(screen.getByRole('tab', { name: '設定' }));
+    fireEvent.change(await screen.findByLabelText('モデル'), { target: { value: 'x'.repeat(201) } });
+    fireEvent.click(screen.getByRole('button', { name: '保存' }));
+    const alert = await screen.findByRole('alert', { name: '設定は保存されていません' });
+    expect(alert.textContent).toBe('model は 200 文字以下にしてください');
+    expect(document.querySelector('[data-path="model"] .field-error')!.textContent).toBe('model は 200 文字以下にしてください');
+  });
+
   it('offers only the Realtime voices with the Realtime protocol', async () => {
     const bridge = japaneseBridge();
     await mount(bridge);

@@ -44,19 +44,25 @@ describe('Settings', () => {
     expect(await screen.findByText('Saved.')).toBeTruthy();
   });
 
-  it('shows the validation errors main returns, next to the form and the field', async () => {
+  it('shows the problems main returns, next to the form and the field', async () => {
     const bridge = new FakeBridge();
-    bridge.updateAnswer = () => ({ ok: false, errors: ['azure.endpoint: Invalid URL', 'model: Too big'] });
+    bridge.updateAnswer = () => ({
+      ok: false,
+      problems: [
+        { path: 'azure.endpoint', said: { key: 'setting.notUrl' } },
+        { path: 'model', said: { key: 'setting.tooLong', params: { maximum: 200 } } },
+      ],
+    });
     bridge.view = settingsView({ settings: { ...bridge.view.settings, provider: 'azure' } });
     await open(bridge);
     fireEvent.change(screen.getByLabelText('Azure endpoint'), { target: { value: 'not a url' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     const alert = await screen.findByRole('alert', { name: 'Settings not saved' });
-    expect(alert.textContent).toContain('azure.endpoint: Invalid URL');
-    expect(alert.textContent).toContain('model: Too big');
+    expect(alert.textContent).toContain('azure.endpoint: must be a URL');
+    expect(alert.textContent).toContain('model: must be at most 200 characters long');
     const field = document.querySelector('[data-path="azure.endpoint"]')!;
     expect(field.classList.contains('invalid')).toBe(true);
-    expect(field.textContent).toContain('Invalid URL');
+    expect(field.textContent).toContain('must be a URL');
     expect(bridge.callsOf('updateSettings')[0]![0]).toEqual({ azure: { endpoint: 'not a url' } });
   });
 

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import type { MessageKey } from '../../shared/i18n';
-import type { DeviceInfo, Protocol, Settings as SettingsValues, SettingsView } from '../../shared/ipc';
+import { keyed, messageWords, type MessageKey } from '../../shared/i18n';
+import type { DeviceInfo, Protocol, Settings as SettingsValues, SettingsProblem, SettingsView } from '../../shared/ipc';
 import { useBridge } from '../bridge';
 import { useLanguage, useT } from '../i18n';
 import { isEmptyPatch, isOverridden, settingsPatch } from '../state/settingsPatch';
@@ -73,7 +73,13 @@ export function Settings({ view, onViewChange }: Props) {
   const t = useT();
   const uiLanguage = useLanguage();
   const [draft, setDraft] = useState<SettingsValues | null>(view?.settings ?? null);
-  const [errors, setErrors] = useState<string[]>([]);
+  // What main refused, by key (put into words as shown, so a change of language follows), or why saving failed.
+  const [problems, setProblems] = useState<SettingsProblem[]>([]);
+  const [failure, setFailure] = useState<string | null>(null);
+  const setErrors = (refused: SettingsProblem[], failed: string | null = null) => {
+    setProblems(refused);
+    setFailure(failed);
+  };
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const [devices, setDevices] = useState<Devices | null>(null);
@@ -120,7 +126,10 @@ export function Settings({ view, onViewChange }: Props) {
   const patch = settingsPatch(view.settings, draft);
   const dirty = !isEmptyPatch(patch);
   const locked = (path: string) => isOverridden(view.envOverrides, path);
-  const fieldErrors = (path: string) => errors.filter((e) => e.startsWith(`${path}:`) || e.startsWith(`${path}.`));
+  // The setting is named in the field's note too: Japanese words for a problem follow the name they are about.
+  const problemWords = (p: SettingsProblem) => messageWords(t, keyed('setting.issue', { field: p.path, problem: p.said }));
+  const errors = [...problems.map(problemWords), ...(failure === null ? [] : [failure])];
+  const fieldErrors = (path: string) => problems.filter((p) => p.path === path || p.path.startsWith(`${path}.`)).map(problemWords);
   const update = (change: Partial<SettingsValues>) => {
     setDraft({ ...draft, ...change });
     setSaved(false);
@@ -139,11 +148,11 @@ export function Settings({ view, onViewChange }: Props) {
         setSaved(true);
         onViewChange(result.view);
       } else {
-        setErrors(result.errors);
+        setErrors(result.problems);
         setSaved(false);
       }
     } catch (error) {
-      setErrors([t('settings.saveFailed', { reason: error instanceof Error ? error.message : String(error) })]);
+      setErrors([], t('settings.saveFailed', { reason: error instanceof Error ? error.message : String(error) }));
     } finally {
       setBusy(false);
     }
