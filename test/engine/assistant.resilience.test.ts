@@ -152,7 +152,9 @@ describe('Assistant resilience', () => {
     await a.start();
     (await socket).terminate();
     const error = await w.next((e) => e.type === 'error');
-    expect(error).toEqual({ type: 'error', code: 'auth', message: expect.stringMatching(/^The API key was rejected \(401\)/), fatal: true, key: 'error.connectionFailed', params: { detail: expect.stringMatching(/^The API key was rejected \(401\)/) } });
+    expect(error).toEqual({ type: 'error', code: 'auth', message: expect.stringMatching(/^The API key was rejected \(401\)/), fatal: true, key: 'error.connectionFailed', params: {
+      detail: { key: 'failure.serverSaid', params: { failure: { key: 'failure.httpKeyRejected', params: { status: 401 } }, detail: 'refused with 401' } },
+    } });
     await w.next((e) => e.type === 'state' && e.state === 'error');
     await new Promise((r) => setTimeout(r, 200));
     expect(scripted.upgrades).toBe(2);

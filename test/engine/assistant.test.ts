@@ -226,7 +226,10 @@ describe('Assistant', () => {
     expect(error).toBeInstanceOf(AssistantError);
     expect(error).toMatchObject({ code: 'network' });
     expect((error as Error).message).toMatch(/refused/);
-    expect(w.events).toContainEqual({ type: 'error', code: 'network', message: (error as Error).message, fatal: true, key: 'error.connectionFailed', params: { detail: (error as Error).message } });
+    expect(w.events).toContainEqual({
+      type: 'error', code: 'network', message: (error as Error).message, fatal: true,
+      key: 'error.connectionFailed', params: { detail: { key: 'failure.refused', params: { host: `127.0.0.1:${port}` } } },
+    });
     expect(assistant.state).toBe('error');
   });
 
