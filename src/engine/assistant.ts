@@ -202,7 +202,6 @@ export class Assistant {
     }
     session.setMuted(this.mutedFlag);
     this.session = session;
-    this.mic.gateEchoWarmup = session.protocol === 'live';
     this.mic.sink = session;
     return session;
   }

@@ -33,11 +33,6 @@ export interface MicPathOptions {
 export class MicPath {
   /** The session the batches go to; null while there is none. */
   sink: MicSink | null = null;
-  /**
-   * Full duplex (GPT-Live): while the echo canceller warms up, audio captured over playback goes
-   * out as silence (see echo-warmup.ts). Turn-based sessions keep their own barge-in policy.
-   */
-  gateEchoWarmup = false;
   private readonly warmup = new EchoWarmup();
   private silence = new Int16Array(0);
   private echo: EchoCanceller = new PassThroughEchoCanceller();
@@ -129,7 +124,10 @@ export class MicPath {
       this.toBatches.reset();
       return;
     }
-    if (this.gateEchoWarmup && this.echo.active && this.warmup.gating) {
+    // While the echo canceller warms up, audio captured over playback goes out as silence (see
+    // echo-warmup.ts): its leaking echo would cut a Realtime reply (the server's VAD takes it for
+    // the user) as surely as it would stop a full-duplex GPT-Live model.
+    if (this.echo.active && this.warmup.gating) {
       if (this.silence.length !== pcm.length) this.silence = new Int16Array(pcm.length);
       this.toBatches.push(this.silence);
       return;

@@ -86,7 +86,6 @@ describe('MicPath with a GPT-Live session on a microphone that hears the speaker
     mic = new MicPath({ output, hearsOutput: true, onError: (m) => errors.push(m) });
     const sent: Int16Array[] = [];
     mic.sink = { acceptsAudio: true, sendAudio: (pcm) => sent.push(pcm.slice()) };
-    mic.gateEchoWarmup = true;
     await mic.configureEcho(needsEchoCancellation(parseSettings({ model: 'gpt-live-1' })));
     expect(errors).toEqual([]);
     const reply = voice(10, 6000);
