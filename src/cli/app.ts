@@ -1,11 +1,11 @@
-import { Assistant, AssistantError, type AssistantEvent, type AssistantState, type ErrorCode, type Said } from '../engine';
+import { Assistant, AssistantError, resolveProtocol, type AssistantEvent, type AssistantState, type ErrorCode, type Said } from '../engine';
 import { startSimulator } from '../simulator';
 import { chooseLanguage, createI18n, keyed, languageFromEnv, messageWords, saidWords, type MessageKey, type Translate } from '../shared/i18n';
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
 import { createDevices, describeAudioDevices, DeviceSetupError, readInputRecording, STDIO } from './devices';
 import { ConversationFile } from '../engine/conversation-log/file';
 import { runServe } from './serve';
-import { PlainUi, TtyUi, type Ui } from './ui';
+import { PlainUi, sessionLine, TtyUi, type Ui } from './ui';
 
 export interface CliIo {
   argv: string[];
@@ -114,7 +114,7 @@ export async function runCli(io: CliIo): Promise<number> {
             interrupt: () => assistant.interrupt(),
             toggleTalk: () => (talking ? assistant.stopTalking() : assistant.startTalking()),
             quit: () => quit(0),
-          }, manual)
+          }, manual, resolveProtocol(flags.settings))
         : new PlainUi(t, lines);
     cleanups.push(() => ui.close());
     let talking = false;
@@ -138,6 +138,7 @@ export async function runCli(io: CliIo): Promise<number> {
 
     // A requested shutdown is clean (WAV finalised, socket closed) and exits 128 + the signal number.
     cleanups.push(io.onSignal((signal) => quit(signal === 'SIGINT' ? 130 : 143)));
+    ui.info(sessionLine(t, flags.settings));
     for (const note of devices.notes) ui.info(messageWords(t, note));
 
     try {

@@ -1,5 +1,6 @@
-import type { AssistantEvent, AssistantState, Level } from '../engine';
-import { SILENCE_DB } from '../engine';
+import type { AssistantEvent, AssistantState, Level, Protocol, Settings } from '../engine';
+import { resolveProtocol, SILENCE_DB } from '../engine';
+import { addAudioUsage, NO_AUDIO_USAGE } from '../shared/audio-usage';
 import { saidWords, type MessageKey, type Translate } from '../shared/i18n';
 
 /** What the terminal shows. Two implementations: a live status line (TTY) and plain lines. */
@@ -31,6 +32,42 @@ const LABEL: Record<AssistantState, MessageKey> = {
 /** The state in words; a reconnect says which attempt it is on. */
 export function stateLabel(t: Translate, state: AssistantState, attempt?: number): string {
   return state === 'reconnecting' && attempt !== undefined ? t('cli.state.reconnectingAttempt', { attempt }) : t(LABEL[state]);
+}
+
+export function protocolName(t: Translate, protocol: Protocol): string {
+  return t(protocol === 'live' ? 'connection.protocol.live' : 'connection.protocol.realtime');
+}
+
+/**
+ * Which conversation runs where, the first line a run prints: "GPT-Live · gpt-live-1 · local
+ * simulator". The model is the Azure deployment's name on Azure; a custom URL shows its host only
+ * (a query may carry a key).
+ */
+export function sessionLine(t: Translate, settings: Settings): string {
+  const model = settings.provider === 'azure' ? (settings.azure.deployment ?? settings.model) : settings.model;
+  return t('cli.session', { protocol: protocolName(t, resolveProtocol(settings)), model, where: whereWords(t, settings) });
+}
+
+function whereWords(t: Translate, settings: Settings): string {
+  switch (settings.provider) {
+    case 'local':
+      return t('cli.where.local');
+    case 'openai':
+      return t('cli.where.openai');
+    case 'azure':
+      return t('cli.where.azure');
+    case 'custom':
+      return hostOf(settings.url) ?? t('cli.where.local');
+  }
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 function who(t: Translate, speaker: 'user' | 'assistant'): string {
@@ -73,9 +110,13 @@ export class PlainUi implements Ui {
   close(): void {}
 }
 
-/** TTY: transcripts scroll above a status line with the state and two level meters. */
+/**
+ * TTY: transcripts scroll above a status line with the state, the protocol (and for GPT-Live the
+ * seconds of audio used so far) and two level meters.
+ */
 export class TtyUi implements Ui {
   private state: AssistantState = 'idle';
+  private audioUsage = NO_AUDIO_USAGE;
   private attempt: number | undefined;
   private input: Level = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
   private output: Level = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
@@ -91,6 +132,7 @@ export class TtyUi implements Ui {
     private readonly stdin: NodeJS.ReadStream,
     keys: Keys,
     private readonly manual: boolean,
+    private readonly protocol?: Protocol,
   ) {
     this.onData = (data) => {
       const key = data.toString('utf8');
@@ -139,6 +181,10 @@ export class TtyUi implements Ui {
       case 'error':
         this.line(this.t('cli.errorLine', { code: event.code, message: saidWords(this.t, event) }));
         break;
+      case 'session.usage':
+        this.audioUsage = addAudioUsage(this.audioUsage, event);
+        this.draw();
+        break;
       default:
         break;
     }
@@ -162,13 +208,21 @@ export class TtyUi implements Ui {
     this.draw();
   }
 
+  /** The protocol part of the status line: "GPT-Live · 12.3 sec of audio  ", or nothing while unknown. */
+  private session(): string {
+    if (!this.protocol) return '';
+    const seconds = this.audioUsage.seconds;
+    const usage = seconds > 0 ? ` · ${this.t('cli.audioUsage', { ms: seconds * 1000 })}` : '';
+    return `${protocolName(this.t, this.protocol)}${usage}  `;
+  }
+
   private draw(): void {
     this.lastDraw = performance.now();
     const width = this.out.columns || 80; // 0 when the terminal does not say
     const hint = this.manual ? this.t('cli.keys.manual') : this.t('cli.keys.auto');
     const partial = this.partialSpeaker ? `  ${this.t('cli.line', { who: who(this.t, this.partialSpeaker), text: `…${this.partial.slice(-40)}` })}` : '';
     const meters = this.t('cli.meters', { input: meter(this.input), output: meter(this.output) });
-    const status = `[${stateLabel(this.t, this.state, this.attempt)}] ${meters}  ${hint}${partial}`;
+    const status = `[${stateLabel(this.t, this.state, this.attempt)}] ${this.session()}${meters}  ${hint}${partial}`;
     this.out.write(`\r\x1b[2K${status.slice(0, Math.max(0, width - 1))}`);
   }
 }

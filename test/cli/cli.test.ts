@@ -147,8 +147,9 @@ describe('without --input', () => {
     const run = await runKaiwa(['--duration', '0.5']);
     expectCleanExit(run);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe('No microphone found: listening to silence. (Use --input FILE.wav to speak a file.)');
-    expect(lines[1]).toBe('No speaker found: replies are not played.');
+    expect(lines[0]).toBe('Realtime · gpt-realtime · local simulator');
+    expect(lines[1]).toBe('No microphone found: listening to silence. (Use --input FILE.wav to speak a file.)');
+    expect(lines[2]).toBe('No speaker found: replies are not played.');
     expect(run.stdout).toMatch(/^\[listening\]$/m);
   });
 });
@@ -203,7 +204,8 @@ describe('a quiet start on a sound system without usable devices', () => {
     const run = await runKaiwa(['--duration', '0.5'], { env: FAILING_SOUND_SYSTEM });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.stdout.split('\n').slice(0, 2)).toEqual([
+    expect(run.stdout.split('\n').slice(0, 3)).toEqual([
+      'Realtime · gpt-realtime · local simulator',
       'No microphone found: listening to silence. (Use --input FILE.wav to speak a file.)',
       'No speaker found: replies are not played.',
     ]);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough, Writable } from 'node:stream';
-import { PlainUi, TtyUi, meter } from '../../src/cli/ui';
+import { PlainUi, TtyUi, meter, sessionLine } from '../../src/cli/ui';
+import type { Protocol } from '../../src/engine';
+import { parseSettings } from '../../src/engine/settings';
 import { createI18n } from '../../src/shared/i18n';
 
 const en = createI18n('en').t;
@@ -33,15 +35,15 @@ class Keyboard extends PassThrough {
   }
 }
 
-function tty(manual = false) {
+function tty(manual = false, protocol?: Protocol, t = en) {
   const screen = new Screen();
   const keyboard = new Keyboard();
   const calls: string[] = [];
-  const ui = new TtyUi(en, screen as unknown as NodeJS.WriteStream, keyboard as unknown as NodeJS.ReadStream, {
+  const ui = new TtyUi(t, screen as unknown as NodeJS.WriteStream, keyboard as unknown as NodeJS.ReadStream, {
     interrupt: () => calls.push('interrupt'),
     toggleTalk: () => calls.push('talk'),
     quit: () => calls.push('quit'),
-  }, manual);
+  }, manual, protocol);
   return { screen, keyboard, calls, ui };
 }
 
@@ -78,6 +80,38 @@ describe('terminal UI', () => {
     ui.show({ type: 'transcript.final', speaker: 'user', itemId: 'u', text: 'Hi' });
     ui.show({ type: 'interrupted', itemId: 'a', reason: 'user', playedMs: 1200, receivedMs: 3000 });
     expect(screen.text).toBe('[listening]\nyou: Hi\n[interrupted after 1200 ms of 3000 ms]\n');
+  });
+
+  it('shows the protocol in the status line, and for GPT-Live the seconds of audio its sessions used (each session counts from 0)', () => {
+    const { screen, ui } = tty(false, 'live');
+    ui.show({ type: 'state', state: 'listening' });
+    expect(screen.status).toMatch(/^\[listening\] GPT-Live {2}mic /);
+    ui.show({ type: 'session.usage', sessionId: 's1', seconds: 3, final: false });
+    ui.show({ type: 'session.usage', sessionId: 's1', seconds: 10, final: true });
+    ui.show({ type: 'session.usage', sessionId: 's2', seconds: 2.3, final: false });
+    expect(screen.status).toMatch(/^\[listening\] GPT-Live · 12\.3 sec of audio {2}mic /);
+    ui.close();
+    const realtime = tty(false, 'realtime');
+    realtime.ui.show({ type: 'state', state: 'speaking' });
+    expect(realtime.screen.status).toMatch(/^\[speaking\] Realtime {2}mic /);
+    realtime.ui.close();
+    const ja = tty(false, 'live', createI18n('ja').t);
+    ja.ui.show({ type: 'session.usage', sessionId: 's1', seconds: 61.25, final: false });
+    expect(ja.screen.status).toMatch(/^\[待機中\] GPT-Live · 音声 61\.3 秒 {2}マイク /);
+    ja.ui.close();
+  });
+
+  it('names the protocol, the model and where it runs in the first line, in the language', () => {
+    expect(sessionLine(en, parseSettings({ model: 'gpt-live-1' }))).toBe('GPT-Live · gpt-live-1 · local simulator');
+    expect(sessionLine(en, parseSettings({ provider: 'openai', model: 'gpt-realtime' }))).toBe('Realtime · gpt-realtime · OpenAI');
+    expect(sessionLine(en, parseSettings({ provider: 'azure', model: 'x', azure: { endpoint: 'https://r.openai.azure.com', deployment: 'gpt-live-1' } }))).toBe(
+      'GPT-Live · gpt-live-1 · Azure OpenAI',
+    );
+    // A custom URL shows its host only: a query may carry a key.
+    expect(sessionLine(en, parseSettings({ provider: 'custom', url: 'wss://voice.example.com/v1/live/sessions?api-key=secret', model: 'gpt-live-1' }))).toBe(
+      'GPT-Live · gpt-live-1 · voice.example.com',
+    );
+    expect(sessionLine(createI18n('ja').t, parseSettings({ model: 'gpt-live-1' }))).toBe('GPT-Live · gpt-live-1 · ローカルシミュレーター');
   });
 
   it('draws a meter over -60..0 dBFS', () => {

@@ -59,6 +59,11 @@ export function StatusBar({ ui, muted, protocol, onDismissError, onDismissNotice
             {t('status.muted')}
           </span>
         )}
+        {ui.audioUsage.seconds > 0 && (
+          <span className="status-usage status-audio-usage" title={t('status.audioUsageTitle')}>
+            {t('status.audioUsage', { ms: ui.audioUsage.seconds * 1000 })}
+          </span>
+        )}
         {ui.usage.totalTokens > 0 && (
           <span className="status-usage" title={t('status.tokensTitle', { input: ui.usage.inputTokens, output: ui.usage.outputTokens })}>
             {t('status.tokens', { count: ui.usage.totalTokens })}

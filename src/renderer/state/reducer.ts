@@ -1,4 +1,5 @@
 import type { AssistantEvent, AssistantState, ErrorCode, Said } from '../../shared/ipc';
+import { addAudioUsage, NO_AUDIO_USAGE, type AudioUsage } from '../../shared/audio-usage';
 
 /**
  * The conversation screen's state, reduced from AssistantEvent batches. Pure: no React, no bridge.
@@ -40,6 +41,8 @@ export interface UiState {
   error: UiError | null;
   notices: Notice[];
   usage: { inputTokens: number; outputTokens: number; totalTokens: number };
+  /** GPT-Live's seconds of audio (it bills by duration), summed over its sessions. */
+  audioUsage: AudioUsage;
   /**
    * Where the next user turn belongs. A user's transcript usually completes after the reply to it
    * has started streaming; it is placed where the user started speaking, not where it arrived.
@@ -57,6 +60,7 @@ export const initialUiState: UiState = {
   error: null,
   notices: [],
   usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+  audioUsage: NO_AUDIO_USAGE,
   userSlot: null,
   nextNoticeId: 1,
 };
@@ -118,9 +122,10 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
     }
     case 'error':
       return { ...state, error: { code: event.code, said: saidOf(event), fatal: event.fatal } };
+    case 'session.usage':
+      return { ...state, audioUsage: addAudioUsage(state.audioUsage, event) };
     case 'levels':
     case 'muted':
-    case 'session.usage':
       return state;
   }
 }

@@ -59,6 +59,7 @@ describe('the CLI on GPT-Live, a scripted conversation from a WAV file', () => {
       expect(run.signal, run.stdout).toBeNull();
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
+      expect(run.stdout.split('\n')[0]).toBe(`GPT-Live · gpt-live-1 · 127.0.0.1:${sim.port}`);
       const lines = readConversationFile(jsonl);
       const finals = lines.filter((l) => l.kind === 'transcript');
       expect(finals.map((l) => l.speaker)).toEqual(['user', 'assistant']);

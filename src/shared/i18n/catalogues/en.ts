@@ -14,6 +14,7 @@
 export const en = {
   'app.name': 'Kaiwa',
   'app.noBridge': 'Kaiwa’s window must be opened by the Kaiwa app.',
+  'cli.audioUsage': '{{ms, duration}} of audio',
 
   'cli.device.inputUnusable': 'cannot use --input {{path}}: {{problem}}',
   'cli.device.isDirectory': 'it is a directory',
@@ -91,6 +92,7 @@ export const en = {
   'cli.serve.listening': 'Kaiwa answers at {{url}} (POST a recording; {{protocol}})',
   'cli.serve.portInUse': 'port {{port}} is in use; choose another with --port',
   'cli.serve.token': 'Bearer token: {{token}}',
+  'cli.session': '{{protocol}} · {{model}} · {{where}}',
   'cli.state.connecting': 'connecting…',
   'cli.state.error': 'error',
   'cli.state.idle': 'idle',
@@ -106,6 +108,9 @@ export const en = {
   'cli.usage.keys': 'Keys (terminal): space interrupts, t toggles talking (manual mode), q quits.',
   'cli.usage.run': 'Running:',
   'cli.usage.settings': 'Settings (flags win over the environment):',
+  'cli.where.azure': 'Azure OpenAI',
+  'cli.where.local': 'local simulator',
+  'cli.where.openai': 'OpenAI',
   'cli.who.assistant': 'kaiwa',
   'cli.who.user': 'you',
 
@@ -409,6 +414,8 @@ export const en = {
   'state.speaking': 'Speaking',
   'state.thinking': 'Thinking…',
   'state.user-speaking': 'Hearing you',
+  'status.audioUsage': '{{ms, duration}} of audio',
+  'status.audioUsageTitle': 'GPT-Live bills by the seconds of audio its sessions use',
 
   'status.muted': 'Microphone muted',
   'status.tokensTitle': '{{input, number}} in, {{output, number}} out',

@@ -4,6 +4,7 @@ import type { Catalogue } from './en';
 export const ja: Catalogue = {
   'app.name': 'Kaiwa',
   'app.noBridge': 'Kaiwa のウィンドウは Kaiwa アプリから開いてください。',
+  'cli.audioUsage': '音声 {{ms, duration}}',
 
   'cli.device.inputUnusable': '--input {{path}} を使えません：{{problem}}',
   'cli.device.isDirectory': 'ディレクトリです',
@@ -81,6 +82,7 @@ export const ja: Catalogue = {
   'cli.serve.listening': 'Kaiwa は {{url}} で応答します（録音を POST。{{protocol}}）',
   'cli.serve.portInUse': 'ポート {{port}} は使用中です。--port で別のポートを選んでください',
   'cli.serve.token': 'Bearer トークン: {{token}}',
+  'cli.session': '{{protocol}} · {{model}} · {{where}}',
   'cli.state.connecting': '接続中…',
   'cli.state.error': 'エラー',
   'cli.state.idle': '待機中',
@@ -96,6 +98,9 @@ export const ja: Catalogue = {
   'cli.usage.keys': 'キー操作: スペースで割り込み、t で発話の切り替え（manual モード）、q で終了。',
   'cli.usage.run': '実行:',
   'cli.usage.settings': '設定（フラグは環境変数より優先）:',
+  'cli.where.azure': 'Azure OpenAI',
+  'cli.where.local': 'ローカルシミュレーター',
+  'cli.where.openai': 'OpenAI',
   'cli.who.assistant': 'kaiwa',
   'cli.who.user': 'あなた',
 
@@ -399,6 +404,8 @@ export const ja: Catalogue = {
   'state.speaking': '話しています',
   'state.thinking': '考えています…',
   'state.user-speaking': 'お話を聞いています',
+  'status.audioUsage': '音声 {{ms, duration}}',
+  'status.audioUsageTitle': 'GPT-Live はセッションが使った音声の秒数で課金されます',
 
   'status.muted': 'マイクはミュート中',
   'status.tokensTitle': '入力 {{input, number}}、出力 {{output, number}}',
