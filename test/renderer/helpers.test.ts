@@ -64,10 +64,12 @@ describe('turnsFromEntries', () => {
       { kind: 'transcript', at: 't2', speaker: 'assistant', itemId: 'a1', text: 'Hello, how are you today?' },
       { kind: 'interrupted', at: 't3', itemId: 'a1', playedMs: 400, receivedMs: 1600 },
       { kind: 'error', at: 't4', code: 'network', message: 'Connection lost' },
+      { kind: 'error', at: 't5', code: 'network', key: 'failure.refused', params: { host: 'example.com' } },
     ]);
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[1]!.turn).toMatchObject({ speaker: 'assistant', text: 'Hello, how are you today?', cut: { playedMs: 400, receivedMs: 1600 } });
-    expect(lines[2]!.error).toEqual({ at: 't4', message: 'Connection lost' });
+    expect(lines[2]!.error).toEqual({ at: 't4', said: 'Connection lost' }); // written before errors were keyed
+    expect(lines[3]!.error).toEqual({ at: 't5', said: { key: 'failure.refused', params: { host: 'example.com' } } });
   });
 });
 

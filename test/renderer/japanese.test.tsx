@@ -143,6 +143,24 @@ describe('the window in Japanese', () => {
     expect(document.querySelector('[data-path="model"] .field-error')!.textContent).toBe('model は 200 文字以下にしてください');
   });
 
+  it('shows a saved conversation\'s errors in Japanese by key, an old English one as it was written', async () => {
+    const bridge = japaneseBridge();
+    bridge.conversations = [{ id: 'c1', startedAt: '2026-11-20T10:00:00Z', title: '京都の天気', turns: 1 }];
+    bridge.entries.c1 = [
+      { kind: 'transcript', at: '2026-11-20T10:00:01Z', speaker: 'user', itemId: 'u1', text: '京都の天気は？' },
+      { kind: 'error', at: '2026-11-20T10:00:02Z', code: 'network', fatal: true, key: 'error.connectionFailed', params: { detail: { key: 'failure.refused', params: { host: '127.0.0.1:9' } } } },
+      { kind: 'error', at: '2026-11-20T10:00:03Z', code: 'server', message: 'The server said no.' },
+    ];
+    await mount(bridge);
+    fireEvent.click(screen.getByRole('tab', { name: '履歴' }));
+    fireEvent.click(await screen.findByRole('button', { name: /京都の天気/ }));
+    await screen.findByText('京都の天気は？');
+    expect([...document.querySelectorAll('.history-errors li')].map((li) => li.textContent)).toEqual([
+      '接続できませんでした: 127.0.0.1:9 に接続できませんでした（接続が拒否されました）。',
+      'The server said no.',
+    ]);
+  });
+
   it('offers only the Realtime voices with the Realtime protocol', async () => {
     const bridge = japaneseBridge();
     await mount(bridge);

@@ -1,4 +1,5 @@
 import type { AssistantEvent, ErrorCode, InterruptReason, Speaker } from '../events';
+import type { EngineMessage } from '../messages';
 
 /**
  * A saved conversation is one JSON object per line (JSONL), one line per entry: the desktop app's
@@ -19,8 +20,12 @@ export type ConversationEntry =
     }
   /** `reason` is missing in entries written before it was recorded. */
   | { kind: 'interrupted'; at: string; itemId: string; reason?: InterruptReason; playedMs: number; receivedMs: number }
-  /** `fatal` is missing in entries written before it was recorded. */
-  | { kind: 'error'; at: string; code: ErrorCode; message: string; fatal?: boolean };
+  /**
+   * What went wrong, by catalogue key (`key`, `params`: engine/messages.ts), for each reader to put
+   * into their own language. Entries written before errors were keyed, or from a source not on keys
+   * yet, have the English `message` instead. `fatal` is missing in entries written before it was recorded.
+   */
+  | ({ kind: 'error'; at: string; code: ErrorCode; fatal?: boolean } & (EngineMessage | { key?: undefined; params?: undefined; message: string }));
 
 /** Interrupted replies remembered for their transcript's `interruptedAtMs` (the newest win). */
 const REMEMBERED_INTERRUPTIONS = 256;
@@ -50,8 +55,10 @@ export class ConversationRecorder {
         this.interrupted.set(event.itemId, event.playedMs);
         if (this.interrupted.size > REMEMBERED_INTERRUPTIONS) this.interrupted.delete(this.interrupted.keys().next().value as string);
         return { kind: 'interrupted', at, itemId: event.itemId, reason: event.reason, playedMs: event.playedMs, receivedMs: event.receivedMs };
-      case 'error':
-        return { kind: 'error', at, code: event.code, message: event.message, fatal: event.fatal };
+      case 'error': {
+        const said = event.key ? { key: event.key, ...(event.params ? { params: event.params } : {}) } : { message: event.message };
+        return { kind: 'error', at, code: event.code, fatal: event.fatal, ...said } as ConversationEntry;
+      }
       default:
         return undefined;
     }
@@ -72,7 +79,10 @@ export function isConversationEntry(value: unknown): value is ConversationEntry 
     case 'interrupted':
       return isString(entry.itemId) && isNumber(entry.playedMs) && isNumber(entry.receivedMs);
     case 'error':
-      return isString(entry.code) && isString(entry.message);
+      return (
+        isString(entry.code) &&
+        (isString(entry.key) ? entry.params === undefined || (typeof entry.params === 'object' && entry.params !== null) : isString(entry.message))
+      );
     default:
       return false;
   }

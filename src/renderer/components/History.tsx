@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ConversationSummary } from '../../shared/ipc';
-import type { MessageKey, Translate } from '../../shared/i18n';
+import { messageWords, type MessageKey, type Translate } from '../../shared/i18n';
 import { useBridge } from '../bridge';
 import { useT } from '../i18n';
 import { turnsFromEntries, type HistoryLine } from '../state/history';
@@ -68,7 +68,9 @@ export function History() {
             <Transcript turns={open.lines.flatMap((l) => (l.turn ? [l.turn] : []))} follow={false} emptyText={t('history.nothingSaid')} />
             {open.lines.some((l) => l.error) && (
               <ul className="history-errors">
-                {open.lines.flatMap((l) => (l.error ? [<li key={l.error.at + l.error.message}>{l.error.message}</li>] : []))}
+                {open.lines.flatMap((l, i) =>
+                  l.error ? [<li key={`${l.error.at}-${i}`}>{typeof l.error.said === 'string' ? l.error.said : messageWords(t, l.error.said)}</li>] : [],
+                )}
               </ul>
             )}
           </>

@@ -1,9 +1,11 @@
+import type { KeyedWords } from '../../shared/i18n';
 import type { ConversationEntry } from '../../shared/ipc';
 import type { Turn } from './reducer';
 
 export interface HistoryLine {
   turn?: Turn;
-  error?: { at: string; message: string };
+  /** What went wrong: by key, or (an entry written before errors were keyed) its English line. */
+  error?: { at: string; said: KeyedWords | string };
 }
 
 /** A saved conversation as transcript turns, with cuts applied and errors kept in place. */
@@ -30,7 +32,7 @@ export function turnsFromEntries(entries: readonly ConversationEntry[]): History
         lines.push({ turn: placeholder });
       }
     } else {
-      lines.push({ error: { at: entry.at, message: entry.message } });
+      lines.push({ error: { at: entry.at, said: entry.key ? { key: entry.key, ...(entry.params ? { params: entry.params } : {}) } : entry.message } });
     }
   }
   return lines;

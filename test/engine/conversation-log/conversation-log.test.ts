@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tempDir } from '../../../harness/temp';
 import type { AssistantEvent } from '../../../src/engine/events';
+import { say } from '../../../src/engine/messages';
+import { createI18n, messageWords, type Translate } from '../../../src/shared/i18n';
 import { ConversationRecorder, parseConversation } from '../../../src/engine/conversation-log/entry';
 import { ConversationFile, readConversationFile } from '../../../src/engine/conversation-log/file';
 
@@ -18,6 +20,7 @@ describe('ConversationRecorder: which events become entries', () => {
       { type: 'interrupted', itemId: 'a1', reason: 'barge-in', playedMs: 1200, receivedMs: 5000 },
       { type: 'transcript.final', speaker: 'assistant', itemId: 'a1', text: 'Hello there, how are you?' },
       { type: 'error', code: 'network', message: 'dropped', fatal: false },
+      { type: 'error', code: 'protocol', message: 'Invalid JSON', fatal: false, ...say('error.unexpectedEvent', { detail: say('protocol.invalidJson', { detail: 'x' }) }) },
     ];
     const entries = events.map((e) => recorder.entryFor(e, AT)).filter(Boolean);
     const at = AT.toISOString();
@@ -26,6 +29,8 @@ describe('ConversationRecorder: which events become entries', () => {
       { kind: 'interrupted', at, itemId: 'a1', reason: 'barge-in', playedMs: 1200, receivedMs: 5000 },
       { kind: 'transcript', at, speaker: 'assistant', itemId: 'a1', text: 'Hello there, how are you?', interruptedAtMs: 1200 },
       { kind: 'error', at, code: 'network', message: 'dropped', fatal: false },
+      // Keyed: the key and params, no English (each reader puts it into their own language).
+      { kind: 'error', at, code: 'protocol', fatal: false, key: 'error.unexpectedEvent', params: { detail: { key: 'protocol.invalidJson', params: { detail: 'x' } } } },
     ]);
   });
 
@@ -79,6 +84,19 @@ describe('ConversationFile and its reader', () => {
     expect(() => ConversationFile.open(dir.file('missing/talk.jsonl'))).toThrow(/ENOENT/);
   });
 
+  it('an error by key round-trips through the file, and is put into words in each language; an old entry keeps its English', () => {
+    const path = dir.file('keyed.jsonl');
+    const file = ConversationFile.open(path, { mode: 'truncate' });
+    file.record({ type: 'error', code: 'network', message: 'refused', fatal: true, ...say('error.connectionFailed', { detail: say('failure.refused', { host: '127.0.0.1:9' }) }) });
+    file.close();
+    appendFileSync(path, `${JSON.stringify({ kind: 'error', at: AT.toISOString(), code: 'server', message: 'The server said no.' })}\n`);
+    const [keyed, old] = readConversationFile(path);
+    expect(keyed).not.toHaveProperty('message');
+    const words = (t: Translate) => [keyed!, old!].map((e) => e.kind === 'error' && (e.key ? messageWords(t, e) : e.message));
+    expect(words(createI18n('ja').t)).toEqual(['接続できませんでした: 127.0.0.1:9 に接続できませんでした（接続が拒否されました）。', 'The server said no.']);
+    expect(words(createI18n('en').t)).toEqual(['The connection failed: Could not connect to 127.0.0.1:9: the connection was refused.', 'The server said no.']);
+  });
+
   it('skips a torn last line, foreign lines and broken entries; reads entries written before reason and fatal were kept', () => {
     const path = dir.file('mixed.jsonl');
     const at = AT.toISOString();
@@ -92,6 +110,8 @@ describe('ConversationFile and its reader', () => {
       { kind: 'transcript', at, speaker: 'robot', itemId: 'u1', text: 'Hi' },
       { kind: 'interrupted', at, itemId: 'a1', playedMs: 'ten', receivedMs: 20 },
       { kind: 'note', at },
+      { kind: 'error', at, code: 'network' },
+      { kind: 'error', at, code: 'network', key: 'error.serverSaid', params: 'x' },
       'just a string',
       null,
     ];
