@@ -178,7 +178,7 @@ describe('Assistant resilience', () => {
     expect(w.of('notice')).toEqual([{ type: 'notice', message: 'Rate limit reached for tokens; it resets in 5 s.', key: 'notice.rateLimitReachedResets', params: { limits: 'tokens', resetMs: 5_000 } }]);
     expect(w.of('error')).toEqual([
       { type: 'error', code: 'auth', message: 'Incorrect API key provided. (invalid_api_key)', fatal: false, key: 'error.serverSaid', params: { detail: 'Incorrect API key provided. (invalid_api_key)' } },
-      { type: 'error', code: 'protocol', message: expect.stringMatching(/^Invalid JSON/), fatal: false, key: 'error.unexpectedEvent', params: { detail: expect.stringMatching(/^Invalid JSON/) } },
+      { type: 'error', code: 'protocol', message: expect.stringMatching(/^Invalid JSON/), fatal: false, key: 'error.unexpectedEvent', params: { detail: { key: 'protocol.invalidJson', params: { detail: expect.any(String) } } } },
       { type: 'error', code: 'server', message: 'The server had an error. (server_error)', fatal: false, key: 'error.serverSaid', params: { detail: 'The server had an error. (server_error)' } },
     ]);
     expect(a.state).toBe('listening');

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { ErrorCode } from '../events';
-import { say, type EngineMessage, type EngineMessageKey } from '../messages';
+import { say, type EngineMessage, type EngineMessageKey, type Words } from '../messages';
 import { getDialect, type DecodeResult, type Dialect, type RealtimeClientEvent, type RealtimeServerEvent } from './dialects';
 import { snippet } from './dialects/wire';
 import type { Endpoint } from './endpoints';
@@ -37,7 +37,10 @@ export class ConnectionError extends Error {
 }
 
 export interface ProtocolErrorInfo {
+  /** English, for logs. */
   message: string;
+  /** What is wrong, for people: by key (messages.ts), or a codec's English where it is not on keys yet. */
+  said: Words;
   /** At most 200 characters of what arrived. */
   raw: string;
 }
@@ -179,13 +182,14 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
   private attach(ws: WebSocket): void {
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (isBinary) {
-        this.emit('protocol-error', { message: 'The server sent a binary frame.', raw: `(${byteLength(data)} bytes)` });
+        const bytes = byteLength(data);
+        this.emit('protocol-error', { message: 'The server sent a binary frame.', said: say('protocol.binaryFrame', { bytes }), raw: `(${bytes} bytes)` });
         return;
       }
       const text = textOf(data);
       const result = this.codec.decode(text);
       if (result.ok === true) this.emit('event', result.event);
-      else if (result.ok === false) this.emit('protocol-error', { message: result.error, raw: snippet(text) });
+      else if (result.ok === false) this.emit('protocol-error', { message: result.error, said: result.said ?? result.error, raw: snippet(text) });
     });
     ws.on('error', () => {}); // a 'close' always follows, and carries what the caller needs
     ws.on('close', (code: number, reason: Buffer) => {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
+import { createI18n, messageWords } from '../../../src/shared/i18n';
 import { ConnectionError, RealtimeConnection, type CloseInfo, type ProtocolErrorInfo } from '../../../src/engine/realtime/connection';
 import { resolveEndpoint, type Endpoint } from '../../../src/engine/realtime/endpoints';
 import { parseSettings, type SettingsInput } from '../../../src/engine/settings';
@@ -209,6 +210,13 @@ describe('open connection', () => {
       expect.stringMatching(/^Invalid JSON/),
       "'response.output_audio.delta' is missing 'delta'.",
       'The server sent a binary frame.',
+    ]);
+    // For people: by key, put into words in their language.
+    const ja = createI18n('ja').t;
+    expect(errors.map((e) => (typeof e.said === 'string' ? e.said : messageWords(ja, e.said)))).toEqual([
+      expect.stringMatching(/^JSON として読めません：/),
+      '「response.output_audio.delta」に「delta」がありません。',
+      'サーバーがバイナリフレーム（3 バイト）を送ってきました。Realtime プロトコルにはないものです。',
     ]);
     expect(errors[0]?.raw).toBe('{"type": "error", oops');
     for (const e of errors) expect(e.raw.length).toBeLessThanOrEqual(200);

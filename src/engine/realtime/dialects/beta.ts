@@ -1,5 +1,5 @@
 import type { DecodeResult, Dialect, RealtimeClientEvent, RealtimeServerEvent, WireEvent } from './types';
-import { checkClient, checkServer, fail, hasOwn, parseWire, snippet, type JsonObject } from './wire';
+import { checkClient, checkServer, fail, hasOwn, parseWire, snippet, untranslatable, type JsonObject } from './wire';
 import {
   itemToBeta,
   itemToGa,
@@ -166,7 +166,7 @@ export const betaDialect: Dialect = {
       const out = body ? translate(event, event.type, body, typeof wire === 'string') : event;
       return { ok: true, event: out as unknown as RealtimeClientEvent };
     } catch (err) {
-      return fail(`Could not translate '${event.type}': ${(err as Error).message}`, snippet(wire));
+      return fail(untranslatable(event.type, err), snippet(wire));
     }
   },
 
@@ -193,7 +193,7 @@ export const betaDialect: Dialect = {
       return { ok: true, event: translate(event, type, body, typeof wire === 'string') as unknown as RealtimeServerEvent };
     } catch (err) {
       // The translations do not throw on this direction; this guards the "never throws" promise.
-      return fail(`Could not translate '${wireType}': ${(err as Error).message}`, snippet(wire));
+      return fail(untranslatable(wireType, err), snippet(wire));
     }
   },
 };

@@ -1,4 +1,5 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import type { EngineMessage } from '../../messages';
 
 /**
  * A dialect translates between the engine's event shapes (always GA, typed by the `openai`
@@ -15,8 +16,12 @@ export type WireEvent = { type: string; [key: string]: unknown };
 
 export type DecodeResult<T> =
   | { ok: true; event: T }
-  /** Known to be malformed (bad JSON, no type, missing fields the engine depends on). */
-  | { ok: false; error: string; raw?: unknown }
+  /**
+   * Known to be malformed (bad JSON, no type, missing fields the engine depends on): `said` for
+   * people (messages.ts; missing from a codec not on keys yet), `error` the same in English (logs,
+   * the simulator's replies).
+   */
+  | { ok: false; error: string; said?: EngineMessage; raw?: unknown }
   /** Well-formed but a type this dialect does not model: ignore it, do not report it. */
   | { ok: 'unknown'; type: string };
 

@@ -1,3 +1,4 @@
+import { say, type EngineMessage } from '../../messages';
 import type { DecodeResult, RealtimeClientEvent, RealtimeServerEvent, WireEvent } from './types';
 
 /**
@@ -33,7 +34,13 @@ export function snippet(wire: unknown): string {
   return text.length > SNIPPET ? `${text.slice(0, SNIPPET - 1)}…` : text;
 }
 
-export type Parsed = { ok: true; event: WireEvent } | { ok: false; error: string; raw?: unknown };
+/** What is wrong with an event: for people by key, in English for logs and the simulator's replies. */
+export interface Problem {
+  english: string;
+  said: EngineMessage;
+}
+
+export type Parsed = { ok: true; event: WireEvent } | { ok: false; error: string; said: EngineMessage; raw?: unknown };
 
 /** Text or object -> an object with a string `type`. Never throws. */
 export function parseWire(wire: unknown): Parsed {
@@ -42,13 +49,14 @@ export function parseWire(wire: unknown): Parsed {
     try {
       value = JSON.parse(wire);
     } catch (err) {
-      return { ok: false, error: `Invalid JSON: ${(err as Error).message}`, raw: snippet(wire) };
+      const detail = (err as Error).message;
+      return { ok: false, error: `Invalid JSON: ${detail}`, said: say('protocol.invalidJson', { detail }), raw: snippet(wire) };
     }
   } else if (wire instanceof Uint8Array) {
-    return { ok: false, error: 'Binary frames are not part of the Realtime protocol.' };
+    return { ok: false, error: 'Binary frames are not part of the Realtime protocol.', said: say('protocol.binaryFrame', { bytes: wire.byteLength }) };
   }
-  if (!isObject(value)) return { ok: false, error: 'The event is not a JSON object.', raw: snippet(wire) };
-  if (typeof value.type !== 'string') return { ok: false, error: "The event has no string 'type'.", raw: snippet(wire) };
+  if (!isObject(value)) return { ok: false, error: 'The event is not a JSON object.', said: say('protocol.notObject'), raw: snippet(wire) };
+  if (typeof value.type !== 'string') return { ok: false, error: "The event has no string 'type'.", said: say('protocol.noType'), raw: snippet(wire) };
   return { ok: true, event: value as WireEvent };
 }
 
@@ -192,29 +200,40 @@ function kindOf(value: unknown): Kind | 'other' {
   return 'other';
 }
 
-function checkShape(event: WireEvent, wireType: string, shape: Shape | undefined): string | undefined {
+function checkShape(event: WireEvent, wireType: string, shape: Shape | undefined): Problem | undefined {
   if (!shape) return undefined;
   for (const key in shape) {
-    const want = shape[key];
+    const want = shape[key]!;
     const got = kindOf(event[key]);
     if (got !== want) {
       return hasOwn(event, key)
-        ? `'${wireType}' has an invalid '${key}': expected ${want === 'array' ? 'an array' : `a${want === 'object' ? 'n' : ''} ${want}`}.`
-        : `'${wireType}' is missing '${key}'.`;
+        ? {
+            english: `'${wireType}' has an invalid '${key}': expected ${want === 'array' ? 'an array' : `a${want === 'object' ? 'n' : ''} ${want}`}.`,
+            said: say('protocol.fieldInvalid', { event: wireType, field: key, expected: want }),
+          }
+        : { english: `'${wireType}' is missing '${key}'.`, said: say('protocol.fieldMissing', { event: wireType, field: key }) };
     }
   }
   return undefined;
 }
 
-/** `undefined` when the GA-typed event carries what the engine reads; else a human message. */
-export function checkServer(event: WireEvent, gaType: string, wireType = gaType): string | undefined {
+/** `undefined` when the GA-typed event carries what the engine reads; else what is wrong. */
+export function checkServer(event: WireEvent, gaType: string, wireType = gaType): Problem | undefined {
   return checkShape(event, wireType, SERVER_SHAPES[gaType as ServerType]);
 }
 
-export function checkClient(event: WireEvent, gaType: string, wireType = gaType): string | undefined {
+export function checkClient(event: WireEvent, gaType: string, wireType = gaType): Problem | undefined {
   return checkShape(event, wireType, CLIENT_SHAPES[gaType as ClientType]);
 }
 
-export function fail<T>(error: string, raw?: unknown): DecodeResult<T> {
-  return raw === undefined ? { ok: false, error } : { ok: false, error, raw };
+/** A translation between shapes that threw. */
+export function untranslatable(wireType: string, error: unknown): Problem {
+  const detail = (error as Error).message;
+  return { english: `Could not translate '${wireType}': ${detail}`, said: say('protocol.untranslatable', { event: wireType, detail }) };
+}
+
+/** A malformed event; a bare string is a problem from a codec not on keys yet (English only). */
+export function fail<T>(problem: Problem | string, raw?: unknown): DecodeResult<T> {
+  const failure = typeof problem === 'string' ? { ok: false as const, error: problem } : { ok: false as const, error: problem.english, said: problem.said };
+  return raw === undefined ? failure : { ...failure, raw };
 }

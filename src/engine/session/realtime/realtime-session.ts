@@ -78,7 +78,7 @@ export class RealtimeSession implements ConversationSession {
     this.connection = connection;
     connection.on('event', (event) => this.onServerEvent(event));
     connection.on('protocol-error', (info) =>
-      context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false, ...say('error.unexpectedEvent', { detail: info.message }) }),
+      context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false, ...say('error.unexpectedEvent', { detail: info.said }) }),
     );
     connection.on('state', ({ state, attempt }) => {
       if (!this.closed && state === 'reconnecting') this.turns.reconnecting(attempt);
@@ -175,7 +175,8 @@ export class RealtimeSession implements ConversationSession {
       connection.send(event);
     } catch (error) {
       const detail = (error as Error).message;
-      this.context.emit({ type: 'error', code: 'protocol', message: detail, fatal: false, ...say('error.unexpectedEvent', { detail }) });
+      const said = error instanceof ConnectionError ? error.said : detail;
+      this.context.emit({ type: 'error', code: 'protocol', message: detail, fatal: false, ...say('error.unexpectedEvent', { detail: said }) });
     }
   }
 
