@@ -1,13 +1,17 @@
 /**
  * Recordings in any common format, as engine audio (24 kHz mono PCM16).
  *
- * WAV is read by wav.ts (any rate, depth and channel count). Everything else — m4a/AAC (what a
- * phone records), mp3, ogg/opus, ogg/vorbis, flac — is decoded by `audio-decode`: WebAssembly
- * decoders that install from the npm registry alone and need no system ffmpeg. It is loaded on
- * first use, so WAV-only runs never pay for it. Channels are averaged and the rate converted by
- * the engine's resampler.
+ * WAV is read by wav.ts (any rate, depth and channel count). The others are recognised by their
+ * first bytes (`audio-type`) and decoded by one WebAssembly decoder each from the `@audio` family
+ * (installs from the npm registry alone, no system ffmpeg), loaded on first use so WAV-only runs
+ * never pay for them: m4a/AAC by FAAD2 (@audio/decode-aac, GPL-2.0: see its licence), mp3 by mpg123,
+ * flac, ogg/opus and ogg/vorbis (their Ogg/FLAC framing by codec-parser, LGPL-3.0). Only these are
+ * installed and shipped: not the umbrella package `audio-decode`, which brings some twenty more
+ * (AC-3 and DTS under the GPL among them) that Kaiwa has no use for. Channels are averaged and the
+ * rate converted by the engine's resampler.
  */
 import { readFile } from 'node:fs/promises';
+import detectAudioType from 'audio-type';
 import { ENGINE_SAMPLE_RATE } from './devices/types';
 import { floatSampleToInt16 } from './pcm';
 import { resampleAll } from './resample';
@@ -38,6 +42,28 @@ export interface DecodedAudio {
   channelData: Float32Array[];
 }
 
+type Decode = (bytes: Uint8Array) => Promise<DecodedAudio>;
+
+/** The decoder of each container `audio-type` names; loaded on first use. */
+const DECODERS: Record<string, () => Promise<{ default: Decode }>> = {
+  m4a: () => import('@audio/decode-aac'),
+  mp4: () => import('@audio/decode-aac'),
+  mov: () => import('@audio/decode-aac'),
+  aac: () => import('@audio/decode-aac'),
+  mp3: () => import('@audio/decode-mp3'),
+  flac: () => import('@audio/decode-flac'),
+  opus: () => import('@audio/decode-opus'),
+  oga: () => import('@audio/decode-vorbis'),
+};
+
+function detectFormat(bytes: Uint8Array): string | undefined {
+  try {
+    return detectAudioType(bytes) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const isWav = (bytes: Uint8Array): boolean =>
   bytes.length >= 12 && String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WAVE';
 
@@ -53,15 +79,18 @@ export async function decodeAudio(bytes: Uint8Array, path?: string): Promise<Dec
       throw new AudioDecodeError(say('recording.cannotDecode', { detail }), detail, path);
     }
   }
+  // The decoders read `bytes.buffer` whole: a Buffer from Node's pool (a small HTTP body) shares it with other data.
+  if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = new Uint8Array(bytes);
+  const load = DECODERS[detectFormat(bytes) ?? ''];
+  if (!load) {
+    throw new AudioDecodeError(say('recording.unknownFormat', { formats: RECORDING_FORMATS }), `not a recording Kaiwa can read (it reads ${RECORDING_FORMATS})`, path);
+  }
   let decoded: DecodedAudio;
   try {
-    const { default: decode } = await import('audio-decode');
-    decoded = (await decode(bytes)) as DecodedAudio;
+    const { default: decode } = await load();
+    decoded = await decode(bytes);
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
-    if (/unknown audio format/i.test(message)) {
-      throw new AudioDecodeError(say('recording.unknownFormat', { formats: RECORDING_FORMATS }), `not a recording Kaiwa can read (it reads ${RECORDING_FORMATS})`, path);
-    }
     const detail = message.split('\n')[0]!;
     throw new AudioDecodeError(say('recording.cannotDecode', { detail }), `cannot decode: ${detail}`, path);
   }

@@ -10,7 +10,7 @@ const DIR = join(__dirname, '../../fixtures/recordings');
 const SPOKEN_MS = 2184;
 
 describe('recordings in any format', () => {
-  for (const name of ['question.wav', 'question.m4a', 'question.mp3', 'question.opus.ogg', 'question.flac']) {
+  for (const name of ['question.wav', 'question.m4a', 'question.mp3', 'question.opus.ogg', 'question.vorbis.ogg', 'question.flac']) {
     it(`${name}: 24 kHz mono engine audio of the whole question`, async () => {
       const audio = await readRecordingAsEngineAudio(join(DIR, name));
       const ms = (audio.length * 1000) / ENGINE_SAMPLE_RATE;
@@ -36,6 +36,21 @@ describe('recordings in any format', () => {
     const error = await decodeAsEngineAudio(Buffer.from('this is a text file, not audio at all'), 'notes.txt').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AudioDecodeError);
     expect((error as Error).message).toBe('notes.txt: not a recording Kaiwa can read (it reads wav, m4a/aac, mp3, ogg/opus, ogg/vorbis, flac)');
+  });
+
+  it('a container Kaiwa ships no decoder for (AIFF here; likewise AC-3, DTS, WMA) is the same clear line', async () => {
+    const aiff = Buffer.concat([Buffer.from('FORM'), Buffer.from([0, 0, 0, 4]), Buffer.from('AIFF'), Buffer.alloc(64)]);
+    await expect(decodeAsEngineAudio(aiff, 'tone.aiff')).rejects.toThrow(/^tone\.aiff: not a recording Kaiwa can read/);
+  });
+
+  it('reads only the bytes it is given, not the memory around them (a Buffer from Node’s pool shares it)', async () => {
+    const m4a = readFileSync(join(DIR, 'question.m4a'));
+    const around = Buffer.concat([Buffer.from('x'.repeat(100)), m4a, Buffer.from('y'.repeat(100))]);
+    const inside = await decodeAsEngineAudio(around.subarray(100, 100 + m4a.length));
+    expect(inside).toEqual(await decodeAsEngineAudio(Buffer.from(m4a)));
+    // The first 2000 bytes of the file, with the rest of it right behind them in memory: still cut short.
+    await expect(decodeAsEngineAudio(m4a.subarray(0, 2000))).rejects.toThrow(/cannot decode/);
+    await expect(decodeAsEngineAudio(around.subarray(0, 2000))).rejects.toThrow(/not a recording/);
   });
 
   it('a truncated m4a, an empty body and a broken WAV are clear errors', async () => {
