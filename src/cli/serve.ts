@@ -29,6 +29,15 @@ export async function runServe(io: CliIo): Promise<number> {
     return fail(io, t('cli.failed.internal', { detail: (error as Error).message }), 1);
   }
 
+  // Listening for Ctrl+C/SIGTERM before anything starts: a script that reads the printed token and
+  // stops the server at once must find it stopping cleanly, not killed by the signal's default.
+  let unlisten = () => {};
+  const stopRequested = new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
+    unlisten = io.onSignal((received) => {
+      unlisten();
+      resolve(received);
+    });
+  });
   const simulator = flags.startSimulator ? await startSimulator({ port: 0, dialect: flags.settings.dialect }) : null;
   const localUrl = simulator?.url ?? flags.localUrl;
   let server;
@@ -42,6 +51,7 @@ export async function runServe(io: CliIo): Promise<number> {
       log: (line) => io.stderr.write(`${line}\n`),
     });
   } catch (error) {
+    unlisten();
     await simulator?.close();
     const code = (error as NodeJS.ErrnoException).code;
     return fail(io, code === 'EADDRINUSE' ? t('cli.serve.portInUse', { port: String(port) }) : t('cli.failed.internal', { detail: (error as Error).message }), 1);
@@ -52,12 +62,7 @@ export async function runServe(io: CliIo): Promise<number> {
   io.stdout.write(`${t('cli.serve.token', { token })}\n`);
   io.stdout.write(`${t('cli.serve.example', { url })}\n`);
 
-  const signal = await new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
-    const off = io.onSignal((received) => {
-      off();
-      resolve(received);
-    });
-  });
+  const signal = await stopRequested;
   await server.close();
   await simulator?.close();
   return signal === 'SIGINT' ? 130 : 143;
