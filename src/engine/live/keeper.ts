@@ -13,7 +13,12 @@ import type { LiveEndpoint } from './endpoints';
  * A GPT-Live conversation that outlives its sessions. It owns one LiveConnection at a time and:
  * - starts every session the same way: `session.start` first (with the conversation so far as
  *   `input` history, asked anew each time), then nothing until `session.started`;
- * - renews the session at once when the server closes it with `expired` (the duration limit);
+ * - renews the session ahead of its `expires_at` (the session resource's expiry time) at a quiet
+ *   moment, make-before-break: the next session starts (with the conversation so far) while the
+ *   current one still serves, then takes over, and the old one is closed with `session.close` (its
+ *   final usage still reported); a renewal that cannot connect leaves the current session serving
+ *   and tries again shortly;
+ * - renews the session at once when the server closes it with `expired` anyway (the duration limit);
  * - reconnects with the Realtime path's backoff policy when the socket drops or the server reports
  *   `connection_lost`;
  * - stops, once, with a clear message on what a new session cannot fix: a refused key, an unknown
@@ -26,7 +31,8 @@ import type { LiveEndpoint } from './endpoints';
 
 export type LiveKeeperState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
 
-export type LiveSessionReason = 'initial' | 'reconnect' | 'renewal';
+/** 'rollover': renewed ahead of expiry, make-before-break; 'renewal': after the server closed it as expired. */
+export type LiveSessionReason = 'initial' | 'reconnect' | 'renewal' | 'rollover';
 
 export interface LiveKeeperEvents {
   /** A server event of the started session (`session.started` and `session.closed` are reported as `session`/`closed`). */
@@ -39,6 +45,8 @@ export interface LiveKeeperEvents {
   closed: [SessionClosedEvent];
   /** The session in progress is gone; a renewal or reconnect follows (or `failed`). */
   ended: [{ reason: 'expired' | 'lost'; message: string }];
+  /** A rollover's new session is about to take over: whatever is in flight on the old one ends here. */
+  handover: [];
   /** Gave up: nothing more happens on this keeper. */
   failed: [{ code: ErrorCode; message: string }];
 }
@@ -54,9 +62,41 @@ export interface LiveKeeperOptions {
   connectTimeoutMs?: number;
   /** How long `close()` waits for `session.closed`. Default 2 s. */
   closeTimeoutMs?: number;
+  /** Renewal ahead of the session's `expires_at`; `false` waits for the server's `expired`. */
+  renewal?: RenewalOptions | false;
+  /** Whether now is a good moment to renew (nobody speaking, nothing playing). Default: always. */
+  canRenew?: () => boolean;
+}
+
+export interface RenewalOptions {
+  /** Start looking for a quiet moment this long before expiry (at most a quarter of the lifetime). Default 5 min. */
+  aheadMs?: number;
+  /** Renew even mid-turn this long before expiry (at most a tenth of the lifetime). Default 1 min. */
+  forceAheadMs?: number;
 }
 
 export const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
+export const DEFAULT_RENEWAL = { aheadMs: 5 * 60_000, forceAheadMs: 60_000 } as const;
+/** How often a due renewal looks for a quiet moment (less for short sessions). */
+const RENEWAL_POLL_MS = 1_000;
+
+/**
+ * When to renew a session that expires at `expiresAt` (Unix seconds, as `SessionResource.expires_at`
+ * says), from `nowMs` (Unix ms): ms from now until renewal is due, and until it is forced. Null when
+ * the session carries no usable expiry (missing, zero, already past).
+ */
+export function renewalTimes(expiresAt: number | undefined, nowMs: number, options: RenewalOptions = {}): { dueInMs: number; forceInMs: number; pollMs: number } | null {
+  if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt) || expiresAt <= 0) return null;
+  const lifetimeMs = expiresAt * 1000 - nowMs;
+  if (!(lifetimeMs > 0)) return null;
+  const ahead = Math.min(options.aheadMs ?? DEFAULT_RENEWAL.aheadMs, lifetimeMs / 4);
+  const forceAhead = Math.min(options.forceAheadMs ?? DEFAULT_RENEWAL.forceAheadMs, lifetimeMs / 10, ahead);
+  return {
+    dueInMs: lifetimeMs - ahead,
+    forceInMs: lifetimeMs - forceAhead,
+    pollMs: Math.min(RENEWAL_POLL_MS, Math.max(10, (ahead - forceAhead) / 20)),
+  };
+}
 
 /** What each `session.closed` reason means when Kaiwa did not ask for it (`expired`/`connection_lost` carry on). */
 const FINAL_REASONS: Record<string, { code: ErrorCode; message: string }> = {
@@ -77,6 +117,12 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
   private closing: Promise<SessionClosedEvent | null> | null = null;
   private lastClosed: SessionClosedEvent | null = null;
   private sessionsStarted = 0;
+  /** A rollover's next session is starting while the current one serves. */
+  private rolling = false;
+  private renewalTimer: NodeJS.Timeout | null = null;
+  /** performance.now() after which a due renewal no longer waits for a quiet moment. */
+  private forceRenewalAt = Number.POSITIVE_INFINITY;
+  private renewalPollMs = RENEWAL_POLL_MS;
 
   constructor(private readonly options: LiveKeeperOptions) {
     super();
@@ -236,6 +282,95 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     this.emit('session', { reason, started });
     this.clear(this.stableTimer);
     this.stableTimer = this.later(this.options.stableAfterMs ?? DEFAULT_STABLE_AFTER_MS, () => this.policy.reset(), true);
+    this.scheduleRenewal(started);
+  }
+
+  private scheduleRenewal(started: SessionStartedEvent): void {
+    this.clear(this.renewalTimer);
+    this.renewalTimer = null;
+    if (this.options.renewal === false) return;
+    const times = renewalTimes(started.session.expires_at, Date.now(), this.options.renewal);
+    if (!times) return;
+    this.forceRenewalAt = performance.now() + times.forceInMs;
+    this.renewalPollMs = times.pollMs;
+    this.renewalTimer = this.later(times.dueInMs, () => this.renewalDue(), true);
+  }
+
+  private renewalDue(): void {
+    this.renewalTimer = null;
+    if (this.stateValue !== 'open' || this.rolling) return;
+    const quiet = this.options.canRenew?.() ?? true;
+    if (quiet || performance.now() >= this.forceRenewalAt) {
+      void this.rollover();
+      return;
+    }
+    this.renewalTimer = this.later(this.renewalPollMs, () => this.renewalDue(), true);
+  }
+
+  /**
+   * Make-before-break: the next session starts while the current one serves, then takes over and
+   * the old one is closed. If the next one cannot start, the current one carries on (and the
+   * renewal tries again shortly); if the current one is gone meanwhile, the reconnect path.
+   */
+  private async rollover(): Promise<void> {
+    this.rolling = true;
+    let result: { connection: LiveConnection; started: SessionStartedEvent };
+    try {
+      result = await this.startSession();
+    } catch (error) {
+      this.rolling = false;
+      if (this.isEnding()) return;
+      if (this.current && this.stateValue === 'open') {
+        this.renewalTimer = this.later(this.renewalPollMs, () => this.renewalDue(), true);
+        return;
+      }
+      this.retry(handshakeFailure(error));
+      return;
+    }
+    this.rolling = false;
+    if (this.isEnding()) {
+      result.connection.close(1000, 'client closed');
+      return;
+    }
+    const old = this.current;
+    if (old && this.stateValue === 'open') {
+      this.emit('handover');
+      this.retire(old);
+      this.adopt(result.connection, result.started, 'rollover');
+    } else {
+      // The old session ended while the next one was starting (expired, or lost): it takes over.
+      this.adopt(result.connection, result.started, 'renewal');
+    }
+  }
+
+  /**
+   * The old session of a rollover: `session.close`, its `session.closed` (final usage) reported
+   * as `closed`, then the socket closes (or after the close timeout).
+   */
+  private retire(old: LiveConnection): void {
+    this.current = null;
+    this.clear(this.stableTimer);
+    old.removeAllListeners();
+    const timer = setTimeout(() => finish(), this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+    timer.unref();
+    const finish = () => {
+      clearTimeout(timer);
+      old.removeAllListeners();
+      old.on('close', () => {});
+      old.close(1000, 'session renewed');
+    };
+    old.on('event', (event) => {
+      if (event.type !== 'session.closed') return;
+      this.emit('closed', event);
+      finish();
+    });
+    old.on('protocol-error', () => {});
+    old.on('close', () => clearTimeout(timer));
+    try {
+      old.send(liveClientEvents.close());
+    } catch {
+      finish();
+    }
   }
 
   private onEvent(connection: LiveConnection, event: ServerEvent): void {
@@ -252,7 +387,9 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     switch (event.reason) {
       case 'expired':
         this.emit('ended', { reason: 'expired', message: 'The session reached its time limit.' });
-        void this.renew();
+        // A rollover already starting the next session: it takes over when it has.
+        if (this.rolling) this.setState({ state: 'reconnecting', attempt: 1, delayMs: 0 });
+        else void this.renew();
         return;
       case 'connection_lost': {
         const failure: Failure = { kind: 'close', close: { code: 1006, reason: 'connection lost', wasClean: false } };
@@ -304,6 +441,8 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
 
   private async attemptReconnect(): Promise<void> {
     if (this.stateValue !== 'reconnecting') return;
+    // A rollover is starting a session already: its outcome decides (it retries if it fails).
+    if (this.rolling) return;
     try {
       const { connection, started } = await this.startSession();
       if (this.isEnding()) {
@@ -328,6 +467,8 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     const old = this.current;
     this.current = null;
     this.clear(this.stableTimer);
+    this.clear(this.renewalTimer);
+    this.renewalTimer = null;
     if (old) {
       old.removeAllListeners();
       old.on('close', () => {});
@@ -366,5 +507,6 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.stableTimer = null;
+    this.renewalTimer = null;
   }
 }

@@ -224,7 +224,8 @@ export class LiveSimSession {
       ...rest,
       id: this.id,
       status: 'active',
-      expires_at: Math.floor(Date.now() / 1000) + SESSION_LIFETIME_S,
+      // Whole seconds, rounded down: the session ends no earlier than it says (a time-limit fault is its lifetime).
+      expires_at: Math.floor((Date.now() + (this.options.faults.sessionExpiredAfterMs ?? SESSION_LIFETIME_S * 1000)) / 1000),
       model: requested.model,
       instructions: requested.instructions?.trim() ? requested.instructions : DEFAULT_INSTRUCTIONS,
       input: requested.input ?? [],

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionStartEvent } from 'openai/resources/live/live';
 import { ConnectionError } from '../../../src/engine/realtime/connection';
-import { LiveKeeper, type LiveKeeperOptions } from '../../../src/engine/live/keeper';
+import { LiveKeeper, renewalTimes, type LiveKeeperOptions } from '../../../src/engine/live/keeper';
 import { resolveLiveEndpoint } from '../../../src/engine/live/endpoints';
 import { parseSettings } from '../../../src/engine/settings';
 import { startRefusingServer, unusedPort } from '../realtime/helpers/servers';
@@ -111,6 +111,70 @@ describe('LiveKeeper', () => {
     expect(sessions).toEqual(['initial:sess_1', 'renewal:sess_2']);
     expect(ended).toEqual(['expired']);
     expect(keeper.state).toBe('open');
+  });
+
+  it('renewalTimes: from the session resource\'s expires_at, due 5 min and forced 1 min ahead; short sessions scaled; no expiry, none', () => {
+    const now = 1_800_000_000_000;
+    expect(renewalTimes(now / 1000 + 3600, now)).toMatchObject({ dueInMs: 55 * 60_000, forceInMs: 59 * 60_000, pollMs: 1_000 });
+    expect(renewalTimes(now / 1000 + 4, now)).toMatchObject({ dueInMs: 3_000, forceInMs: 3_600 });
+    expect(renewalTimes(0, now)).toBeNull();
+    expect(renewalTimes(now / 1000 - 1, now)).toBeNull();
+    expect(renewalTimes(undefined, now)).toBeNull();
+  });
+
+  it('renews ahead of expires_at at a quiet moment, make-before-break: the next session starts while the first serves, then the first is closed and reports its usage', async () => {
+    server = await startScriptedLiveServer();
+    let quiet = false;
+    // Forced only at expiry itself here, so that the quiet gate alone holds it back in between.
+    const keeper = keeperFor(server.url, { canRenew: () => quiet, renewal: { forceAheadMs: 0 } });
+    const sessions: string[] = [];
+    keeper.on('session', ({ reason, started }) => sessions.push(`${reason}:${started.session.id}`));
+    const states: string[] = [];
+    keeper.on('state', ({ state }) => states.push(state));
+    const closed: string[] = [];
+    keeper.on('closed', (event) => closed.push(`${event.reason}:${event.session.id}`));
+    let handovers = 0;
+    keeper.on('handover', () => handovers++);
+    const opening = keeper.open();
+    const first = await server.connection();
+    await first.start(3); // renewal due 0.75 s before expiry (a quarter of the lifetime)
+    await opening;
+    await new Promise((r) => setTimeout(r, 2_600));
+    // Due since 2.25 s, but busy: no renewal yet.
+    expect(sessions).toEqual(['initial:sess_1']);
+    quiet = true;
+    const second = await server.connection(3_000);
+    expect(first.frames.some((f) => f.type === 'session.close')).toBe(false);
+    const start = await second.start();
+    expect(start.session.instructions).toBe('start 2');
+    await first.next('session.close');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sessions).toEqual(['initial:sess_1', 'rollover:sess_2']);
+    expect(handovers).toBe(1);
+    expect(closed).toEqual(['close_requested:sess_1']);
+    expect(states).not.toContain('reconnecting');
+    expect(keeper.state).toBe('open');
+    // The new session serves.
+    expect(keeper.send({ type: 'session.input_audio.mute' })).toBe(true);
+    expect((await second.next('session.input_audio.mute')).type).toBe('session.input_audio.mute');
+  });
+
+  it('a renewal that never finds a quiet moment is forced shortly before expiry', async () => {
+    server = await startScriptedLiveServer();
+    const keeper = keeperFor(server.url, { canRenew: () => false });
+    const sessions: string[] = [];
+    keeper.on('session', ({ reason }) => sessions.push(reason));
+    const opening = keeper.open();
+    const first = await server.connection();
+    const startedAt = performance.now();
+    await first.start(2);
+    await opening;
+    const second = await server.connection(3_000);
+    await second.start();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sessions).toEqual(['initial', 'rollover']);
+    // Forced a tenth of the lifetime before expiry (1.8 s of 2), not when due (1.5 s).
+    expect(performance.now() - startedAt).toBeGreaterThan(1_700);
   });
 
   it('a dropped socket reconnects with backoff and starts a new session', async () => {

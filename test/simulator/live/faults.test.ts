@@ -15,6 +15,17 @@ describe('GPT-Live fault injection', () => {
     expect((await client.closed).code).toBe(1000);
   });
 
+  it('sessionExpiredAfterMs is the session\'s lifetime: session.started says so in expires_at (whole seconds, never later)', async () => {
+    await start({ faults: { sessionExpiredAfterMs: 5_000 } });
+    const client = await open();
+    const before = Date.now();
+    const started = await client.start();
+    const expiresAt = (started.session as { expires_at: number }).expires_at;
+    expect(Number.isInteger(expiresAt)).toBe(true);
+    expect(expiresAt * 1000).toBeLessThanOrEqual(Date.now() + 5_000);
+    expect(expiresAt * 1000).toBeGreaterThan(before + 3_900);
+  });
+
   it('contentCloseAfterMs: session.closed with reason content, mid-reply', async () => {
     await start({ replyMs: 3000, faults: { contentCloseAfterMs: 1700 } });
     const client = await open();

@@ -170,6 +170,8 @@ export class LiveSession implements ConversationSession {
       endpoint,
       // Every session (the first, a renewal, a reconnect) starts with the conversation so far.
       start: () => liveSessionStart(this.settings, context.record.replay()),
+      // Renewal ahead of expiry waits for a pause: nobody speaking, nothing playing, no note pending.
+      canRenew: () => this.current === 'listening' && !this.turn && !this.line && !this.pendingNote && !context.player.isPlaying,
       ...(backoff ? { backoff } : {}),
       ...(stableAfterMs !== undefined ? { stableAfterMs } : {}),
       ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
@@ -181,6 +183,10 @@ export class LiveSession implements ConversationSession {
       if (!this.closed && state === 'reconnecting') this.setState('reconnecting', attempt);
     });
     keeper.on('closed', (event) => this.onSessionClosed(event));
+    // A forced renewal mid-turn ends that turn (at a quiet moment there is none).
+    keeper.on('handover', () => {
+      if (!this.closed) this.endTurns();
+    });
     keeper.on('ended', ({ reason, message }) => {
       if (this.closed) return;
       this.endTurns();
@@ -189,7 +195,7 @@ export class LiveSession implements ConversationSession {
     keeper.on('session', ({ reason, started }) => {
       this.sessionId = started.session.id;
       if (this.closed || reason === 'initial') return;
-      context.emit({ type: 'notice', message: reason === 'renewal' ? LIVE_MESSAGES.renewed : LIVE_MESSAGES.reconnected });
+      context.emit({ type: 'notice', message: reason === 'renewal' ? LIVE_MESSAGES.renewed : reason === 'rollover' ? LIVE_MESSAGES.rolledOver : LIVE_MESSAGES.reconnected });
       if (this.muted) this.send(liveClientEvents.mute());
       this.setState('listening');
     });
@@ -261,7 +267,7 @@ export class LiveSession implements ConversationSession {
     for (const unsubscribe of this.unsubscribePlayer) unsubscribe();
     this.endTurns();
     const closed = await this.keeper?.close();
-    if (closed) this.emitUsage(closed.usage.seconds, true);
+    if (closed) this.emitUsage(closed.usage.seconds, true, closed.session?.id);
     if (this.current !== 'error') this.setState(finalState);
   }
 
@@ -306,7 +312,8 @@ export class LiveSession implements ConversationSession {
   }
 
   private onSessionClosed(event: SessionClosedEvent): void {
-    if (typeof event.usage?.seconds === 'number') this.emitUsage(event.usage.seconds, true);
+    // The closed session's own id: after a renewal the current one is already another.
+    if (typeof event.usage?.seconds === 'number') this.emitUsage(event.usage.seconds, true, event.session?.id);
   }
 
   private onAudio(delta: string): void {
@@ -502,8 +509,8 @@ export class LiveSession implements ConversationSession {
     this.pendingNote = null;
   }
 
-  private emitUsage(seconds: number, final: boolean): void {
-    this.context.emit({ type: 'session.usage', sessionId: this.sessionId, seconds, final });
+  private emitUsage(seconds: number, final: boolean, sessionId = this.sessionId): void {
+    this.context.emit({ type: 'session.usage', sessionId, seconds, final });
   }
 
   private send(event: ClientEvent): boolean {

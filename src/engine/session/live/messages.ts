@@ -4,6 +4,7 @@
  */
 export const LIVE_MESSAGES = {
   reconnected: 'Reconnected.',
+  rolledOver: 'Session renewed.',
   renewed: 'The GPT-Live session reached its time limit; a new one continues the conversation.',
   connectionLost: (why: string) => `Connection lost: ${why}`,
   serverInfo: (message: string) => `GPT-Live: ${message}`,

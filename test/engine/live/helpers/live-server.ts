@@ -19,8 +19,8 @@ export interface ScriptedSocket {
   next(type: string, timeoutMs?: number): Promise<{ type: string; [key: string]: unknown }>;
   send(event: ServerEvent | Record<string, unknown>): void;
   sendRaw(text: string): void;
-  /** Answers `session.start` with `session.started` (id `sess_<n>`). */
-  start(): Promise<SessionStartEvent>;
+  /** Answers `session.start` with `session.started` (id `sess_<n>`), expiring in an hour or `expiresInS`. */
+  start(expiresInS?: number): Promise<SessionStartEvent>;
   /** Answer `session.close` with `session.closed` as the service does (default true). */
   autoClose: boolean;
 }
@@ -68,14 +68,14 @@ export async function startScriptedLiveServer(): Promise<ScriptedLiveServer> {
       },
       send: (event) => socket.send(JSON.stringify(event)),
       sendRaw: (text) => socket.send(text),
-      start: async () => {
+      start: async (expiresInS = 3600) => {
         const start = (await scripted.next('session.start')) as unknown as SessionStartEvent;
         const id = `sess_${++sessions}`;
         sessionId = id;
         scripted.send({
           type: 'session.started',
           event_id: `evt_${id}`,
-          session: { id, expires_at: Math.floor(Date.now() / 1000) + 3600, model: start.session.model, status: 'active' },
+          session: { id, expires_at: Date.now() / 1000 + expiresInS, model: start.session.model, status: 'active' },
         });
         return start;
       },
