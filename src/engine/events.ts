@@ -64,7 +64,7 @@ export type AssistantEvent =
   | { type: 'session.usage'; sessionId: string; seconds: number; final: boolean }
   /** The microphone was muted or unmuted (from any front end: window, tray, hotkey). */
   | { type: 'muted'; muted: boolean }
-  | ({ type: 'notice'; message: string } & Said)
+  | ({ type: 'notice'; message: string } & NoticeSaid)
   | ({ type: 'error'; code: ErrorCode; message: string; fatal: boolean } & Said);
 
 /**
@@ -73,5 +73,17 @@ export type AssistantEvent =
  * and front ends not yet on keys; it goes once they all are.
  */
 export type Said = EngineMessage | { key?: undefined; params?: undefined };
+
+/**
+ * A notice of the desktop app's own that main sends beside the engine's (a mute, a shortcut not
+ * registered): a catalogue key under `main.` (the engine names none), its params plain values or
+ * nested words. Front ends put it into words as they do the engine's.
+ */
+export interface AppSaid {
+  key: `main.${string}`;
+  params?: Record<string, unknown>;
+}
+
+export type NoticeSaid = Said | AppSaid;
 
 export type AssistantEventListener = (event: AssistantEvent) => void;

@@ -182,7 +182,7 @@ export class KaiwaApp {
   /** Start at login, via the OS (macOS, Windows) or an XDG autostart file (Linux). */
   async applyLoginItem(enabled: boolean): Promise<void> {
     const result = await applyLoginItem(enabled, { ...loginItemDeps(app), env: this.options.env });
-    if (!result.ok) this.controller.notice(result.error);
+    if (!result.ok) this.controller.notice(result.said);
     else if (result.changed) this.options.log(`login item: ${enabled ? 'enabled' : 'disabled'} (${result.via})`);
   }
 

@@ -18,7 +18,9 @@ import {
   type Settings,
 } from '../engine';
 import { startSimulator, type RunningSimulator } from '../simulator';
-import { chooseLanguage, createI18n, englishT, languageOfLocale, messageWords, type Language, type Translate } from '../shared/i18n';
+import { chooseLanguage, createI18n, languageOfLocale, type Language, type Translate } from '../shared/i18n';
+import type { EngineMessage } from '../engine/messages';
+import { englishOf, mainSaid, type MainSaid } from './said';
 import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
 import { createAudioDevices, type AudioDevices } from './audio-devices';
 import { ConversationLog } from './conversation-log';
@@ -58,7 +60,7 @@ export class KaiwaController {
   /** The voice endpoint (setting `serve`), with this app's settings and key. */
   readonly serve: ServeHost;
   /** Set by the app: re-registers hotkeys etc. after a settings change; returns notices. */
-  onSettingsApplied: (settings: Settings) => string[] = () => [];
+  onSettingsApplied: (settings: Settings) => MainSaid[] = () => [];
   hotkeyStatus: () => HotkeyStatus[] = () => [];
 
   private stored!: Settings;
@@ -79,22 +81,22 @@ export class KaiwaController {
   private readonly i18n = createI18n('en');
 
   constructor(private readonly options: ControllerOptions) {
-    this.settingsStore = new SettingsStore(options.userDataDir, this.t);
-    this.secrets = new SecretStore(options.userDataDir, this.t);
+    this.settingsStore = new SettingsStore(options.userDataDir);
+    this.secrets = new SecretStore(options.userDataDir);
     this.conversations = new ConversationLog(options.userDataDir);
     this.serve = new ServeHost({
       token: () => this.serveToken(),
       localUrl: () => this.localUrl(),
       t: () => this.t,
-      notice: (message) => this.notice(message),
+      notice: (said) => this.notice(said),
       log: options.log,
       redact: (line) => redact(line, this.credentials.apiKey),
     });
   }
 
   /** Loads settings and the key; returns what the user should be told. */
-  init(): string[] {
-    const notices: string[] = [];
+  init(): MainSaid[] {
+    const notices: MainSaid[] = [];
     const loaded = this.settingsStore.load();
     if (loaded.notice) notices.push(loaded.notice);
     this.stored = loaded.settings;
@@ -139,8 +141,9 @@ export class KaiwaController {
     return () => this.settingsListeners.delete(listener);
   }
 
-  notice(message: string): void {
-    this.emit({ type: 'notice', message });
+  /** Tells the windows, by key (each puts it into its language), with the English line for logs. */
+  notice(said: MainSaid | EngineMessage): void {
+    this.emit({ type: 'notice', message: englishOf(said), ...said });
   }
 
   view(): SettingsView {
@@ -235,7 +238,7 @@ export class KaiwaController {
     this.assistant?.setMuted(muted);
     // Every window shows the new state, whichever of them (or the tray, or a hotkey) changed it.
     this.emit({ type: 'muted', muted });
-    this.notice(this.t(muted ? 'main.notice.muted' : 'main.notice.unmuted'));
+    this.notice(mainSaid(muted ? 'main.notice.muted' : 'main.notice.unmuted'));
   }
 
   async updateSettings(patch: SettingsPatch): Promise<SettingsResult> {
@@ -303,7 +306,7 @@ export class KaiwaController {
     const devices = await (this.options.devices ?? createAudioDevices)(this.effective);
     if (devices.notes && !this.deviceNoteShown) {
       this.deviceNoteShown = true;
-      for (const note of devices.notes) this.emit({ type: 'notice', message: messageWords(englishT(), note), ...note });
+      for (const note of devices.notes) this.notice(note);
     }
     const assistant = new Assistant({
       settings: this.effective,
@@ -360,7 +363,7 @@ export class KaiwaController {
     for (const listener of this.settingsListeners) listener(view);
   }
 
-  private computeEffective(): string[] {
+  private computeEffective(): MainSaid[] {
     const stored = { apiKey: this.secrets.apiKey };
     try {
       const { settings, credentials, overrides } = applyEnvironment(this.stored, stored.apiKey ? stored : {}, this.options.env);
@@ -374,8 +377,7 @@ export class KaiwaController {
       this.credentials = stored.apiKey ? stored : {};
       this.envOverrides = [];
       this.followLanguage();
-      const why = error instanceof SettingsError ? error.said.map((said) => messageWords(this.t, said)).join('; ') : (error as Error).message;
-      return [this.t('main.notice.envIgnored', { why })];
+      return [mainSaid('main.notice.envIgnored', { why: error instanceof SettingsError ? error.said : (error as Error).message })];
     }
   }
 
@@ -395,11 +397,12 @@ export class KaiwaController {
     }
   }
 
-  /** Defence in depth: no message leaves main with the key in it. */
+  /** Defence in depth: no notice or error leaves main with the key in it (its English line or its params). */
   private sanitise(event: AssistantEvent): AssistantEvent {
     const key = this.credentials.apiKey;
-    if ((event.type === 'error' || event.type === 'notice') && key && event.message.includes(key)) {
-      return { ...event, message: redact(event.message, key) };
+    if ((event.type === 'error' || event.type === 'notice') && key) {
+      const text = JSON.stringify(event);
+      if (text.includes(key)) return JSON.parse(redact(text, key)) as AssistantEvent;
     }
     return event;
   }

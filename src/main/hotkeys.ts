@@ -1,6 +1,7 @@
 import { globalShortcut } from 'electron';
 import { englishT, type Translate } from '../shared/i18n';
 import type { HotkeyStatus, Settings } from '../shared/ipc';
+import { mainSaid, type MainSaid } from './said';
 
 export interface HotkeyActions {
   /**
@@ -47,13 +48,13 @@ export class Hotkeys {
     return this.status;
   }
 
-  /** The failures, as one line each for a notice. */
-  failures(): string[] {
+  /** The failures, one notice each. */
+  failures(): MainSaid[] {
     return this.statuses
       .filter((s) => !s.registered)
       .map((s) =>
-        this.t('main.hotkey.unavailable', {
-          action: this.t(s.action === 'talk' ? 'main.hotkey.talk' : 'main.hotkey.interrupt'),
+        mainSaid('main.hotkey.unavailable', {
+          action: mainSaid(s.action === 'talk' ? 'main.hotkey.talk' : 'main.hotkey.interrupt'),
           accelerator: s.accelerator,
           reason: s.error ?? '',
         }),

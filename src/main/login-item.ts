@@ -1,13 +1,14 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
+import { mainSaid, type MainSaid } from './said';
 
 /**
  * "Start at login" (Settings.startAtLogin). macOS and Windows keep login items themselves
  * (`app.setLoginItemSettings`); Linux desktops read XDG autostart entries, so there we write or
  * remove `$XDG_CONFIG_HOME/autostart/kaiwa.desktop`. Everything the module touches comes in as
  * `LoginItemDeps`, so it runs without Electron in tests. It never throws: failures come back as
- * `{ ok: false, error }` for the caller to show.
+ * `{ ok: false, said }` (by key) for the caller to show.
  */
 
 /** The part of Electron's `app` this module uses. */
@@ -29,7 +30,7 @@ export interface LoginItemDeps {
 
 export type LoginItemResult =
   | { ok: true; enabled: boolean; changed: boolean; via: 'login-items' | 'autostart-file'; path?: string }
-  | { ok: false; error: string };
+  | { ok: false; said: MainSaid };
 
 /** The flag that keeps the window closed (tray only) when the system starts us. */
 export const HIDDEN_FLAG = '--hidden';
@@ -44,7 +45,7 @@ export async function applyLoginItem(enabled: boolean, deps: LoginItemDeps): Pro
     if (deps.platform === 'darwin' || deps.platform === 'win32') return applyWithElectron(enabled, deps);
     return await applyAutostartFile(enabled, deps);
   } catch (error) {
-    return { ok: false, error: `Could not ${enabled ? 'enable' : 'disable'} start at login: ${describe(error)}` };
+    return { ok: false, said: mainSaid(enabled ? 'main.login.enableFailed' : 'main.login.disableFailed', { detail: describe(error) }) };
   }
 }
 
@@ -69,10 +70,11 @@ function applyWithElectron(enabled: boolean, deps: LoginItemDeps): LoginItemResu
   }
   const after = deps.app.getLoginItemSettings(query);
   if (enabled && after.status === 'requires-approval') {
-    return { ok: false, error: 'macOS needs your approval: allow Kaiwa in System Settings > General > Login Items.' };
+    return { ok: false, said: mainSaid('main.login.needsApproval') };
   }
   if (after.openAtLogin !== enabled) {
-    return { ok: false, error: `The system did not ${enabled ? 'add' : 'remove'} the login item${after.status ? ` (status: ${after.status})` : ''}.` };
+    if (after.status) return { ok: false, said: mainSaid(enabled ? 'main.login.notAddedStatus' : 'main.login.notRemovedStatus', { status: after.status }) };
+    return { ok: false, said: mainSaid(enabled ? 'main.login.notAdded' : 'main.login.notRemoved') };
   }
   return { ok: true, enabled, changed, via: 'login-items' };
 }

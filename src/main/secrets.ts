@@ -2,8 +2,8 @@ import { safeStorage } from 'electron';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { newToken } from '../server';
-import { englishT, type Translate } from '../shared/i18n';
 import { writeFileAtomic } from './atomic-file';
+import { mainSaid, type MainSaid } from './said';
 
 export type SecretPersistence = 'keychain' | 'session';
 
@@ -79,11 +79,7 @@ export class SecretStore {
   private readonly key: SealedSecret;
   private readonly token: SealedSecret;
 
-  /** `t`: the language of the notices (Kaiwa's). */
-  constructor(
-    userDataDir: string,
-    private readonly t: Translate = englishT(),
-  ) {
+  constructor(userDataDir: string) {
     this.path = join(userDataDir, 'api-key.enc');
     this.key = new SealedSecret(this.path);
     this.token = new SealedSecret(join(userDataDir, 'serve-token.enc'));
@@ -94,10 +90,10 @@ export class SecretStore {
   }
 
   /** Reads the stored key once. Returns a notice when a stored key could not be decrypted. */
-  load(): string | undefined {
+  load(): MainSaid | undefined {
     const problem = this.key.load();
-    if (problem === 'no-keychain') return this.t('main.key.noKeychainForSaved');
-    if (problem === 'undecryptable') return this.t('main.key.undecryptable');
+    if (problem === 'no-keychain') return mainSaid('main.key.noKeychainForSaved');
+    if (problem === 'undecryptable') return mainSaid('main.key.undecryptable');
     return undefined;
   }
 
@@ -110,25 +106,25 @@ export class SecretStore {
   }
 
   /** Stores (or with null clears) the key. Returns a notice for the user when it is session-only. */
-  set(key: string | null): string | undefined {
-    return this.key.set(key) ? undefined : this.t('main.key.sessionOnly');
+  set(key: string | null): MainSaid | undefined {
+    return this.key.set(key) ? undefined : mainSaid('main.key.sessionOnly');
   }
 
   /**
    * The voice endpoint's bearer token, made on first use (or when the stored one cannot be read).
    * `notice`: what the user should be told (kept for this session only, or a new one replaced it).
    */
-  serveToken(): { token: string; notice?: string } {
+  serveToken(): { token: string; notice?: MainSaid } {
     const stored = this.token.get();
     if (stored) return { token: stored };
-    return this.renewServeToken(this.token.problem === undefined ? undefined : this.t('main.serve.tokenUnreadable'));
+    return this.renewServeToken(this.token.problem === undefined ? undefined : mainSaid('main.serve.tokenUnreadable'));
   }
 
   /** A new token: the old one stops working. */
-  renewServeToken(because?: string): { token: string; notice?: string } {
+  renewServeToken(because?: MainSaid): { token: string; notice?: MainSaid } {
     const token = newToken();
     const kept = this.token.set(token);
-    const notice = kept ? because : this.t('main.serve.tokenSessionOnly');
+    const notice = kept ? because : mainSaid('main.serve.tokenSessionOnly');
     return notice ? { token, notice } : { token };
   }
 }

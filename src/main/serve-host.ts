@@ -1,7 +1,8 @@
 import { startKaiwaServer, TURN_PATH, type KaiwaServer } from '../server';
 import type { Credentials, Settings } from '../engine';
-import type { Translate } from '../shared/i18n';
+import { messageWords, type Translate } from '../shared/i18n';
 import type { ServeStatus } from '../shared/ipc';
+import { mainSaid, type MainSaid } from './said';
 
 export interface ServeHostOptions {
   /** The bearer token (made on first use by the secret store). */
@@ -9,7 +10,7 @@ export interface ServeHostOptions {
   /** The in-process simulator's URL, for provider 'local'. */
   localUrl: () => Promise<string | undefined>;
   t: () => Translate;
-  notice: (message: string) => void;
+  notice: (said: MainSaid) => void;
   /** Lines for the log; never given the token or the key. */
   log: (line: string) => void;
   /** Keeps the API key out of the lines the server logs. */
@@ -29,13 +30,13 @@ export class ServeHost {
   private server: KaiwaServer | undefined;
   /** What the running server was started with (compared, never logged). */
   private startedWith: { shape: string; apiKey: string | undefined; token: string } | undefined;
-  private problem: string | undefined;
+  private problem: MainSaid | undefined;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ServeHostOptions) {}
 
   get status(): ServeStatus {
-    return this.server ? { running: true, url: `${this.server.url}${TURN_PATH}` } : { running: false, ...(this.problem ? { problem: this.problem } : {}) };
+    return this.server ? { running: true, url: `${this.server.url}${TURN_PATH}` } : { running: false, ...(this.problem ? { problem: messageWords(this.options.t(), this.problem) } : {}) };
   }
 
   /** Starts, restarts or stops the endpoint to match the settings. */
@@ -73,9 +74,8 @@ export class ServeHost {
       this.problem = undefined;
       this.options.log(`serve: answering at ${this.server.url}${TURN_PATH}`);
     } catch (error) {
-      const t = this.options.t();
       const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-      this.problem = inUse ? t('main.serve.portInUse', { port: String(port) }) : t('main.serve.failed', { detail: this.options.redact((error as Error).message) });
+      this.problem = inUse ? mainSaid('main.serve.portInUse', { port: String(port) }) : mainSaid('main.serve.failed', { detail: this.options.redact((error as Error).message) });
       this.options.log(`serve: could not start on port ${port}: ${this.options.redact((error as Error).message)}`);
       this.options.notice(this.problem);
     }

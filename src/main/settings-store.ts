@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_SETTINGS, SettingsError, parseSettings, type Settings } from '../engine/settings';
 import type { SettingsPatch } from '../shared/ipc';
-import { englishT, type Translate } from '../shared/i18n';
 import { writeFileAtomic } from './atomic-file';
+import { mainSaid, type MainSaid } from './said';
 
 export interface LoadedSettings {
   settings: Settings;
   /** Set when the file could not be used: say so to the user. */
-  notice?: string;
+  notice?: MainSaid;
 }
 
 /**
@@ -18,11 +18,7 @@ export interface LoadedSettings {
 export class SettingsStore {
   readonly path: string;
 
-  /** `t`: the language of the notices (Kaiwa's). */
-  constructor(
-    userDataDir: string,
-    private readonly t: Translate = englishT(),
-  ) {
+  constructor(userDataDir: string) {
     this.path = join(userDataDir, 'settings.json');
   }
 
@@ -32,16 +28,16 @@ export class SettingsStore {
       raw = readFileSync(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { settings: structuredClone(DEFAULT_SETTINGS) };
-      return { settings: structuredClone(DEFAULT_SETTINGS), notice: this.t('main.settings.unreadable', { detail: (error as Error).message }) };
+      return { settings: structuredClone(DEFAULT_SETTINGS), notice: mainSaid('main.settings.unreadable', { detail: (error as Error).message }) };
     }
     try {
       return { settings: parseSettings(JSON.parse(raw)) };
     } catch (error) {
-      const why = error instanceof SettingsError ? error.issues.join('; ') : 'not valid JSON';
+      const why = error instanceof SettingsError ? error.said : mainSaid('main.settings.notJson');
       const backup = this.keepAside();
       return {
         settings: structuredClone(DEFAULT_SETTINGS),
-        notice: this.t('main.settings.damaged', { why, backup }),
+        notice: mainSaid('main.settings.damaged', { why, backup }),
       };
     }
   }

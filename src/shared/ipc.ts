@@ -10,13 +10,13 @@
  * Types only come from the engine (erased at build time): the renderer bundle never contains engine
  * code, and the engine's vocabulary is written once.
  */
-import type { AssistantEvent, AssistantState, ErrorCode, Said } from '../engine/events';
+import type { AssistantEvent, AssistantState, ErrorCode, NoticeSaid, Said } from '../engine/events';
 import type { Protocol, Settings } from '../engine/settings';
 import type { ConversationEntry } from '../engine/conversation-log/entry';
 import type { EngineMessage } from '../engine/messages';
 
 /** `ConversationEntry`: one line of a saved conversation, in the format the CLI's transcript shares. */
-export type { AssistantEvent, AssistantState, ConversationEntry, ErrorCode, Protocol, Said, Settings };
+export type { AssistantEvent, AssistantState, ConversationEntry, ErrorCode, NoticeSaid, Protocol, Said, Settings };
 
 /**
  * What the renderer may change: any part of the settings, sections in part too (`{ hotkeys: { talk } }`).

@@ -340,7 +340,7 @@ describe('settings and secrets', () => {
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(sentEvents()).toEqual([]);
     showLoadedMainWindow(app);
-    expect(sentEvents()).toContainEqual({ type: 'notice', message: expect.stringMatching(/settings file was damaged/) });
+    expect(sentEvents()).toContainEqual(expect.objectContaining({ type: 'notice', key: 'main.settings.damaged', message: expect.stringMatching(/settings file was damaged/) }));
   });
 
   it('environment variables override stored settings and are listed read-only', async () => {
@@ -464,7 +464,7 @@ describe('settings and secrets', () => {
     const window = showLoadedMainWindow(app);
     const result = await mock.ipcMain.invoke('settings:set-api-key', { webContents: window.webContents }, 'sk-session-only-123456');
     expect(result).toEqual({ hasApiKey: true });
-    await vi.waitFor(() => expect(sentEvents()).toContainEqual({ type: 'notice', message: expect.stringMatching(/session only/) }));
+    await vi.waitFor(() => expect(sentEvents()).toContainEqual({ type: 'notice', key: 'main.key.sessionOnly', message: expect.stringMatching(/session only/) }));
     expect(readdirSync(dir)).not.toContain('api-key.enc');
   });
 });

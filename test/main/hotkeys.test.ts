@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { englishOf } from '../../src/main/said';
 import * as mock from '../mocks/electron';
 import { Hotkeys } from '../../src/main/hotkeys';
 
@@ -46,7 +47,7 @@ describe('Hotkeys', () => {
     mock.electronMock.takenAccelerators.add('Alt+T');
     const hotkeys = new Hotkeys({ talk: vi.fn(), interrupt: vi.fn() });
     hotkeys.apply({ talk: 'Alt+T', interrupt: 'Bad+' });
-    const failures = hotkeys.failures();
+    const failures = hotkeys.failures().map(englishOf);
     expect(failures).toHaveLength(2);
     expect(failures[0]).toMatch(/^The talk shortcut Alt\+T is not available: another application has it/);
     expect(failures[1]).toMatch(/^The interrupt shortcut Bad\+ is not available: not a valid shortcut/);

@@ -6,6 +6,7 @@ import * as mock from '../mocks/electron';
 import { NullInput, NullOutput } from '../../src/engine';
 import type { AssistantEvent } from '../../src/shared/ipc';
 import { runKaiwa, type KaiwaApp } from '../../src/main/app';
+import { createI18n, messageWords, saidWords } from '../../src/shared/i18n';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -34,6 +35,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const ja = createI18n('ja').t;
 const tray = () => mock.Tray.instances[0] as mock.Tray;
 const menu = () => tray().menu as mock.FakeMenu;
 const labels = () => ['talk', 'interrupt', 'mute', 'show', 'settings', 'quit'].map((id) => menu().item(id).label);
@@ -60,10 +62,11 @@ describe('main in Japanese and English', () => {
     const app = await launch('ja_JP.UTF-8');
     const notices: string[] = [];
     app.controller.onEvent((event: AssistantEvent) => {
-      if (event.type === 'notice') notices.push(event.message);
+      if (event.type === 'notice') notices.push(saidWords(ja, event));
     });
     app.controller.setMuted(true);
     app.controller.setMuted(false);
+    // Sent by key, for the window to put into its language (here, as the window would, in Japanese).
     expect(notices).toEqual(['マイクをミュートしました。', 'マイクをオンにしました。']);
     expect(tray().toolTip).toBe('Kaiwa — 待機中');
   });
@@ -72,7 +75,7 @@ describe('main in Japanese and English', () => {
     const app = await launch('ja-JP', { KAIWA_URL: 'http://example.com/rt' });
     const notices: string[] = [];
     app.controller.onEvent((event: AssistantEvent) => {
-      if (event.type === 'notice') notices.push(event.message);
+      if (event.type === 'notice') notices.push(saidWords(ja, event));
     });
     await app.controller.updateSettings({ model: 'gpt-realtime-mini' });
     expect(notices).toContain('環境変数による設定を無視しています：url は ws:// または wss:// の URL にしてください。');
@@ -83,6 +86,6 @@ describe('main in Japanese and English', () => {
     const app = await launch('ja-JP');
     const status = app.hotkeys.status.find((h) => h.action === 'interrupt')!;
     expect(status).toMatchObject({ registered: false, error: '他のアプリが使っているか、このデスクトップではグローバルショートカットが使えません（Wayland など）' });
-    expect(app.hotkeys.failures()).toEqual([expect.stringMatching(/^「中断」のショートカット CommandOrControl\+Shift\+X は使えません：/)]);
+    expect(app.hotkeys.failures().map((said) => messageWords(ja, said))).toEqual([expect.stringMatching(/^「中断」のショートカット CommandOrControl\+Shift\+X は使えません：/)]);
   });
 });

@@ -2,6 +2,8 @@ import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createI18n, messageWords } from '../../src/shared/i18n';
+import { englishOf } from '../../src/main/said';
 import {
   applyLoginItem,
   autostartFilePath,
@@ -126,12 +128,12 @@ describe('Linux: XDG autostart file', () => {
     await writeFile(join(xdg, 'autostart'), 'a file where the folder should be');
     const result = await applyLoginItem(true, linux());
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(/^Could not enable start at login: .*autostart/);
+    if (!result.ok) expect(englishOf(result.said)).toMatch(/^Could not enable start at login: .*autostart/);
   });
 
   it('refuses a program path with a line break instead of writing a broken entry', async () => {
     const result = await applyLoginItem(true, linux({ execPath: '/opt/Kaiwa\n[Desktop Entry]/kaiwa' }));
-    expect(result).toEqual({ ok: false, error: 'Could not enable start at login: the program path contains a control character' });
+    expect(result).toEqual({ ok: false, said: { key: 'main.login.enableFailed', params: { detail: 'the program path contains a control character' } } });
     await expect(stat(join(xdg, 'autostart', 'kaiwa.desktop'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
@@ -159,16 +161,21 @@ describe('macOS and Windows: Electron login items', () => {
     app.status = 'requires-approval';
     const result = await applyLoginItem(true, mac());
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(/System Settings > General > Login Items/);
+    if (!result.ok) {
+      expect(englishOf(result.said)).toMatch(/System Settings > General > Login Items/);
+      expect(messageWords(createI18n('ja').t, result.said)).toBe('macOS の許可が必要です：システム設定 > 一般 > ログイン項目 で Kaiwa を許可してください。');
+    }
   });
 
   it('reports a login item the system did not keep, and an API that throws', async () => {
     app.refuse = true;
-    expect(await applyLoginItem(true, win())).toEqual({ ok: false, error: 'The system did not add the login item.' });
+    expect(await applyLoginItem(true, win())).toEqual({ ok: false, said: { key: 'main.login.notAdded' } });
 
     app.setLoginItemSettings = () => {
       throw new Error('access denied');
     };
-    expect(await applyLoginItem(true, mac())).toEqual({ ok: false, error: 'Could not enable start at login: access denied' });
+    const thrown = await applyLoginItem(true, mac());
+    expect(thrown).toEqual({ ok: false, said: { key: 'main.login.enableFailed', params: { detail: 'access denied' } } });
+    if (!thrown.ok) expect(englishOf(thrown.said)).toBe('Could not enable start at login: access denied');
   });
 });

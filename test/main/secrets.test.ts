@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as mock from '../mocks/electron';
 import { SecretStore } from '../../src/main/secrets';
+import { englishOf } from '../../src/main/said';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -41,7 +42,7 @@ describe('SecretStore', () => {
     setUp();
     const store = new SecretStore(dir);
     expect(store.persistence).toBe('session');
-    expect(store.set(KEY)).toMatch(/session only/);
+    expect(englishOf(store.set(KEY)!)).toMatch(/session only/);
     expect(store.apiKey).toBe(KEY);
     expect(existsSync(join(dir, 'api-key.enc'))).toBe(false);
     expect(new SecretStore(dir).apiKey).toBeUndefined();
@@ -52,7 +53,7 @@ describe('SecretStore', () => {
     rmSync(join(dir, 'api-key.enc'));
     writeFileSync(join(dir, 'api-key.enc'), 'garbage');
     const store = new SecretStore(dir);
-    expect(store.load()).toMatch(/could not be decrypted/);
+    expect(englishOf(store.load()!)).toMatch(/could not be decrypted/);
     expect(store.apiKey).toBeUndefined();
   });
 });

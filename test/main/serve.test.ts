@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as mock from '../mocks/electron';
 import { NullInput, NullOutput } from '../../src/engine';
-import type { SettingsResult, SettingsView } from '../../src/shared/ipc';
+import type { AssistantEvent, SettingsResult, SettingsView } from '../../src/shared/ipc';
+import { createI18n, saidWords } from '../../src/shared/i18n';
 import { runKaiwa, type KaiwaApp } from '../../src/main/app';
 import { closedPort } from '../../harness/ports';
 
@@ -173,8 +174,8 @@ describe('the voice endpoint inside the desktop app', () => {
       const notices = () =>
         mock.electronMock.sent
           .filter((m) => m.channel === 'assistant:events')
-          .flatMap((m) => m.payload[0] as Array<{ type: string; message?: string }>)
-          .filter((e) => e.type === 'notice' && e.message === problem);
+          .flatMap((m) => m.payload[0] as AssistantEvent[])
+          .filter((e) => e.type === 'notice' && saidWords(createI18n('ja').t, e) === problem);
       await vi.waitFor(() => expect(notices()).toHaveLength(1));
       expect(kaiwa!.controller.serve.status.problem).toBe(problem);
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { englishOf } from '../../src/main/said';
 import { DEFAULT_SETTINGS, SettingsError } from '../../src/engine/settings';
 import { SettingsStore, applySettingsPatch } from '../../src/main/settings-store';
 
@@ -31,7 +32,7 @@ describe('SettingsStore', () => {
     writeFileSync(join(dir, 'settings.json'), content);
     const loaded = new SettingsStore(dir).load();
     expect(loaded.settings).toEqual(DEFAULT_SETTINGS);
-    expect(loaded.notice).toMatch(/damaged.*using the defaults.*settings\.json\.bak/);
+    expect(englishOf(loaded.notice!)).toMatch(/damaged.*using the defaults.*settings\.json\.bak/);
     expect(readFileSync(join(dir, 'settings.json.bak'), 'utf8')).toBe(content);
   });
 
@@ -40,7 +41,7 @@ describe('SettingsStore', () => {
     new SettingsStore(dir).load();
     writeFileSync(join(dir, 'settings.json'), 'second');
     const loaded = new SettingsStore(dir).load();
-    expect(loaded.notice).toContain('settings.json.1.bak');
+    expect(englishOf(loaded.notice!)).toContain('settings.json.1.bak');
     expect(readFileSync(join(dir, 'settings.json.bak'), 'utf8')).toBe('first');
     expect(readFileSync(join(dir, 'settings.json.1.bak'), 'utf8')).toBe('second');
   });

@@ -92,6 +92,15 @@ describe('the window in Japanese', () => {
     expect(screen.getByText('再接続しました。')).toBeTruthy();
     expect(screen.getByText('接続できませんでした: ECONNREFUSED')).toBeTruthy();
     expect(screen.getByText('An old notice without a key.')).toBeTruthy(); // passed on as it came
+    // Main's own notices come by key too, nested words included.
+    act(() =>
+      bridge.push([
+        { type: 'notice', message: 'Microphone muted.', key: 'main.notice.muted' },
+        { type: 'notice', message: 'The interrupt shortcut …', key: 'main.hotkey.unavailable', params: { action: { key: 'main.hotkey.interrupt' }, accelerator: 'Alt+X', reason: '' } },
+      ]),
+    );
+    expect(screen.getByText('マイクをミュートしました。')).toBeTruthy();
+    expect(screen.getByText(/^「中断」のショートカット Alt\+X は使えません/)).toBeTruthy();
   });
 
   it('switches language when the setting changes, without a reload', async () => {

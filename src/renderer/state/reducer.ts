@@ -1,4 +1,4 @@
-import type { AssistantEvent, AssistantState, ErrorCode, Said } from '../../shared/ipc';
+import type { AssistantEvent, AssistantState, ErrorCode, NoticeSaid, Said } from '../../shared/ipc';
 import { addAudioUsage, NO_AUDIO_USAGE, type AudioUsage } from '../../shared/audio-usage';
 
 /**
@@ -30,7 +30,8 @@ export interface UiError {
 
 export interface Notice {
   id: number;
-  said: Said & { message: string };
+  /** The engine's words or main's own (`main.` keys), by key, and the English line. */
+  said: NoticeSaid & { message: string };
 }
 
 export interface UiState {
@@ -165,6 +166,6 @@ export function isActive(state: AssistantState): boolean {
 }
 
 /** What a notice or error event says (key, params, English line), without the event's other fields. */
-function saidOf(event: Said & { message: string }): Said & { message: string } {
-  return (event.key ? { key: event.key, params: event.params, message: event.message } : { message: event.message }) as Said & { message: string };
+function saidOf<S extends NoticeSaid>(event: S & { message: string }): S & { message: string } {
+  return (event.key ? { key: event.key, params: event.params, message: event.message } : { message: event.message }) as S & { message: string };
 }

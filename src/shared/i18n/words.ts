@@ -1,4 +1,4 @@
-import type { AssistantState, ErrorCode, Said } from '../../engine/events';
+import type { AssistantState, ErrorCode, NoticeSaid } from '../../engine/events';
 import type { Translate } from './index';
 import type { MessageKey } from './catalogues';
 
@@ -39,7 +39,7 @@ export function stateWords(t: Translate, state: AssistantState, attempt?: number
  * and params, a param that is itself a message put into words first; or, from a source not yet on
  * keys, its English `message`.
  */
-export function saidWords(t: Translate, said: Said & { message: string }): string {
+export function saidWords(t: Translate, said: NoticeSaid & { message: string }): string {
   return said.key ? messageWords(t, said) : said.message;
 }
 
@@ -54,10 +54,17 @@ export function keyed(key: MessageKey, params?: Record<string, unknown>): KeyedW
   return params ? { key, params } : { key };
 }
 
-/** One message in words (an engine message, or a front end's own key), nested messages in its params included. */
+/**
+ * One message in words (an engine message, or a front end's own key), nested messages in its
+ * params included; a param that is a list of messages becomes their words, one after another.
+ */
 export function messageWords(t: Translate, message: KeyedWords): string {
+  const words = (value: unknown): unknown => (isKeyedWords(value) ? messageWords(t, value) : value);
   const params: Record<string, unknown> = Object.fromEntries(
-    Object.entries(message.params ?? {}).map(([name, value]) => [name, isKeyedWords(value) ? messageWords(t, value) : value]),
+    Object.entries(message.params ?? {}).map(([name, value]) => [
+      name,
+      Array.isArray(value) && value.length > 0 && value.every(isKeyedWords) ? value.map(words).join('; ') : words(value),
+    ]),
   );
   return t(message.key as never, params);
 }

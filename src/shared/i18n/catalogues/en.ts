@@ -14,8 +14,8 @@
 export const en = {
   'app.name': 'Kaiwa',
   'app.noBridge': 'Kaiwa’s window must be opened by the Kaiwa app.',
-  'cli.audioUsage': '{{ms, duration}} of audio',
 
+  'cli.audioUsage': '{{ms, duration}} of audio',
   'cli.device.inputUnusable': 'cannot use --input {{path}}: {{problem}}',
   'cli.device.isDirectory': 'it is a directory',
   'cli.device.nativeUnusable': 'cannot use --{{direction}}-device {{selector}}: {{problem}}',
@@ -247,6 +247,13 @@ export const en = {
   'main.key.noKeychainForSaved': 'A saved API key exists but the system keychain is not available; enter the key again for this session.',
   'main.key.sessionOnly': 'No system keychain is available: the API key is kept for this session only and will not be saved.',
   'main.key.undecryptable': 'The saved API key could not be decrypted (the keychain changed?); enter it again in Settings.',
+  'main.login.disableFailed': 'Could not disable start at login: {{detail}}',
+  'main.login.enableFailed': 'Could not enable start at login: {{detail}}',
+  'main.login.needsApproval': 'macOS needs your approval: allow Kaiwa in System Settings > General > Login Items.',
+  'main.login.notAdded': 'The system did not add the login item.',
+  'main.login.notAddedStatus': 'The system did not add the login item (status: {{status}}).',
+  'main.login.notRemoved': 'The system did not remove the login item.',
+  'main.login.notRemovedStatus': 'The system did not remove the login item (status: {{status}}).',
   'main.notice.envIgnored': 'Ignoring the environment overrides: {{why}}.',
   'main.notice.muted': 'Microphone muted.',
   'main.notice.unmuted': 'Microphone on.',
@@ -255,6 +262,7 @@ export const en = {
   'main.serve.tokenSessionOnly': 'No system keychain is available: the voice endpoint’s token is kept for this session only.',
   'main.serve.tokenUnreadable': 'The saved voice endpoint token could not be read (the keychain changed?); a new one was made.',
   'main.settings.damaged': 'The settings file was damaged ({{why}}); using the defaults. The old file is kept as {{backup}}.',
+  'main.settings.notJson': 'not valid JSON',
   'main.settings.unreadable': 'Could not read the settings ({{detail}}); using the defaults.',
   'main.window.quickTalk': 'Kaiwa quick talk',
 
@@ -414,9 +422,9 @@ export const en = {
   'state.speaking': 'Speaking',
   'state.thinking': 'Thinking…',
   'state.user-speaking': 'Hearing you',
+
   'status.audioUsage': '{{ms, duration}} of audio',
   'status.audioUsageTitle': 'GPT-Live bills by the seconds of audio its sessions use',
-
   'status.muted': 'Microphone muted',
   'status.tokensTitle': '{{input, number}} in, {{output, number}} out',
   'status.tokens_one': '{{count, number}} token',

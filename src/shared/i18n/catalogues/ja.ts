@@ -4,8 +4,8 @@ import type { Catalogue } from './en';
 export const ja: Catalogue = {
   'app.name': 'Kaiwa',
   'app.noBridge': 'Kaiwa のウィンドウは Kaiwa アプリから開いてください。',
-  'cli.audioUsage': '音声 {{ms, duration}}',
 
+  'cli.audioUsage': '音声 {{ms, duration}}',
   'cli.device.inputUnusable': '--input {{path}} を使えません：{{problem}}',
   'cli.device.isDirectory': 'ディレクトリです',
   'cli.device.nativeUnusable': '--{{direction}}-device {{selector}} を使えません：{{problem}}',
@@ -237,6 +237,13 @@ export const ja: Catalogue = {
   'main.key.noKeychainForSaved': '保存された API キーがありますが、システムのキーチェーンが使えません。このセッション用にキーをもう一度入力してください。',
   'main.key.sessionOnly': 'システムのキーチェーンがないため、API キーはこのセッションの間だけ保持され、保存されません。',
   'main.key.undecryptable': '保存された API キーを復号できませんでした（キーチェーンが変わった可能性があります）。設定でもう一度入力してください。',
+  'main.login.disableFailed': 'ログイン時の起動をオフにできませんでした：{{detail}}',
+  'main.login.enableFailed': 'ログイン時の起動をオンにできませんでした：{{detail}}',
+  'main.login.needsApproval': 'macOS の許可が必要です：システム設定 > 一般 > ログイン項目 で Kaiwa を許可してください。',
+  'main.login.notAdded': 'システムがログイン項目を追加しませんでした。',
+  'main.login.notAddedStatus': 'システムがログイン項目を追加しませんでした（状態：{{status}}）。',
+  'main.login.notRemoved': 'システムがログイン項目を削除しませんでした。',
+  'main.login.notRemovedStatus': 'システムがログイン項目を削除しませんでした（状態：{{status}}）。',
   'main.notice.envIgnored': '環境変数による設定を無視しています：{{why}}。',
   'main.notice.muted': 'マイクをミュートしました。',
   'main.notice.unmuted': 'マイクをオンにしました。',
@@ -245,6 +252,7 @@ export const ja: Catalogue = {
   'main.serve.tokenSessionOnly': 'システムのキーチェーンがないため、音声エンドポイントのトークンはこのセッションの間だけ保持されます。',
   'main.serve.tokenUnreadable': '保存された音声エンドポイントのトークンを読み取れませんでした（キーチェーンが変わった可能性があります）。新しいトークンを作りました。',
   'main.settings.damaged': '設定ファイルが壊れていました（{{why}}）。既定の設定を使います。元のファイルは {{backup}} として残してあります。',
+  'main.settings.notJson': 'JSON として読めません',
   'main.settings.unreadable': '設定を読み込めませんでした（{{detail}}）。既定の設定を使います。',
   'main.window.quickTalk': 'Kaiwa クイックトーク',
 
@@ -404,9 +412,9 @@ export const ja: Catalogue = {
   'state.speaking': '話しています',
   'state.thinking': '考えています…',
   'state.user-speaking': 'お話を聞いています',
+
   'status.audioUsage': '音声 {{ms, duration}}',
   'status.audioUsageTitle': 'GPT-Live はセッションが使った音声の秒数で課金されます',
-
   'status.muted': 'マイクはミュート中',
   'status.tokensTitle': '入力 {{input, number}}、出力 {{output, number}}',
   'status.tokens_one': '{{count, number}} トークン',
