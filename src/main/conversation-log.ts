@@ -74,7 +74,8 @@ export class ConversationLog {
       summaries.push({
         id,
         startedAt: (entries[0] as ConversationEntry).at,
-        title: firstUser ? shorten(firstUser.text) : 'Conversation',
+        // No words to name it by: empty, and the window says "untitled" in its own language.
+        title: firstUser ? shorten(firstUser.text) : '',
         turns: transcripts.length,
       });
     }
@@ -96,5 +97,5 @@ const isConversationId = (id: string) => /^[A-Za-z0-9_-]+$/.test(id);
 
 function shorten(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > TITLE_LENGTH ? `${flat.slice(0, TITLE_LENGTH - 1)}…` : flat || 'Conversation';
+  return flat.length > TITLE_LENGTH ? `${flat.slice(0, TITLE_LENGTH - 1)}…` : flat;
 }

@@ -45,7 +45,8 @@ export async function applyLoginItem(enabled: boolean, deps: LoginItemDeps): Pro
     if (deps.platform === 'darwin' || deps.platform === 'win32') return applyWithElectron(enabled, deps);
     return await applyAutostartFile(enabled, deps);
   } catch (error) {
-    return { ok: false, said: mainSaid(enabled ? 'main.login.enableFailed' : 'main.login.disableFailed', { detail: describe(error) }) };
+    const detail = error instanceof ControlCharacterError ? mainSaid('main.login.controlCharacter') : describe(error);
+    return { ok: false, said: mainSaid(enabled ? 'main.login.enableFailed' : 'main.login.disableFailed', { detail }) };
   }
 }
 
@@ -134,10 +135,15 @@ async function applyAutostartFile(enabled: boolean, deps: LoginItemDeps): Promis
  * whole key doubles every backslash again (Desktop Entry Specification, "The Exec key").
  */
 export function execArgument(arg: string): string {
-  if (/[\n\r\t\0]/.test(arg)) throw new Error('the program path contains a control character');
+  if (/[\n\r\t\0]/.test(arg)) throw new ControlCharacterError('the program path contains a control character');
   const reserved = /[\s"'\\><~|&;$*?#()`]/;
   const quoted = reserved.test(arg) ? `"${arg.replace(/["`$\\]/g, (c) => `\\${c}`)}"` : arg;
   return quoted.replace(/%/g, '%%').replace(/\\/g, '\\\\');
+}
+
+/** A program path no desktop entry can hold (said by key where it is shown). */
+class ControlCharacterError extends Error {
+  override name = 'ControlCharacterError';
 }
 
 function describe(error: unknown): string {

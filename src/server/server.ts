@@ -210,6 +210,11 @@ export async function startKaiwaServer(options: KaiwaServerOptions): Promise<Kai
   };
 }
 
+/**
+ * A JSON error for the program that called: `code` is what it acts on, `message` plain English for
+ * its developer. Deliberately not through the i18n catalogues: no person reads these as Kaiwa's
+ * words (the front ends' own words all are).
+ */
 function sendError(response: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   if (response.headersSent) {
     response.destroy();

@@ -89,6 +89,7 @@ export type SettingsResult = { ok: true; view: SettingsView } | { ok: false; pro
 export interface ConversationSummary {
   id: string;
   startedAt: string;
+  /** The first words said, shortened; empty when nothing was said (the window names it "untitled"). */
   title: string;
   turns: number;
 }

@@ -133,7 +133,8 @@ describe('Linux: XDG autostart file', () => {
 
   it('refuses a program path with a line break instead of writing a broken entry', async () => {
     const result = await applyLoginItem(true, linux({ execPath: '/opt/Kaiwa\n[Desktop Entry]/kaiwa' }));
-    expect(result).toEqual({ ok: false, said: { key: 'main.login.enableFailed', params: { detail: 'the program path contains a control character' } } });
+    expect(result).toEqual({ ok: false, said: { key: 'main.login.enableFailed', params: { detail: { key: 'main.login.controlCharacter' } } } });
+    if (!result.ok) expect(englishOf(result.said)).toBe('Could not enable start at login: the program path contains a control character');
     await expect(stat(join(xdg, 'autostart', 'kaiwa.desktop'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -247,6 +247,7 @@ export const en = {
   'main.key.noKeychainForSaved': 'A saved API key exists but the system keychain is not available; enter the key again for this session.',
   'main.key.sessionOnly': 'No system keychain is available: the API key is kept for this session only and will not be saved.',
   'main.key.undecryptable': 'The saved API key could not be decrypted (the keychain changed?); enter it again in Settings.',
+  'main.login.controlCharacter': 'the program path contains a control character',
   'main.login.disableFailed': 'Could not disable start at login: {{detail}}',
   'main.login.enableFailed': 'Could not enable start at login: {{detail}}',
   'main.login.needsApproval': 'macOS needs your approval: allow Kaiwa in System Settings > General > Login Items.',

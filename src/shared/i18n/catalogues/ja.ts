@@ -237,6 +237,7 @@ export const ja: Catalogue = {
   'main.key.noKeychainForSaved': '保存された API キーがありますが、システムのキーチェーンが使えません。このセッション用にキーをもう一度入力してください。',
   'main.key.sessionOnly': 'システムのキーチェーンがないため、API キーはこのセッションの間だけ保持され、保存されません。',
   'main.key.undecryptable': '保存された API キーを復号できませんでした（キーチェーンが変わった可能性があります）。設定でもう一度入力してください。',
+  'main.login.controlCharacter': 'プログラムのパスに制御文字が含まれています',
   'main.login.disableFailed': 'ログイン時の起動をオフにできませんでした：{{detail}}',
   'main.login.enableFailed': 'ログイン時の起動をオンにできませんでした：{{detail}}',
   'main.login.needsApproval': 'macOS の許可が必要です：システム設定 > 一般 > ログイン項目 で Kaiwa を許可してください。',
