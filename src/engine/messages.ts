@@ -11,6 +11,11 @@
  */
 export interface EngineMessages {
   'notice.connectionLost': { detail: Words };
+  /** GPT-Live (session/live, live/keeper). */
+  'notice.liveExpiredRenewed': undefined;
+  'notice.liveInstructionsAppended': undefined;
+  'notice.liveServerInfo': { detail: string };
+  'notice.liveVoiceNextSession': undefined;
   'notice.rateLimitReached': { limits: string };
   'notice.rateLimitReachedResets': { limits: string; resetMs: number };
   'notice.rateLimitReset': undefined;
@@ -70,6 +75,16 @@ export interface EngineMessages {
   'failure.dnsFailed': { host: string };
   'failure.gaveUp': { attempts: number; failure: Words };
   'failure.http': { status: number };
+  'failure.liveConnectionLost': undefined;
+  'failure.liveEnded': { reason: string };
+  'failure.liveSafetyFilter': undefined;
+  'failure.liveServerClosed': undefined;
+  'failure.liveServerEnded': undefined;
+  'failure.liveStartClosed': { reason: string };
+  'failure.liveStartConnectionClosed': { code: number };
+  'failure.liveStartMalformed': { detail: string };
+  'failure.liveStartRefused': { failure: Words };
+  'failure.liveStartTimeout': { seconds: number };
   'failure.httpKeyRejected': { status: number };
   'failure.httpNoAccess': { status: number };
   'failure.httpNotFound': { status: number };
@@ -130,6 +145,10 @@ export type EngineMessage = {
 /** Every key, for the catalogue check (the object's type makes it complete). */
 export const ENGINE_MESSAGE_KEYS = Object.keys({
   'notice.connectionLost': true,
+  'notice.liveExpiredRenewed': true,
+  'notice.liveInstructionsAppended': true,
+  'notice.liveServerInfo': true,
+  'notice.liveVoiceNextSession': true,
   'notice.rateLimitReached': true,
   'notice.rateLimitReachedResets': true,
   'notice.rateLimitReset': true,
@@ -180,6 +199,16 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'failure.dnsFailed': true,
   'failure.gaveUp': true,
   'failure.http': true,
+  'failure.liveConnectionLost': true,
+  'failure.liveEnded': true,
+  'failure.liveSafetyFilter': true,
+  'failure.liveServerClosed': true,
+  'failure.liveServerEnded': true,
+  'failure.liveStartClosed': true,
+  'failure.liveStartConnectionClosed': true,
+  'failure.liveStartMalformed': true,
+  'failure.liveStartRefused': true,
+  'failure.liveStartTimeout': true,
   'failure.httpKeyRejected': true,
   'failure.httpNoAccess': true,
   'failure.httpNotFound': true,

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { ClientEvent, ServerEvent, SessionClosedEvent, SessionStartEvent, SessionStartedEvent } from 'openai/resources/live/live';
 import type { ErrorCode } from '../events';
+import { say, type EngineMessage } from '../messages';
 import { ConnectionError, DEFAULT_CONNECT_TIMEOUT_MS, type CloseInfo, type ProtocolErrorInfo } from '../realtime/connection';
-import { ReconnectPolicy, describeFailure, type BackoffOptions, type Failure } from '../realtime/reconnect';
+import { ReconnectPolicy, describeFailure, failureSaid, type BackoffOptions, type Failure } from '../realtime/reconnect';
 import { DEFAULT_STABLE_AFTER_MS, handshakeFailure } from '../realtime/resilient';
 import { describeServerError } from '../realtime/server-notices';
 import { liveClientEvents } from './client-events';
@@ -44,11 +45,11 @@ export interface LiveKeeperEvents {
   /** The server closed a session, with its reason and final usage. */
   closed: [SessionClosedEvent];
   /** The session in progress is gone; a renewal or reconnect follows (or `failed`). */
-  ended: [{ reason: 'expired' | 'lost'; message: string }];
+  ended: [{ reason: 'expired' | 'lost'; message: string; said: EngineMessage }];
   /** A rollover's new session is about to take over: whatever is in flight on the old one ends here. */
   handover: [];
   /** Gave up: nothing more happens on this keeper. */
-  failed: [{ code: ErrorCode; message: string }];
+  failed: [{ code: ErrorCode; message: string; said: EngineMessage }];
 }
 
 export interface LiveKeeperOptions {
@@ -99,10 +100,10 @@ export function renewalTimes(expiresAt: number | undefined, nowMs: number, optio
 }
 
 /** What each `session.closed` reason means when Kaiwa did not ask for it (`expired`/`connection_lost` carry on). */
-const FINAL_REASONS: Record<string, { code: ErrorCode; message: string }> = {
-  content: { code: 'server', message: 'The session was ended by the safety filter.' },
-  remote_hangup: { code: 'server', message: 'The server ended the session.' },
-  close_requested: { code: 'server', message: 'The session was closed by the server.' },
+const FINAL_REASONS: Record<string, { code: ErrorCode; message: string; said: EngineMessage }> = {
+  content: { code: 'server', message: 'The session was ended by the safety filter.', said: say('failure.liveSafetyFilter') },
+  remote_hangup: { code: 'server', message: 'The server ended the session.', said: say('failure.liveServerEnded') },
+  close_requested: { code: 'server', message: 'The session was closed by the server.', said: say('failure.liveServerClosed') },
 };
 
 export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
@@ -143,7 +144,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
    * or an unreachable host at start is the user's to fix, and should say so at once).
    */
   async open(): Promise<SessionStartedEvent> {
-    if (this.stateValue !== 'idle') throw new ConnectionError('internal', `open() was already called (the session is ${this.stateValue}).`);
+    if (this.stateValue !== 'idle') throw new ConnectionError('internal', `open() was already called (the session is ${this.stateValue}).`, undefined, say('failure.openedTwice'));
     this.setState({ state: 'connecting' });
     let result: { connection: LiveConnection; started: SessionStartedEvent };
     try {
@@ -154,7 +155,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     }
     if (this.isEnding()) {
       result.connection.close(1000, 'client closed');
-      throw new ConnectionError('network', 'The session was closed before it started.');
+      throw new ConnectionError('network', 'The session was closed before it started.', undefined, say('failure.closedBeforeOpen'));
     }
     this.adopt(result.connection, result.started, 'initial');
     return result.started;
@@ -233,7 +234,10 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
           reject(error);
         };
         const timer = setTimeout(
-          () => fail(new ConnectionError('network', `The server did not start the session within ${Math.round(timeoutMs / 1000)} s.`)),
+          () => {
+            const seconds = Math.round(timeoutMs / 1000);
+            fail(new ConnectionError('network', `The server did not start the session within ${seconds} s.`, undefined, say('failure.liveStartTimeout', { seconds })));
+          },
           timeoutMs,
         );
         const onEvent = (event: ServerEvent) => {
@@ -242,16 +246,22 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
             resolve({ connection, started: event });
           } else if (event.type === 'error') {
             const info = describeServerError(event);
-            fail(new ConnectionError(info.code, `The server refused to start the session: ${info.message}`));
+            fail(new ConnectionError(info.code, `The server refused to start the session: ${info.message}`, undefined, say('failure.liveStartRefused', { failure: info.said })));
           } else if (event.type === 'session.closed') {
-            fail(new ConnectionError('server', `The server closed the session before it started (${event.reason}).`));
+            fail(
+              new ConnectionError('server', `The server closed the session before it started (${event.reason}).`, undefined, say('failure.liveStartClosed', { reason: String(event.reason) })),
+            );
           }
         };
         const onProtocolError = (info: ProtocolErrorInfo) =>
-          fail(new ConnectionError('protocol', `The server answered session.start with a malformed event: ${info.message}`));
+          fail(
+            new ConnectionError('protocol', `The server answered session.start with a malformed event: ${info.message}`, undefined, say('failure.liveStartMalformed', { detail: info.message })),
+          );
         const onClose = (info: CloseInfo) => {
           cleanup();
-          reject(new ConnectionError('network', `The server closed the connection before the session started (${info.code}${info.reason ? `: ${info.reason}` : ''}).`));
+          const closed = say('failure.liveStartConnectionClosed', { code: info.code });
+          const said = info.reason ? say('failure.serverSaid', { failure: closed, detail: info.reason }) : closed;
+          reject(new ConnectionError('network', `The server closed the connection before the session started (${info.code}${info.reason ? `: ${info.reason}` : ''}).`, undefined, said));
         };
         const cleanup = () => {
           clearTimeout(timer);
@@ -386,20 +396,21 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     this.dropCurrent();
     switch (event.reason) {
       case 'expired':
-        this.emit('ended', { reason: 'expired', message: 'The session reached its time limit.' });
+        this.emit('ended', { reason: 'expired', message: 'The session reached its time limit.', said: say('notice.liveExpiredRenewed') });
         // A rollover already starting the next session: it takes over when it has.
         if (this.rolling) this.setState({ state: 'reconnecting', attempt: 1, delayMs: 0 });
         else void this.renew();
         return;
       case 'connection_lost': {
         const failure: Failure = { kind: 'close', close: { code: 1006, reason: 'connection lost', wasClean: false } };
-        this.emit('ended', { reason: 'lost', message: 'The server lost the connection.' });
+        this.emit('ended', { reason: 'lost', message: 'The server lost the connection.', said: say('failure.liveConnectionLost') });
         this.retry(failure);
         return;
       }
       default: {
-        const final = FINAL_REASONS[event.reason] ?? { code: 'server' as const, message: `The session ended (${String(event.reason)}).` };
-        this.fail(final.code, final.message);
+        const reason = String(event.reason);
+        const final = FINAL_REASONS[reason] ?? { code: 'server' as const, message: `The session ended (${reason}).`, said: say('failure.liveEnded', { reason }) };
+        this.fail(final.code, final.message, final.said);
       }
     }
   }
@@ -409,7 +420,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     this.current = null;
     this.clear(this.stableTimer);
     const failure: Failure = { kind: 'close', close: info };
-    this.emit('ended', { reason: 'lost', message: describeFailure(failure) });
+    this.emit('ended', { reason: 'lost', message: describeFailure(failure), said: failureSaid(failure) });
     this.retry(failure);
   }
 
@@ -432,7 +443,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     if (this.isEnding()) return;
     const decision = this.policy.next(failure);
     if (!decision.retry) {
-      this.fail(decision.code, decision.message);
+      this.fail(decision.code, decision.message, decision.said);
       return;
     }
     this.setState({ state: 'reconnecting', attempt: decision.attempt, delayMs: decision.delayMs });
@@ -455,11 +466,11 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     }
   }
 
-  private fail(code: ErrorCode, message: string): void {
+  private fail(code: ErrorCode, message: string, said: EngineMessage): void {
     this.dropCurrent();
     this.clearTimers();
     this.setState({ state: 'closed' });
-    this.emit('failed', { code, message });
+    this.emit('failed', { code, message, said });
   }
 
   /** Lets go of the current connection without treating its close as a loss. */

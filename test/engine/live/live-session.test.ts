@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pcm16ToBase64 } from '../../../src/engine/audio/pcm';
 import { ReplayRecord } from '../../../src/engine/session/replay-record';
+import { createI18n, saidWords } from '../../../src/shared/i18n';
 import { TURN_END_MS } from '../../../src/engine/session/live/live-session';
 import { sessionClosed, startScriptedLiveServer, type ScriptedLiveServer, type ScriptedSocket } from './helpers/live-server';
 import { sessionHarness, sleep, voice, type SessionHarness } from './helpers/session-harness';
@@ -188,7 +189,9 @@ describe('LiveSession over a real socket', () => {
     ]);
     const usage = await h.next('session.usage', (e) => e.final);
     expect(usage.seconds).toBe(3599.5);
-    await h.next('notice', (e) => /time limit/.test(e.message));
+    const renewed = await h.next('notice', (e) => /time limit/.test(e.message));
+    expect(renewed.key).toBe('notice.liveExpiredRenewed');
+    expect(saidWords(createI18n('ja').t, renewed)).toBe('GPT-Live のセッションが時間制限に達したため、新しいセッションで会話を続けます。');
     await h.next('state', (e) => e.state === 'listening' && h.events.some((x) => x.type === 'notice'));
     h.session.sendAudio(voice(40));
     await next.next('session.input_audio.append');
@@ -221,8 +224,12 @@ describe('LiveSession over a real socket', () => {
     socket.send({ type: 'info', event_id: 'i', code: 'data_channel_permissions', message: 'Permissions applied.' });
     socket.send({ type: 'error', event_id: 'e', error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', message: 'Slow down.' } });
     socket.send({ type: 'session.usage.updated', event_id: 'u', usage: { seconds: 12 } });
-    expect((await h.next('notice')).message).toBe('GPT-Live: Permissions applied.');
-    expect(await h.next('error')).toMatchObject({ code: 'rate-limit', fatal: false, message: 'Slow down. (rate_limit_exceeded)' });
+    const info = await h.next('notice');
+    expect(info).toMatchObject({ message: 'GPT-Live: Permissions applied.', key: 'notice.liveServerInfo', params: { detail: 'Permissions applied.' } });
+    const error = await h.next('error');
+    expect(error).toMatchObject({ code: 'rate-limit', fatal: false, message: 'Slow down. (rate_limit_exceeded)', key: 'error.serverSaid' });
+    // What people read is said by key, in their language (the server's own words passed on).
+    expect(saidWords(createI18n('ja').t, info)).toBe('GPT-Live: Permissions applied.');
     expect(await h.next('session.usage')).toEqual({ type: 'session.usage', sessionId: 'sess_1', seconds: 12, final: false });
   });
 
@@ -249,5 +256,15 @@ describe('LiveSession over a real socket', () => {
       expect.objectContaining({ code: 'not-found', fatal: true }),
     ]);
     expect(harness.session.state).toBe('error');
+  });
+
+  it('the safety filter ending the session is one fatal error, by key, in Japanese too', async () => {
+    const { h, socket } = await started();
+    socket.send(sessionClosed('content', 3));
+    const error = await h.next('error', (e) => e.fatal);
+    expect(error).toMatchObject({ code: 'server', key: 'error.connectionFailed', params: { detail: { key: 'failure.liveSafetyFilter' } } });
+    expect(saidWords(createI18n('en').t, error)).toMatch(/safety filter/);
+    expect(saidWords(createI18n('ja').t, error)).toContain('安全フィルターによってセッションが終了されました。');
+    expect(h.session.state).toBe('error');
   });
 });

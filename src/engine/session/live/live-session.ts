@@ -13,7 +13,8 @@ import { resolveLiveEndpoint } from '../../live/endpoints';
 import { LiveKeeper } from '../../live/keeper';
 import { cutReply, heardFraction } from '../../text/cut';
 import { SessionError, type ConversationSession, type FlushedAudio, type SessionContext } from '../types';
-import { LIVE_MESSAGES, interruptNote } from './messages';
+import { say, type EngineMessage } from '../../messages';
+import { interruptNote, LIVE_INSTRUCTIONS_CHANGED } from './messages';
 import { liveSessionStart } from './start';
 
 /**
@@ -156,14 +157,16 @@ export class LiveSession implements ConversationSession {
   }
 
   async open(): Promise<void> {
-    if (this.keeper || this.closed) throw new SessionError('internal', 'A session opens once.');
+    if (this.keeper || this.closed) throw new SessionError('internal', 'A session opens once.', say('failure.openedTwice'));
     this.setState('connecting');
     const { context } = this;
     let endpoint;
     try {
       endpoint = resolveLiveEndpoint(this.settings, context.credentials, { localUrl: context.localUrl });
     } catch (error) {
-      throw this.fail(error instanceof EndpointError ? 'config' : 'internal', (error as Error).message);
+      const detail = (error as Error).message;
+      if (error instanceof EndpointError) throw this.fail('config', detail, say('error.settingInvalid', { detail: error.said }));
+      throw this.fail('internal', detail, say('error.internalDetail', { detail }));
     }
     const { backoff, stableAfterMs, connectTimeoutMs } = context.resilience ?? {};
     const keeper = new LiveKeeper({
@@ -178,7 +181,9 @@ export class LiveSession implements ConversationSession {
     });
     this.keeper = keeper;
     keeper.on('event', (event) => this.onServerEvent(event));
-    keeper.on('protocol-error', (info) => context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false }));
+    keeper.on('protocol-error', (info) =>
+      context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false, ...say('error.unexpectedEvent', { detail: info.message }) }),
+    );
     keeper.on('state', ({ state, attempt }) => {
       if (!this.closed && state === 'reconnecting') this.setState('reconnecting', attempt);
     });
@@ -187,26 +192,34 @@ export class LiveSession implements ConversationSession {
     keeper.on('handover', () => {
       if (!this.closed) this.endTurns();
     });
-    keeper.on('ended', ({ reason, message }) => {
+    keeper.on('ended', ({ reason, message, said }) => {
       if (this.closed) return;
       this.endTurns();
-      if (reason === 'lost') context.emit({ type: 'notice', message: LIVE_MESSAGES.connectionLost(message) });
+      if (reason === 'lost') context.emit({ type: 'notice', message: `Connection lost: ${message}`, ...say('notice.connectionLost', { detail: said }) });
     });
     keeper.on('session', ({ reason, started }) => {
       this.sessionId = started.session.id;
       if (this.closed || reason === 'initial') return;
-      context.emit({ type: 'notice', message: reason === 'renewal' ? LIVE_MESSAGES.renewed : reason === 'rollover' ? LIVE_MESSAGES.rolledOver : LIVE_MESSAGES.reconnected });
+      context.emit(
+        reason === 'renewal'
+          ? { type: 'notice', message: 'The GPT-Live session reached its time limit; a new one continues the conversation.', ...say('notice.liveExpiredRenewed') }
+          : reason === 'rollover'
+            ? { type: 'notice', message: 'Session renewed.', ...say('notice.sessionRenewed') }
+            : { type: 'notice', message: 'Reconnected.', ...say('notice.reconnected') },
+      );
       if (this.muted) this.send(liveClientEvents.mute());
       this.setState('listening');
     });
-    keeper.on('failed', ({ code, message }) => {
-      if (!this.closed) this.fail(code, message);
+    keeper.on('failed', ({ code, message, said }) => {
+      if (!this.closed) this.fail(code, message, say('error.connectionFailed', { detail: said }));
     });
     try {
       await keeper.open();
     } catch (error) {
       if (this.closed) return;
-      throw this.fail(error instanceof ConnectionError ? error.code : 'internal', (error as Error).message);
+      const detail = (error as Error).message;
+      if (error instanceof ConnectionError) throw this.fail(error.code, detail, say('error.connectionFailed', { detail: error.said }));
+      throw this.fail('internal', detail, say('error.internalDetail', { detail }));
     }
     if (this.muted) this.send(liveClientEvents.mute());
     this.ticker = setInterval(() => this.tick(), TICK_MS);
@@ -254,10 +267,16 @@ export class LiveSession implements ConversationSession {
     if (this.keeper?.state !== 'open') return;
     // Instructions are immutable after session.start; what can be done live is to append them.
     if (settings.instructions !== before.instructions && settings.instructions.trim() !== '') {
-      this.send(liveClientEvents.instructions(`Your instructions have changed. From now on, follow these instead of the earlier ones:\n${settings.instructions}`));
-      this.context.emit({ type: 'notice', message: LIVE_MESSAGES.instructionsAppended });
+      this.send(liveClientEvents.instructions(`${LIVE_INSTRUCTIONS_CHANGED}\n${settings.instructions}`));
+      this.context.emit({ type: 'notice', message: 'The new instructions were added to the running GPT-Live session.', ...say('notice.liveInstructionsAppended') });
     }
-    if (settings.voice !== before.voice) this.context.emit({ type: 'notice', message: LIVE_MESSAGES.voiceNextSession });
+    if (settings.voice !== before.voice) {
+      this.context.emit({
+        type: 'notice',
+        message: 'The voice of a GPT-Live session is fixed at its start: the new voice applies to the next session.',
+        ...say('notice.liveVoiceNextSession'),
+      });
+    }
   }
 
   async close(finalState: 'idle' | 'error' = 'idle'): Promise<void> {
@@ -292,7 +311,7 @@ export class LiveSession implements ConversationSession {
         if (this.pendingNote && event.client_event_id === this.pendingNote.fixtureId) this.sendNote();
         break;
       case 'info':
-        this.context.emit({ type: 'notice', message: LIVE_MESSAGES.serverInfo(event.message) });
+        this.context.emit({ type: 'notice', message: `GPT-Live: ${event.message}`, ...say('notice.liveServerInfo', { detail: event.message }) });
         break;
       case 'error': {
         const clientEventId = event.client_event_id ?? event.error.client_event_id;
@@ -303,7 +322,7 @@ export class LiveSession implements ConversationSession {
           break;
         }
         const info = describeServerError(event);
-        this.context.emit({ type: 'error', code: info.code, message: info.message, fatal: false });
+        this.context.emit({ type: 'error', code: info.code, message: info.message, fatal: false, ...info.said });
         break;
       }
       default:
@@ -321,7 +340,8 @@ export class LiveSession implements ConversationSession {
     try {
       pcm = base64ToPcm16(delta);
     } catch (error) {
-      this.context.emit({ type: 'error', code: 'protocol', message: LIVE_MESSAGES.badAudio((error as Error).message), fatal: false });
+      const detail = (error as Error).message;
+      this.context.emit({ type: 'error', code: 'protocol', message: `Bad audio from the server: ${detail}`, fatal: false, ...say('error.badAudio', { detail }) });
       return;
     }
     if (pcm.length === 0) return;
@@ -519,7 +539,8 @@ export class LiveSession implements ConversationSession {
     try {
       return keeper.send(event);
     } catch (error) {
-      this.context.emit({ type: 'error', code: 'protocol', message: (error as Error).message, fatal: false });
+      const detail = (error as Error).message;
+      this.context.emit({ type: 'error', code: 'protocol', message: detail, fatal: false, ...(error instanceof ConnectionError ? error.said : say('error.internalDetail', { detail })) });
       return false;
     }
   }
@@ -531,15 +552,15 @@ export class LiveSession implements ConversationSession {
   }
 
   /** A failure the session cannot get past: reported once, fatal; the session ends in 'error'. */
-  private fail(code: ErrorCode, message: string): SessionError {
-    this.context.emit({ type: 'error', code, message, fatal: true });
+  private fail(code: ErrorCode, message: string, said: EngineMessage): SessionError {
+    this.context.emit({ type: 'error', code, message, fatal: true, ...said });
     this.closed = true;
     this.stopTimers();
     for (const unsubscribe of this.unsubscribePlayer) unsubscribe();
     this.endTurns();
     void this.keeper?.close();
     this.setState('error');
-    return new SessionError(code, message);
+    return new SessionError(code, message, said);
   }
 
   private stopTimers(): void {

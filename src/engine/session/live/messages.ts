@@ -1,17 +1,10 @@
 /**
- * Every line a person reads from a GPT-Live session, in one place until the engine's messages
- * move to message keys in the i18n catalogues (src/shared/i18n).
+ * Words to the model, not to people (what people read is said by key: engine/messages.ts and the
+ * i18n catalogues).
  */
-export const LIVE_MESSAGES = {
-  reconnected: 'Reconnected.',
-  rolledOver: 'Session renewed.',
-  renewed: 'The GPT-Live session reached its time limit; a new one continues the conversation.',
-  connectionLost: (why: string) => `Connection lost: ${why}`,
-  serverInfo: (message: string) => `GPT-Live: ${message}`,
-  badAudio: (why: string) => `Bad audio from the server: ${why}`,
-  instructionsAppended: 'The new instructions were added to the running GPT-Live session.',
-  voiceNextSession: 'The voice of a GPT-Live session is fixed at its start: the new voice applies to the next session.',
-} as const;
+
+/** Instructions are fixed at session.start; a change is appended with this in front. */
+export const LIVE_INSTRUCTIONS_CHANGED = 'Your instructions have changed. From now on, follow these instead of the earlier ones:';
 
 /**
  * What the model is told when the user stops its reply with the interrupt button (GPT-Live has no
