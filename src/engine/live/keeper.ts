@@ -6,6 +6,7 @@ import { ConnectionError, DEFAULT_CONNECT_TIMEOUT_MS, type CloseInfo, type Proto
 import { ReconnectPolicy, describeFailure, failureSaid, type BackoffOptions, type Failure } from '../realtime/reconnect';
 import { DEFAULT_STABLE_AFTER_MS, handshakeFailure } from '../realtime/resilient';
 import { describeServerError } from '../realtime/server-notices';
+import { TimerSet } from '../realtime/timers';
 import { liveClientEvents } from './client-events';
 import { LiveConnection } from './connection';
 import type { LiveEndpoint } from './endpoints';
@@ -113,7 +114,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
   private stateValue: LiveKeeperState = 'idle';
   /** The current connection's session was closed by the server (its socket close is expected). */
   private serverClosed = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new TimerSet();
   private stableTimer: NodeJS.Timeout | null = null;
   private closing: Promise<SessionClosedEvent | null> | null = null;
   private lastClosed: SessionClosedEvent | null = null;
@@ -290,20 +291,20 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     this.sessionsStarted++;
     this.setState({ state: 'open' });
     this.emit('session', { reason, started });
-    this.clear(this.stableTimer);
-    this.stableTimer = this.later(this.options.stableAfterMs ?? DEFAULT_STABLE_AFTER_MS, () => this.policy.reset(), true);
+    this.timers.clear(this.stableTimer);
+    this.stableTimer = this.timers.later(this.options.stableAfterMs ?? DEFAULT_STABLE_AFTER_MS, () => this.policy.reset(), true);
     this.scheduleRenewal(started);
   }
 
   private scheduleRenewal(started: SessionStartedEvent): void {
-    this.clear(this.renewalTimer);
+    this.timers.clear(this.renewalTimer);
     this.renewalTimer = null;
     if (this.options.renewal === false) return;
     const times = renewalTimes(started.session.expires_at, Date.now(), this.options.renewal);
     if (!times) return;
     this.forceRenewalAt = performance.now() + times.forceInMs;
     this.renewalPollMs = times.pollMs;
-    this.renewalTimer = this.later(times.dueInMs, () => this.renewalDue(), true);
+    this.renewalTimer = this.timers.later(times.dueInMs, () => this.renewalDue(), true);
   }
 
   private renewalDue(): void {
@@ -314,7 +315,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
       void this.rollover();
       return;
     }
-    this.renewalTimer = this.later(this.renewalPollMs, () => this.renewalDue(), true);
+    this.renewalTimer = this.timers.later(this.renewalPollMs, () => this.renewalDue(), true);
   }
 
   /**
@@ -331,7 +332,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
       this.rolling = false;
       if (this.isEnding()) return;
       if (this.current && this.stateValue === 'open') {
-        this.renewalTimer = this.later(this.renewalPollMs, () => this.renewalDue(), true);
+        this.renewalTimer = this.timers.later(this.renewalPollMs, () => this.renewalDue(), true);
         return;
       }
       this.retry(handshakeFailure(error));
@@ -359,15 +360,13 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
    */
   private retire(old: LiveConnection): void {
     this.current = null;
-    this.clear(this.stableTimer);
+    this.timers.clear(this.stableTimer);
     old.removeAllListeners();
     const timer = setTimeout(() => finish(), this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
     timer.unref();
     const finish = () => {
       clearTimeout(timer);
-      old.removeAllListeners();
-      old.on('close', () => {});
-      old.close(1000, 'session renewed');
+      old.abandon('session renewed');
     };
     old.on('event', (event) => {
       if (event.type !== 'session.closed') return;
@@ -418,7 +417,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
   private onClose(connection: LiveConnection, info: CloseInfo): void {
     if (connection !== this.current || this.isEnding()) return;
     this.current = null;
-    this.clear(this.stableTimer);
+    this.timers.clear(this.stableTimer);
     const failure: Failure = { kind: 'close', close: info };
     this.emit('ended', { reason: 'lost', message: describeFailure(failure), said: failureSaid(failure) });
     this.retry(failure);
@@ -447,7 +446,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
       return;
     }
     this.setState({ state: 'reconnecting', attempt: decision.attempt, delayMs: decision.delayMs });
-    this.later(decision.delayMs, () => void this.attemptReconnect());
+    this.timers.later(decision.delayMs, () => void this.attemptReconnect());
   }
 
   private async attemptReconnect(): Promise<void> {
@@ -477,14 +476,10 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
   private dropCurrent(): void {
     const old = this.current;
     this.current = null;
-    this.clear(this.stableTimer);
-    this.clear(this.renewalTimer);
+    this.timers.clear(this.stableTimer);
+    this.timers.clear(this.renewalTimer);
     this.renewalTimer = null;
-    if (old) {
-      old.removeAllListeners();
-      old.on('close', () => {});
-      old.close(1000, 'session ended');
-    }
+    old?.abandon('session ended');
   }
 
   /** A method, not a field read: the state changes across awaits, which TS narrowing ignores. */
@@ -498,25 +493,8 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     if (!same) this.emit('state', state);
   }
 
-  private later(ms: number, action: () => void, unref = false): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      action();
-    }, ms);
-    if (unref) timer.unref();
-    this.timers.add(timer);
-    return timer;
-  }
-
-  private clear(timer: NodeJS.Timeout | null): void {
-    if (!timer) return;
-    clearTimeout(timer);
-    this.timers.delete(timer);
-  }
-
   private clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.clearAll();
     this.stableTimer = null;
     this.renewalTimer = null;
   }

@@ -179,6 +179,13 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
     this.#ws.close(code, reason);
   }
 
+  /** Closes normally with nobody listening: its owner has moved on, so the close is no loss to report. */
+  abandon(reason: string): void {
+    this.removeAllListeners();
+    this.on('close', () => {});
+    this.close(1000, reason);
+  }
+
   private attach(ws: WebSocket): void {
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (isBinary) {

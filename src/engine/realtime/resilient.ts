@@ -5,6 +5,7 @@ import { ConnectionError, RealtimeConnection, type CloseInfo, type ProtocolError
 import type { RealtimeClientEvent, RealtimeServerEvent } from './dialects';
 import type { Endpoint } from './endpoints';
 import { BETA_RETIRED_CODE, BETA_RETIRED_MESSAGE } from './server-notices';
+import { TimerSet } from './timers';
 import { say, type EngineMessage } from '../messages';
 import { ReconnectPolicy, describeFailure, failureSaid, rolloverTimes, type BackoffOptions, type Failure, type RolloverOptions } from './reconnect';
 
@@ -74,7 +75,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
   private stateValue: ResilientState = 'idle';
   private openedAt = 0;
   private expired = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new TimerSet();
   private stableTimer: NodeJS.Timeout | null = null;
   private rolloverTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -176,10 +177,10 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
     this.setState({ state: 'open' });
     this.emit('session', { reason, replayed: items.length });
 
-    this.clear(this.stableTimer);
-    this.stableTimer = this.later(this.options.stableAfterMs ?? DEFAULT_STABLE_AFTER_MS, () => this.policy.reset(), true);
-    this.clear(this.rolloverTimer);
-    if (this.rollover) this.rolloverTimer = this.later(this.rollover.afterMs, () => this.rolloverDue(), true);
+    this.timers.clear(this.stableTimer);
+    this.stableTimer = this.timers.later(this.options.stableAfterMs ?? DEFAULT_STABLE_AFTER_MS, () => this.policy.reset(), true);
+    this.timers.clear(this.rolloverTimer);
+    if (this.rollover) this.rolloverTimer = this.timers.later(this.rollover.afterMs, () => this.rolloverDue(), true);
   }
 
   /**
@@ -221,8 +222,8 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
   private onClose(connection: RealtimeConnection, info: CloseInfo): void {
     if (connection !== this.current || this.stateValue === 'closed') return;
     this.current = null;
-    this.clear(this.stableTimer);
-    this.clear(this.rolloverTimer);
+    this.timers.clear(this.stableTimer);
+    this.timers.clear(this.rolloverTimer);
     if (this.expired) {
       if (!this.pending) void this.roll('expired');
       return;
@@ -245,8 +246,8 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       return;
     }
     this.setState({ state: 'reconnecting', attempt: decision.attempt, delayMs: decision.delayMs });
-    this.clear(this.retryTimer);
-    this.retryTimer = this.later(decision.delayMs, () => void this.attemptReconnect());
+    this.timers.clear(this.retryTimer);
+    this.retryTimer = this.timers.later(decision.delayMs, () => void this.attemptReconnect());
   }
 
   private async attemptReconnect(): Promise<void> {
@@ -277,7 +278,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       void this.roll('rollover');
       return;
     }
-    this.rolloverTimer = this.later(this.rolloverPollMs(), () => this.rolloverDue(), true);
+    this.rolloverTimer = this.timers.later(this.rolloverPollMs(), () => this.rolloverDue(), true);
   }
 
   private rolloverPollMs(): number {
@@ -301,8 +302,8 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       const failure = handshakeFailure(error);
       if (this.current && !this.expired) {
         // The current session still works: keep it and try again shortly.
-        this.clear(this.rolloverTimer);
-        this.rolloverTimer = this.later(this.rolloverPollMs(), () => this.rolloverDue(), true);
+        this.timers.clear(this.rolloverTimer);
+        this.rolloverTimer = this.timers.later(this.rolloverPollMs(), () => this.rolloverDue(), true);
         return;
       }
       this.dropCurrent();
@@ -327,11 +328,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
   private dropCurrent(): void {
     const old = this.current;
     this.current = null;
-    if (old) {
-      old.removeAllListeners();
-      old.on('close', () => {});
-      old.close(1000, 'session renewed');
-    }
+    old?.abandon('session renewed');
   }
 
   /** A method, not a field read: the state changes across awaits, which TS narrowing ignores. */
@@ -345,25 +342,8 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
     if (!same) this.emit('state', state);
   }
 
-  private later(ms: number, action: () => void, unref = false): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      action();
-    }, ms);
-    if (unref) timer.unref();
-    this.timers.add(timer);
-    return timer;
-  }
-
-  private clear(timer: NodeJS.Timeout | null): void {
-    if (!timer) return;
-    clearTimeout(timer);
-    this.timers.delete(timer);
-  }
-
   private clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.clearAll();
     this.stableTimer = this.rolloverTimer = this.retryTimer = null;
   }
 }
