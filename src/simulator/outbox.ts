@@ -95,6 +95,20 @@ export class Outbox {
     this.timers.delete(timer);
   }
 
+  /** Parses a client text frame and records it in `list`: the JSON value, or the raw text when it is not JSON. */
+  receiveText(list: Recorded<unknown>[], text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+    const at = performance.now();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      this.record(list, at, text);
+      return { ok: false, message: `Invalid JSON: ${(err as Error).message}` };
+    }
+    this.record(list, at, value);
+    return { ok: true, value };
+  }
+
   record<T>(list: Recorded<T>[], at: number, event: T): void {
     if (list.length < this.recordLimit) list.push({ at, event });
   }

@@ -136,15 +136,9 @@ export class LiveSimSession {
   }
 
   receive(text: string): void {
-    const at = performance.now();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      this.outbox.record(this.received, at, text);
-      return this.sendError('invalid_json', `Invalid JSON: ${(err as Error).message}`, undefined, undefined);
-    }
-    this.outbox.record(this.received, at, parsed);
+    const frame = this.outbox.receiveText(this.received, text);
+    if (!frame.ok) return this.sendError('invalid_json', frame.message, undefined, undefined);
+    const parsed = frame.value;
     const clientEventId = clientEventIdOf(parsed);
     const check = liveSpecValidator().validate('client', parsed);
     if (!check.ok) return this.sendError(check.code, check.message, check.param, clientEventId);

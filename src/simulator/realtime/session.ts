@@ -114,16 +114,12 @@ export class SimSession implements RealtimeContext {
   }
 
   receive(text: string): void {
-    const at = performance.now();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      this.outbox.record(this.received, at, text);
-      this.sendError('invalid_json', `Invalid JSON: ${(err as Error).message}`, null, null);
+    const frame = this.outbox.receiveText(this.received, text);
+    if (!frame.ok) {
+      this.sendError('invalid_json', frame.message, null, null);
       return;
     }
-    this.outbox.record(this.received, at, parsed);
+    const parsed = frame.value;
     const clientEventId = clientEventIdOf(parsed);
     const check = this.spec.validate('client', withoutDocumentedNulls(parsed));
     if (!check.ok) {
