@@ -14,15 +14,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 import {
   DEFAULT_SETTINGS,
-  DIALECTS,
-  INTERRUPTION_MODES,
-  JAPANESE_LIVE_VOICES,
-  PROTOCOLS,
-  PROVIDERS,
-  TURN_DETECTION_MODES,
-  UI_LANGUAGES,
-  VOICES,
-  voicesFor,
+  settingChoices,
 } from '../src/engine/settings';
 import type { AssistantEvent, AssistantState, SettingsView } from '../src/shared/ipc';
 
@@ -98,17 +90,7 @@ export function defaultView(): SettingsView {
     protocol: 'realtime',
     hasApiKey: false,
     envOverrides: [],
-    options: {
-      providers: PROVIDERS,
-      voices: VOICES,
-      turnDetectionModes: TURN_DETECTION_MODES,
-      interruptionModes: INTERRUPTION_MODES,
-      dialects: DIALECTS,
-      protocols: PROTOCOLS,
-      voicesByProtocol: { realtime: voicesFor('realtime'), live: voicesFor('live') },
-      japaneseVoices: JAPANESE_LIVE_VOICES,
-      languages: UI_LANGUAGES,
-    },
+    options: settingChoices(),
     hotkeys: [
       { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },
       { action: 'interrupt', accelerator: DEFAULT_SETTINGS.hotkeys.interrupt, registered: true },

@@ -237,6 +237,21 @@ export function voicesFor(protocol: Protocol): readonly string[] {
   return protocol === 'live' ? LIVE_VOICES : REALTIME_VOICES;
 }
 
+/** Every choice the settings form offers (the settings view's `options`), in one place for main and the tests. */
+export function settingChoices() {
+  return {
+    providers: PROVIDERS,
+    voices: VOICES,
+    turnDetectionModes: TURN_DETECTION_MODES,
+    interruptionModes: INTERRUPTION_MODES,
+    dialects: DIALECTS,
+    protocols: PROTOCOLS,
+    voicesByProtocol: { realtime: voicesFor('realtime'), live: voicesFor('live') },
+    japaneseVoices: JAPANESE_LIVE_VOICES,
+    languages: UI_LANGUAGES,
+  };
+}
+
 /** The voice a session uses: the chosen one when its protocol has it, else the default (which both have). */
 export function voiceFor(settings: Pick<Settings, 'voice' | 'protocol' | 'model' | 'provider' | 'azure'>): string {
   return voicesFor(resolveProtocol(settings)).includes(settings.voice) ? settings.voice : DEFAULT_VOICE;
