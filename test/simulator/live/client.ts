@@ -2,70 +2,31 @@ import WebSocket from 'ws';
 import type { ClientEvent } from 'openai/resources/live/live';
 import { pcm16ToBase64 } from '../../../src/engine/audio/pcm';
 import { liveSpecValidator } from '../../../src/simulator/live/spec/validator';
+import type { WireEvent } from '../../../src/engine/realtime/dialects/types';
+import { WsTestClient } from '../../../harness/ws-test-client';
 
 /**
- * A plain ws client for the GPT-Live simulator: sends typed Live client events, keeps every server
- * event with its arrival time, checks each against the Live spec, and lets a test await events.
+ * The GPT-Live simulator's test client: sends typed Live client events and checks server events
+ * against the Live spec (the rest is WsTestClient).
  */
 
-export interface LiveEvent {
-  type: string;
-  [key: string]: unknown;
-}
+/** A Live server event as received (a wire object). */
+export type LiveEvent = WireEvent;
 
-export interface Received {
-  at: number;
-  event: LiveEvent;
-}
-
-export class LiveTestClient {
-  readonly received: Received[] = [];
-  /** Server events that failed spec validation: every test expects none. */
-  readonly invalid: Array<{ event: LiveEvent; message: string }> = [];
-  readonly malformed: string[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private cursor = 0;
-  private waiters: Array<() => void> = [];
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const text = String(data);
-      let event: LiveEvent;
-      try {
-        event = JSON.parse(text) as LiveEvent;
-      } catch {
-        this.malformed.push(text);
-        return;
-      }
-      const check = liveSpecValidator().validate('server', event);
-      if (!check.ok && !event.type.startsWith('simulator.')) this.invalid.push({ event, message: check.message });
-      this.received.push({ at: performance.now(), event });
-      this.wake();
-    });
-    this.closed = new Promise((resolve) =>
-      ws.on('close', (code, reason) => {
-        this.wake();
-        resolve({ code, reason: String(reason) });
-      }),
-    );
+export class LiveTestClient extends WsTestClient {
+  private constructor(ws: WebSocket) {
+    super(ws, (event) => liveSpecValidator().validate('server', event));
   }
 
   static async connect(url: string, headers: Record<string, string> = {}): Promise<LiveTestClient> {
     const ws = new WebSocket(url, { headers });
     const client = new LiveTestClient(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
+    await WsTestClient.opened(ws);
     return client;
   }
 
   send(event: ClientEvent): void {
     this.sendRaw(event);
-  }
-
-  sendRaw(value: unknown): void {
-    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
   }
 
   /** `session.start` with the given session (model gpt-live-1 unless set), then waits for `session.started`. */
@@ -92,52 +53,6 @@ export class LiveTestClient {
       if (this.ws.readyState !== WebSocket.OPEN) return;
       this.send({ type: 'session.input_audio.append', audio: pcm16ToBase64(pcm.subarray(i, i + chunk)) });
     }
-  }
-
-  async next(match: string | ((e: LiveEvent) => boolean), timeoutMs = 10_000): Promise<LiveEvent> {
-    const test = typeof match === 'string' ? (e: LiveEvent) => e.type === match : match;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      while (this.cursor < this.received.length) {
-        const { event } = this.received[this.cursor++]!;
-        if (test(event)) return event;
-      }
-      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`connection closed while waiting for ${String(match)}`);
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`timed out waiting for ${String(match)}; got ${this.types().slice(-12).join(', ')}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  all(type: string): LiveEvent[] {
-    return this.received.filter((r) => r.event.type === type).map((r) => r.event);
-  }
-
-  allReceived(type: string): Received[] {
-    return this.received.filter((r) => r.event.type === type);
-  }
-
-  types(): string[] {
-    return this.received.map((r) => r.event.type);
-  }
-
-  async close(): Promise<void> {
-    if (this.ws.readyState !== WebSocket.CLOSED) {
-      this.ws.close();
-      await this.closed;
-    }
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
   }
 }
 
