@@ -1,41 +1,18 @@
 import { readFileSync, statSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readWav } from '../../src/engine/audio/wav';
 import { startKaiwa } from '../../harness/cli';
 import { closedPort } from '../../harness/ports';
 import { tempDir } from '../../harness/temp';
+import { postTurn, probe } from '../../harness/turn-endpoint';
 
 // `kaiwa serve` as a person runs it: a child process (bin/kaiwa.mjs) with its in-process simulator,
 // its config folder in a temp directory (never $HOME), a turn over HTTP, then Ctrl+C or SIGTERM.
 const WAV = readFileSync(join(__dirname, '../fixtures/recordings/question.wav'));
 
-function post(port: number, token: string): Promise<{ status: number; type: string | undefined; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/v1/turn', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'audio/wav' } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(WAV);
-  });
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/' }, (res) => {
-      res.resume();
-      resolve(false);
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-    req.end();
-  });
-}
+const post = (port: number, token: string) => postTurn(port, token, WAV);
+const refused = async (port: number) => (await probe(port)) === 'ECONNREFUSED';
 
 let config: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {

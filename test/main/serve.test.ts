@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import type { AssistantEvent, SettingsResult, SettingsView } from '../../src/sha
 import { createI18n, saidWords } from '../../src/shared/i18n';
 import { runKaiwa, type KaiwaApp } from '../../src/main/app';
 import { closedPort } from '../../harness/ports';
+import { postTurn, probe } from '../../harness/turn-endpoint';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -37,44 +37,9 @@ const invoke = <T>(channel: string, ...args: unknown[]) => mock.ipcMain.invoke(c
 const update = (patch: unknown) => invoke<SettingsResult>('settings:update', patch);
 const viewNow = () => invoke<SettingsView>('settings:get');
 
-interface Reply {
-  status: number;
-  type: string | undefined;
-  body: Buffer;
-}
-
-function post(port: number, token: string | undefined): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/v1/turn',
-        headers: { 'Content-Type': 'audio/wav', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(WAV);
-  });
-}
-
+const post = (port: number, token: string | undefined) => postTurn(port, token, WAV);
 /** Whether anything accepts connections on the port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', method: 'GET' }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
+const listening = async (port: number) => (await probe(port)) === 'answers';
 
 /** Everything main sent to windows and wrote to its log, as one text. */
 const everythingShown = () => JSON.stringify(mock.electronMock.sent) + logLines.join('\n');
