@@ -1,29 +1,15 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { base64ToPcm16 } from '../../../src/engine/audio/pcm';
 import { cutReply, heardFraction } from '../../../src/engine/text/cut';
-import { startSimulator, type RunningSimulator } from '../../../src/simulator';
-import { liveSpecValidator } from '../../../src/simulator/live/spec/validator';
-import { sessionHarness, sleep, voice, type SessionHarness } from './helpers/session-harness';
+import { sleep, voice } from './helpers/session-harness';
+import { liveSessionPerTest } from './helpers/simulator-session';
 
 /**
  * Push-to-interrupt end to end against the simulator's GPT-Live endpoint, which plays audio
  * fixtures as the openai types document them: the stop fixture must really stop the model.
  */
 
-let sim: RunningSimulator | null = null;
-let harness: SessionHarness | null = null;
-
-// The simulator compiles the session.start schema on first use (about a second, more under load):
-// done here, so the harness's short start timeout measures the session, not the compiler.
-beforeAll(() => {
-  liveSpecValidator().validate('client', { type: 'session.start', session: { model: 'gpt-live-1' } });
-});
-
-afterEach(async () => {
-  await harness?.close();
-  await sim?.close();
-  harness = sim = null;
-});
+const start = liveSessionPerTest();
 
 interface Sent {
   at: number;
@@ -32,8 +18,7 @@ interface Sent {
 
 describe('push-to-interrupt on GPT-Live against the simulator', () => {
   it("stops the simulated model's reply (nothing more of it reaches the socket after the stop fixture) and the note with the heard words arrives after the fixture played", async () => {
-    sim = await startSimulator({ port: 0, replyMs: 6_000 });
-    const h = (harness = await sessionHarness(sim.liveUrl));
+    const { sim, h } = await start({ port: 0, replyMs: 6_000 });
     const next = sim.nextLiveSession();
     await h.session.open();
     const session = await next;

@@ -1,26 +1,13 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../src/simulator';
-import { liveSpecValidator } from '../../../src/simulator/live/spec/validator';
-import { sessionHarness, sleep, type SessionHarness } from './helpers/session-harness';
+import { describe, expect, it } from 'vitest';
+import { sleep } from './helpers/session-harness';
+import { liveSessionPerTest } from './helpers/simulator-session';
 
-let sim: RunningSimulator | null = null;
-let harness: SessionHarness | null = null;
-
-beforeAll(() => {
-  liveSpecValidator().validate('client', { type: 'session.start', session: { model: 'gpt-live-1' } });
-});
-
-afterEach(async () => {
-  await harness?.close();
-  await sim?.close();
-  harness = sim = null;
-});
+const start = liveSessionPerTest();
 
 describe('GPT-Live renewal ahead of expiry, against the simulator', () => {
   it('renews before expires_at at a quiet moment: the next session starts first, the old one is closed by Kaiwa (not expired) with its final seconds', async () => {
     // The first session lives 3 s (expires_at says 2-3 s); the server would close it as expired then.
-    sim = await startSimulator({ port: 0, replyMs: 500, faults: (i) => (i === 0 ? { sessionExpiredAfterMs: 3_000 } : undefined) });
-    const h = (harness = await sessionHarness(sim.liveUrl));
+    const { sim, h } = await start({ port: 0, replyMs: 500, faults: (i) => (i === 0 ? { sessionExpiredAfterMs: 3_000 } : undefined) });
     await h.session.open();
     const first = sim.liveSessions[0]!;
     const second = await sim.nextLiveSession(1);
