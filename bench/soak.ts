@@ -19,6 +19,7 @@ import type { ConversationItem } from 'openai/resources/realtime/realtime';
 import { Assistant } from '../src/engine/assistant';
 import { parseSettings } from '../src/engine/settings';
 import type { AssistantEvent, AssistantState } from '../src/engine/events';
+import { englishT, messageWords } from '../src/shared/i18n';
 import { NullOutput } from '../src/engine/audio/devices/null';
 import { ScriptedMic } from './scripted-mic';
 import { startSimulator } from '../src/simulator';
@@ -149,7 +150,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
   const recent: string[] = [];
   assistant.subscribe((event: AssistantEvent) => {
     if (event.type !== 'levels') {
-      if (event.type === 'notice' && !event.message.startsWith('Rate limit') && !event.message.startsWith('The rate limit')) log(`${round(mic.simulatedMs / 60_000, 2)} min: ${event.message}`);
+      if (event.type === 'notice' && !event.key.startsWith('notice.rateLimit')) log(`${round(mic.simulatedMs / 60_000, 2)} min: ${messageWords(englishT(), event)}`);
       recent.push(event.type === 'state' ? event.state : event.type === 'transcript.final' ? `final:${event.speaker}` : event.type);
       if (recent.length > 12) recent.shift();
     }
@@ -174,7 +175,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
         }
         break;
       case 'notice':
-        if (/renewed/i.test(event.message)) {
+        if (event.key === 'notice.sessionRenewed') {
           counts.renewals++;
           // session_expired ends the old session whenever the server says so: a turn not yet
           // transcribed went with it, as with a drop.
@@ -199,7 +200,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakResult> {
         if (event.reason === 'barge-in') counts.bargeIns++;
         break;
       case 'error':
-        errors.push(`${event.code}: ${event.message}`);
+        errors.push(`${event.code}: ${messageWords(englishT(), event)}`);
         break;
       default:
         break;

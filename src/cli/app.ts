@@ -1,6 +1,6 @@
-import { Assistant, AssistantError, resolveProtocol, type AssistantEvent, type AssistantState, type ErrorCode, type Said } from '../engine';
+import { Assistant, AssistantError, resolveProtocol, type AssistantEvent, type AssistantState, type Said } from '../engine';
 import { startSimulator } from '../simulator';
-import { chooseLanguage, createI18n, keyed, languageFromEnv, messageWords, saidWords, type MessageKey, type Translate } from '../shared/i18n';
+import { chooseLanguage, createI18n, keyed, languageFromEnv, messageWords, saidWords } from '../shared/i18n';
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
 import { createDevices, describeAudioDevices, DeviceSetupError, readInputRecording, STDIO } from './devices';
 import { ConversationFile } from '../engine/conversation-log/file';
@@ -118,7 +118,7 @@ export async function runCli(io: CliIo): Promise<number> {
         : new PlainUi(t, lines);
     cleanups.push(() => ui.close());
     let talking = false;
-    let fatal = null as (Said & { code: ErrorCode; message: string }) | null; // set by the listener
+    let fatal = null as Said | null; // set by the listener
 
     const states = new StateWatch();
     assistant.subscribe((event: AssistantEvent) => {
@@ -146,7 +146,7 @@ export async function runCli(io: CliIo): Promise<number> {
     } catch (error) {
       if (error instanceof AssistantError) {
         await cleanup();
-        return fail(io, failure(t, error.code, { ...error.said, message: error.message }), 1);
+        return fail(io, saidWords(t, error.said), 1);
       }
       throw error;
     }
@@ -166,32 +166,14 @@ export async function runCli(io: CliIo): Promise<number> {
 
     const code = await finished;
     await cleanup();
-    if (fatal) return fail(io, failure(t, fatal.code, fatal), 1);
+    if (fatal) return fail(io, saidWords(t, fatal), 1);
     return code;
   } catch (error) {
     await cleanup();
-    if (error instanceof AssistantError) return fail(io, failure(t, error.code, { ...error.said, message: error.message }), 1);
+    if (error instanceof AssistantError) return fail(io, saidWords(t, error.said), 1);
     if (error instanceof DeviceSetupError) return fail(io, error.describe(t), 1);
     return fail(io, t('cli.failed.unexpected', { detail: (error as Error).message }), 1);
   }
-}
-
-const FAILURE_KEYS: Record<ErrorCode, MessageKey> = {
-  auth: 'cli.failed.auth',
-  'not-found': 'cli.failed.not-found',
-  'rate-limit': 'cli.failed.rate-limit',
-  network: 'cli.failed.network',
-  server: 'cli.failed.server',
-  protocol: 'cli.failed.protocol',
-  'session-expired': 'cli.failed.session-expired',
-  device: 'cli.failed.device',
-  config: 'cli.failed.config',
-  internal: 'cli.failed.internal',
-};
-
-/** What stopped the run, in the user's language: the engine's words, or (not yet on keys) the code's words and its English line. */
-function failure(t: Translate, code: ErrorCode, said: Said & { message: string }): string {
-  return said.key ? saidWords(t, said) : t(FAILURE_KEYS[code], { detail: said.message });
 }
 
 function fail(io: CliIo, message: string, code: number): number {

@@ -27,14 +27,13 @@ export type ResilienceOptions = SessionResilience & {
   record?: ReplayRecordOptions;
 };
 
-/** Why `start()` failed: `code` for programs, `message` (one line, no secrets) for people. */
+/** Why `start()` failed: `code` for programs, `said` for people (messages.ts), `message` the same in English for logs. */
 export class AssistantError extends Error {
   override name = 'AssistantError';
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** The same for front ends to put into words (messages.ts). */
-    readonly said?: EngineMessage,
+    readonly said: EngineMessage,
   ) {
     super(message);
   }
@@ -85,7 +84,7 @@ export class Assistant {
       output: this.output,
       hearsOutput: this.input.hearsOutput === true,
       ...(options.echo ? { echo: options.echo } : {}),
-      onError: (message) => this.emit({ type: 'error', code: 'device', message, fatal: false, ...say('error.echoCanceller', { detail: message }) }),
+      onError: (message) => this.emit({ type: 'error', code: 'device', fatal: false, ...say('error.echoCanceller', { detail: message }) }),
     });
   }
 
@@ -125,7 +124,7 @@ export class Assistant {
           ? error
           : new AssistantError('internal', (error as Error).message, say('error.internalDetail', { detail: (error as Error).message }));
       if (!(error instanceof SessionError && this.session)) {
-        this.emit({ type: 'error', code: failure.code, message: failure.message, fatal: true, ...failure.said });
+        this.emit({ type: 'error', code: failure.code, fatal: true, ...failure.said });
       }
       await this.teardown('error');
       throw failure instanceof AssistantError ? failure : new AssistantError(failure.code, failure.message, failure.said);
@@ -196,7 +195,7 @@ export class Assistant {
       if (!(error instanceof SessionError)) throw error;
       // No session to own the state: the Assistant reports that it could not make one.
       this.creationFailed = true;
-      this.emit({ type: 'error', code: error.code, message: error.message, fatal: true, ...error.said });
+      this.emit({ type: 'error', code: error.code, fatal: true, ...error.said });
       this.emit({ type: 'state', state: 'error' });
       throw new AssistantError(error.code, error.message, error.said);
     }
@@ -263,7 +262,7 @@ export class Assistant {
   private onDeviceError(which: 'microphone' | 'speaker', info: DeviceErrorInfo): void {
     const detail = info.message;
     const said = which === 'microphone' ? say('error.microphoneFailed', { detail }) : say('error.speakerFailed', { detail });
-    this.emit({ type: 'error', code: 'device', message: `The ${which} failed: ${detail}`, fatal: false, ...said });
+    this.emit({ type: 'error', code: 'device', fatal: false, ...said });
   }
 
   private async teardown(finalState: 'idle' | 'error'): Promise<void> {

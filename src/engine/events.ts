@@ -64,15 +64,14 @@ export type AssistantEvent =
   | { type: 'session.usage'; sessionId: string; seconds: number; final: boolean }
   /** The microphone was muted or unmuted (from any front end: window, tray, hotkey). */
   | { type: 'muted'; muted: boolean }
-  | ({ type: 'notice'; message: string } & NoticeSaid)
-  | ({ type: 'error'; code: ErrorCode; message: string; fatal: boolean } & Said);
+  | ({ type: 'notice' } & NoticeSaid)
+  | ({ type: 'error'; code: ErrorCode; fatal: boolean } & Said);
 
 /**
  * What a notice or error says, for front ends to put into words: a catalogue key and its params
- * (messages.ts). `message` is the engine's English line of old, kept for logs and for the sessions
- * and front ends not yet on keys; it goes once they all are.
+ * (messages.ts). The engine holds no sentence a person reads, and no English copy of one.
  */
-export type Said = EngineMessage | { key?: undefined; params?: undefined };
+export type Said = EngineMessage;
 
 /**
  * A notice of the desktop app's own that main sends beside the engine's (a mute, a shortcut not

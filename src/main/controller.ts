@@ -12,7 +12,7 @@ import {
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { chooseLanguage, createI18n, languageOfLocale, type Language, type Translate } from '../shared/i18n';
 import type { EngineMessage } from '../engine/messages';
-import { englishOf, mainSaid, type MainSaid } from './said';
+import { mainSaid, type MainSaid } from './said';
 import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
 import { createAudioDevices, type AudioDevices } from './audio-devices';
 import { ConversationLog } from './conversation-log';
@@ -133,9 +133,9 @@ export class KaiwaController {
     return () => this.settingsListeners.delete(listener);
   }
 
-  /** Tells the windows, by key (each puts it into its language), with the English line for logs. */
+  /** Tells the windows, by key: each puts it into its language. */
   notice(said: MainSaid | EngineMessage): void {
-    this.emit({ type: 'notice', message: englishOf(said), ...said });
+    this.emit({ type: 'notice', ...said });
   }
 
   view(): SettingsView {

@@ -14,6 +14,7 @@ import {
   type Credentials,
   type Settings,
 } from '../engine';
+import { englishT, messageWords } from '../shared/i18n';
 import { Conversations } from './conversations';
 import { BodyTooLarge, hostAllowed, readBody, tokenAllowed } from './guard';
 
@@ -175,7 +176,7 @@ export async function startKaiwaServer(options: KaiwaServerOptions): Promise<Kai
       else log(`serve: turn cancelled (the client went away)`);
     } catch (error) {
       if (!(error instanceof TurnError)) throw error;
-      log(`serve: turn failed: ${error.message}`);
+      log(`serve: turn failed: ${englishOf(error)}`);
       stream.fail(error);
     } finally {
       if (!conversations.kept(conversation)) void conversation.close();
@@ -208,6 +209,11 @@ export async function startKaiwaServer(options: KaiwaServerOptions): Promise<Kai
       });
     },
   };
+}
+
+/** A failed turn in English, for the program that called (and the log). */
+function englishOf(error: TurnError): string {
+  return error.said ? messageWords(englishT(), error.said) : error.message;
 }
 
 /**
@@ -265,7 +271,7 @@ class WavReply implements ReplyStream {
   }
 
   fail(error: TurnError): void {
-    if (!this.response.headersSent) return sendError(this.response, statusOf(error), error.code, error.message);
+    if (!this.response.headersSent) return sendError(this.response, statusOf(error), error.code, englishOf(error));
     // Mid-stream: the transfer is cut short (no last chunk), so the client knows it is incomplete.
     this.response.destroy();
   }
@@ -310,8 +316,8 @@ class NdjsonReply implements ReplyStream {
   }
 
   fail(error: TurnError): void {
-    if (!this.response.headersSent) return sendError(this.response, statusOf(error), error.code, error.message);
-    this.line({ type: 'error', code: error.code, message: error.message });
+    if (!this.response.headersSent) return sendError(this.response, statusOf(error), error.code, englishOf(error));
+    this.line({ type: 'error', code: error.code, message: englishOf(error) });
     if (!this.response.destroyed) this.response.end();
   }
 

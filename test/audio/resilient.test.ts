@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Assistant } from '../../src/engine/assistant';
 import { parseSettings } from '../../src/engine/settings';
-import type { AssistantEvent } from '../../src/engine/events';
+import type { AssistantEvent, Said } from '../../src/engine/events';
+import { englishT, messageWords } from '../../src/shared/i18n';
 import { NaudiodonInput } from '../../src/engine/audio/devices/naudiodon';
 import { ResilientInput, ResilientOutput } from '../../src/engine/audio/devices/naudiodon-resilient';
 import type { DeviceErrorInfo } from '../../src/engine/audio/devices/types';
@@ -117,7 +118,7 @@ describe('a device that goes away mid-session', () => {
     const errors = events.filter((e) => e.event.type === 'error').map((e) => e.event);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ type: 'error', code: 'device', fatal: false });
-    expect((errors[0] as { message: string }).message).toMatch(/speaker.*kaiwa_aux.*system default/);
+    expect(messageWords(englishT(), errors[0] as Said)).toMatch(/speaker.*kaiwa_aux.*system default/);
     // The session went on: no fatal error, no reconnect, and the reply is heard on the default sink.
     expect(events.some((e) => e.event.type === 'state' && (e.event.state === 'error' || e.event.state === 'reconnecting'))).toBe(false);
     expect(loudMs(heard.samples, heard.indexAt(recoveredAt), heard.indexAt(recoveredAt + 1500))).toBeGreaterThan(500);

@@ -4,6 +4,7 @@ import { PlainUi, TtyUi, meter, sessionLine } from '../../src/cli/ui';
 import type { Protocol } from '../../src/engine';
 import { parseSettings } from '../../src/engine/settings';
 import { createI18n } from '../../src/shared/i18n';
+import { say } from '../../src/engine/messages';
 
 const en = createI18n('en').t;
 
@@ -67,8 +68,8 @@ describe('terminal UI', () => {
     ui.show({ type: 'transcript.final', speaker: 'assistant', itemId: 'i', text: 'Hello there.' });
     expect(screen.text).toContain('kaiwa: Hello there.\n');
     expect(screen.status).not.toContain('…Hel');
-    ui.show({ type: 'error', code: 'server', message: 'Oops.', fatal: false });
-    expect(screen.text).toContain('error (server): Oops.\n');
+    ui.show({ type: 'error', code: 'server', fatal: false, ...say('error.serverSaid', { detail: 'Oops.' }) });
+    expect(screen.text).toContain('error (server): The server reported an error: Oops.\n');
     ui.close();
   });
 

@@ -177,7 +177,7 @@ describe('renderer in Chromium', () => {
 
   it('errors and reconnects read as words', async () => {
     await kaiwa.push([
-      { type: 'error', code: 'network', message: 'getaddrinfo ENOTFOUND api.openai.com', fatal: false },
+      { type: 'error', code: 'network', fatal: false, key: 'error.connectionFailed', params: { detail: { key: 'failure.dnsFailed', params: { host: 'api.openai.com' } } } },
       { type: 'state', state: 'reconnecting', attempt: 2 },
     ]);
     await waitFrames(kaiwa.page, 20);
@@ -309,7 +309,7 @@ describe('renderer in Chromium, in Japanese', () => {
       await expect(marker.getAttribute('title')).resolves.toBe('返答中に話しかけました：4.0 秒 のうち 2.0 秒 を聞きました。');
       await screenshot(ja.page, 'ja-interrupted');
       if (process.env.KAIWA_UPDATE_SCREENSHOT) await screenshot(ja.page, 'readme-ja', join(ROOT, 'assets', 'screenshot-ja.png'));
-      await ja.push([{ type: 'error', code: 'network', message: 'connect ECONNREFUSED 127.0.0.1:443', fatal: false }, { type: 'state', state: 'reconnecting', attempt: 2 }]);
+      await ja.push([{ type: 'error', code: 'network', fatal: false, key: 'error.connectionFailed', params: { detail: { key: 'failure.refused', params: { host: '127.0.0.1:443' } } } }, { type: 'state', state: 'reconnecting', attempt: 2 }]);
       await ja.page.getByRole('heading', { name: '再接続中（2 回目）…' }).waitFor();
       await expect(ja.page.getByRole('alert').textContent()).resolves.toContain('サーバーに接続できません。');
       await screenshot(ja.page, 'ja-reconnecting');

@@ -137,7 +137,7 @@ describe('Assistant resilience', () => {
     const w = watch(a);
     await a.start();
     await w.next((e) => e.type === 'notice');
-    expect(w.of('notice')).toEqual([{ type: 'notice', message: 'Session renewed.', key: 'notice.sessionRenewed' }]);
+    expect(w.of('notice')).toEqual([{ type: 'notice', key: 'notice.sessionRenewed' }]);
     await s.nextSession(1);
     expect(w.of('error')).toEqual([]);
     expect(w.of('state').map((e) => e.state)).not.toContain('reconnecting');
@@ -152,7 +152,7 @@ describe('Assistant resilience', () => {
     await a.start();
     (await socket).terminate();
     const error = await w.next((e) => e.type === 'error');
-    expect(error).toEqual({ type: 'error', code: 'auth', message: expect.stringMatching(/^The API key was rejected \(401\)/), fatal: true, key: 'error.connectionFailed', params: {
+    expect(error).toEqual({ type: 'error', code: 'auth', fatal: true, key: 'error.connectionFailed', params: {
       detail: { key: 'failure.serverSaid', params: { failure: { key: 'failure.httpKeyRejected', params: { status: 401 } }, detail: 'refused with 401' } },
     } });
     await w.next((e) => e.type === 'state' && e.state === 'error');
@@ -175,11 +175,11 @@ describe('Assistant resilience', () => {
     ws.send('{"type":"response.output_audio.delta","delta":');
     ws.send(JSON.stringify({ type: 'error', event_id: 'e4', error: { type: 'server_error', message: 'The server had an error.' } }));
     await w.next((e) => e.type === 'error' && e.code === 'server');
-    expect(w.of('notice')).toEqual([{ type: 'notice', message: 'Rate limit reached for tokens; it resets in 5 s.', key: 'notice.rateLimitReachedResets', params: { limits: 'tokens', resetMs: 5_000 } }]);
+    expect(w.of('notice')).toEqual([{ type: 'notice', key: 'notice.rateLimitReachedResets', params: { limits: 'tokens', resetMs: 5_000 } }]);
     expect(w.of('error')).toEqual([
-      { type: 'error', code: 'auth', message: 'Incorrect API key provided. (invalid_api_key)', fatal: false, key: 'error.serverSaid', params: { detail: 'Incorrect API key provided. (invalid_api_key)' } },
-      { type: 'error', code: 'protocol', message: expect.stringMatching(/^Invalid JSON/), fatal: false, key: 'error.unexpectedEvent', params: { detail: { key: 'protocol.invalidJson', params: { detail: expect.any(String) } } } },
-      { type: 'error', code: 'server', message: 'The server had an error. (server_error)', fatal: false, key: 'error.serverSaid', params: { detail: 'The server had an error. (server_error)' } },
+      { type: 'error', code: 'auth', fatal: false, key: 'error.serverSaid', params: { detail: 'Incorrect API key provided. (invalid_api_key)' } },
+      { type: 'error', code: 'protocol', fatal: false, key: 'error.unexpectedEvent', params: { detail: { key: 'protocol.invalidJson', params: { detail: expect.any(String) } } } },
+      { type: 'error', code: 'server', fatal: false, key: 'error.serverSaid', params: { detail: 'The server had an error. (server_error)' } },
     ]);
     expect(a.state).toBe('listening');
     expect(scripted.upgrades).toBe(1);

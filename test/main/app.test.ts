@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { englishT, saidWords } from '../../src/shared/i18n';
 import * as mock from '../mocks/electron';
 import { Assistant, NullInput, NullOutput } from '../../src/engine';
-import type { AssistantEvent, AssistantState, SettingsResult, SettingsView } from '../../src/shared/ipc';
+import type { AssistantEvent, AssistantState, NoticeSaid, SettingsResult, SettingsView } from '../../src/shared/ipc';
 import { runKaiwa, type KaiwaApp } from '../../src/main/app';
 import { rendererIndexPath } from '../../src/main/paths';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/security';
@@ -48,7 +49,7 @@ function waitForState(app: KaiwaApp, wanted: AssistantState): Promise<void> {
         resolve();
       } else if (event.type === 'error' && event.fatal && wanted !== 'error') {
         off();
-        reject(new Error(`assistant failed: ${event.message}`));
+        reject(new Error(`assistant failed: ${JSON.stringify(event)}`));
       }
     });
   });
@@ -280,7 +281,7 @@ describe('hotkeys', () => {
     expect(mock.globalShortcut.registered.size).toBe(0);
 
     await vi.waitFor(() => {
-      const notices = sentEvents().filter((e) => e.type === 'notice').map((e) => (e as { message: string }).message);
+      const notices = sentEvents().flatMap((e) => (e.type === 'notice' ? [saidWords(englishT(), e)] : []));
       expect(notices.some((m) => m.includes('Alt+J') && m.includes('kaiwa --toggle') && m.includes('kaiwa --interrupt'))).toBe(true);
     });
     const pushed = mock.electronMock.sent.filter((m) => m.channel === 'settings:changed').at(-1)?.payload[0] as SettingsView;
@@ -340,7 +341,8 @@ describe('settings and secrets', () => {
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(sentEvents()).toEqual([]);
     showLoadedMainWindow(app);
-    expect(sentEvents()).toContainEqual(expect.objectContaining({ type: 'notice', key: 'main.settings.damaged', message: expect.stringMatching(/settings file was damaged/) }));
+    const damaged = sentEvents().find((e) => e.type === 'notice' && e.key === 'main.settings.damaged');
+    expect(damaged && saidWords(englishT(), damaged as NoticeSaid)).toMatch(/settings file was damaged/);
   });
 
   it('environment variables override stored settings and are listed read-only', async () => {
@@ -464,7 +466,7 @@ describe('settings and secrets', () => {
     const window = showLoadedMainWindow(app);
     const result = await mock.ipcMain.invoke('settings:set-api-key', { webContents: window.webContents }, 'sk-session-only-123456');
     expect(result).toEqual({ hasApiKey: true });
-    await vi.waitFor(() => expect(sentEvents()).toContainEqual({ type: 'notice', key: 'main.key.sessionOnly', message: expect.stringMatching(/session only/) }));
+    await vi.waitFor(() => expect(sentEvents()).toContainEqual({ type: 'notice', key: 'main.key.sessionOnly' }));
     expect(readdirSync(dir)).not.toContain('api-key.enc');
   });
 });

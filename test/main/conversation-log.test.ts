@@ -80,13 +80,13 @@ describe('ConversationLog', () => {
 describe('ConversationLog.record', () => {
   it('records a conversation’s events; an error outside a conversation starts no file', () => {
     const log = new ConversationLog(dir);
-    log.record({ type: 'error', code: 'network', message: 'refused', fatal: false });
+    log.record({ type: 'error', code: 'network', fatal: false, key: 'failure.refused', params: { host: 'example.com' } });
     expect(log.list()).toEqual([]);
     const id = log.begin();
     log.record({ type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'Stop there' });
     log.record({ type: 'interrupted', itemId: 'a1', reason: 'user', playedMs: 250, receivedMs: 800 });
     log.record({ type: 'transcript.final', speaker: 'assistant', itemId: 'a1', text: 'Once upon a time' });
-    log.record({ type: 'error', code: 'network', message: 'dropped', fatal: false });
+    log.record({ type: 'error', code: 'network', fatal: false, key: 'failure.reset', params: { host: 'example.com' } });
     log.end();
     const entries = log.open(id);
     expect(entries.map((e) => e.kind)).toEqual(['transcript', 'interrupted', 'transcript', 'error']);

@@ -162,7 +162,7 @@ describe('the voice endpoint inside the desktop app', () => {
     const token = await invoke<string>('serve:reveal-token');
     expect((await post(port, token)).status).toBe(200);
     expect(() => readFileSync(join(dir, 'serve-token.enc'))).toThrow();
-    expect(JSON.stringify(mock.electronMock.sent)).toContain('voice endpoint’s token is kept for this session only');
+    expect(JSON.stringify(mock.electronMock.sent)).toContain('"key":"main.serve.tokenSessionOnly"'); // a notice by key, for the window to put into words
   });
 
   it('only our own page may ask for the token', async () => {

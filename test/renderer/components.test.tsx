@@ -112,7 +112,7 @@ describe('StatusBar', () => {
   const noop = () => undefined;
   const bar = (ui: UiState, muted = false, onOpenSettings: () => void = noop) =>
     render(<StatusBar ui={ui} muted={muted} onDismissError={noop} onDismissNotice={noop} onOpenSettings={onOpenSettings} />);
-  const withError = (code: ErrorCode) => uiReducer(initialUiState, { type: 'events', events: [{ type: 'error', code, message: `detail ${code}`, fatal: true }] });
+  const withError = (code: ErrorCode) => uiReducer(initialUiState, { type: 'events', events: [{ type: 'error', code, fatal: true, key: 'error.serverSaid', params: { detail: `detail ${code}` } }] });
 
   const expected: Record<ErrorCode, RegExp> = {
     auth: /^Your API key was rejected\. Check it in Settings\.$/,
@@ -154,12 +154,12 @@ describe('StatusBar', () => {
       type: 'events',
       events: [
         { type: 'state', state: 'reconnecting', attempt: 3 },
-        { type: 'notice', message: 'The shortcut Ctrl+Shift+X is taken by another app.' },
+        { type: 'notice', key: 'main.hotkey.unavailable', params: { action: { key: 'main.hotkey.interrupt' }, accelerator: 'Ctrl+Shift+X', reason: 'taken' } },
       ],
     });
     bar(ui, true);
     expect(screen.getByText('Reconnecting (attempt 3)…')).toBeTruthy();
-    expect(screen.getByText('The shortcut Ctrl+Shift+X is taken by another app.')).toBeTruthy();
+    expect(screen.getByText(/^The interrupt shortcut Ctrl\+Shift\+X is not available: taken\./)).toBeTruthy();
     expect(screen.getByText('Microphone muted')).toBeTruthy();
     cleanup();
     bar({ ...initialUiState, state: 'listening' });

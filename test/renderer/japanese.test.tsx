@@ -69,7 +69,7 @@ describe('the window in Japanese', () => {
       bridge.push([
         { type: 'state', state: 'listening' },
         { type: 'usage', responseId: 'r1', usage: { inputTokens: 1000, outputTokens: 234, totalTokens: 1234 } },
-        { type: 'error', code: 'auth', message: 'invalid_api_key', fatal: true },
+        { type: 'error', code: 'auth', fatal: true, key: 'error.serverSaid', params: { detail: 'invalid_api_key' } },
       ]),
     );
     expect(screen.getByRole('alert').textContent).toContain('API キーが拒否されました。設定で確認してください。');
@@ -84,19 +84,17 @@ describe('the window in Japanese', () => {
     await mount(bridge);
     act(() =>
       bridge.push([
-        { type: 'notice', message: 'Reconnected.', key: 'notice.reconnected' },
-        { type: 'error', code: 'network', message: 'The connection failed: ECONNREFUSED', key: 'error.connectionFailed', params: { detail: 'ECONNREFUSED' }, fatal: false },
-        { type: 'notice', message: 'An old notice without a key.' },
+        { type: 'notice', key: 'notice.reconnected' },
+        { type: 'error', code: 'network', key: 'error.connectionFailed', params: { detail: 'ECONNREFUSED' }, fatal: false },
       ]),
     );
     expect(screen.getByText('再接続しました。')).toBeTruthy();
     expect(screen.getByText('接続できませんでした: ECONNREFUSED')).toBeTruthy();
-    expect(screen.getByText('An old notice without a key.')).toBeTruthy(); // passed on as it came
     // Main's own notices come by key too, nested words included.
     act(() =>
       bridge.push([
-        { type: 'notice', message: 'Microphone muted.', key: 'main.notice.muted' },
-        { type: 'notice', message: 'The interrupt shortcut …', key: 'main.hotkey.unavailable', params: { action: { key: 'main.hotkey.interrupt' }, accelerator: 'Alt+X', reason: '' } },
+        { type: 'notice', key: 'main.notice.muted' },
+        { type: 'notice', key: 'main.hotkey.unavailable', params: { action: { key: 'main.hotkey.interrupt' }, accelerator: 'Alt+X', reason: '' } },
       ]),
     );
     expect(screen.getByText('マイクをミュートしました。')).toBeTruthy();

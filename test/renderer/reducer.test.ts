@@ -59,7 +59,7 @@ describe('uiReducer', () => {
 
   it('tracks the reconnect attempt and clears an error once the connection works again', () => {
     let s = run([
-      { type: 'error', code: 'network', message: 'ECONNRESET', fatal: false },
+      { type: 'error', code: 'network', fatal: false, key: 'failure.reset', params: { host: 'example.com' } },
       { type: 'state', state: 'reconnecting', attempt: 2 },
     ]);
     expect(s).toMatchObject({ state: 'reconnecting', attempt: 2, error: { code: 'network' } });
@@ -70,28 +70,30 @@ describe('uiReducer', () => {
 
   it('keeps a fatal error on screen when the assistant stops', () => {
     const s = run([
-      { type: 'error', code: 'auth', message: '401', fatal: true },
+      { type: 'error', code: 'auth', fatal: true, key: 'failure.httpKeyRejected', params: { status: 401 } },
       { type: 'state', state: 'idle' },
     ]);
-    expect(s.error).toEqual({ code: 'auth', said: { message: '401' }, fatal: true });
+    expect(s.error).toEqual({ code: 'auth', said: { key: 'failure.httpKeyRejected', params: { status: 401 } }, fatal: true });
     expect(uiReducer(s, { type: 'dismiss-error' }).error).toBeNull();
   });
 
   it('keeps the newest notices and dismisses one by id', () => {
-    const s = run(Array.from({ length: 5 }, (_, i) => ({ type: 'notice' as const, message: `n${i}` })));
-    expect(s.notices.map((n) => n.said.message)).toEqual(['n2', 'n3', 'n4']);
+    const notice = (n: number) => ({ type: 'notice' as const, key: 'notice.transcriptionFailed' as const, params: { detail: `n${n}` } });
+    const details = (state: UiState) => state.notices.map((n) => (n.said.params as { detail: string }).detail);
+    const s = run(Array.from({ length: 5 }, (_, i) => notice(i)));
+    expect(details(s)).toEqual(['n2', 'n3', 'n4']);
     expect(s.notices).toHaveLength(MAX_NOTICES);
     const after = uiReducer(s, { type: 'dismiss-notice', id: s.notices[1]!.id });
-    expect(after.notices.map((n) => n.said.message)).toEqual(['n2', 'n4']);
+    expect(details(after)).toEqual(['n2', 'n4']);
   });
 
   it('keeps what the engine said by key, for the window to put into its language', () => {
     const s = run([
-      { type: 'notice', message: 'Reconnected.', key: 'notice.reconnected' },
-      { type: 'error', code: 'network', message: 'Could not connect: refused', key: 'error.connectionFailed', params: { detail: 'refused' }, fatal: false },
+      { type: 'notice', key: 'notice.reconnected' },
+      { type: 'error', code: 'network', key: 'error.connectionFailed', params: { detail: 'refused' }, fatal: false },
     ]);
-    expect(s.notices[0]!.said).toEqual({ key: 'notice.reconnected', params: undefined, message: 'Reconnected.' });
-    expect(s.error!.said).toEqual({ key: 'error.connectionFailed', params: { detail: 'refused' }, message: 'Could not connect: refused' });
+    expect(s.notices[0]!.said).toEqual({ key: 'notice.reconnected' });
+    expect(s.error!.said).toEqual({ key: 'error.connectionFailed', params: { detail: 'refused' } });
   });
 
   it('adds up usage', () => {

@@ -22,8 +22,7 @@ export type ConversationEntry =
   | { kind: 'interrupted'; at: string; itemId: string; reason?: InterruptReason; playedMs: number; receivedMs: number }
   /**
    * What went wrong, by catalogue key (`key`, `params`: engine/messages.ts), for each reader to put
-   * into their own language. Entries written before errors were keyed, or from a source not on keys
-   * yet, have the English `message` instead. `fatal` is missing in entries written before it was recorded.
+   * into their own language. Entries written before errors were keyed have the English `message` instead. `fatal` is missing in entries written before it was recorded.
    */
   | ({ kind: 'error'; at: string; code: ErrorCode; fatal?: boolean } & (EngineMessage | { key?: undefined; params?: undefined; message: string }));
 
@@ -56,8 +55,7 @@ export class ConversationRecorder {
         if (this.interrupted.size > REMEMBERED_INTERRUPTIONS) this.interrupted.delete(this.interrupted.keys().next().value as string);
         return { kind: 'interrupted', at, itemId: event.itemId, reason: event.reason, playedMs: event.playedMs, receivedMs: event.receivedMs };
       case 'error': {
-        const said = event.key ? { key: event.key, ...(event.params ? { params: event.params } : {}) } : { message: event.message };
-        return { kind: 'error', at, code: event.code, fatal: event.fatal, ...said } as ConversationEntry;
+        return { kind: 'error', at, code: event.code, fatal: event.fatal, key: event.key, ...(event.params ? { params: event.params } : {}) } as ConversationEntry;
       }
       default:
         return undefined;

@@ -88,14 +88,13 @@ export interface FlushedAudio {
   receivedMs: number;
 }
 
-/** Why opening (or creating) a session failed: `code` for programs, `message` (one line, no secrets) for people. */
+/** Why opening (or creating) a session failed: `code` for programs, `said` for people (messages.ts), `message` the same in English for logs. */
 export class SessionError extends Error {
   override name = 'SessionError';
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** The same for front ends to put into words (messages.ts). */
-    readonly said?: EngineMessage,
+    readonly said: EngineMessage,
   ) {
     super(message);
   }

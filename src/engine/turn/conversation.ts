@@ -1,4 +1,5 @@
 import type { AssistantEvent, ErrorCode, Usage } from '../events';
+import type { EngineMessage } from '../messages';
 import { resolveProtocol, type Credentials, type Settings } from '../settings';
 import { ENGINE_SAMPLE_RATE } from '../audio/devices/types';
 import { createSession, ReplayRecord, SessionError, type ConversationSession, type SessionResilience } from '../session';
@@ -46,12 +47,17 @@ export interface TurnResult {
   seconds?: number;
 }
 
-/** A turn that failed: `code` as in AssistantEvent errors, `message` one line without secrets. */
+/**
+ * A turn that failed: `code` as in AssistantEvent errors, `message` one line without secrets; when
+ * the session said why by key (a fatal error event), `said` (the engine holds no English for it:
+ * whoever reports it puts it into words).
+ */
 export class TurnError extends Error {
   override name = 'TurnError';
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly said?: EngineMessage,
   ) {
     super(message);
   }
@@ -180,7 +186,10 @@ export class Conversation {
           listener.event(event);
           if (event.type === 'usage') usage = event.usage;
           if (event.type === 'session.usage') seconds = event.seconds;
-          if (event.type === 'error' && event.fatal) return finish({ error: new TurnError(event.code, event.message) });
+          if (event.type === 'error' && event.fatal) {
+            const { type: _error, code, fatal: _fatal, ...said } = event;
+            return finish({ error: new TurnError(code, said.key, said) });
+          }
           if (event.type !== 'state') return;
           if (event.state === 'speaking' || (event.state === 'thinking' && !live)) replied = true;
           if (event.state === 'error') return finish({ error: new TurnError('server', 'the session ended') });

@@ -80,7 +80,7 @@ function ErrorBanner({ error, onDismiss, onOpenSettings }: { error: UiError; onD
     <div className="banner banner-error" role="alert" data-code={error.code}>
       <div className="banner-text">
         <strong>{describeError(t, error.code)}</strong>
-        {error.said.message && <span className="banner-detail">{saidWords(t, error.said)}</span>}
+        <span className="banner-detail">{saidWords(t, error.said)}</span>
       </div>
       {errorNeedsSettings(error.code) && (
         <button type="button" className="link-button" onClick={onOpenSettings}>

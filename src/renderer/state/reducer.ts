@@ -23,15 +23,15 @@ export interface Turn {
 
 export interface UiError {
   code: ErrorCode;
-  /** The engine's words: a catalogue key and params, and its English line (see `saidWords`). */
-  said: Said & { message: string };
+  /** The engine's words: a catalogue key and params (see `saidWords`). */
+  said: Said;
   fatal: boolean;
 }
 
 export interface Notice {
   id: number;
-  /** The engine's words or main's own (`main.` keys), by key, and the English line. */
-  said: NoticeSaid & { message: string };
+  /** The engine's words or main's own (`main.` keys), by key. */
+  said: NoticeSaid;
 }
 
 export interface UiState {
@@ -165,7 +165,7 @@ export function isActive(state: AssistantState): boolean {
   return state !== 'idle' && state !== 'error';
 }
 
-/** What a notice or error event says (key, params, English line), without the event's other fields. */
-function saidOf<S extends NoticeSaid>(event: S & { message: string }): S & { message: string } {
-  return (event.key ? { key: event.key, params: event.params, message: event.message } : { message: event.message }) as S & { message: string };
+/** What a notice or error event says (key and params), without the event's other fields. */
+function saidOf<S extends NoticeSaid>(event: S): S {
+  return (event.params === undefined ? { key: event.key } : { key: event.key, params: event.params }) as S;
 }

@@ -35,12 +35,11 @@ export function stateWords(t: Translate, state: AssistantState, attempt?: number
 }
 
 /**
- * What the engine said (a notice, an error's detail) in the reader's language: its catalogue key
- * and params, a param that is itself a message put into words first; or, from a source not yet on
- * keys, its English `message`.
+ * What the engine (or main) said, a notice or an error's detail, in the reader's language: its
+ * catalogue key and params, a param that is itself a message put into words first.
  */
-export function saidWords(t: Translate, said: NoticeSaid & { message: string }): string {
-  return said.key ? messageWords(t, said) : said.message;
+export function saidWords(t: Translate, said: NoticeSaid): string {
+  return messageWords(t, said);
 }
 
 /** A catalogue key with its params, a param perhaps itself a KeyedWords (an EngineMessage is one). */

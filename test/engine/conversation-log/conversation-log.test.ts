@@ -19,8 +19,8 @@ describe('ConversationRecorder: which events become entries', () => {
       { type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'Hi' },
       { type: 'interrupted', itemId: 'a1', reason: 'barge-in', playedMs: 1200, receivedMs: 5000 },
       { type: 'transcript.final', speaker: 'assistant', itemId: 'a1', text: 'Hello there, how are you?' },
-      { type: 'error', code: 'network', message: 'dropped', fatal: false },
-      { type: 'error', code: 'protocol', message: 'Invalid JSON', fatal: false, ...say('error.unexpectedEvent', { detail: say('protocol.invalidJson', { detail: 'x' }) }) },
+      { type: 'error', code: 'network', fatal: false, ...say('failure.reset', { host: 'example.com' }) },
+      { type: 'error', code: 'protocol', fatal: false, ...say('error.unexpectedEvent', { detail: say('protocol.invalidJson', { detail: 'x' }) }) },
     ];
     const entries = events.map((e) => recorder.entryFor(e, AT)).filter(Boolean);
     const at = AT.toISOString();
@@ -28,7 +28,7 @@ describe('ConversationRecorder: which events become entries', () => {
       { kind: 'transcript', at, speaker: 'user', itemId: 'u1', text: 'Hi' },
       { kind: 'interrupted', at, itemId: 'a1', reason: 'barge-in', playedMs: 1200, receivedMs: 5000 },
       { kind: 'transcript', at, speaker: 'assistant', itemId: 'a1', text: 'Hello there, how are you?', interruptedAtMs: 1200 },
-      { kind: 'error', at, code: 'network', message: 'dropped', fatal: false },
+      { kind: 'error', at, code: 'network', fatal: false, key: 'failure.reset', params: { host: 'example.com' } },
       // Keyed: the key and params, no English (each reader puts it into their own language).
       { kind: 'error', at, code: 'protocol', fatal: false, key: 'error.unexpectedEvent', params: { detail: { key: 'protocol.invalidJson', params: { detail: 'x' } } } },
     ]);
@@ -55,7 +55,7 @@ describe('ConversationFile and its reader', () => {
     file.record({ type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'こんにちは' });
     expect(readConversationFile(path)).toHaveLength(1);
     file.record({ type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: 'x' });
-    file.record({ type: 'error', code: 'server', message: 'oops', fatal: true });
+    file.record({ type: 'error', code: 'server', fatal: true, ...say('error.serverSaid', { detail: 'oops' }) });
     file.close();
     const lines = readFileSync(path, 'utf8').split('\n');
     expect(lines).toHaveLength(3);
@@ -87,7 +87,7 @@ describe('ConversationFile and its reader', () => {
   it('an error by key round-trips through the file, and is put into words in each language; an old entry keeps its English', () => {
     const path = dir.file('keyed.jsonl');
     const file = ConversationFile.open(path, { mode: 'truncate' });
-    file.record({ type: 'error', code: 'network', message: 'refused', fatal: true, ...say('error.connectionFailed', { detail: say('failure.refused', { host: '127.0.0.1:9' }) }) });
+    file.record({ type: 'error', code: 'network', fatal: true, ...say('error.connectionFailed', { detail: say('failure.refused', { host: '127.0.0.1:9' }) }) });
     file.close();
     appendFileSync(path, `${JSON.stringify({ kind: 'error', at: AT.toISOString(), code: 'server', message: 'The server said no.' })}\n`);
     const [keyed, old] = readConversationFile(path);

@@ -182,7 +182,7 @@ export class LiveSession implements ConversationSession {
     this.keeper = keeper;
     keeper.on('event', (event) => this.onServerEvent(event));
     keeper.on('protocol-error', (info) =>
-      context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false, ...say('error.unexpectedEvent', { detail: info.message }) }),
+      context.emit({ type: 'error', code: 'protocol', fatal: false, ...say('error.unexpectedEvent', { detail: info.said }) }),
     );
     keeper.on('state', ({ state, attempt }) => {
       if (!this.closed && state === 'reconnecting') this.setState('reconnecting', attempt);
@@ -192,20 +192,20 @@ export class LiveSession implements ConversationSession {
     keeper.on('handover', () => {
       if (!this.closed) this.endTurns();
     });
-    keeper.on('ended', ({ reason, message, said }) => {
+    keeper.on('ended', ({ reason, said }) => {
       if (this.closed) return;
       this.endTurns();
-      if (reason === 'lost') context.emit({ type: 'notice', message: `Connection lost: ${message}`, ...say('notice.connectionLost', { detail: said }) });
+      if (reason === 'lost') context.emit({ type: 'notice', ...say('notice.connectionLost', { detail: said }) });
     });
     keeper.on('session', ({ reason, started }) => {
       this.sessionId = started.session.id;
       if (this.closed || reason === 'initial') return;
       context.emit(
         reason === 'renewal'
-          ? { type: 'notice', message: 'The GPT-Live session reached its time limit; a new one continues the conversation.', ...say('notice.liveExpiredRenewed') }
+          ? { type: 'notice', ...say('notice.liveExpiredRenewed') }
           : reason === 'rollover'
-            ? { type: 'notice', message: 'Session renewed.', ...say('notice.sessionRenewed') }
-            : { type: 'notice', message: 'Reconnected.', ...say('notice.reconnected') },
+            ? { type: 'notice', ...say('notice.sessionRenewed') }
+            : { type: 'notice', ...say('notice.reconnected') },
       );
       if (this.muted) this.send(liveClientEvents.mute());
       this.setState('listening');
@@ -268,12 +268,11 @@ export class LiveSession implements ConversationSession {
     // Instructions are immutable after session.start; what can be done live is to append them.
     if (settings.instructions !== before.instructions && settings.instructions.trim() !== '') {
       this.send(liveClientEvents.instructions(`${LIVE_INSTRUCTIONS_CHANGED}\n${settings.instructions}`));
-      this.context.emit({ type: 'notice', message: 'The new instructions were added to the running GPT-Live session.', ...say('notice.liveInstructionsAppended') });
+      this.context.emit({ type: 'notice', ...say('notice.liveInstructionsAppended') });
     }
     if (settings.voice !== before.voice) {
       this.context.emit({
         type: 'notice',
-        message: 'The voice of a GPT-Live session is fixed at its start: the new voice applies to the next session.',
         ...say('notice.liveVoiceNextSession'),
       });
     }
@@ -311,7 +310,7 @@ export class LiveSession implements ConversationSession {
         if (this.pendingNote && event.client_event_id === this.pendingNote.fixtureId) this.sendNote();
         break;
       case 'info':
-        this.context.emit({ type: 'notice', message: `GPT-Live: ${event.message}`, ...say('notice.liveServerInfo', { detail: event.message }) });
+        this.context.emit({ type: 'notice', ...say('notice.liveServerInfo', { detail: event.message }) });
         break;
       case 'error': {
         const clientEventId = event.client_event_id ?? event.error.client_event_id;
@@ -322,7 +321,7 @@ export class LiveSession implements ConversationSession {
           break;
         }
         const info = describeServerError(event);
-        this.context.emit({ type: 'error', code: info.code, message: info.message, fatal: false, ...info.said });
+        this.context.emit({ type: 'error', code: info.code, fatal: false, ...info.said });
         break;
       }
       default:
@@ -341,7 +340,7 @@ export class LiveSession implements ConversationSession {
       pcm = base64ToPcm16(delta);
     } catch (error) {
       const detail = (error as Error).message;
-      this.context.emit({ type: 'error', code: 'protocol', message: `Bad audio from the server: ${detail}`, fatal: false, ...say('error.badAudio', { detail }) });
+      this.context.emit({ type: 'error', code: 'protocol', fatal: false, ...say('error.badAudio', { detail }) });
       return;
     }
     if (pcm.length === 0) return;
@@ -540,7 +539,7 @@ export class LiveSession implements ConversationSession {
       return keeper.send(event);
     } catch (error) {
       const detail = (error as Error).message;
-      this.context.emit({ type: 'error', code: 'protocol', message: detail, fatal: false, ...(error instanceof ConnectionError ? error.said : say('error.internalDetail', { detail })) });
+      this.context.emit({ type: 'error', code: 'protocol', fatal: false, ...(error instanceof ConnectionError ? error.said : say('error.internalDetail', { detail })) });
       return false;
     }
   }
@@ -553,7 +552,7 @@ export class LiveSession implements ConversationSession {
 
   /** A failure the session cannot get past: reported once, fatal; the session ends in 'error'. */
   private fail(code: ErrorCode, message: string, said: EngineMessage): SessionError {
-    this.context.emit({ type: 'error', code, message, fatal: true, ...said });
+    this.context.emit({ type: 'error', code, fatal: true, ...said });
     this.closed = true;
     this.stopTimers();
     for (const unsubscribe of this.unsubscribePlayer) unsubscribe();

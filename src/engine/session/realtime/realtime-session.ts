@@ -55,7 +55,7 @@ export class RealtimeSession implements ConversationSession {
   }
 
   async open(): Promise<void> {
-    if (this.connection || this.closed) throw new SessionError('internal', 'A session opens once.');
+    if (this.connection || this.closed) throw new SessionError('internal', 'A session opens once.', say('error.internalDetail', { detail: 'A session opens once.' }));
     this.turns.connecting();
     const { context } = this;
     let endpoint;
@@ -78,15 +78,15 @@ export class RealtimeSession implements ConversationSession {
     this.connection = connection;
     connection.on('event', (event) => this.onServerEvent(event));
     connection.on('protocol-error', (info) =>
-      context.emit({ type: 'error', code: 'protocol', message: info.message, fatal: false, ...say('error.unexpectedEvent', { detail: info.said }) }),
+      context.emit({ type: 'error', code: 'protocol', fatal: false, ...say('error.unexpectedEvent', { detail: info.said }) }),
     );
     connection.on('state', ({ state, attempt }) => {
       if (!this.closed && state === 'reconnecting') this.turns.reconnecting(attempt);
     });
-    connection.on('disconnected', ({ message, said }) => {
+    connection.on('disconnected', ({ said }) => {
       if (this.closed) return;
       this.endTurns(); // 'reconnecting' (with its attempt) follows from the connection
-      context.emit({ type: 'notice', message: `Connection lost: ${message}`, ...say('notice.connectionLost', { detail: said }) });
+      context.emit({ type: 'notice', ...say('notice.connectionLost', { detail: said }) });
     });
     connection.on('handover', () => {
       // A renewal mid-turn (the server's session_expired, or a forced rollover) ends that turn.
@@ -96,8 +96,8 @@ export class RealtimeSession implements ConversationSession {
       if (this.closed || reason === 'initial') return;
       context.emit(
         reason === 'reconnect'
-          ? { type: 'notice', message: 'Reconnected.', ...say('notice.reconnected') }
-          : { type: 'notice', message: 'Session renewed.', ...say('notice.sessionRenewed') },
+          ? { type: 'notice', ...say('notice.reconnected') }
+          : { type: 'notice', ...say('notice.sessionRenewed') },
       );
       this.turns.connected();
       // The user's last turn went unanswered with the old session: answer it in the new one.
@@ -158,7 +158,7 @@ export class RealtimeSession implements ConversationSession {
         break;
       case 'rate_limits.updated': {
         const notice = this.rateLimits.update(event);
-        if (notice) this.context.emit({ type: 'notice', message: notice.message, ...notice.said });
+        if (notice) this.context.emit({ type: 'notice', ...notice.said });
         return;
       }
       default:
@@ -176,7 +176,7 @@ export class RealtimeSession implements ConversationSession {
     } catch (error) {
       const detail = (error as Error).message;
       const said = error instanceof ConnectionError ? error.said : detail;
-      this.context.emit({ type: 'error', code: 'protocol', message: detail, fatal: false, ...say('error.unexpectedEvent', { detail: said }) });
+      this.context.emit({ type: 'error', code: 'protocol', fatal: false, ...say('error.unexpectedEvent', { detail: said }) });
     }
   }
 
@@ -197,7 +197,7 @@ export class RealtimeSession implements ConversationSession {
 
   /** A failure the session cannot get past: reported once, fatal; the session ends in 'error'. */
   private fail(code: ErrorCode, message: string, said: EngineMessage): SessionError {
-    this.context.emit({ type: 'error', code, message, fatal: true, ...said });
+    this.context.emit({ type: 'error', code, fatal: true, ...said });
     this.end('error');
     return new SessionError(code, message, said);
   }

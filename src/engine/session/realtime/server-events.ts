@@ -26,7 +26,6 @@ export function translateServerEvent(event: RealtimeServerEvent, log: (line: str
     case 'conversation.item.input_audio_transcription.failed':
       return {
         type: 'notice',
-        message: `Transcription failed: ${event.error.message ?? 'unknown error'}`,
         ...say('notice.transcriptionFailed', { detail: event.error.message ?? '' }),
       };
     case 'response.done': {
@@ -40,7 +39,7 @@ export function translateServerEvent(event: RealtimeServerEvent, log: (line: str
         return null;
       }
       const info = describeServerError(event);
-      return { type: 'error', code: info.code, message: info.message, fatal: false, ...info.said };
+      return { type: 'error', code: info.code, fatal: false, ...info.said };
     }
     default:
       return null;

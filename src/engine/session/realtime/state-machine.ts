@@ -258,7 +258,7 @@ export class TurnStateMachine {
       pcm = base64ToPcm16(delta);
     } catch (error) {
       const detail = (error as Error).message;
-      this.emit({ type: 'error', code: 'protocol', message: `Bad audio from the server: ${detail}`, fatal: false, ...say('error.badAudio', { detail }) });
+      this.emit({ type: 'error', code: 'protocol', fatal: false, ...say('error.badAudio', { detail }) });
       return;
     }
     if (pcm.length === 0) return;
