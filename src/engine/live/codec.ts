@@ -1,6 +1,6 @@
 import type { ClientEvent, ServerEvent } from 'openai/resources/live/live';
 import type { DecodeResult } from '../realtime/dialects';
-import { fail, isObject, parseWire, snippet, type JsonObject } from '../realtime/dialects/wire';
+import { fail, fieldProblem, isObject, parseWire, snippet, type JsonObject, type Kind, type Problem } from '../realtime/dialects/wire';
 
 /**
  * The GPT-Live wire codec. Client events are the `openai` package's `ClientEvent` as they are
@@ -14,16 +14,15 @@ export type { ClientEvent as LiveClientEvent, ServerEvent as LiveServerEvent };
 type ServerType = ServerEvent['type'];
 
 /** Per server event type Kaiwa acts on: what must hold of it, or a problem. */
-const CHECKS: Partial<Record<ServerType, (e: JsonObject) => string | null>> = {
-  'session.started': (e) => need(e, 'session', isObject, 'an object') ?? need(e.session as JsonObject, 'id', isString, 'a string', 'session.id'),
-  'session.output_audio.delta': (e) => need(e, 'delta', isString, 'a string'),
+const CHECKS: Partial<Record<ServerType, (e: JsonObject, type: string) => Problem | null>> = {
+  'session.started': (e, t) => need(t, e, 'session', 'object') ?? need(t, e.session as JsonObject, 'id', 'string', 'session.id'),
+  'session.output_audio.delta': (e, t) => need(t, e, 'delta', 'string'),
   'session.input_transcript.delta': transcriptDelta,
   'session.output_transcript.delta': transcriptDelta,
-  'session.usage.updated': (e) => usage(e),
-  'session.closed': (e) => need(e, 'reason', isString, 'a string') ?? usage(e),
-  error: (e) =>
-    need(e, 'error', isObject, 'an object') ?? need(e.error as JsonObject, 'message', isString, 'a string', 'error.message'),
-  info: (e) => need(e, 'code', isString, 'a string') ?? need(e, 'message', isString, 'a string'),
+  'session.usage.updated': usage,
+  'session.closed': (e, t) => need(t, e, 'reason', 'string') ?? usage(e, t),
+  error: (e, t) => need(t, e, 'error', 'object') ?? need(t, e.error as JsonObject, 'message', 'string', 'error.message'),
+  info: (e, t) => need(t, e, 'code', 'string') ?? need(t, e, 'message', 'string'),
 };
 
 /** Every server event type of the `openai` package's Live `ServerEvent` union. */
@@ -63,31 +62,29 @@ export function decodeLiveServer(wire: string | unknown): DecodeResult<ServerEve
   if (!parsed.ok) return parsed;
   const { event } = parsed;
   if (!SERVER_TYPES.has(event.type)) return { ok: 'unknown', type: event.type };
-  const problem = CHECKS[event.type as ServerType]?.(event) ?? null;
-  if (problem) return fail(`'${event.type}': ${problem}`, snippet(wire));
+  const problem = CHECKS[event.type as ServerType]?.(event, event.type) ?? null;
+  if (problem) return fail(problem, snippet(wire));
   return { ok: true, event: event as unknown as ServerEvent };
 }
 
-function transcriptDelta(e: JsonObject): string | null {
-  return need(e, 'delta', isString, 'a string') ?? optional(e, 'start_ms', isNumber, 'a number') ?? optional(e, 'end_ms', isNumber, 'a number');
+function transcriptDelta(e: JsonObject, t: string): Problem | null {
+  return need(t, e, 'delta', 'string') ?? optional(t, e, 'start_ms', 'number') ?? optional(t, e, 'end_ms', 'number');
 }
 
-function usage(e: JsonObject): string | null {
-  return need(e, 'usage', isObject, 'an object') ?? need(e.usage as JsonObject, 'seconds', isNumber, 'a number', 'usage.seconds');
+function usage(e: JsonObject, t: string): Problem | null {
+  return need(t, e, 'usage', 'object') ?? need(t, e.usage as JsonObject, 'seconds', 'number', 'usage.seconds');
 }
 
-function need(obj: JsonObject, key: string, test: (v: unknown) => boolean, what: string, name = key): string | null {
-  return test(obj[key]) ? null : `'${name}' must be ${what}`;
+const IS: Record<Exclude<Kind, 'array'>, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  object: isObject,
+};
+
+function need(type: string, obj: JsonObject, key: string, kind: Exclude<Kind, 'array'>, name = key): Problem | null {
+  return IS[kind](obj[key]) ? null : fieldProblem(type, name, kind, obj[key] !== undefined);
 }
 
-function optional(obj: JsonObject, key: string, test: (v: unknown) => boolean, what: string): string | null {
-  return obj[key] === undefined || obj[key] === null ? null : need(obj, key, test, what);
-}
-
-function isString(v: unknown): boolean {
-  return typeof v === 'string';
-}
-
-function isNumber(v: unknown): boolean {
-  return typeof v === 'number' && Number.isFinite(v);
+function optional(type: string, obj: JsonObject, key: string, kind: Exclude<Kind, 'array'>): Problem | null {
+  return obj[key] === undefined || obj[key] === null ? null : need(type, obj, key, kind);
 }

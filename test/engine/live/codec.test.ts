@@ -30,8 +30,25 @@ describe('decodeLiveServer', () => {
     for (const text of bad) {
       const result = decodeLiveServer(text);
       expect(result.ok, text).toBe(false);
-      if (result.ok === false) expect(result.error.length).toBeGreaterThan(0);
+      if (result.ok === false) {
+        expect(result.error.length).toBeGreaterThan(0);
+        // People read it in their language: every failure carries a catalogue key.
+        expect(result.said?.key, text).toMatch(/^protocol\./);
+      }
     }
+  });
+
+  it('names the field and what was expected, by key: missing vs of the wrong kind', () => {
+    const wrong = decodeLiveServer(JSON.stringify({ type: 'session.output_audio.delta', delta: 42 }));
+    expect(wrong.ok === false && wrong.said).toEqual({
+      key: 'protocol.fieldInvalid',
+      params: { event: 'session.output_audio.delta', field: 'delta', expected: 'string' },
+    });
+    const missing = decodeLiveServer(JSON.stringify({ type: 'session.usage.updated', event_id: 'e', usage: {} }));
+    expect(missing.ok === false && missing.said).toEqual({
+      key: 'protocol.fieldMissing',
+      params: { event: 'session.usage.updated', field: 'usage.seconds' },
+    });
   });
 
   it('a well-formed event of a type the Live protocol does not have is ignored, not an error', () => {

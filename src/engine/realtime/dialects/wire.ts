@@ -136,7 +136,7 @@ void _clientComplete;
 export const GA_SERVER_TYPES: ReadonlySet<string> = new Set(GA_SERVER_TYPE_LIST);
 export const GA_CLIENT_TYPES: ReadonlySet<string> = new Set(GA_CLIENT_TYPE_LIST);
 
-type Kind = 'string' | 'number' | 'object' | 'array';
+export type Kind = 'string' | 'number' | 'object' | 'array';
 type Shape = Readonly<Record<string, Kind>>;
 
 const str = 'string';
@@ -205,16 +205,19 @@ function checkShape(event: WireEvent, wireType: string, shape: Shape | undefined
   for (const key in shape) {
     const want = shape[key]!;
     const got = kindOf(event[key]);
-    if (got !== want) {
-      return hasOwn(event, key)
-        ? {
-            english: `'${wireType}' has an invalid '${key}': expected ${want === 'array' ? 'an array' : `a${want === 'object' ? 'n' : ''} ${want}`}.`,
-            said: say('protocol.fieldInvalid', { event: wireType, field: key, expected: want }),
-          }
-        : { english: `'${wireType}' is missing '${key}'.`, said: say('protocol.fieldMissing', { event: wireType, field: key }) };
-    }
+    if (got !== want) return fieldProblem(wireType, key, want, hasOwn(event, key));
   }
   return undefined;
+}
+
+/** A field of a server or client event that is missing (`present` false) or not of the kind expected. */
+export function fieldProblem(wireType: string, field: string, want: Kind, present: boolean): Problem {
+  return present
+    ? {
+        english: `'${wireType}' has an invalid '${field}': expected ${want === 'array' || want === 'object' ? 'an' : 'a'} ${want}.`,
+        said: say('protocol.fieldInvalid', { event: wireType, field, expected: want }),
+      }
+    : { english: `'${wireType}' is missing '${field}'.`, said: say('protocol.fieldMissing', { event: wireType, field }) };
 }
 
 /** `undefined` when the GA-typed event carries what the engine reads; else what is wrong. */
