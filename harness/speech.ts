@@ -1,8 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { tempDir } from './temp';
 
 const run = promisify(execFile);
+
+type TempDir = Awaited<ReturnType<typeof tempDir>>;
 
 export type SpeechSegment = { say: string } | { silenceMs: number };
 
@@ -43,4 +47,21 @@ export async function speechWav(dir: string, name: string, segments: SpeechSegme
 async function durationMs(path: string): Promise<number> {
   const { stdout } = await run('soxi', ['-D', path]);
   return Number(stdout.trim()) * 1000;
+}
+
+/** The question the end-to-end tests ask: real speech after 300 ms, then the 1.5 s silence that ends the turn. */
+export const SPOKEN_QUESTION: SpeechSegment[] = [{ silenceMs: 300 }, { say: 'Hello Kaiwa, what is the weather like today?' }, { silenceMs: 1500 }];
+
+/**
+ * For the tests of a file (or a describe): a temp folder, and `segments` spoken into `<name>.wav`
+ * in it, made before the tests and removed after them. Read `dir` and `speech` inside the tests.
+ */
+export function speechPerSuite(name: string, segments: SpeechSegment[]): { dir: TempDir; speech: SpeechWav } {
+  const suite = {} as { dir: TempDir; speech: SpeechWav };
+  beforeAll(async () => {
+    suite.dir = await tempDir();
+    suite.speech = await speechWav(suite.dir.path, name, segments);
+  });
+  afterAll(() => suite.dir?.cleanup());
+  return suite;
 }

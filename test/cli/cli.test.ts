@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { closedPort } from '../../harness/ports';
 import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { startSimulator } from '../../src/simulator';
-import { tempDir } from '../../harness/temp';
 import { readConversationFile } from '../../src/engine/conversation-log/file';
-import { speechWav, type SpeechWav } from '../../harness/speech';
+import { speechWav, speechPerSuite, SPOKEN_QUESTION } from '../../harness/speech';
 import { FAILING_SOUND_SYSTEM, runKaiwa, startKaiwa, type CliRun } from '../../harness/cli';
 import { locateReply, receivedOfType, replyAudio } from '../../harness/replies';
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-let speech: SpeechWav;
-
-beforeAll(async () => {
-  dir = await tempDir();
-  speech = await speechWav(dir.path, 'question', [{ silenceMs: 300 }, { say: 'Hello Kaiwa, what is the weather like today?' }, { silenceMs: 1500 }]);
-});
-afterAll(() => dir?.cleanup());
+const suite = speechPerSuite('question', SPOKEN_QUESTION);
 
 /** A line of `--transcript FILE.jsonl`: the format of the desktop app's history (engine/conversation-log). */
 interface TranscriptLine {
@@ -55,11 +47,11 @@ describe.concurrent('a scripted conversation from a WAV file, against the simula
       it(`${dialect} dialect, ${mode}: both sides transcribed, the whole reply recorded, exits 0 by itself`, async () => {
         const sim = await startSimulator({ port: 0, dialect, replyMs: 1500 });
         try {
-          const out = dir.file(`${dialect}-${mode}.wav`);
-          const jsonl = dir.file(`${dialect}-${mode}.jsonl`);
+          const out = suite.dir.file(`${dialect}-${mode}.wav`);
+          const jsonl = suite.dir.file(`${dialect}-${mode}.jsonl`);
           const run = await runKaiwa([
             '--provider', 'local', '--url', sim.url, '--dialect', dialect, '--turn-detection', mode,
-            '--input', speech.path, '--output', out, '--transcript', jsonl,
+            '--input', suite.speech.path, '--output', out, '--transcript', jsonl,
           ]);
           expectCleanExit(run);
 
@@ -96,8 +88,8 @@ describe.concurrent('a scripted conversation from a WAV file, against the simula
   }
 
   it('with no key and no --provider/--url, talks to the built-in simulator', async () => {
-    const jsonl = dir.file('default.jsonl');
-    const run = await runKaiwa(['--input', speech.path, '--transcript', jsonl]);
+    const jsonl = suite.dir.file('default.jsonl');
+    const run = await runKaiwa(['--input', suite.speech.path, '--transcript', jsonl]);
     expectCleanExit(run);
     const speakers = (await transcript(jsonl)).filter((l) => l.kind === 'transcript').map((l) => l.speaker);
     expect(speakers).toEqual(['user', 'assistant']);
@@ -110,8 +102,8 @@ describe.concurrent('the conversation goes on, and ends cleanly', () => {
   it('shows a server error event and carries on (a push-to-talk turn too short to commit)', async () => {
     const sim = await startSimulator({ port: 0, replyMs: 800 });
     try {
-      const blip = await speechWav(dir.path, 'blip', [{ silenceMs: 50 }]);
-      const jsonl = dir.file('blip.jsonl');
+      const blip = await speechWav(suite.dir.path, 'blip', [{ silenceMs: 50 }]);
+      const jsonl = suite.dir.file('blip.jsonl');
       const run = await runKaiwa(['--provider', 'local', '--url', sim.url, '--turn-detection', 'manual', '--input', blip.path, '--transcript', jsonl]);
       expectCleanExit(run);
       expect(run.stdout).toMatch(/^error \(server\): .+/m);
@@ -125,9 +117,9 @@ describe.concurrent('the conversation goes on, and ends cleanly', () => {
   });
 
   it('stops cleanly on SIGTERM: exit 143, nothing on stderr, the output WAV finalised', async () => {
-    const out = dir.file('sigterm.wav');
+    const out = suite.dir.file('sigterm.wav');
     const sim = await startSimulator({ port: 0, replyMs: 5000 });
-    const cli = startKaiwa(['--provider', 'local', '--url', sim.url, '--input', speech.path, '--output', out]);
+    const cli = startKaiwa(['--provider', 'local', '--url', sim.url, '--input', suite.speech.path, '--output', out]);
     // Mid-conversation: the user's turn is transcribed, a reply is playing.
     await cli.waitForOutput(/^you: /m);
     cli.child.kill('SIGTERM');
@@ -160,13 +152,13 @@ describe.concurrent('bad input: one clear line on stderr, a non-zero exit, no st
   });
 
   it('an input file that is not a WAV', async () => {
-    const path = dir.file('not-audio.wav');
+    const path = suite.dir.file('not-audio.wav');
     await writeFile(path, 'this is text, not RIFF audio\n');
     expectOneLineFailure(await runKaiwa(['--input', path]), /not-audio\.wav.*WAV/i);
   });
 
   it('an input file that does not exist', async () => {
-    expectOneLineFailure(await runKaiwa(['--input', dir.file('missing.wav')]), /missing\.wav: no such file/);
+    expectOneLineFailure(await runKaiwa(['--input', suite.dir.file('missing.wav')]), /missing\.wav: no such file/);
   });
 
   it('an invalid URL', async () => {
@@ -175,13 +167,13 @@ describe.concurrent('bad input: one clear line on stderr, a non-zero exit, no st
 
   it('a refused connection', async () => {
     const port = await closedPort();
-    expectOneLineFailure(await runKaiwa(['--url', `ws://127.0.0.1:${port}/v1/realtime`, '--input', speech.path]), /refused/);
+    expectOneLineFailure(await runKaiwa(['--url', `ws://127.0.0.1:${port}/v1/realtime`, '--input', suite.speech.path]), /refused/);
   });
 
   it('a 401 from the server, without showing the key', async () => {
     const sim = await startSimulator({ port: 0, requireApiKey: 'sk-the-right-key' });
     try {
-      const run = await runKaiwa(['--url', sim.url, '--input', speech.path], { env: { OPENAI_API_KEY: 'sk-wrong-key-123456' } });
+      const run = await runKaiwa(['--url', sim.url, '--input', suite.speech.path], { env: { OPENAI_API_KEY: 'sk-wrong-key-123456' } });
       expectOneLineFailure(run, /API key was rejected \(401\)/);
       expect(run.stdout + run.stderr).not.toContain('sk-wrong-key-123456');
     } finally {

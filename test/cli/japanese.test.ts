@@ -1,23 +1,15 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closedPort } from '../../harness/ports';
 import { runKaiwa } from '../../harness/cli';
-import { speechWav, type SpeechWav } from '../../harness/speech';
-import { tempDir } from '../../harness/temp';
+import { speechPerSuite } from '../../harness/speech';
 import { startSimulator } from '../../src/simulator';
 import { startRefusingServer } from '../engine/realtime/helpers/servers';
 
 // The terminal front end speaks the locale's language (LC_ALL, LC_MESSAGES, LANG): Japanese under
 // ja_JP.UTF-8, English under C. One line on stderr for a failure, as in English.
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-let speech: SpeechWav;
-
-beforeAll(async () => {
-  dir = await tempDir();
-  speech = await speechWav(dir.path, 'hello', [{ silenceMs: 300 }, { say: 'Hello Kaiwa.' }, { silenceMs: 1200 }]);
-});
-afterAll(() => dir?.cleanup());
+const suite = speechPerSuite('hello', [{ silenceMs: 300 }, { say: 'Hello Kaiwa.' }, { silenceMs: 1200 }]);
 
 const JA = { LANG: 'ja_JP.UTF-8' };
 const C = { LANG: 'C' };
@@ -43,7 +35,7 @@ describe.concurrent('CLI in Japanese and English', () => {
 
   it('a refused connection', async () => {
     const port = await closedPort();
-    const args = ['--url', `ws://127.0.0.1:${port}/v1/realtime`, '--input', speech.path];
+    const args = ['--url', `ws://127.0.0.1:${port}/v1/realtime`, '--input', suite.speech.path];
     const [ja, c, chosen] = await Promise.all([runKaiwa(args, { env: JA }), runKaiwa(args, { env: C }), runKaiwa(['--language', 'ja', ...args], { env: C })]);
     expect(ja.code).toBe(1);
     expect(chosen.stderr).toMatch(/^kaiwa: 接続できませんでした: /); // --language wins over the locale
@@ -55,7 +47,7 @@ describe.concurrent('CLI in Japanese and English', () => {
     const key = 'sk-test-refused-0123456789';
     const server = await startRefusingServer(401, JSON.stringify({ error: { message: `Incorrect API key provided: ${key}.` } }));
     try {
-      const args = ['--url', `ws://127.0.0.1:${server.port}/v1/realtime`, '--input', speech.path];
+      const args = ['--url', `ws://127.0.0.1:${server.port}/v1/realtime`, '--input', suite.speech.path];
       const [ja, c] = await Promise.all([
         runKaiwa(args, { env: { ...JA, OPENAI_API_KEY: key } }),
         runKaiwa(args, { env: { ...C, OPENAI_API_KEY: key } }),
@@ -84,7 +76,7 @@ describe.concurrent('CLI in Japanese and English', () => {
   });
 
   it('a provider without what it needs (the endpoint\'s own words)', async () => {
-    const args = ['--provider', 'azure', '--input', speech.path];
+    const args = ['--provider', 'azure', '--input', suite.speech.path];
     const [ja, c] = await Promise.all([runKaiwa(args, { env: JA }), runKaiwa(args, { env: C })]);
     expect(ja.code).toBe(1);
     expect(ja.stderr).toBe('kaiwa: 無効な設定があります: Azure プロバイダーには Azure OpenAI の API キーが必要です。\n');
@@ -93,17 +85,17 @@ describe.concurrent('CLI in Japanese and English', () => {
 
   it('a recording or transcript that cannot be used: the path, and what is wrong, in words', async () => {
     const notRecording = join(__dirname, '../fixtures/recordings/README.md');
-    const missing = dir.file('missing.wav');
-    const transcript = join(dir.path, 'no-such-folder', 'talk.jsonl');
+    const missing = suite.dir.file('missing.wav');
+    const transcript = join(suite.dir.path, 'no-such-folder', 'talk.jsonl');
     const [badJa, badC, missingJa, missingC, logJa, logC, deviceJa, deviceC] = await Promise.all([
       runKaiwa(['--input', notRecording], { env: JA }),
       runKaiwa(['--input', notRecording], { env: C }),
       runKaiwa(['--input', missing], { env: JA }),
       runKaiwa(['--input', missing], { env: C }),
-      runKaiwa(['--input', speech.path, '--transcript', transcript], { env: JA }),
-      runKaiwa(['--input', speech.path, '--transcript', transcript], { env: C }),
-      runKaiwa(['--input', speech.path, '--output-device', 'no-such-speaker-anywhere'], { env: JA }),
-      runKaiwa(['--input', speech.path, '--output-device', 'no-such-speaker-anywhere'], { env: C }),
+      runKaiwa(['--input', suite.speech.path, '--transcript', transcript], { env: JA }),
+      runKaiwa(['--input', suite.speech.path, '--transcript', transcript], { env: C }),
+      runKaiwa(['--input', suite.speech.path, '--output-device', 'no-such-speaker-anywhere'], { env: JA }),
+      runKaiwa(['--input', suite.speech.path, '--output-device', 'no-such-speaker-anywhere'], { env: C }),
     ]);
     expect(badJa.code).toBe(1);
     expect(badJa.stderr).toBe(`kaiwa: --input ${notRecording} を使えません：Kaiwa が読める録音ではありません（読める形式：wav, m4a/aac, mp3, ogg/opus, ogg/vorbis, flac）\n`);
@@ -122,7 +114,7 @@ describe.concurrent('CLI in Japanese and English', () => {
   it('the state lines and transcript lines of a conversation', async () => {
     const sim = await startSimulator({ port: 0, replyMs: 800 });
     try {
-      const args = ['--provider', 'local', '--url', sim.url, '--input', speech.path];
+      const args = ['--provider', 'local', '--url', sim.url, '--input', suite.speech.path];
       const [ja, c] = await Promise.all([runKaiwa(args, { env: JA }), runKaiwa(args, { env: C })]);
       expect(ja.code, ja.stderr).toBe(0);
       expect(ja.stdout).toContain('[聞いています]\n');

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { PlainUi, TtyUi, stateLabel } from '../../src/cli/ui';
 import { createI18n } from '../../src/shared/i18n';
 import { startSimulator } from '../../src/simulator';
-import { tempDir } from '../../harness/temp';
-import { speechWav, type SpeechWav } from '../../harness/speech';
+import { speechPerSuite } from '../../harness/speech';
 import { runKaiwa } from '../../harness/cli';
 
 /** The terminal says which reconnect attempt it is on, and the conversation carries on. */
@@ -46,19 +45,13 @@ describe('CLI: reconnecting (attempt n)', () => {
   });
 
   describe('end to end', () => {
-    let dir: Awaited<ReturnType<typeof tempDir>>;
-    let speech: SpeechWav;
-    beforeAll(async () => {
-      dir = await tempDir();
-      speech = await speechWav(dir.path, 'hello', [{ silenceMs: 800 }, { say: 'Hello there, how are you?' }, { silenceMs: 1500 }]);
-    });
-    afterAll(() => dir?.cleanup());
+    const suite = speechPerSuite('hello', [{ silenceMs: 800 }, { say: 'Hello there, how are you?' }, { silenceMs: 1500 }]);
 
     it('the server drops the connection: the CLI shows the attempt, reconnects, and the turn is answered', async () => {
       // The first connection dies right after it is configured, before the user speaks.
       const sim = await startSimulator({ port: 0, replyMs: 1000, faults: (i) => (i === 0 ? { dropAfterEvents: 2 } : undefined) });
       try {
-        const run = await runKaiwa(['--provider', 'local', '--url', sim.url, '--input', speech.path]);
+        const run = await runKaiwa(['--provider', 'local', '--url', sim.url, '--input', suite.speech.path]);
         expect(run.stderr).toBe('');
         expect(run.code).toBe(0);
         const lines = run.stdout.split('\n');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Assistant } from '../../../src/engine/assistant';
 import { parseSettings } from '../../../src/engine/settings';
 import type { AssistantEvent } from '../../../src/engine/events';
@@ -10,21 +10,13 @@ import { readConversationFile } from '../../../src/engine/conversation-log/file'
 import { liveSpecValidator } from '../../../src/simulator/live/spec/validator';
 import { startSimulator, type LiveSimSession } from '../../../src/simulator';
 import { runKaiwa } from '../../../harness/cli';
-import { speechWav, type SpeechWav } from '../../../harness/speech';
-import { tempDir } from '../../../harness/temp';
+import { speechPerSuite, SPOKEN_QUESTION } from '../../../harness/speech';
 import { locateReply } from '../../../harness/replies';
 import { voice } from './helpers/session-harness';
 
 /** End to end against the simulator's GPT-Live endpoint (strict validation, real-time pace, full duplex). */
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-let speech: SpeechWav;
-
-beforeAll(async () => {
-  dir = await tempDir();
-  speech = await speechWav(dir.path, 'question', [{ silenceMs: 300 }, { say: 'Hello Kaiwa, what is the weather like today?' }, { silenceMs: 1500 }]);
-});
-afterAll(() => dir?.cleanup());
+const suite = speechPerSuite('question', SPOKEN_QUESTION);
 
 /** Every client event Kaiwa sent, checked against the JSON Schemas generated from the openai Live types. */
 function expectValidClientEvents(session: LiveSimSession): void {
@@ -53,9 +45,9 @@ describe('the CLI on GPT-Live, a scripted conversation from a WAV file', () => {
   it('--url .../v1/live/sessions --model gpt-live-1: both sides transcribed, all of the reply recorded in order, valid events, exits 0', async () => {
     const sim = await startSimulator({ port: 0, replyMs: 1500 });
     try {
-      const out = dir.file('live.wav');
-      const jsonl = dir.file('live.jsonl');
-      const run = await runKaiwa(['--url', sim.liveUrl, '--model', 'gpt-live-1', '--input', speech.path, '--output', out, '--transcript', jsonl]);
+      const out = suite.dir.file('live.wav');
+      const jsonl = suite.dir.file('live.jsonl');
+      const run = await runKaiwa(['--url', sim.liveUrl, '--model', 'gpt-live-1', '--input', suite.speech.path, '--output', out, '--transcript', jsonl]);
       expect(run.signal, run.stdout).toBeNull();
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
