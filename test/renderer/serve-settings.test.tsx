@@ -1,27 +1,10 @@
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { useState } from 'react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../src/shared/ipc';
-import { BridgeProvider } from '../../src/renderer/bridge';
-import { Settings } from '../../src/renderer/components/Settings';
 import { FakeBridge, settingsView } from './fakeBridge';
+import { openSettings } from './openSettings';
 
 afterEach(cleanup);
-
-function Harness({ bridge, initial }: { bridge: FakeBridge; initial: SettingsView }) {
-  const [view, setView] = useState(initial);
-  return (
-    <BridgeProvider bridge={bridge}>
-      <Settings view={view} onViewChange={setView} />
-    </BridgeProvider>
-  );
-}
-
-async function open(bridge: FakeBridge) {
-  render(<Harness bridge={bridge} initial={bridge.view} />);
-  await waitFor(() => expect(bridge.callsOf('listDevices')).toHaveLength(1));
-  await act(async () => {});
-}
 
 const enabledView = (serve: Partial<SettingsView['serve']> = {}) => {
   const view = settingsView();
@@ -36,7 +19,7 @@ const tokenField = () => document.querySelector<HTMLInputElement>('[data-path="s
 describe('Settings: the voice endpoint', () => {
   it('the switch and the port are saved as a patch; the token is not asked for while the endpoint is off', async () => {
     const bridge = new FakeBridge();
-    await open(bridge);
+    await openSettings(bridge);
     expect(document.querySelector('[data-path="serve.token"]')).toBeNull();
     fireEvent.click(screen.getByLabelText(/Answer recordings from programs on this computer/));
     fireEvent.change(screen.getByLabelText('Port'), { target: { value: '9123' } });
@@ -49,7 +32,7 @@ describe('Settings: the voice endpoint', () => {
   it('shows where it answers and the token masked; Reveal asks main, Hide masks it again', async () => {
     const bridge = new FakeBridge();
     bridge.view = enabledView();
-    await open(bridge);
+    await openSettings(bridge);
     expect(screen.getByLabelText<HTMLInputElement>('Address').value).toBe('http://127.0.0.1:8788/v1/turn');
     expect(tokenField().value).not.toContain(bridge.serveToken);
     expect(bridge.callsOf('revealServeToken')).toHaveLength(0);
@@ -64,7 +47,7 @@ describe('Settings: the voice endpoint', () => {
   it('Copy is done by main (the window never reads the token for it); New token shows the new one when revealed', async () => {
     const bridge = new FakeBridge();
     bridge.view = enabledView();
-    await open(bridge);
+    await openSettings(bridge);
     fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
     expect(await screen.findByText(/Copied to the clipboard/)).toBeTruthy();
     expect(bridge.callsOf('copyServeToken')).toHaveLength(1);
@@ -82,7 +65,7 @@ describe('Settings: the voice endpoint', () => {
   it('says why it is not running (port in use) and when the token lasts only this session', async () => {
     const bridge = new FakeBridge();
     bridge.view = enabledView({ running: false, url: undefined, problem: 'port 8788 is in use', tokenSaved: false });
-    await open(bridge);
+    await openSettings(bridge);
     expect(screen.getByLabelText<HTMLInputElement>('Address').value).toBe('');
     expect(screen.getByRole('alert').textContent).toBe('port 8788 is in use');
     expect(screen.getByText(/this token lasts until Kaiwa quits/)).toBeTruthy();

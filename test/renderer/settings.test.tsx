@@ -1,32 +1,16 @@
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { useState } from 'react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../src/shared/ipc';
 import { BridgeProvider } from '../../src/renderer/bridge';
 import { Settings } from '../../src/renderer/components/Settings';
 import { FakeBridge, settingsView } from './fakeBridge';
+import { openSettings } from './openSettings';
 
 afterEach(cleanup);
 
-function Harness({ bridge, initial }: { bridge: FakeBridge; initial: SettingsView }) {
-  const [view, setView] = useState(initial);
-  return (
-    <BridgeProvider bridge={bridge}>
-      <Settings view={view} onViewChange={setView} />
-    </BridgeProvider>
-  );
-}
-
-async function open(bridge = new FakeBridge(), view = bridge.view) {
-  const result = render(<Harness bridge={bridge} initial={view} />);
-  await waitFor(() => expect(bridge.callsOf('listDevices')).toHaveLength(1));
-  await act(async () => {});
-  return { bridge, ...result };
-}
-
 describe('Settings', () => {
   it('submits only the changed fields as a patch', async () => {
-    const { bridge } = await open();
+    const { bridge } = await openSettings();
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'gpt-realtime-mini' } });
     fireEvent.change(screen.getByLabelText('Voice'), { target: { value: 'verse' } });
     fireEvent.change(screen.getByLabelText('Microphone'), { target: { value: 'mic-2' } });
@@ -54,7 +38,7 @@ describe('Settings', () => {
       ],
     });
     bridge.view = settingsView({ settings: { ...bridge.view.settings, provider: 'azure' } });
-    await open(bridge);
+    await openSettings(bridge);
     fireEvent.change(screen.getByLabelText('Azure endpoint'), { target: { value: 'not a url' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     const alert = await screen.findByRole('alert', { name: 'Settings not saved' });
@@ -68,7 +52,7 @@ describe('Settings', () => {
 
   it('sends the API key write-only and never renders it', async () => {
     const secret = 'sk-test-1234567890abcdef';
-    const { bridge, container } = await open();
+    const { bridge, container } = await openSettings();
     expect(screen.getByText(/No key set/)).toBeTruthy();
     const input = screen.getByLabelText('API key') as HTMLInputElement;
     expect(input.type).toBe('password');
@@ -89,7 +73,7 @@ describe('Settings', () => {
   it('shows fields set by environment variables read-only, with a note', async () => {
     const bridge = new FakeBridge();
     bridge.view = settingsView({ envOverrides: ['provider', 'apiKey', 'model'] });
-    await open(bridge);
+    await openSettings(bridge);
     expect((screen.getByLabelText('Model') as HTMLInputElement).readOnly).toBe(true);
     expect((screen.getByLabelText('Provider') as HTMLSelectElement).disabled).toBe(true);
     expect((screen.getByLabelText('API key') as HTMLInputElement).disabled).toBe(true);
@@ -98,7 +82,7 @@ describe('Settings', () => {
   });
 
   it('lists devices, offers options from the view, and shows hotkeys that failed to register', async () => {
-    await open();
+    await openSettings();
     const mic = screen.getByLabelText('Microphone') as HTMLSelectElement;
     expect([...mic.options].map((o) => o.textContent)).toEqual(['System default', 'Desk microphone (default)', 'Headset microphone']);
     const voice = screen.getByLabelText('Voice') as HTMLSelectElement;
@@ -107,7 +91,7 @@ describe('Settings', () => {
   });
 
   it('captures a hotkey as an Electron accelerator and saves it', async () => {
-    const { bridge } = await open();
+    const { bridge } = await openSettings();
     const capture = screen.getByLabelText('Interrupt');
     fireEvent.click(capture);
     expect(capture.textContent).toMatch(/Press the keys/);
