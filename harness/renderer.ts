@@ -12,11 +12,10 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import {
-  DEFAULT_SETTINGS,
-  settingChoices,
-} from '../src/engine/settings';
 import type { AssistantEvent, AssistantState, SettingsView } from '../src/shared/ipc';
+import { defaultView } from './settings-view';
+
+export { defaultView } from './settings-view';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
@@ -84,20 +83,6 @@ export async function launchChromium(): Promise<Browser> {
   return browser;
 }
 
-export function defaultView(): SettingsView {
-  return {
-    settings: structuredClone(DEFAULT_SETTINGS),
-    protocol: 'realtime',
-    hasApiKey: false,
-    envOverrides: [],
-    options: settingChoices(),
-    hotkeys: [
-      { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },
-      { action: 'interrupt', accelerator: DEFAULT_SETTINGS.hotkeys.interrupt, registered: true },
-    ],
-    serve: { running: false, tokenSaved: true },
-  };
-}
 
 /**
  * What the page offers the code we run in it. The node tsconfig has no DOM types, so page-side

@@ -14,37 +14,31 @@ import type {
   SettingsResult,
   SettingsView,
 } from '../../src/shared/ipc';
-import { DEFAULT_SETTINGS } from '../../src/engine/settings';
+import { DEFAULT_SETTINGS, settingChoices } from '../../src/engine/settings';
+import { defaultView } from '../../harness/settings-view';
 
 export interface Call {
   method: keyof KaiwaBridge;
   args: unknown[];
 }
 
+/**
+ * The default view with a scripted short voice list and an interrupt hotkey that failed to
+ * register, so that tests see both kinds of hotkey status.
+ */
 export function settingsView(overrides: Partial<SettingsView> = {}): SettingsView {
-  return {
-    settings: structuredClone(DEFAULT_SETTINGS),
-    protocol: 'realtime',
-    hasApiKey: false,
-    envOverrides: [],
+  return defaultView({
     options: {
-      providers: ['local', 'openai', 'azure', 'custom'],
+      ...settingChoices(),
       voices: ['alloy', 'marin', 'verse'],
-      turnDetectionModes: ['server_vad', 'semantic_vad', 'manual'],
-      interruptionModes: ['immediate', 'pause-then-decide'],
-      dialects: ['ga', 'beta'],
-      protocols: ['auto', 'realtime', 'live'],
       voicesByProtocol: { realtime: ['alloy', 'marin', 'verse'], live: ['alloy', 'harema', 'marin', 'shida', 'verse'] },
-      japaneseVoices: ['harema', 'shida'],
-      languages: ['system', 'en', 'ja'],
     },
     hotkeys: [
       { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },
       { action: 'interrupt', accelerator: DEFAULT_SETTINGS.hotkeys.interrupt, registered: false, error: 'taken by another app' },
     ],
-    serve: { running: false, tokenSaved: true },
     ...overrides,
-  };
+  });
 }
 
 export class FakeBridge implements KaiwaBridge {
