@@ -1,4 +1,5 @@
 import type { EngineMessage } from './messages';
+import type { ConsentAnswer, ConsentRequest, ToolOutcome } from './tools/types';
 
 /**
  * AssistantEvent: the one vocabulary every front end (terminal, Electron renderer) shows.
@@ -62,6 +63,16 @@ export type AssistantEvent =
    * session, not to be summed), `final` with the total its `session.closed` reports.
    */
   | { type: 'session.usage'; sessionId: string; seconds: number; final: boolean }
+  /**
+   * Tool activity, its own entries in transcripts and history. `source` 'function' is Kaiwa's own
+   * tool; 'mcp' a remote MCP server's (`server` its label), run by the model's service.
+   */
+  | { type: 'tool.call'; callId: string; name: string; arguments: string; source: 'function' | 'mcp'; server?: string }
+  | { type: 'tool.result'; callId: string; name: string; outcome: ToolOutcome; output: string; source: 'function' | 'mcp'; server?: string }
+  /** Consent asked of the user; front ends answer through `Assistant.answerConsent(id, answer)`. */
+  | ({ type: 'consent.request' } & ConsentRequest)
+  /** The question is settled (answered anywhere, or timed out): front ends close their prompt. */
+  | { type: 'consent.settled'; id: string; answer: ConsentAnswer | 'timeout' }
   /** The microphone was muted or unmuted (from any front end: window, tray, hotkey). */
   | { type: 'muted'; muted: boolean }
   | ({ type: 'notice' } & NoticeSaid)

@@ -19,6 +19,10 @@ export const PROTOCOLS = ['auto', 'realtime', 'live'] as const;
 export type Protocol = Exclude<(typeof PROTOCOLS)[number], 'auto'>;
 /** The language Kaiwa speaks to the user in (its own words; the model follows the user). */
 export const UI_LANGUAGES = ['system', 'en', 'ja'] as const;
+/** Server-side input noise reduction (Realtime `audio.input.noise_reduction.type`; 'off' sends null). */
+export const NOISE_REDUCTIONS = ['off', 'near_field', 'far_field'] as const;
+/** MCP servers' approval policy (Realtime GA `require_approval`). */
+export const MCP_APPROVALS = ['always', 'never'] as const;
 
 /** Built-in voices of the Realtime API (the literal members of the `voice` union in `openai/resources/realtime`). */
 export const REALTIME_VOICES = ['alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'marin', 'sage', 'shimmer', 'verse'] as const;
@@ -107,8 +111,13 @@ export const SettingsSchema = z.object({
       mode: z.enum(INTERRUPTION_MODES).default('immediate').meta(flag('cli.flag.interruption')),
       /** pause-then-decide: speech longer than this is a real interruption. */
       minSpeechMs: z.number().int().min(50).max(3_000).default(400).meta(flag('cli.flag.min-speech-ms')),
+      /**
+       * Local voice detection on the microphone path: when it hears the user over a playing reply,
+       * the reply ducks at once and the server's `speech_started` decides (issue 12).
+       */
+      localVad: z.boolean().default(true).meta(flag('cli.flag.local-vad')),
     })
-    .default({ mode: 'immediate', minSpeechMs: 400 }),
+    .default({ mode: 'immediate', minSpeechMs: 400, localVad: true }),
   transcriptionModel: z.string().trim().min(1).max(128).default('gpt-4o-mini-transcribe').meta(flag('cli.flag.transcription-model')),
   /**
    * The language the user speaks, as an ISO-639-1 code (`ja`, `en`): sent as
@@ -120,6 +129,39 @@ export const SettingsSchema = z.object({
     .regex(/^[a-z]{2,3}$/, OWN_PROBLEMS.languageCode.english)
     .optional()
     .meta(flag('cli.flag.transcription-language')),
+  /** Server-side noise reduction of the microphone audio: close-talking (headset) or far-field (laptop) microphones. */
+  noiseReduction: z.enum(NOISE_REDUCTIONS).default('off').meta(flag('cli.flag.noise-reduction')),
+  /** How fast the model speaks (Realtime `audio.output.speed`). */
+  speed: z.number().min(0.25).max(1.5).default(1).meta(flag('cli.flag.speed')),
+  /** Per conversation: when the estimated cost reaches this (US dollars), the microphone stops with a notice. Unset: no cap. */
+  spendingCapUsd: z.number().min(0.01).max(10_000).optional().meta(flag('cli.flag.spending-cap')),
+  /** Tools the model may call (issue 13). Names are the tools' own (`get_time`, `read_clipboard`, ...). */
+  tools: z
+    .object({
+      enabled: z.boolean().default(true).meta(flag('cli.flag.tools')),
+      /** Built-in tools turned off. */
+      off: z.array(z.string().trim().min(1).max(64)).max(64).default([]).meta(desktopOnly),
+      /** Tools that ask for consent but the user said "always allow" (names; MCP tools as `server/tool`). */
+      alwaysAllow: z.array(z.string().trim().min(1).max(200)).max(256).default([]).meta(desktopOnly),
+      /**
+       * Remote MCP servers (Realtime GA `type: "mcp"` tools). Header *values* are secrets: they live
+       * with the API key (`Credentials.mcpHeaders`, by label), only the header names are here.
+       */
+      mcpServers: z
+        .array(
+          z.object({
+            label: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/),
+            url: z.string().url().refine((u) => /^https?:\/\//.test(u)),
+            allowedTools: z.array(z.string().trim().min(1).max(128)).max(128).optional(),
+            requireApproval: z.enum(MCP_APPROVALS).default('always'),
+            headerNames: z.array(z.string().trim().min(1).max(128)).max(16).default([]),
+          }),
+        )
+        .max(16)
+        .default([])
+        .meta(desktopOnly),
+    })
+    .default({ enabled: true, off: [], alwaysAllow: [], mcpServers: [] }),
   inputDevice: z.string().max(256).optional().meta(flag('cli.flag.input-device')),
   outputDevice: z.string().max(256).optional().meta(flag('cli.flag.output-device')),
   /**
@@ -132,8 +174,12 @@ export const SettingsSchema = z.object({
     .object({
       talk: hotkey.default('CommandOrControl+Shift+Space'),
       interrupt: hotkey.default('CommandOrControl+Shift+X'),
+      /** The talk key held down is talking, released answers; a short tap still toggles (issue 14). */
+      holdToTalk: z.boolean().default(true),
+      /** The play/pause media key (a headset's button) interrupts a reply, else toggles talking. Off: music players keep it. */
+      mediaKey: z.boolean().default(false),
     })
-    .default({ talk: 'CommandOrControl+Shift+Space', interrupt: 'CommandOrControl+Shift+X' })
+    .default({ talk: 'CommandOrControl+Shift+Space', interrupt: 'CommandOrControl+Shift+X', holdToTalk: true, mediaKey: false })
     .meta(desktopOnly),
   startAtLogin: z.boolean().default(false).meta(desktopOnly),
   /**
@@ -154,6 +200,8 @@ export type SettingsInput = z.input<typeof SettingsSchema>;
 export interface Credentials {
   /** OpenAI key, Azure key, or a bearer token for a custom URL. Never logged, never sent to a renderer. */
   apiKey?: string;
+  /** MCP servers' header values by server label, then header name. Secrets like the API key. */
+  mcpHeaders?: Record<string, Record<string, string>>;
 }
 
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
@@ -249,6 +297,8 @@ export function settingChoices() {
     voicesByProtocol: { realtime: voicesFor('realtime'), live: voicesFor('live') },
     japaneseVoices: JAPANESE_LIVE_VOICES,
     languages: UI_LANGUAGES,
+    noiseReductions: NOISE_REDUCTIONS,
+    mcpApprovals: MCP_APPROVALS,
   };
 }
 
@@ -301,5 +351,6 @@ export function applyEnvironment(
     (next as Record<string, unknown>)[field] = value;
     overrides.add(field);
   }
-  return { settings: parseSettings(next), credentials: apiKey ? { apiKey } : {}, overrides: [...overrides] };
+  const { apiKey: _stored, ...otherSecrets } = credentials;
+  return { settings: parseSettings(next), credentials: apiKey ? { ...otherSecrets, apiKey } : otherSecrets, overrides: [...overrides] };
 }

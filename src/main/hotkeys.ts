@@ -32,7 +32,7 @@ export class Hotkeys {
   }
 
   /** Returns the statuses; unchanged accelerators are kept as they are. */
-  apply(hotkeys: Settings['hotkeys']): HotkeyStatus[] {
+  apply(hotkeys: Pick<Settings['hotkeys'], 'talk' | 'interrupt'>): HotkeyStatus[] {
     const wanted: Array<[HotkeyStatus['action'], string]> = [
       ['talk', hotkeys.talk],
       ['interrupt', hotkeys.interrupt],

@@ -53,9 +53,9 @@ describe('CLI flags and environment', () => {
       Object.entries(value).flatMap(([key, v]) =>
         v && typeof v === 'object' && !Array.isArray(v) ? leaves(v as object, [...prefix, key]) : [[...prefix, key]],
       );
-    const desktopOnly = ['hotkeys.talk', 'hotkeys.interrupt', 'startAtLogin', 'serve.enabled'];
+    const desktopOnly = ['hotkeys.talk', 'hotkeys.interrupt', 'hotkeys.holdToTalk', 'hotkeys.mediaKey', 'startAtLogin', 'serve.enabled', 'tools.off', 'tools.alwaysAllow', 'tools.mcpServers'];
     // Optional fields are absent from the defaults; these are the ones today's schema has.
-    const optional = ['url', 'azure.endpoint', 'azure.deployment', 'azure.apiVersion', 'transcriptionLanguage', 'inputDevice', 'outputDevice'];
+    const optional = ['url', 'azure.endpoint', 'azure.deployment', 'azure.apiVersion', 'transcriptionLanguage', 'inputDevice', 'outputDevice', 'spendingCapUsd'];
     const settings = [...leaves(DEFAULT_SETTINGS).map((p) => p.join('.')), ...optional].filter((p) => !desktopOnly.includes(p));
     expect(SETTING_FLAGS.map((f) => f.path.join('.')).sort()).toEqual(settings.sort());
     for (const flag of SETTING_FLAGS) {

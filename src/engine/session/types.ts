@@ -4,6 +4,7 @@ import type { PlayerEvents } from '../audio/player';
 import type { BackoffOptions, RolloverOptions } from '../realtime/reconnect';
 import type { EngineMessage } from '../messages';
 import type { ReplayRecord } from './replay-record';
+import type { SessionTools } from '../tools/types';
 
 /**
  * One engine interface, two kinds of conversation (ARCHITECTURE.md, "Contracts"): the turn-based
@@ -127,6 +128,8 @@ export interface SessionContext {
    */
   record: ReplayRecord;
   resilience?: SessionResilience;
+  /** The tools the model may call (issue 13); absent in contexts without tools (the one-turn endpoint). */
+  tools?: SessionTools;
   emit: (event: AssistantEvent) => void;
   log: (line: string) => void;
 }

@@ -127,6 +127,10 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
       return { ...state, audioUsage: addAudioUsage(state.audioUsage, event) };
     case 'levels':
     case 'muted':
+    case 'tool.call': // tool activity and consent: drawn by the tools front end (issue 13)
+    case 'tool.result':
+    case 'consent.request':
+    case 'consent.settled':
       return state;
   }
 }
