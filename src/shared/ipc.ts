@@ -39,6 +39,8 @@ export interface SettingsOptions {
   japaneseVoices: readonly string[];
   /** Kaiwa's own languages (the `language` setting). */
   languages: readonly string[];
+  noiseReductions: readonly Settings['noiseReduction'][];
+  mcpApprovals: readonly Settings['tools']['mcpServers'][number]['requireApproval'][];
 }
 
 export interface DeviceInfo {

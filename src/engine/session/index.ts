@@ -32,5 +32,15 @@ const SESSION_FIELDS = ['provider', 'url', 'dialect', 'protocol', 'model', 'azur
 /** Whether going from `before` to `after` needs a new session (another protocol or endpoint) rather than an update. */
 export function needsNewSession(before: Settings, after: Settings): boolean {
   if (resolveProtocol(before) !== resolveProtocol(after)) return true;
+  if (noiseReductionTurnedOff(before, after)) return true;
   return SESSION_FIELDS.some((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+}
+
+/**
+ * The Realtime guide says `noise_reduction: null` turns it off, but the schema and the SDK's types
+ * have no null there (a strict server refuses it), so a session that has it keeps it: turning it off
+ * takes a new session (the conversation is replayed into it, devices stay open).
+ */
+function noiseReductionTurnedOff(before: Settings, after: Settings): boolean {
+  return resolveProtocol(after) === 'realtime' && before.noiseReduction !== 'off' && after.noiseReduction === 'off';
 }

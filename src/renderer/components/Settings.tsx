@@ -42,6 +42,19 @@ const TURN_MODE_NAMES: Record<string, MessageKey> = {
   manual: 'settings.turnDetection.manual',
 };
 
+const EAGERNESS_NAMES: Record<SettingsValues['turnDetection']['eagerness'], MessageKey> = {
+  auto: 'settings.eagerness.auto',
+  low: 'settings.eagerness.low',
+  medium: 'settings.eagerness.medium',
+  high: 'settings.eagerness.high',
+};
+
+const NOISE_REDUCTION_NAMES: Record<SettingsValues['noiseReduction'], MessageKey> = {
+  off: 'settings.noiseReduction.off',
+  near_field: 'settings.noiseReduction.near_field',
+  far_field: 'settings.noiseReduction.far_field',
+};
+
 const INTERRUPTION_NAMES: Record<string, MessageKey> = {
   immediate: 'settings.interruption.immediate',
   'pause-then-decide': 'settings.interruption.pause-then-decide',
@@ -160,6 +173,8 @@ export function Settings({ view, onViewChange }: Props) {
 
   const { options } = view;
   const turnMode = draft.turnDetection.mode;
+  // GPT-Live has no server-side noise reduction or speaking speed: those fields say so instead of pretending.
+  const onlyRealtime = (draft.protocol === 'auto' ? view.protocol : draft.protocol) === 'live' ? t('settings.realtimeOnly') : undefined;
   const voices = voiceGroups(view, draft, uiLanguage);
   const voiceOptions = (list: readonly string[]) =>
     list.map((v) => (
@@ -310,6 +325,19 @@ export function Settings({ view, onViewChange }: Props) {
             </Field>
           </>
         )}
+        {turnMode === 'semantic_vad' && (
+          <Field label={t('settings.eagerness')} path="turnDetection.eagerness" locked={locked('turnDetection.eagerness')} errors={fieldErrors('turnDetection.eagerness')} hint={t('settings.eagerness.hint')}>
+            {(id, describedBy) => (
+              <select id={id} aria-describedby={describedBy} value={draft.turnDetection.eagerness} disabled={locked('turnDetection.eagerness')} onChange={(e) => updateNested('turnDetection', { eagerness: e.target.value as SettingsValues['turnDetection']['eagerness'] })}>
+                {(Object.keys(EAGERNESS_NAMES) as SettingsValues['turnDetection']['eagerness'][]).map((e) => (
+                  <option key={e} value={e}>
+                    {t(EAGERNESS_NAMES[e])}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <Field label={t('settings.interruption')} path="interruption.mode" locked={locked('interruption.mode')} errors={fieldErrors('interruption.mode')}>
           {(id, describedBy) => (
             <select id={id} aria-describedby={describedBy} value={draft.interruption.mode} disabled={locked('interruption.mode')} onChange={(e) => updateNested('interruption', { mode: e.target.value as SettingsValues['interruption']['mode'] })}>
@@ -321,6 +349,7 @@ export function Settings({ view, onViewChange }: Props) {
             </select>
           )}
         </Field>
+        <Check label={t('settings.localVad')} hint={t('settings.localVad.hint')} checked={draft.interruption.localVad} locked={locked('interruption.localVad')} onChange={(localVad) => updateNested('interruption', { localVad })} />
       </Section>
 
       <Section title={t('settings.section.audio')}>
@@ -328,6 +357,22 @@ export function Settings({ view, onViewChange }: Props) {
         <DeviceSelect label={t('settings.speaker')} path="outputDevice" devices={devices?.outputs} value={draft.outputDevice} locked={locked('outputDevice')} errors={fieldErrors('outputDevice')} onChange={(outputDevice) => update({ outputDevice })} />
         {deviceError && <p className="field-error">{t('settings.device.listFailed')}</p>}
         <Check label={t('settings.echoCancellation')} hint={t('settings.echoCancellation.hint')} checked={draft.echoCancellation} locked={locked('echoCancellation')} onChange={(echoCancellation) => update({ echoCancellation })} />
+        <Field label={t('settings.noiseReduction')} path="noiseReduction" locked={locked('noiseReduction')} errors={fieldErrors('noiseReduction')} hint={onlyRealtime ?? t('settings.noiseReduction.hint')}>
+          {(id, describedBy) => (
+            <select id={id} aria-describedby={describedBy} value={draft.noiseReduction} disabled={locked('noiseReduction')} onChange={(e) => update({ noiseReduction: e.target.value as SettingsValues['noiseReduction'] })}>
+              {options.noiseReductions.map((n) => (
+                <option key={n} value={n}>
+                  {t(NOISE_REDUCTION_NAMES[n])}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('settings.speed')} path="speed" locked={locked('speed')} errors={fieldErrors('speed')} hint={onlyRealtime ?? t('settings.speed.hint')}>
+          {(id, describedBy) => (
+            <input id={id} aria-describedby={describedBy} type="number" min={0.25} max={1.5} step={0.05} value={draft.speed} readOnly={locked('speed')} onChange={(e) => update({ speed: e.target.valueAsNumber })} />
+          )}
+        </Field>
       </Section>
 
       <Section title={t('settings.section.shortcuts')}>

@@ -118,6 +118,7 @@ const BETA_AUDIO_KEYS: Record<string, ['input' | 'output', string, ((v: unknown)
   turn_detection: ['input', 'turn_detection'],
   output_audio_format: ['output', 'format', formatToGa],
   voice: ['output', 'voice'],
+  speed: ['output', 'speed'],
 };
 
 const GA_AUDIO_TO_BETA: Record<'input' | 'output', Rename> = {
@@ -127,7 +128,8 @@ const GA_AUDIO_TO_BETA: Record<'input' | 'output', Rename> = {
     noise_reduction: ['input_audio_noise_reduction'],
     turn_detection: ['turn_detection'],
   },
-  output: { format: ['output_audio_format', formatToBeta], voice: ['voice'] },
+  // `speed` is in the beta types of the openai package (`beta/realtime` session), not in the older beta schema.
+  output: { format: ['output_audio_format', formatToBeta], voice: ['voice'], speed: ['speed'] },
 };
 
 /** A key that changes name, optionally translating its value on the way. */

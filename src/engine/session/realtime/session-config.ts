@@ -14,8 +14,10 @@ export function sessionUpdate(s: Settings): SessionUpdateEvent {
         format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE },
         transcription: { model: s.transcriptionModel, ...(s.transcriptionLanguage ? { language: s.transcriptionLanguage } : {}) },
         turn_detection: turnDetection(s),
+        // Off is its absence: the schema has no null here (see needsNewSession for turning it off).
+        ...(s.noiseReduction === 'off' ? {} : { noise_reduction: { type: s.noiseReduction } }),
       },
-      output: { format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE }, voice: voiceFor(s) },
+      output: { format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE }, voice: voiceFor(s), speed: s.speed },
     },
   };
   return { type: 'session.update', session };

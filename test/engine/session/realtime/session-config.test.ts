@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sessionUpdate } from '../../../../src/engine/session/realtime/session-config';
 import { parseSettings } from '../../../../src/engine/settings';
 import { specValidator } from '../../../../src/simulator/realtime/spec/validator';
+import { betaDialect } from '../../../../src/engine/realtime/dialects';
+import { needsNewSession } from '../../../../src/engine/session';
 
 describe('session.update', () => {
   it('is a valid GA event carrying voice, instructions, transcription, 24 kHz PCM and server VAD with interrupt_response', () => {
@@ -52,5 +54,39 @@ describe('session.update', () => {
     const manual = sessionUpdate(parseSettings({ turnDetection: { mode: 'manual' } }));
     expect(specValidator('ga').validate('client', manual)).toEqual({ ok: true });
     expect(manual.session.type === 'realtime' && manual.session.audio?.input?.turn_detection).toBeNull();
+  });
+});
+
+describe('server-side audio options (issue 14)', () => {
+  it('asks for near- or far-field noise reduction, and sends none when off; turning it off while running takes a new session', () => {
+    for (const noiseReduction of ['near_field', 'far_field'] as const) {
+      const update = sessionUpdate(parseSettings({ noiseReduction }));
+      expect(specValidator('ga').validate('client', update)).toEqual({ ok: true });
+      expect(update.session.type === 'realtime' && update.session.audio?.input?.noise_reduction).toEqual({ type: noiseReduction });
+    }
+    const off = sessionUpdate(parseSettings({}));
+    expect(specValidator('ga').validate('client', off)).toEqual({ ok: true });
+    expect(off.session.type === 'realtime' && off.session.audio?.input && 'noise_reduction' in off.session.audio.input).toBe(false);
+    const near = parseSettings({ noiseReduction: 'near_field' });
+    expect(needsNewSession(near, parseSettings({ noiseReduction: 'off' }))).toBe(true);
+    expect(needsNewSession(near, parseSettings({ noiseReduction: 'far_field' }))).toBe(false);
+    expect(needsNewSession(parseSettings({}), near)).toBe(false);
+    expect(needsNewSession(parseSettings({ protocol: 'live', noiseReduction: 'near_field' }), parseSettings({ protocol: 'live' }))).toBe(false);
+  });
+
+  it('sends the speaking speed, and the schema refuses what the settings refuse', () => {
+    const slow = sessionUpdate(parseSettings({ speed: 0.8 }));
+    expect(specValidator('ga').validate('client', slow)).toEqual({ ok: true });
+    expect(slow.session.type === 'realtime' && slow.session.audio?.output?.speed).toBe(0.8);
+    expect(() => parseSettings({ speed: 2 })).toThrow(/speed/);
+    expect(() => parseSettings({ speed: 0.2 })).toThrow(/speed/);
+    expect(() => parseSettings({ noiseReduction: 'studio' })).toThrow(/noiseReduction/);
+  });
+
+  it('speaks the beta shape too: input_audio_noise_reduction and speed as flat session keys, valid against the beta schema', () => {
+    const wire = betaDialect.encodeClient(sessionUpdate(parseSettings({ noiseReduction: 'far_field', speed: 1.25 })));
+    expect(specValidator('beta').validate('client', wire)).toEqual({ ok: true });
+    expect(wire).toMatchObject({ type: 'session.update', session: { input_audio_noise_reduction: { type: 'far_field' }, speed: 1.25 } });
+    expect(wire.session).not.toHaveProperty('audio');
   });
 });
