@@ -160,8 +160,13 @@ export const SettingsSchema = z.object({
         .max(16)
         .default([])
         .meta(desktopOnly),
+      /**
+       * GPT-Live: the Responses model (on Azure, its deployment) the Live session hands a task to
+       * when it needs Kaiwa's tools (`delegation.responses.model`); it calls them, Kaiwa runs them.
+       */
+      liveBackendModel: z.string().trim().min(1).max(128).default('gpt-5-mini').meta(flag('cli.flag.live-backend-model')),
     })
-    .default({ enabled: true, off: [], alwaysAllow: [], mcpServers: [] }),
+    .default({ enabled: true, off: [], alwaysAllow: [], mcpServers: [], liveBackendModel: 'gpt-5-mini' }),
   inputDevice: z.string().max(256).optional().meta(flag('cli.flag.input-device')),
   outputDevice: z.string().max(256).optional().meta(flag('cli.flag.output-device')),
   /**

@@ -10,6 +10,7 @@ import { newId } from './ids';
 import type { SessionTransport } from './outbox';
 import { faultsFor, type FaultOption } from './faults';
 import { LiveSimSession } from './live/session';
+import { ToolCallScript, type ScriptedToolCall } from './live/delegation';
 import { SimSession } from './realtime/session';
 
 /**
@@ -44,7 +45,13 @@ export interface SimulatorOptions {
   chunkMs?: number;
   faults?: FaultOption;
   /** GPT-Live pacing: audio per delta (default 40 ms), speed (default 1: real time), usage interval (default 5000 ms). */
-  live?: { chunkMs?: number; realtimeFactor?: number; usageIntervalMs?: number };
+  live?: {
+    chunkMs?: number;
+    realtimeFactor?: number;
+    usageIntervalMs?: number;
+    /** Tool calls the model makes by delegation, one per user turn, in order across the server's sessions (`--tool-call`). */
+    toolCalls?: readonly ScriptedToolCall[];
+  };
   /**
    * Answer the Realtime beta shape (`OpenAI-Beta: realtime=v1`, the beta subprotocol, Azure's
    * preview path) as OpenAI has since 2026-05-12: the `beta_api_shape_disabled` error, then close
@@ -92,6 +99,7 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
   readonly sessions: SimSession[] = [];
   /** Every GPT-Live session, in connection order. */
   readonly liveSessions: LiveSimSession[] = [];
+  private readonly liveToolCalls: ToolCallScript;
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: pickProtocol });
   private readonly sockets = new Set<WebSocket>();
@@ -100,6 +108,7 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
   constructor(private readonly options: SimulatorOptions = {}) {
     super();
     validateOptions(options);
+    this.liveToolCalls = new ToolCallScript(options.live?.toolCalls);
     this.http = createServer((_req, res) => {
       const body = errorBody('This is a Realtime WebSocket endpoint; connect with a WebSocket upgrade.', null);
       res.writeHead(426, { 'Content-Type': 'application/json', Upgrade: 'websocket' }).end(body);
@@ -205,6 +214,7 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
       validateOutgoing: this.options.validateOutgoing ?? false,
       recordLimit: recordLimit(this.options.record),
       faults: faultsFor(this.options.faults, this.sessions.length + this.liveSessions.length),
+      toolCalls: this.liveToolCalls,
     });
     this.liveSessions.push(session);
     attach(ws, session);

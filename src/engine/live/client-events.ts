@@ -18,5 +18,22 @@ export const liveClientEvents = {
     delegation_id: null,
     content,
   }),
+  /**
+   * Speakable context for the model (`session.commentary.append`): a delegated result to tell the
+   * user, or a reminder. `delegationId` null is general context (the only kind Responses delegation
+   * accepts).
+   */
+  commentary: (content: string, delegationId: string | null) => ({
+    type: 'session.commentary.append' as const,
+    delegation_id: delegationId,
+    content,
+  }),
+  /** A tool's result for the Responses backend's function call (Responses delegation only). */
+  functionOutput: (callId: string, output: string) => ({
+    type: 'response.item.create' as const,
+    item: { type: 'function_call_output' as const, call_id: callId, output },
+  }),
+  /** Continues the delegated response that waits for tool results (Responses delegation only). */
+  continueResponse: () => ({ type: 'response.create' as const }),
   close: () => ({ type: 'session.close' as const }),
 };

@@ -21,6 +21,12 @@ const CHECKS: Partial<Record<ServerType, (e: JsonObject, type: string) => Proble
   'session.output_transcript.delta': transcriptDelta,
   'session.usage.updated': usage,
   'session.closed': (e, t) => need(t, e, 'reason', 'string') ?? usage(e, t),
+  'session.delegation.created': (e, t) =>
+    need(t, e, 'delegation', 'object') ??
+    need(t, e.delegation as JsonObject, 'id', 'string', 'delegation.id') ??
+    need(t, e.delegation as JsonObject, 'target', 'string', 'delegation.target'),
+  // The nested Responses event is read field by field where it is used (session/live/delegations.ts).
+  'response.event': (e, t) => need(t, e, 'event', 'object') ?? optional(t, e, 'delegation_id', 'string'),
   error: (e, t) => need(t, e, 'error', 'object') ?? need(t, e.error as JsonObject, 'message', 'string', 'error.message'),
   info: (e, t) => need(t, e, 'code', 'string') ?? need(t, e, 'message', 'string'),
 };

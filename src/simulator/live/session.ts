@@ -16,6 +16,7 @@ import { speechStandIn } from '../words';
 import { liveSpecValidator } from './spec/validator';
 import { InputTimeline } from './input-timeline';
 import { checkFixture, FixtureAudio } from './fixture';
+import { SimDelegations, type ToolCallScript } from './delegation';
 
 /**
  * One GPT-Live session on a primary WebSocket, as the service keeps it: nothing until the client's
@@ -46,6 +47,8 @@ export interface LiveSessionOptions {
   validateOutgoing: boolean;
   recordLimit: number;
   faults: FaultPlan;
+  /** Tool calls the model makes by delegation, shared by the server's sessions (delegation.ts). */
+  toolCalls: ToolCallScript;
 }
 
 export interface LiveViolation {
@@ -58,6 +61,8 @@ export type LiveState = 'awaiting_start' | 'started' | 'closed';
 type StartedConfig = SessionResource;
 
 const PCM_24K = { type: 'audio/pcm', rate: 24000 } as const;
+/** What the model says when it delegates (the service requests an acknowledgement at once by default). */
+const ACKNOWLEDGEMENT = 'One moment, let me check.';
 const DEFAULT_INSTRUCTIONS = 'You are the Kaiwa simulator. You answer every turn with a few seconds of speech-like babble.';
 const SESSION_LIFETIME_S = 60 * 60;
 /** Turn detection: an onset of 30 ms ends the model's speech; 500 ms of silence ends the user's turn. */
@@ -90,12 +95,20 @@ export class LiveSimSession {
   private turn: { startMs: number; startSample: number } | undefined;
   private reply: PacedReply | undefined;
   private replies = 0;
+  /** Delegations the model made and what the client answered (delegation.ts). */
+  readonly delegations: SimDelegations;
 
   constructor(
-    transport: SessionTransport,
+    private readonly transport: SessionTransport,
     private readonly options: LiveSessionOptions,
   ) {
     this.outbox = new Outbox(transport, options.faults, options.recordLimit, () => this.dispose(), LIVE_MALFORMED_FRAME);
+    this.delegations = new SimDelegations(options.toolCalls, {
+      emit: (event) => this.emit(event),
+      speak: (text) => this.speak(text),
+      error: (code, message, param, clientEventId) => this.sendError(code, message, param, clientEventId),
+      config: () => this.configValue,
+    });
   }
 
   get sent(): Recorded<WireObject | string>[] {
@@ -127,6 +140,12 @@ export class LiveSimSession {
 
   /** The connection is open; the service waits for `session.start`. */
   start(): void {}
+
+  /** The network fails: the TCP connection drops without a close frame, and the session is gone. */
+  drop(): void {
+    this.transport.terminate();
+    this.dispose();
+  }
 
   dispose(): void {
     this.stateValue = 'closed';
@@ -185,9 +204,16 @@ export class LiveSimSession {
       }
       case 'session.commentary.append': {
         if (this.playingFixture) return this.refuseDuringFixture(event.type, clientEventId);
+        const taken = this.delegations.onCommentary(event.delegation_id, event.content, clientEventId);
+        if (!taken.ok) return;
         const now = this.nowMs();
-        return this.emit({ type: 'session.commentary.appended', event_id: newId('event'), start_ms: now, end_ms: now, ...ack(clientEventId) });
+        this.emit({ type: 'session.commentary.appended', event_id: newId('event'), start_ms: now, end_ms: now, ...ack(clientEventId) });
+        if (taken.speak) this.speak(taken.speak);
+        return;
       }
+      case 'response.item.create':
+      case 'response.create':
+        return this.delegations.onResponseCommand(event, clientEventId);
       case 'session.update':
         return this.update(event, clientEventId);
       case 'session.close':
@@ -318,6 +344,7 @@ export class LiveSimSession {
       start_ms: turn.startMs,
       end_ms: this.input.msAt(speechEnd),
     });
+    if (this.delegations.onTurnEnd()) return this.speak(ACKNOWLEDGEMENT);
     this.speak(this.replyText(samples));
   }
 

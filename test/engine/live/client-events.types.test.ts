@@ -17,6 +17,9 @@ describe('GPT-Live client events against openai/resources/live/live', () => {
     expectTypeOf(liveClientEvents.unmute).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.fixture).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.instructions).returns.toExtend<ClientEvent>();
+    expectTypeOf(liveClientEvents.commentary).returns.toExtend<ClientEvent>();
+    expectTypeOf(liveClientEvents.functionOutput).returns.toExtend<ClientEvent>();
+    expectTypeOf(liveClientEvents.continueResponse).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.close).returns.toExtend<ClientEvent>();
     expectTypeOf(liveSessionStart).returns.toEqualTypeOf<SessionStartEvent>();
     // And the builders cover every type Kaiwa sends, no more.
@@ -28,9 +31,12 @@ describe('GPT-Live client events against openai/resources/live/live', () => {
       | 'session.input_audio.unmute'
       | 'session.output_audio.fixture.play'
       | 'session.instructions.append'
+      | 'session.commentary.append'
+      | 'response.item.create'
+      | 'response.create'
       | 'session.close'
     >();
-    expect(Object.keys(liveClientEvents)).toHaveLength(6);
+    expect(Object.keys(liveClientEvents)).toHaveLength(9);
   });
 
   it('LIVE_VOICES covers every BuiltInVoice (and the Japanese voices are among them)', () => {

@@ -16,6 +16,7 @@ import { SessionError, type ConversationSession, type FlushedAudio, type Session
 import { say, type EngineMessage } from '../../messages';
 import { interruptNote, LIVE_INSTRUCTIONS_CHANGED } from './messages';
 import { liveSessionStart } from './start';
+import { LiveDelegations } from './delegations';
 
 /**
  * The full-duplex GPT-Live conversation (ConversationSession). The model listens while it speaks
@@ -130,11 +131,19 @@ export class LiveSession implements ConversationSession {
   private pendingNote: { fixtureId: string; note: string; timer: NodeJS.Timeout } | null = null;
   /** Clock time of the last interrupt (benchmarks). */
   lastInterruptAt: number | null = null;
+  /** Kaiwa's tools by delegation (delegations.ts). */
+  private readonly delegations: LiveDelegations;
 
   constructor(context: SessionContext & { now?: () => number }) {
     this.context = context;
     this.settings = context.settings;
     this.now = context.now ?? (() => performance.now());
+    this.delegations = new LiveDelegations(context.tools, {
+      send: (event) => this.send(event),
+      sessionId: () => this.sessionId,
+      canAppend: () => this.keeper?.state === 'open' && !this.pendingNote,
+      log: (line) => context.log(line),
+    });
     const { player } = context;
     this.unsubscribePlayer = [
       player.on('item-started', (itemId) => {
@@ -172,9 +181,10 @@ export class LiveSession implements ConversationSession {
     const keeper = new LiveKeeper({
       endpoint,
       // Every session (the first, a renewal, a reconnect) starts with the conversation so far.
-      start: () => liveSessionStart(this.settings, context.record.replay()),
-      // Renewal ahead of expiry waits for a pause: nobody speaking, nothing playing, no note pending.
-      canRenew: () => this.current === 'listening' && !this.turn && !this.line && !this.pendingNote && !context.player.isPlaying,
+      start: () => liveSessionStart(this.settings, context.record.replay(), this.delegations.definitions()),
+      // Renewal ahead of expiry waits for a pause: nobody speaking, nothing playing, no note pending, no tool running.
+      canRenew: () =>
+        this.current === 'listening' && !this.turn && !this.line && !this.pendingNote && !context.player.isPlaying && this.delegations.idle,
       ...(backoff ? { backoff } : {}),
       ...(stableAfterMs !== undefined ? { stableAfterMs } : {}),
       ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
@@ -209,6 +219,7 @@ export class LiveSession implements ConversationSession {
       );
       if (this.muted) this.send(liveClientEvents.mute());
       this.setState('listening');
+      this.delegations.flush();
     });
     keeper.on('failed', ({ code, message, said }) => {
       if (!this.closed) this.fail(code, message, say('error.connectionFailed', { detail: said }));
@@ -225,6 +236,8 @@ export class LiveSession implements ConversationSession {
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
     if (this.current === 'connecting') this.setState('listening');
+    this.delegations.start();
+    this.delegations.flush();
   }
 
   sendAudio(pcm: Int16Array): void {
@@ -282,6 +295,7 @@ export class LiveSession implements ConversationSession {
     if (this.closed) return;
     this.closed = true;
     this.stopTimers();
+    this.delegations.close();
     for (const unsubscribe of this.unsubscribePlayer) unsubscribe();
     this.endTurns();
     const closed = await this.keeper?.close();
@@ -305,6 +319,10 @@ export class LiveSession implements ConversationSession {
         break;
       case 'session.usage.updated':
         this.emitUsage(event.usage.seconds, false);
+        break;
+      case 'session.delegation.created':
+      case 'response.event':
+        this.delegations.onServerEvent(event);
         break;
       case 'session.output_audio.fixture.played':
         if (this.pendingNote && event.client_event_id === this.pendingNote.fixtureId) this.sendNote();
@@ -507,6 +525,7 @@ export class LiveSession implements ConversationSession {
     this.pendingNote = null;
     clearTimeout(pending.timer);
     this.send(liveClientEvents.instructions(pending.note, `${pending.fixtureId}-note`));
+    this.delegations.flush();
   }
 
   /**
@@ -555,6 +574,7 @@ export class LiveSession implements ConversationSession {
     this.context.emit({ type: 'error', code, fatal: true, ...said });
     this.closed = true;
     this.stopTimers();
+    this.delegations.close();
     for (const unsubscribe of this.unsubscribePlayer) unsubscribe();
     this.endTurns();
     void this.keeper?.close();

@@ -16,3 +16,27 @@ export function interruptNote(heard: string): string {
     ? `The user pressed Stop and cut your last reply short. They heard only this much of it: "${quote}". Do not continue or repeat that reply; wait for the user to speak.`
     : 'The user pressed Stop before hearing any of your last reply. Do not continue or repeat it; wait for the user to speak.';
 }
+
+/**
+ * The backend prompt of Responses delegation (`delegation.responses.instructions`): the model that
+ * calls Kaiwa's tools for the voice model. Its answer goes back to the voice model, which speaks it.
+ */
+export const LIVE_BACKEND_INSTRUCTIONS = [
+  "You carry out tasks for Kaiwa, a desktop voice assistant, with Kaiwa's functions.",
+  'Call a function when the task needs one. Some functions ask the user first: when the result says the user denied it or did not answer, do not retry; report that plainly.',
+  'When a function fails or its arguments were rejected, correct them once if you can, otherwise report the problem.',
+  'Answer in one or two short sentences in the language of the conversation: your answer is spoken to the user.',
+].join(' ');
+
+/** A client delegation when Kaiwa has no tools turned on (the delegation names no task Kaiwa could run). */
+export const LIVE_NO_TOOLS =
+  'Kaiwa cannot do this: it has no tools turned on for this conversation. Tell the user briefly that you cannot do that here.';
+
+/**
+ * A tool's result that could not go back to the delegation it belongs to, because the session was
+ * renewed or reconnected while the tool ran: it is told as general context instead.
+ */
+export function lateResultNote(name: string, output: string): string {
+  const shown = output.length > 1200 ? `${output.slice(0, 1199)}…` : output;
+  return `Earlier you asked for the tool "${name}"; the connection was renewed while it ran. Its result: ${shown}. Tell the user what it means for their request.`;
+}

@@ -58,6 +58,7 @@ export const en = {
   'cli.flag.interruption': 'when your speech interrupts a reply: at once, or after a pause to decide',
   'cli.flag.language': 'the language of Kaiwa’s own words',
   'cli.flag.list-devices': 'list the audio devices and exit',
+  'cli.flag.live-backend-model': 'GPT-Live: the model (on Azure, the deployment) that calls tools for the voice model',
   'cli.flag.local-vad': 'hear your voice locally over a reply and duck it at once (on|off)',
   'cli.flag.min-speech-ms': 'pause-then-decide: speech longer than this (ms) interrupts',
   'cli.flag.model': 'model or deployment name',

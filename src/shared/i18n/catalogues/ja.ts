@@ -48,6 +48,7 @@ export const ja: Catalogue = {
   'cli.flag.interruption': '応答中に話したとき: すぐに止めるか、一呼吸おいて判断するか',
   'cli.flag.language': 'Kaiwa 自身の表示言語',
   'cli.flag.list-devices': 'オーディオ機器を一覧して終了する',
+  'cli.flag.live-backend-model': 'GPT-Live: 音声モデルの代わりにツールを呼び出すモデル（Azure ではデプロイ名）',
   'cli.flag.local-vad': '返答の途中でもあなたの声を手元で聞き取り、すぐに返答の音量を下げる（on|off）',
   'cli.flag.min-speech-ms': 'pause-then-decide: これより長く（ミリ秒）話すと割り込みになる',
   'cli.flag.model': 'モデル名またはデプロイ名',

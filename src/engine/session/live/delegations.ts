@@ -1,0 +1,178 @@
+import type { ClientEvent, DelegationCreatedEvent, ResponseEvent } from 'openai/resources/live/live';
+import type { ResponseFunctionToolCall } from 'openai/resources/responses/responses';
+import { liveClientEvents } from '../../live/client-events';
+import type { SessionTools, ToolCall, ToolDefinition, ToolResult } from '../../tools/types';
+import { lateResultNote, LIVE_NO_TOOLS } from './messages';
+
+/**
+ * Kaiwa's tools in a GPT-Live conversation, by the protocol's own means (`openai/resources/live/live`).
+ *
+ * Why Responses delegation. The Live model itself calls no functions: when it needs work done it
+ * delegates (`session.delegation.created`). A *client* delegation carries only metadata ("not the
+ * task text": no function name, no arguments); the application is expected to rebuild the task from
+ * the transcript and run its own model or agent, then answer with `session.commentary.append` /
+ * `session.thinking.append` for that `delegation_id`. Kaiwa runs no model of its own, so it cannot
+ * turn a client delegation into a named call honestly. *Responses* delegation is the protocol's way
+ * for an application's functions: `FunctionTool`s declared in `delegation.responses.tools` ("a
+ * function tool available to the Responses backend when the Live model delegates a task") are called
+ * by the backend model and run by the application. The wire flow Kaiwa implements:
+ *
+ *   session.start  delegation: { type: 'responses', responses: { model, instructions, tools: FunctionTool[] } }
+ *   <- session.delegation.created  { delegation: { id, target: 'responses', response_id } }   (the model may keep talking)
+ *   <- response.event { delegation_id, event: { type: 'response.output_item.done', item: { type: 'function_call', call_id, name, arguments } } }
+ *      Toolbox.call({ callId: call_id, name, arguments })   (parses, asks consent, enforces the timeout; never rejects; emits tool.call / tool.result)
+ *   -> response.item.create { item: { type: 'function_call_output', call_id, output } }   (the outcome, denied and timeout included)
+ *   -> response.create   ("continue a delegated response waiting for tool results")
+ *   <- response.event ... the backend's answer, which the Live model speaks
+ *
+ * The complete `response.output_item.done` item is the one trigger (`function_call_arguments.done`
+ * carries neither name nor call_id); a call id is run once, whatever repeats.
+ *
+ * Without tools the delegation is left out of `session.start`, which the service takes as client
+ * delegation; a client delegation is then answered at once with commentary for its id saying Kaiwa
+ * cannot do it, so the model does not wait for a result that never comes.
+ *
+ * Full duplex. A delegation does not stop the conversation: the model may speak (acknowledgement)
+ * and the user may barge in or press Stop; those follow the usual GPT-Live rules (live-session.ts)
+ * and do not cancel the tool: its result is still delivered.
+ *
+ * Renewal and reconnect. A function call belongs to the Live session whose backend made it; a new
+ * session (renewal before expiry, reconnect) cannot take its output. Renewal at a quiet moment waits
+ * until no tool runs (`idle`); when a session changes anyway while a tool runs, the tool is not run
+ * again and its result is not dropped: it goes to the new session as general commentary
+ * (`delegation_id` null, the only kind Responses delegation accepts), once.
+ *
+ * Reminders (a timer firing) are spoken the same way: `session.commentary.append` is "speakable
+ * context for the Live model ... for a result the model should communicate"; instructions would be
+ * silent standing rules. Commentary the service would refuse now (no session open, an audio fixture
+ * playing) waits and goes out when it can.
+ */
+
+/** What delegations need of the running LiveSession. */
+export interface DelegationLink {
+  /** Sends on the Live session open now; false when none is. */
+  send(event: ClientEvent): boolean;
+  /** The id of the Live session open now. */
+  sessionId(): string;
+  /** The service accepts appended context now (a session is open, no audio fixture plays). */
+  canAppend(): boolean;
+  log(line: string): void;
+}
+
+interface Running {
+  /** The Live session whose backend made the call. */
+  sessionId: string;
+  name: string;
+}
+
+export class LiveDelegations {
+  private readonly running = new Map<string, Running>();
+  private readonly seen = new Set<string>();
+  private readonly waiting: string[] = [];
+  private unregister: (() => void) | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly tools: SessionTools | undefined,
+    private readonly link: DelegationLink,
+  ) {}
+
+  /** The tools to declare in the next `session.start` ([]: client delegation). */
+  definitions(): readonly ToolDefinition[] {
+    return this.tools?.definitions() ?? [];
+  }
+
+  /** The session runs: reminders come here until `close`. */
+  start(): void {
+    this.unregister ??= this.tools?.onRemind((text) => this.tell(text)) ?? null;
+  }
+
+  /** No tool runs and nothing waits to be said: a renewal now loses nothing. */
+  get idle(): boolean {
+    return this.running.size === 0 && this.waiting.length === 0;
+  }
+
+  onServerEvent(event: DelegationCreatedEvent | ResponseEvent): void {
+    if (this.closed) return;
+    if (event.type === 'session.delegation.created') return this.onDelegation(event.delegation);
+    const call = functionCallOf(event.event);
+    if (call) void this.run(call, event.delegation_id ?? null);
+  }
+
+  /** Says what waited, if the service takes it now (a session started, a fixture finished). */
+  flush(): void {
+    while (this.waiting.length > 0 && !this.closed && this.link.canAppend()) {
+      if (!this.link.send(liveClientEvents.commentary(this.waiting[0]!, null))) return;
+      this.waiting.shift();
+    }
+  }
+
+  /** The conversation ended: no more reminders here; results of tools still running are not sent. */
+  close(): void {
+    this.closed = true;
+    this.unregister?.();
+    this.unregister = null;
+    this.waiting.length = 0;
+  }
+
+  private onDelegation(delegation: DelegationCreatedEvent.Delegation): void {
+    this.link.log(`live: delegation ${delegation.id} to ${delegation.target}`);
+    // With Responses delegation the work arrives as the backend's function calls (response.event).
+    if (delegation.target !== 'client') return;
+    if (!this.link.send(liveClientEvents.commentary(LIVE_NO_TOOLS, delegation.id))) {
+      this.link.log(`live: client delegation ${delegation.id} could not be answered (no session open)`);
+    }
+  }
+
+  private async run(call: ToolCall, delegationId: string | null): Promise<void> {
+    if (this.seen.has(call.callId)) return;
+    this.seen.add(call.callId);
+    if (!this.tools) {
+      this.link.log(`live: function call ${call.name} without tools; ignored`);
+      return;
+    }
+    const origin: Running = { sessionId: this.link.sessionId(), name: call.name };
+    this.running.set(call.callId, origin);
+    this.link.log(`live: delegation ${delegationId ?? '?'} calls ${call.name} (${call.callId})`);
+    let result: ToolResult;
+    try {
+      result = await this.tools.call(call);
+    } catch (error) {
+      // The Toolbox never rejects; should it, the backend still gets an answer rather than waiting.
+      const detail = (error as Error).message;
+      this.link.log(`live: ${call.name} (${call.callId}) failed outside the tool: ${detail}`);
+      result = { callId: call.callId, name: call.name, outcome: 'error', output: JSON.stringify({ error: detail }) };
+    } finally {
+      this.running.delete(call.callId);
+    }
+    if (this.closed) return;
+    this.deliver(result, origin);
+  }
+
+  private deliver(result: ToolResult, origin: Running): void {
+    if (origin.sessionId === this.link.sessionId() && this.link.send(liveClientEvents.functionOutput(result.callId, result.output))) {
+      this.link.send(liveClientEvents.continueResponse());
+      return;
+    }
+    this.link.log(`live: ${result.name} (${result.callId}) finished after its session ended; told as commentary`);
+    this.tell(lateResultNote(result.name, result.output));
+  }
+
+  private tell(text: string): void {
+    if (this.closed) return;
+    this.waiting.push(text);
+    this.flush();
+  }
+}
+
+/** The backend's complete function call, from a nested Responses stream event; null for any other event. */
+function functionCallOf(nested: Record<string, unknown>): ToolCall | null {
+  if (nested.type !== 'response.output_item.done') return null;
+  const item = nested.item as Partial<ResponseFunctionToolCall> | undefined;
+  if (!item || typeof item !== 'object' || item.type !== 'function_call' || typeof item.call_id !== 'string') return null;
+  return {
+    callId: item.call_id,
+    name: typeof item.name === 'string' ? item.name : '',
+    arguments: typeof item.arguments === 'string' ? item.arguments : '',
+  };
+}
