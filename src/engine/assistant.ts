@@ -6,6 +6,8 @@ import type { DeviceErrorInfo, InputDevice, OutputDevice } from './audio/devices
 import type { EchoCancellerOptions } from './audio/echo-canceller';
 import { MicPath } from './audio/mic-path';
 import { Player } from './audio/player';
+import { Toolbox } from './tools/toolbox';
+import type { ConsentAnswer, ToolDefinition, ToolHost } from './tools/types';
 import { createSession, needsEchoCancellation, needsNewSession, ReplayRecord, SessionError, type ConversationSession, type ReplayRecordOptions, type SessionResilience } from './session';
 
 export interface AssistantOptions {
@@ -20,6 +22,20 @@ export interface AssistantOptions {
   resilience?: ResilienceOptions;
   /** Echo canceller options (noise suppression); `settings.echoCancellation` turns it on. */
   echo?: EchoCancellerOptions;
+  /**
+   * What tools reach (issue 13): the desktop in Electron main, the terminal in the CLI. Without a
+   * host the model gets no tools.
+   */
+  toolHost?: ToolHost;
+  /** The tools on offer when not the built-in ones (tests); needs `toolHost`. */
+  tools?: readonly ToolDefinition[];
+  /** How long a consent question waits before it counts as Deny (default CONSENT_TIMEOUT_MS; tests shorten it). */
+  consentTimeoutMs?: number;
+  /**
+   * The Assistant changed the settings itself (the user answered a consent question with "always
+   * allow": `tools.alwaysAllow` grew). Front ends persist the settings given here.
+   */
+  onSettingsChange?: (settings: Settings) => void;
 }
 
 export type ResilienceOptions = SessionResilience & {
@@ -69,6 +85,8 @@ export class Assistant {
   private stopping: Promise<void> | null = null;
   private levelsTimer: NodeJS.Timeout | null = null;
   private lastLevelsSilent = false;
+  /** The tools, shared by every session of this Assistant (a timer outlives the session that set it); null without a host. */
+  readonly toolbox: Toolbox | null;
 
   constructor(options: AssistantOptions) {
     this.settings = options.settings;
@@ -86,6 +104,37 @@ export class Assistant {
       ...(options.echo ? { echo: options.echo } : {}),
       onError: (message) => this.emit({ type: 'error', code: 'device', fatal: false, ...say('error.echoCanceller', { detail: message }) }),
     });
+    const onSettingsChange = options.onSettingsChange ?? (() => {});
+    this.toolbox = options.toolHost
+      ? new Toolbox({
+          host: options.toolHost,
+          settings: this.settings,
+          credentials: this.credentials,
+          emit: (event) => this.emit(event),
+          log: this.log,
+          ...(options.tools ? { tools: options.tools } : {}),
+          ...(options.consentTimeoutMs !== undefined ? { consentTimeoutMs: options.consentTimeoutMs } : {}),
+          onAlwaysAllow: (alwaysAllow) => {
+            this.settings = { ...this.settings, tools: { ...this.settings.tools, alwaysAllow } };
+            onSettingsChange(this.settings);
+          },
+        })
+      : null;
+  }
+
+  /**
+   * A front end's answer to a `consent.request` event (window prompt, CLI line). The first answer
+   * wins; false when the question is already settled (answered elsewhere, or timed out). Every
+   * question ends with a `consent.settled` event.
+   */
+  answerConsent(id: string, answer: ConsentAnswer): boolean {
+    return this.toolbox?.answerConsent(id, answer) ?? false;
+  }
+
+  /** Stops, and ends what outlives a conversation: pending timers, open consent questions. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.toolbox?.close();
   }
 
   subscribe(listener: AssistantEventListener): () => void {
@@ -168,6 +217,7 @@ export class Assistant {
   updateSettings(settings: Settings): void {
     const before = this.settings;
     this.settings = settings;
+    this.toolbox?.updateSettings(settings);
     if (!this.running) return;
     if (needsEchoCancellation(settings) !== needsEchoCancellation(before)) void this.mic.configureEcho(needsEchoCancellation(settings));
     if (needsNewSession(before, settings)) void this.replaceSession();
@@ -188,6 +238,7 @@ export class Assistant {
         player: this.player,
         record: this.record,
         resilience: this.resilience,
+        ...(this.toolbox ? { tools: this.toolbox } : {}),
         emit: (event) => this.onSessionEvent(session, event),
         log: this.log,
       });

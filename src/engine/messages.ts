@@ -130,6 +130,22 @@ export interface EngineMessages {
   'setting.tooLong': { maximum: number };
   'setting.tooShort': { minimum: number };
   'setting.tooSmall': { minimum: number };
+
+  /** Kaiwa's tools (tools/builtin): each one's name in the settings, and what it would do, for the consent prompt. */
+  'tool.get_time.consent': undefined;
+  'tool.get_time.label': undefined;
+  'tool.mcp.consent': { server: string; tool: string };
+  'tool.notify.consent': { title: string };
+  'tool.notify.label': undefined;
+  'tool.open_url.consent': { url: string };
+  'tool.open_url.label': undefined;
+  'tool.read_clipboard.consent': undefined;
+  'tool.read_clipboard.label': undefined;
+  'tool.set_timer.consent': { ms: number; label: string };
+  'tool.set_timer.fired': undefined;
+  'tool.set_timer.label': undefined;
+  'tool.write_clipboard.consent': { text: string };
+  'tool.write_clipboard.label': undefined;
 }
 
 export type EngineMessageKey = keyof EngineMessages;
@@ -250,6 +266,20 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'setting.tooLong': true,
   'setting.tooShort': true,
   'setting.tooSmall': true,
+  'tool.get_time.consent': true,
+  'tool.get_time.label': true,
+  'tool.mcp.consent': true,
+  'tool.notify.consent': true,
+  'tool.notify.label': true,
+  'tool.open_url.consent': true,
+  'tool.open_url.label': true,
+  'tool.read_clipboard.consent': true,
+  'tool.read_clipboard.label': true,
+  'tool.set_timer.consent': true,
+  'tool.set_timer.fired': true,
+  'tool.set_timer.label': true,
+  'tool.write_clipboard.consent': true,
+  'tool.write_clipboard.label': true,
 } satisfies Record<EngineMessageKey, true>) as EngineMessageKey[];
 
 /** `{ key, params }` for an event or error, params checked against the key. */

@@ -114,6 +114,20 @@ const SAMPLE_PARAMS: { [K in EngineMessageKey]: EngineMessages[K] } = {
   'setting.tooLong': { maximum: 1 },
   'setting.tooShort': { minimum: 1 },
   'setting.tooSmall': { minimum: 1 },
+  'tool.get_time.consent': undefined,
+  'tool.get_time.label': undefined,
+  'tool.mcp.consent': { server: 'docs', tool: 'search' },
+  'tool.notify.consent': { title: 'Tea' },
+  'tool.notify.label': undefined,
+  'tool.open_url.consent': { url: 'https://example.com/' },
+  'tool.open_url.label': undefined,
+  'tool.read_clipboard.consent': undefined,
+  'tool.read_clipboard.label': undefined,
+  'tool.set_timer.consent': { ms: 180_000, label: 'tea' },
+  'tool.set_timer.fired': undefined,
+  'tool.set_timer.label': undefined,
+  'tool.write_clipboard.consent': { text: 'hello' },
+  'tool.write_clipboard.label': undefined,
 };
 
 describe('engine messages', () => {

@@ -11,7 +11,8 @@
  *
  * Tools run where the engine runs: the Electron main process or the CLI's process, never a renderer.
  */
-import type { EngineMessage } from '../messages';
+import type { RealtimeToolsConfigUnion } from 'openai/resources/realtime/realtime';
+import type { EngineMessage, Words } from '../messages';
 
 /** A JSON Schema object (draft 2020-12 subset the Realtime API accepts for function parameters). */
 export type JsonSchema = Record<string, unknown>;
@@ -22,7 +23,11 @@ export interface ToolHost {
   writeClipboard(text: string): Promise<void>;
   /** Opens an http(s) address in the default browser. */
   openUrl(url: string): Promise<void>;
-  notify(title: string, body: string): Promise<void>;
+  /**
+   * A desktop notification. A title or body is either the model's own text or something the engine
+   * says (a catalogue key, as in events): the host puts it into the user's language.
+   */
+  notify(title: Words, body: Words): Promise<void>;
 }
 
 /** One tool the model may call. */
@@ -31,20 +36,36 @@ export interface ToolDefinition {
   name: string;
   /** For the model (English; it is instructions, not a word a person reads). */
   description: string;
+  /** Its name in the user's words (settings, transcript): a catalogue key (`tool.NAME.label`). */
+  label: EngineMessage;
   parameters: JsonSchema;
   /** Reads private data or acts outside Kaiwa: ask the user first. */
   needsConsent: boolean;
   /** Longest a run may take before it counts as a timeout (default 10 s). */
   timeoutMs?: number;
-  /** Runs with validated arguments; the result is sent to the model as JSON. Throwing is an error the model is told of. */
+  /**
+   * Checks the arguments (the model's JSON, parsed) against the same schema `parameters` was made
+   * from (tools/define.ts): the value `run` and `consent` get, or a problem in English for the model.
+   */
+  parse(args: unknown): ParsedArguments;
+  /** What it would do with these arguments, in the user's words (for the consent prompt). */
+  consent(args: unknown): EngineMessage;
+  /** Runs with parsed arguments; the result is sent to the model as JSON. Throwing is an error the model is told of. */
   run(args: unknown, context: ToolRunContext): Promise<unknown>;
 }
+
+export type ParsedArguments = { ok: true; value: unknown } | { ok: false; problem: string };
 
 export interface ToolRunContext {
   host: ToolHost;
   signal: AbortSignal;
-  /** Ask the running conversation to speak a reminder now (a timer firing). */
+  /**
+   * Ask the running conversation to speak now (a timer firing); `text` is for the model. With no
+   * conversation running it waits for the next one.
+   */
   remind(text: string): void;
+  /** Runs `action` after `ms`, on a timer the Toolbox owns: it outlives the call and the session, and ends with the Toolbox. */
+  later(ms: number, action: () => void): void;
 }
 
 /** A call as the protocol delivered it: arguments still the raw JSON text the model wrote. */
@@ -64,6 +85,9 @@ export interface ToolResult {
   output: string;
 }
 
+/** A remote MCP server as Realtime GA declares it in `session.update`. */
+export type McpTool = RealtimeToolsConfigUnion.Mcp;
+
 /** An MCP approval the server asks for (`mcp_approval_request`). */
 export interface McpApprovalRequest {
   id: string;
@@ -72,6 +96,11 @@ export interface McpApprovalRequest {
   arguments: string;
 }
 
+/**
+ * The user's answer to a `consent.request` event: front ends call `Assistant.answerConsent(id, answer)`.
+ * 'allow-always' adds the tool to `settings.tools.alwaysAllow` (front ends learn the new settings
+ * through `AssistantOptions.onSettingsChange` and persist them).
+ */
 export type ConsentAnswer = 'allow' | 'allow-always' | 'deny';
 
 /** One question to the user: may this tool run with these arguments? */
@@ -87,21 +116,12 @@ export interface ConsentRequest {
   timeoutMs: number;
 }
 
-/**
- * The front end's side of consent (window prompt, CLI y/n line). The engine emits
- * `consent.request` and waits on this; no answer within `timeoutMs` is Deny (the Toolbox's timer,
- * not the front end's).
- */
-export interface ConsentAsker {
-  ask(request: ConsentRequest, signal: AbortSignal): Promise<ConsentAnswer>;
-}
-
 /** The engine's tool box as a session sees it. */
 export interface SessionTools {
   /** The function tools to declare (empty when tools are off). */
   definitions(): readonly ToolDefinition[];
   /** Realtime GA `type: "mcp"` tools from the settings and secrets (headers included; never log them). */
-  mcpTools(): readonly Record<string, unknown>[];
+  mcpTools(): readonly McpTool[];
   /** Runs a call: parses and validates the arguments, asks consent, enforces the timeout. Never rejects. */
   call(call: ToolCall): Promise<ToolResult>;
   /** Asks the user about an MCP call (same prompt, same "always allow"). Never rejects. */
