@@ -2,7 +2,7 @@ import type { AssistantEvent, AssistantEventListener, AssistantState, ErrorCode,
 import { SILENCE_DB } from './events';
 import { say, type EngineMessage } from './messages';
 import type { Credentials, Settings } from './settings';
-import type { DeviceErrorInfo, InputDevice, OutputDevice } from './audio/devices/types';
+import type { DeviceErrorInfo, InputDevice, OutputDevice, ReportsDeviceInUse } from './audio/devices/types';
 import type { EchoCancellerOptions } from './audio/echo-canceller';
 import { MicPath } from './audio/mic-path';
 import { Player } from './audio/player';
@@ -164,6 +164,8 @@ export class Assistant {
       await this.mic.configureEcho(needsEchoCancellation(this.settings));
       await this.startDevice('speaker', () => this.player.attach(this.mic.speaker));
       await this.startDevice('microphone', () => this.input.start(this.mic.push));
+      this.reportDeviceInUse('input', this.input);
+      this.reportDeviceInUse('output', this.output);
       this.levelsTimer = setInterval(() => this.emitLevels(), LEVELS_INTERVAL_MS);
       this.levelsTimer.unref();
     } catch (error) {
@@ -308,6 +310,19 @@ export class Assistant {
       const said = which === 'microphone' ? say('error.microphoneNotStarted', { detail }) : say('error.speakerNotStarted', { detail });
       throw new AssistantError('device', `The ${which} could not start: ${detail}`, said);
     }
+  }
+
+  /**
+   * Tells front ends which device is in use, now and when it changes (devices that follow the
+   * system switch on their own: the session, the player's queue and the mic path carry on).
+   */
+  private reportDeviceInUse(direction: 'input' | 'output', device: ReportsDeviceInUse): void {
+    const report = (inUse: { name: string; followsDefault: boolean }) => {
+      if (this.running) this.emit({ type: 'device', direction, name: inUse.name, followsDefault: inUse.followsDefault });
+    };
+    device.onChange = report;
+    const now = device.inUse?.();
+    if (now) report(now);
   }
 
   private onDeviceError(which: 'microphone' | 'speaker', info: DeviceErrorInfo): void {

@@ -73,6 +73,12 @@ export type AssistantEvent =
   | ({ type: 'consent.request' } & ConsentRequest)
   /** The question is settled (answered anywhere, or timed out): front ends close their prompt. */
   | { type: 'consent.settled'; id: string; answer: ConsentAnswer | 'timeout' }
+  /**
+   * The microphone (`input`) or speaker (`output`) in use: sent when the devices start and whenever
+   * that changes mid-conversation (a new system default, a picked device back). `name` is the
+   * device's own (or the sound server's) name; `followsDefault` false for a device the user picked.
+   */
+  | { type: 'device'; direction: 'input' | 'output'; name: string; followsDefault: boolean }
   /** The microphone was muted or unmuted (from any front end: window, tray, hotkey). */
   | { type: 'muted'; muted: boolean }
   | ({ type: 'notice' } & NoticeSaid)

@@ -1,6 +1,7 @@
 import { say, type EngineMessage } from '../../messages';
 import { NullInput, NullOutput } from './null';
 import { listAudioDevices, type AudioDeviceInfo } from './native-portaudio';
+import { DeviceWatcher } from './device-watcher';
 import { ResilientInput, ResilientOutput } from './naudiodon-resilient';
 import type { InputDevice, OutputDevice } from './types';
 
@@ -8,13 +9,16 @@ import type { InputDevice, OutputDevice } from './types';
  * The live microphone and speaker, for every front end (terminal and desktop): PortAudio through
  * naudiodon2, reopening the system default when a device goes away. Where there is no native
  * backend or no device in a direction (no sound server, a headless machine), the null device stands
- * in for that direction and a note says so: the conversation still runs.
+ * in for that direction and a note says so: the conversation still runs. Both follow the system
+ * (a new default device, a picked device's return) through one DeviceWatcher.
  */
 export interface LiveDeviceChoice {
   /** A device name, id or substring; the system default when absent. */
   inputDevice?: string | undefined;
   outputDevice?: string | undefined;
   onOutputRecovered?: (deviceName: string) => void;
+  /** Follows default-device changes and picked devices' return (default: a watcher of its own). */
+  watcher?: DeviceWatcher;
 }
 
 export interface LiveDevices {
@@ -39,14 +43,16 @@ export async function openLiveDevices(choice: LiveDeviceChoice = {}): Promise<Li
     };
   }
   const live: LiveDevices = { input: new NullInput(), output: new NullOutput() };
+  const watcher = choice.watcher ?? new DeviceWatcher();
   if (devices.some((d) => d.maxInputChannels > 0)) {
-    live.input = new ResilientInput({ device: choice.inputDevice || undefined });
+    live.input = new ResilientInput({ device: choice.inputDevice || undefined, watcher });
   } else {
     live.inputNote = say('device.noMicrophone');
   }
   if (devices.some((d) => d.maxOutputChannels > 0)) {
     live.output = new ResilientOutput({
       device: choice.outputDevice || undefined,
+      watcher,
       ...(choice.onOutputRecovered ? { onRecovered: choice.onOutputRecovered } : {}),
     });
   } else {

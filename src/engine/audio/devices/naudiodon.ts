@@ -79,6 +79,11 @@ abstract class NaudiodonDevice {
     return this.info ? `${this.info.name} (${this.info.hostApi})` : `${this.direction} ${String(this.options.device ?? 'default')}`;
   }
 
+  /** The PortAudio device this stream opened (null before start). */
+  get deviceInfo(): AudioDeviceInfo | null {
+    return this.info;
+  }
+
   protected async open(): Promise<AudioDeviceInfo> {
     const info = chooseDevice(await listAudioDevices(), this.direction, this.options.device);
     this.info = info;

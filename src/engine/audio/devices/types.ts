@@ -18,7 +18,22 @@ export interface DeviceErrorInfo {
   lost: boolean;
 }
 
-export interface InputDevice {
+/** Which device plays or listens now, for people to read (the `device` AssistantEvent). */
+export interface DeviceInUse {
+  name: string;
+  /** true when it is the system default and changes with it; false for a device the user picked. */
+  followsDefault: boolean;
+}
+
+/** Live devices tell what they use and when that changes mid-session (device-watcher.ts). */
+export interface ReportsDeviceInUse {
+  /** The device in use now; null while none is open. */
+  inUse?(): DeviceInUse | null;
+  /** Called when the device in use changes while running (a new default, a picked device back). */
+  onChange?: (inUse: DeviceInUse) => void;
+}
+
+export interface InputDevice extends ReportsDeviceInUse {
   readonly name: string;
   /**
    * true for a microphone that can hear the speaker (real audio hardware): echo cancellation runs
@@ -36,7 +51,7 @@ export interface InputDevice {
   onError?: (error: DeviceErrorInfo) => void;
 }
 
-export interface OutputDevice {
+export interface OutputDevice extends ReportsDeviceInUse {
   readonly name: string;
   /**
    * Starts playback. The device calls `pull` at its own pace, once per 10 ms frame it needs, and
