@@ -70,6 +70,12 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
+/** "Speaker: X (system default)": the `device` event in one line, the window's words. */
+export function deviceLine(t: Translate, event: { direction: 'input' | 'output'; name: string; followsDefault: boolean }): string {
+  const name = event.followsDefault ? t('device.inUse.followsDefault', { device: event.name }) : event.name;
+  return t(event.direction === 'input' ? 'device.inUse.input' : 'device.inUse.output', { name });
+}
+
 function who(t: Translate, speaker: 'user' | 'assistant'): string {
   return speaker === 'user' ? t('cli.who.user') : t('cli.who.assistant');
 }
@@ -94,6 +100,9 @@ export class PlainUi implements Ui {
         break;
       case 'notice':
         this.out.write(`${saidWords(this.t, event)}\n`);
+        break;
+      case 'device':
+        this.out.write(`[${deviceLine(this.t, event)}]\n`);
         break;
       case 'error':
         this.out.write(`${this.t('cli.errorLine', { code: event.code, message: saidWords(this.t, event) })}\n`);
@@ -177,6 +186,9 @@ export class TtyUi implements Ui {
         break;
       case 'notice':
         this.line(saidWords(this.t, event));
+        break;
+      case 'device':
+        this.line(`  ${deviceLine(this.t, event)}`);
         break;
       case 'error':
         this.line(this.t('cli.errorLine', { code: event.code, message: saidWords(this.t, event) }));

@@ -5,6 +5,7 @@ import { fireAndForget, useBridge } from '../bridge';
 import { useT } from '../i18n';
 import { isActive, type Notice, type UiError, type UiState } from '../state/reducer';
 import { describeError, describeState, errorNeedsSettings } from '../state/words';
+import { DevicesInUse } from './DevicesInUse';
 
 interface StatusBarProps {
   ui: UiState;
@@ -54,6 +55,7 @@ export function StatusBar({ ui, muted, protocol, onDismissError, onDismissNotice
             {t(protocol === 'live' ? 'connection.protocol.live' : 'connection.protocol.realtime')}
           </span>
         )}
+        <DevicesInUse devices={ui.devices} />
         {muted && (
           <span className="status-muted" role="status">
             {t('status.muted')}

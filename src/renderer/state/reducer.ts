@@ -34,8 +34,16 @@ export interface Notice {
   said: NoticeSaid;
 }
 
+/** A microphone or speaker in use, as the engine's `device` event names it. */
+export interface DeviceShown {
+  name: string;
+  followsDefault: boolean;
+}
+
 export interface UiState {
   state: AssistantState;
+  /** The microphone and speaker in use (live devices only; they change when the system's do). */
+  devices: { input?: DeviceShown; output?: DeviceShown };
   /** Reconnect attempt, while `state` is 'reconnecting'. */
   attempt?: number;
   turns: Turn[];
@@ -57,6 +65,7 @@ export const MAX_NOTICES = 3;
 
 export const initialUiState: UiState = {
   state: 'idle',
+  devices: {},
   turns: [],
   error: null,
   notices: [],
@@ -125,6 +134,8 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
       return { ...state, error: { code: event.code, said: saidOf(event), fatal: event.fatal } };
     case 'session.usage':
       return { ...state, audioUsage: addAudioUsage(state.audioUsage, event) };
+    case 'device':
+      return { ...state, devices: { ...state.devices, [event.direction]: { name: event.name, followsDefault: event.followsDefault } } };
     case 'levels':
     case 'muted':
     case 'tool.call': // tool activity and consent: drawn by the tools front end (issue 13)

@@ -135,6 +135,11 @@ export const en = {
   'conversation.assistant': 'Assistant',
   'conversation.transcript': 'Conversation transcript',
 
+  'device.inUse.followsDefault': '{{device}} (system default)',
+  'device.inUse.followsTitle': 'Follows the system’s default device',
+  'device.inUse.input': 'Microphone: {{name}}',
+  'device.inUse.output': 'Speaker: {{name}}',
+  'device.inUse.pickedTitle': 'The device chosen in Settings',
   'device.noInput': 'no audio input device (PortAudio lists none)',
   'device.noInputMatches': 'no audio input device matches "{{selector}}" (available: {{available}})',
   'device.noMicrophone': 'No microphone found: listening to silence.',

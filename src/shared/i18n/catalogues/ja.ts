@@ -125,6 +125,11 @@ export const ja: Catalogue = {
   'conversation.assistant': 'アシスタント',
   'conversation.transcript': '会話の文字起こし',
 
+  'device.inUse.followsDefault': '{{device}}（システムの既定）',
+  'device.inUse.followsTitle': 'システムの既定のデバイスが変わると、それに切り替えます',
+  'device.inUse.input': 'マイク：{{name}}',
+  'device.inUse.output': 'スピーカー：{{name}}',
+  'device.inUse.pickedTitle': '設定で選んだデバイス',
   'device.noInput': '音声入力デバイスがありません（PortAudio に一覧がありません）',
   'device.noInputMatches': '「{{selector}}」に合う音声入力デバイスがありません（使えるもの：{{available}}）',
   'device.noMicrophone': 'マイクが見つかりません。無音を聞いています。',
