@@ -1,4 +1,4 @@
-import { app, clipboard, session, type BrowserWindow } from 'electron';
+import { app, clipboard, session, systemPreferences, type BrowserWindow } from 'electron';
 import type { AssistantEvent, PushChannels } from '../shared/ipc';
 import { parseLaunchArgs, type LaunchRequest } from './argv';
 import { listAudioDevices } from './audio-devices';
@@ -6,6 +6,7 @@ import { applyLoginItem, loginItemDeps } from './login-item';
 import { KaiwaController, type ControllerOptions } from './controller';
 import { EventBatcher } from './event-batcher';
 import { Hotkeys } from './hotkeys';
+import { KeyHook } from './key-hook';
 import { registerIpcHandlers, sendToWindows, type Handlers } from './ipc';
 import { devServerUrl, isAppUrl } from './paths';
 import { hardenEveryWebContents, hardenSession, lockDownWindow } from './security';
@@ -20,6 +21,8 @@ export interface KaiwaAppOptions {
   userDataDir?: string;
   /** Defaults to the app's device factory (audio-devices.ts). */
   devices?: ControllerOptions['devices'];
+  /** Hold-to-talk's keyboard hook; defaults to uiohook-napi, checked against this session. */
+  keyHook?: KeyHook;
 }
 
 /** Bound on the clean-up at quit: a stuck socket must not keep the app alive. */
@@ -53,12 +56,25 @@ export class KaiwaApp {
       locale: app.getLocale(),
       ...(options.devices ? { devices: options.devices } : {}),
     });
+    const keyHook =
+      options.keyHook ??
+      new KeyHook({
+        platform: process.platform,
+        env: options.env,
+        // Asks macOS to show its permission prompt the first time (hold-to-talk on, manual turns).
+        accessibilityTrusted: () => systemPreferences.isTrustedAccessibilityClient(true),
+      });
     this.hotkeys = new Hotkeys(
       {
         talk: () => void this.controller.talkHotkey(),
         interrupt: () => this.controller.interrupt(),
+        media: () => void this.controller.mediaKey(),
+        holdStart: () => void this.controller.holdTalkStart(),
+        holdStop: () => void this.controller.holdTalkStop(),
+        talking: () => this.controller.isTalking,
       },
       this.controller.t,
+      keyHook,
     );
     this.batcher = new EventBatcher((events) => this.deliver(events));
   }
@@ -78,7 +94,7 @@ export class KaiwaApp {
         void this.applyLoginItem(startAtLogin);
       }
       const before = JSON.stringify(this.hotkeys.status);
-      this.hotkeys.apply(settings.hotkeys);
+      this.hotkeys.apply(settings);
       return JSON.stringify(this.hotkeys.status) === before ? [] : this.hotkeys.failures();
     };
     controller.onEvent((event) => {
@@ -102,7 +118,7 @@ export class KaiwaApp {
       quit: () => app.quit(),
     });
 
-    this.hotkeys.apply(controller.settings.hotkeys);
+    this.hotkeys.apply(controller.settings);
     notices.push(...this.hotkeys.failures());
     // Re-asserted at start (the entry may have been removed); never removed at start, so a
     // development run cannot delete an installed copy's entry.

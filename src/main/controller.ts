@@ -214,6 +214,35 @@ export class KaiwaController {
     });
   }
 
+  /** Whether the user is talking (manual turns), however it started: hotkey, window, tray. */
+  get isTalking(): boolean {
+    return this.talking;
+  }
+
+  /** Hold-to-talk, key down: talking starts, the assistant first if it is not running. */
+  holdTalkStart(): Promise<void> {
+    return this.serialise(async () => {
+      if (!this.running) await this.doStart();
+      if (this.running && !this.talking) this.talkStart();
+    });
+  }
+
+  /** Hold-to-talk, key up: the turn is committed and answered (after a pending start). */
+  holdTalkStop(): Promise<void> {
+    return this.serialise(async () => {
+      if (this.talking) this.talkStop();
+    });
+  }
+
+  /** The play/pause media key: a speaking reply is interrupted; otherwise the talk key's toggle. */
+  mediaKey(): Promise<void> {
+    if (this.state === 'speaking') {
+      this.interrupt();
+      return Promise.resolve();
+    }
+    return this.talkHotkey();
+  }
+
   setMuted(muted: boolean): void {
     if (muted === this.mutedFlag) return;
     this.mutedFlag = muted;

@@ -50,11 +50,16 @@ export interface DeviceInfo {
 }
 
 export interface HotkeyStatus {
-  action: 'talk' | 'interrupt';
+  /** 'media': the play/pause key (setting hotkeys.mediaKey). */
+  action: 'talk' | 'interrupt' | 'media';
   accelerator: string;
   registered: boolean;
   /** Why it failed, in words (taken by another app, unsupported on Wayland...). */
   error?: string;
+  /** Talk, where hold-to-talk applies (manual turns): whether the key is followed down and up. */
+  hold?: boolean;
+  /** Talk: why hold-to-talk fell back to the toggle, in words. */
+  holdError?: string;
 }
 
 /** The voice endpoint inside the app (setting `serve`): where it answers, or why it does not. */

@@ -321,6 +321,18 @@ export const globalShortcut = {
   },
 };
 
+// ---- systemPreferences (macOS) ----
+
+export const systemPreferences = {
+  /** Whether Kaiwa is a trusted accessibility client (may watch the keyboard); `prompt` asks the system to show its dialog. */
+  trusted: true,
+  prompts: 0,
+  isTrustedAccessibilityClient(prompt: boolean): boolean {
+    if (prompt && !this.trusted) this.prompts += 1;
+    return this.trusted;
+  },
+};
+
 // ---- ipcMain ----
 
 type InvokeHandler = (event: unknown, ...args: unknown[]) => unknown;
@@ -492,6 +504,8 @@ export function resetElectronMock(userDataDir = ''): void {
   Tray.instances = [];
   globalShortcut.registered.clear();
   globalShortcut.calls = [];
+  systemPreferences.trusted = true;
+  systemPreferences.prompts = 0;
   ipcMain.handlers.clear();
   ipcRenderer.removeAllListeners();
   dialog.errorBoxes = [];

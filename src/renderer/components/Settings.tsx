@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { keyed, messageWords, type MessageKey } from '../../shared/i18n';
-import type { DeviceInfo, Protocol, Settings as SettingsValues, SettingsProblem, SettingsView } from '../../shared/ipc';
+import type { DeviceInfo, HotkeyStatus, Protocol, Settings as SettingsValues, SettingsProblem, SettingsView } from '../../shared/ipc';
 import { useBridge } from '../bridge';
 import { useLanguage, useT } from '../i18n';
 import { isEmptyPatch, isOverridden, settingsPatch } from '../state/settingsPatch';
@@ -149,6 +149,18 @@ export function Settings({ view, onViewChange }: Props) {
   };
   const updateNested = <K extends 'azure' | 'turnDetection' | 'interruption' | 'hotkeys' | 'serve'>(key: K, change: Partial<SettingsValues[K]>) =>
     update({ [key]: { ...draft[key], ...change } } as Partial<SettingsValues>);
+  const inactiveHint = (status: HotkeyStatus) => (status.error ? t('settings.hotkey.inactive', { reason: status.error }) : t('settings.hotkey.inactiveUnknown'));
+  /** Hold or tap, as main applies it now (hold-to-talk needs manual turns on Realtime, and a hook that runs). */
+  const talkHint = (status: HotkeyStatus | undefined) => {
+    if (status?.hold) return t('settings.hotkey.talk.hold');
+    if (status?.holdError) return t('settings.hotkey.talk.holdUnavailable', { reason: status.holdError });
+    if (draft.hotkeys.holdToTalk && (view.protocol !== 'realtime' || draft.turnDetection.mode !== 'manual')) return t('settings.hotkey.talk.holdNeedsManual');
+    return t('settings.hotkey.talk.toggle');
+  };
+  const mediaHint = () => {
+    const status = view.hotkeys.find((h) => h.action === 'media');
+    return status && !status.registered ? inactiveHint(status) : t('settings.hotkey.mediaKey.hint');
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -378,12 +390,15 @@ export function Settings({ view, onViewChange }: Props) {
       <Section title={t('settings.section.shortcuts')}>
         {(['talk', 'interrupt'] as const).map((action) => {
           const status = view.hotkeys.find((h) => h.action === action);
+          const inactive = status && !status.registered ? inactiveHint(status) : undefined;
           return (
-            <Field key={action} label={action === 'talk' ? t('settings.hotkey.talk') : t('settings.hotkey.interrupt')} path={`hotkeys.${action}`} locked={locked(`hotkeys.${action}`)} errors={fieldErrors(`hotkeys.${action}`)} hint={status && !status.registered ? (status.error ? t('settings.hotkey.inactive', { reason: status.error }) : t('settings.hotkey.inactiveUnknown')) : undefined}>
+            <Field key={action} label={action === 'talk' ? t('settings.hotkey.talk') : t('settings.hotkey.interrupt')} path={`hotkeys.${action}`} locked={locked(`hotkeys.${action}`)} errors={fieldErrors(`hotkeys.${action}`)} hint={inactive ?? (action === 'talk' ? talkHint(status) : undefined)}>
               {(id, describedBy) => <HotkeyField id={id} aria-describedby={describedBy} value={draft.hotkeys[action]} disabled={locked(`hotkeys.${action}`)} onChange={(accelerator) => updateNested('hotkeys', { [action]: accelerator })} />}
             </Field>
           );
         })}
+        <Check label={t('settings.hotkey.holdToTalk')} hint={t('settings.hotkey.holdToTalk.hint')} checked={draft.hotkeys.holdToTalk} locked={locked('hotkeys.holdToTalk')} onChange={(holdToTalk) => updateNested('hotkeys', { holdToTalk })} />
+        <Check label={t('settings.hotkey.mediaKey')} hint={mediaHint()} checked={draft.hotkeys.mediaKey} locked={locked('hotkeys.mediaKey')} onChange={(mediaKey) => updateNested('hotkeys', { mediaKey })} />
       </Section>
 
       <Section title={t('settings.section.system')}>
