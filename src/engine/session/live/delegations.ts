@@ -56,6 +56,8 @@ export interface DelegationLink {
   sessionId(): string;
   /** The service accepts appended context now (a session is open, no audio fixture plays). */
   canAppend(): boolean;
+  /** A result went back and the backend continues: the model will answer it. */
+  replyRequested(): void;
   log(line: string): void;
 }
 
@@ -151,7 +153,7 @@ export class LiveDelegations {
 
   private deliver(result: ToolResult, origin: Running): void {
     if (origin.sessionId === this.link.sessionId() && this.link.send(liveClientEvents.functionOutput(result.callId, result.output))) {
-      this.link.send(liveClientEvents.continueResponse());
+      if (this.link.send(liveClientEvents.continueResponse())) this.link.replyRequested();
       return;
     }
     this.link.log(`live: ${result.name} (${result.callId}) finished after its session ended; told as commentary`);

@@ -133,6 +133,8 @@ export class LiveSession implements ConversationSession {
   lastInterruptAt: number | null = null;
   /** Kaiwa's tools by delegation (delegations.ts). */
   private readonly delegations: LiveDelegations;
+  /** A tool's result went back: the model's next words answer it. */
+  private replyExpected = false;
 
   constructor(context: SessionContext & { now?: () => number }) {
     this.context = context;
@@ -142,6 +144,10 @@ export class LiveSession implements ConversationSession {
       send: (event) => this.send(event),
       sessionId: () => this.sessionId,
       canAppend: () => this.keeper?.state === 'open' && !this.pendingNote,
+      replyRequested: () => {
+        this.replyExpected = true;
+        this.endStoppedTurnForReply();
+      },
       log: (line) => context.log(line),
     });
     const { player } = context;
@@ -526,6 +532,18 @@ export class LiveSession implements ConversationSession {
     clearTimeout(pending.timer);
     this.send(liveClientEvents.instructions(pending.note, `${pending.fixtureId}-note`));
     this.delegations.flush();
+    this.endStoppedTurnForReply();
+  }
+
+  /**
+   * What the model says after a tool's result went back is a new turn, even within TURN_END_MS of
+   * a turn the user stopped (whose rest is otherwise dropped); once the stop fixture has played,
+   * nothing of the stopped turn is still coming.
+   */
+  private endStoppedTurnForReply(): void {
+    if (!this.replyExpected || this.pendingNote) return;
+    this.replyExpected = false;
+    if (this.turn?.cut) this.turn = null;
   }
 
   /**

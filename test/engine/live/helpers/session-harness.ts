@@ -4,6 +4,7 @@ import { NullOutput } from '../../../../src/engine/audio/devices/null';
 import { ReplayRecord } from '../../../../src/engine/session/replay-record';
 import { LiveSession } from '../../../../src/engine/session/live/live-session';
 import { parseSettings, type SettingsInput } from '../../../../src/engine/settings';
+import type { SessionTools } from '../../../../src/engine/tools/types';
 
 /**
  * A LiveSession wired as the Assistant wires it (a real Player on a real-time NullOutput, the
@@ -19,29 +20,37 @@ export interface SessionHarness {
   close(): Promise<void>;
 }
 
-export async function sessionHarness(url: string, overrides: SettingsInput = {}, record = new ReplayRecord()): Promise<SessionHarness> {
+export async function sessionHarness(
+  url: string,
+  overrides: SettingsInput = {},
+  record = new ReplayRecord(),
+  /** The tools, made with the harness's `emit` as the Assistant makes its Toolbox (its events are the session's). */
+  tools?: (emit: (event: AssistantEvent) => void) => SessionTools,
+): Promise<SessionHarness> {
   const events: AssistantEvent[] = [];
   const waiters: { test: (e: AssistantEvent) => boolean; resolve: (e: AssistantEvent) => void }[] = [];
   const player = new Player();
   const output = new NullOutput();
   await player.attach(output);
+  const emit = (event: AssistantEvent) => {
+    record.observe(event);
+    events.push(event);
+    for (const w of [...waiters]) {
+      if (w.test(event)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(event);
+      }
+    }
+  };
   const session = new LiveSession({
     settings: parseSettings({ provider: 'custom', url, model: 'gpt-live-1', ...overrides }),
     credentials: {},
     player,
     record,
     resilience: { backoff: { baseMs: 10, maxMs: 50, random: () => 0.5 }, connectTimeoutMs: 2_000 },
-    emit: (event) => {
-      record.observe(event);
-      events.push(event);
-      for (const w of [...waiters]) {
-        if (w.test(event)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(event);
-        }
-      }
-    },
+    emit,
     log: () => {},
+    ...(tools ? { tools: tools(emit) } : {}),
   });
   return {
     session,
