@@ -1,4 +1,5 @@
-import { DEFAULT_SETTINGS, settingChoices } from '../src/engine/settings';
+import { DEFAULT_SETTINGS } from '../src/engine/settings';
+import { settingsOptions } from '../src/main/tool-choices';
 import type { SettingsView } from '../src/shared/ipc';
 
 /**
@@ -12,12 +13,13 @@ export function defaultView(overrides: Partial<SettingsView> = {}): SettingsView
     protocol: 'realtime',
     hasApiKey: false,
     envOverrides: [],
-    options: settingChoices(),
+    options: settingsOptions(),
     hotkeys: [
       { action: 'talk', accelerator: DEFAULT_SETTINGS.hotkeys.talk, registered: true },
       { action: 'interrupt', accelerator: DEFAULT_SETTINGS.hotkeys.interrupt, registered: true },
     ],
     serve: { running: false, tokenSaved: true },
+    mcpHeadersSet: {},
     ...overrides,
   };
 }

@@ -100,6 +100,7 @@ export class KaiwaApp {
     controller.onEvent((event) => {
       this.batcher.push(event);
       if (event.type === 'state') this.tray.update(event.state, controller.muted);
+      if (event.type === 'consent.request') this.showConsentWindow();
     });
     controller.onSettingsChanged((view) => {
       this.push('settings:changed', view);
@@ -190,6 +191,18 @@ export class KaiwaApp {
     if (!this.controller.running) void this.controller.start();
   }
 
+  /**
+   * A tool asks for consent: the main window comes up (made if there is none, restored if
+   * minimised) and the question is on top. The window rather than a notification: the answer has a
+   * 30 s deadline, a notification needs one more click to reach the prompt, and notification
+   * clicks are not delivered on every Linux desktop. The quick-talk window is too small for the
+   * arguments, so the question is always asked in the main window.
+   */
+  showConsentWindow(): void {
+    const window = this.showMainWindow();
+    if (window.isMinimized()) window.restore();
+  }
+
   setMuted(muted: boolean): void {
     this.controller.setMuted(muted);
     this.tray.update(this.controller.state, this.controller.muted);
@@ -235,6 +248,8 @@ export class KaiwaApp {
       'serve:reveal-token': () => c.serveToken(),
       'serve:copy-token': () => clipboard.writeText(c.serveToken()),
       'serve:new-token': () => c.renewServeToken(),
+      'consent:answer': (_origin, id, answer) => c.consent.answer(id, answer),
+      'settings:set-mcp-header': (_origin, label, header, value) => c.setMcpHeader(label, header, value),
     };
   }
 
@@ -246,6 +261,9 @@ export class KaiwaApp {
         window.webContents.send('assistant:events', this.backlog);
         this.backlog = [];
       }
+      // Questions asked before this page loaded (or before a reload), with the time left on each.
+      const open = this.controller.consent.pending();
+      if (open.length > 0) window.webContents.send('assistant:events', open);
     });
   }
 

@@ -3,7 +3,6 @@ import {
   SettingsError,
   applyEnvironment,
   resolveProtocol,
-  settingChoices,
   type AssistantEvent,
   type AssistantState,
   type Credentials,
@@ -15,10 +14,12 @@ import type { EngineMessage } from '../engine/messages';
 import { mainSaid, type MainSaid } from './said';
 import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
 import { createAudioDevices, type AudioDevices } from './audio-devices';
+import { ConsentBroker } from './consent';
 import { ConversationLog } from './conversation-log';
 import { SecretStore } from './secrets';
 import { ServeHost } from './serve-host';
 import { SettingsStore, applySettingsPatch } from './settings-store';
+import { settingsOptions } from './tool-choices';
 
 export interface ControllerOptions {
   userDataDir: string;
@@ -35,9 +36,25 @@ const RESTART_FIELDS = ['provider', 'url', 'dialect', 'model', 'azure', 'inputDe
 
 export const isRunning = (state: AssistantState): boolean => state !== 'idle' && state !== 'error';
 
-/** Replaces every occurrence of the secret in a message meant for people. */
-export function redact(text: string, secret: string | undefined): string {
-  return secret && secret.length >= 4 ? text.split(secret).join('[redacted]') : text;
+/** Replaces every occurrence of the secret (or of each secret) in a message meant for people. */
+export function redact(text: string, secret: string | undefined | readonly string[]): string {
+  const secrets = typeof secret === 'string' ? [secret] : (secret ?? []);
+  // Longest first: a secret that contains another is replaced whole.
+  return [...secrets].sort((a, b) => b.length - a.length).reduce((line, s) => (s.length >= 4 ? line.split(s).join('[redacted]') : line), text);
+}
+
+/** A copy of `value` with every secret replaced in its strings (keys and other values untouched); the same object when none occurs. */
+function redactStrings<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return (secrets.some((s) => value.includes(s)) ? redact(value, secrets) : value) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  let changed = false;
+  const entries = Object.entries(value).map(([key, inner]) => {
+    const next = redactStrings(inner, secrets);
+    if (next !== inner) changed = true;
+    return [key, next] as const;
+  });
+  if (!changed) return value;
+  return (Array.isArray(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries)) as T;
 }
 
 /**
@@ -51,6 +68,8 @@ export class KaiwaController {
   readonly conversations: ConversationLog;
   /** The voice endpoint (setting `serve`), with this app's settings and key. */
   readonly serve: ServeHost;
+  /** The open consent questions, and the windows' answers to them (consent.ts). */
+  readonly consent = new ConsentBroker((id, answer) => this.assistant?.answerConsent(id, answer) ?? false);
   /** Set by the app: re-registers hotkeys etc. after a settings change; returns notices. */
   onSettingsApplied: (settings: Settings) => MainSaid[] = () => [];
   hotkeyStatus: () => HotkeyStatus[] = () => [];
@@ -82,7 +101,7 @@ export class KaiwaController {
       t: () => this.t,
       notice: (said) => this.notice(said),
       log: options.log,
-      redact: (line) => redact(line, this.credentials.apiKey),
+      redact: (line) => redact(line, this.secretValues()),
     });
   }
 
@@ -94,6 +113,8 @@ export class KaiwaController {
     this.stored = loaded.settings;
     const keyNotice = this.secrets.load();
     if (keyNotice) notices.push(keyNotice);
+    const headersNotice = this.secrets.loadMcpHeaders();
+    if (headersNotice) notices.push(headersNotice);
     notices.push(...this.computeEffective());
     return notices;
   }
@@ -144,9 +165,10 @@ export class KaiwaController {
       protocol: resolveProtocol(this.effective),
       hasApiKey: this.credentials.apiKey !== undefined,
       envOverrides: [...this.envOverrides],
-      options: settingChoices(),
+      options: settingsOptions(),
       hotkeys: this.hotkeyStatus(),
       serve: { ...this.serve.status, tokenSaved: this.secrets.persistence === 'keychain' },
+      mcpHeadersSet: this.secrets.mcpHeadersSet(this.effective.tools.mcpServers),
     };
   }
 
@@ -262,6 +284,7 @@ export class KaiwaController {
     }
     this.settingsStore.save(next);
     this.stored = next;
+    this.secrets.pruneMcpHeaders(next.tools.mcpServers);
     await this.reapply();
     return { ok: true, view: this.view() };
   }
@@ -273,11 +296,28 @@ export class KaiwaController {
     return { hasApiKey: this.credentials.apiKey !== undefined };
   }
 
+  /**
+   * Write-only: an MCP server's header value (null clears it). Only for a header the saved settings
+   * name, so no value is kept that no server would send. `set`: whether it has a value now.
+   */
+  async setMcpHeader(label: string, header: string, value: string | null): Promise<{ set: boolean }> {
+    const server = this.stored.tools.mcpServers.find((s) => s.label === label);
+    if (!server?.headerNames.includes(header)) {
+      this.options.log(`settings: refused a value for MCP header ${header} of ${label}: no such header in the settings`);
+      return { set: false };
+    }
+    const notice = this.secrets.setMcpHeader(label, header, value);
+    if (notice) this.notice(notice);
+    await this.reapply();
+    return { set: this.secrets.mcpHeadersSet([server])[label]?.includes(header) ?? false };
+  }
+
   async dispose(): Promise<void> {
     await this.serve.stop();
     await this.stop();
     this.unsubscribeAssistant?.();
     this.assistant = undefined;
+    this.consent.clear();
     const simulator = this.simulator;
     this.simulator = undefined;
     if (simulator) await simulator.then((s) => s.close()).catch(() => undefined);
@@ -301,7 +341,7 @@ export class KaiwaController {
       await assistant.start();
     } catch (error) {
       // The assistant has emitted the error event (state `error`); the log keeps one line.
-      this.options.log(`assistant: start failed: ${redact((error as Error).message, this.credentials.apiKey)}`);
+      this.options.log(`assistant: start failed: ${redact((error as Error).message, this.secretValues())}`);
     }
   }
 
@@ -325,7 +365,7 @@ export class KaiwaController {
       input: devices.input,
       output: devices.output,
       ...(localUrl ? { localUrl } : {}),
-      log: (line: string) => this.options.log(redact(line, this.credentials.apiKey)),
+      log: (line: string) => this.options.log(redact(line, this.secretValues())),
     });
     assistant.setMuted(this.mutedFlag);
     this.unsubscribeAssistant = assistant.subscribe((event: AssistantEvent) => this.emit(event));
@@ -347,11 +387,11 @@ export class KaiwaController {
 
   /** Recomputes the effective settings after a change and restarts or updates the assistant. */
   private async reapply(): Promise<void> {
-    const before = { settings: this.effective, apiKey: this.credentials.apiKey };
+    const before = { settings: this.effective, credentials: JSON.stringify(this.credentials) };
     for (const notice of this.computeEffective()) this.notice(notice);
     for (const notice of this.onSettingsApplied(this.effective)) this.notice(notice);
     const restart =
-      before.apiKey !== this.credentials.apiKey ||
+      before.credentials !== JSON.stringify(this.credentials) ||
       RESTART_FIELDS.some((field) => JSON.stringify(before.settings[field]) !== JSON.stringify(this.effective[field]));
     if (restart) {
       await this.serialise(async () => {
@@ -361,6 +401,7 @@ export class KaiwaController {
         await this.doStop();
         this.unsubscribeAssistant?.();
         this.assistant = undefined;
+        this.consent.clear();
         if (wasRunning) await this.doStart();
       });
     } else {
@@ -375,9 +416,11 @@ export class KaiwaController {
   }
 
   private computeEffective(): MainSaid[] {
-    const stored = { apiKey: this.secrets.apiKey };
+    const apiKey = this.secrets.apiKey;
+    const mcpHeaders = this.secrets.mcpHeaders;
+    const stored: Credentials = { ...(apiKey ? { apiKey } : {}), ...(Object.keys(mcpHeaders).length > 0 ? { mcpHeaders } : {}) };
     try {
-      const { settings, credentials, overrides } = applyEnvironment(this.stored, stored.apiKey ? stored : {}, this.options.env);
+      const { settings, credentials, overrides } = applyEnvironment(this.stored, stored, this.options.env);
       this.effective = settings;
       this.credentials = credentials;
       this.envOverrides = overrides;
@@ -385,7 +428,7 @@ export class KaiwaController {
       return [];
     } catch (error) {
       this.effective = this.stored;
-      this.credentials = stored.apiKey ? stored : {};
+      this.credentials = stored;
       this.envOverrides = [];
       this.followLanguage();
       return [mainSaid('main.notice.envIgnored', { why: error instanceof SettingsError ? error.said : (error as Error).message })];
@@ -398,6 +441,7 @@ export class KaiwaController {
 
   private emit(event: AssistantEvent): void {
     const safe = this.sanitise(event);
+    this.consent.observe(safe);
     this.record(safe);
     for (const listener of this.eventListeners) {
       try {
@@ -408,14 +452,20 @@ export class KaiwaController {
     }
   }
 
-  /** Defence in depth: no notice or error leaves main with the key in it (its English line or its params). */
+  /** Every secret main holds now (the API key, MCP header values): never in a log line or an event. */
+  private secretValues(): string[] {
+    const { apiKey, mcpHeaders } = this.credentials;
+    return [...(apiKey ? [apiKey] : []), ...Object.values(mcpHeaders ?? {}).flatMap((headers) => Object.values(headers))];
+  }
+
+  /**
+   * Defence in depth: no event leaves main with a secret in it. Notices and errors may quote what a
+   * server said; tool activity what a tool or an MCP server returned.
+   */
   private sanitise(event: AssistantEvent): AssistantEvent {
-    const key = this.credentials.apiKey;
-    if ((event.type === 'error' || event.type === 'notice') && key) {
-      const text = JSON.stringify(event);
-      if (text.includes(key)) return JSON.parse(redact(text, key)) as AssistantEvent;
-    }
-    return event;
+    const secrets = this.secretValues().filter((s) => s.length >= 4);
+    if (secrets.length === 0 || event.type === 'levels') return event;
+    return redactStrings(event, secrets);
   }
 
   private record(event: AssistantEvent): void {

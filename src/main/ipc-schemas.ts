@@ -22,6 +22,21 @@ export const ApiKeySchema = z
 /** Conversation ids are file names we generate: no dots, no slashes. */
 export const ConversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'not a conversation id');
 
+/** A consent question's id as the engine made it (a call id, an MCP approval request id): bounded, printable, no spaces. */
+export const ConsentIdSchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'not a consent id');
+export const ConsentAnswerSchema = z.enum(['allow', 'allow-always', 'deny']);
+
+/** An MCP server's label, as the settings name it. */
+export const McpLabelSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an MCP server label');
+/** An HTTP header name (RFC 9110 token). */
+export const HeaderNameSchema = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, 'not an HTTP header name');
+/** A header value: one line (no CR, LF or NUL, which would split or end a header), bounded. */
+export const HeaderValueSchema = z
+  .string()
+  .min(1, 'the header value is empty')
+  .max(8_192, 'the header value is too long')
+  .regex(/^[^\r\n\0]+$/, 'the header value has a line break');
+
 type Args<C extends InvokeChannel> = InvokeChannels[C]['args'];
 /** The channels that take arguments: each needs its schema here (the type demands it). */
 type WithArgs = { [C in InvokeChannel]: Args<C> extends [] ? never : C }[InvokeChannel];
@@ -31,6 +46,8 @@ const ARGS_SCHEMAS: { [C in WithArgs]: z.ZodType<Args<C>> } = {
   'settings:update': z.tuple([SettingsPatchSchema]),
   'settings:set-api-key': z.tuple([ApiKeySchema.nullable()]),
   'conversations:open': z.tuple([ConversationIdSchema]),
+  'consent:answer': z.tuple([ConsentIdSchema, ConsentAnswerSchema]),
+  'settings:set-mcp-header': z.tuple([McpLabelSchema, HeaderNameSchema, HeaderValueSchema.nullable()]),
 };
 
 const hasArgs = (channel: InvokeChannel): channel is WithArgs => channel in ARGS_SCHEMAS;

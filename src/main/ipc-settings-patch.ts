@@ -16,8 +16,14 @@ import { z } from 'zod';
 /** The bound of a string field that declares none (URLs, codes). */
 export const FREE_TEXT_MAX = 2_048;
 
-/** The zod internals read here: every schema has a `def` with its type and, for wrappers, the inner type. */
-type Inspectable = z.ZodType & { def: { type: string; innerType?: Inspectable } };
+/** The bound of a list that declares none. */
+export const LIST_MAX = 256;
+
+/** The zod internals read here: every schema has a `def` with its type and, for wrappers, the inner type (arrays: the element and checks). */
+type Inspectable = z.ZodType & {
+  def: { type: string; innerType?: Inspectable; element?: Inspectable; checks?: readonly unknown[] };
+};
+type LengthCheck = { _zod: { def: { check: string; maximum?: number } } };
 const WRAPPERS = new Set(['default', 'prefault', 'optional']);
 
 function unwrapDefaults(schema: Inspectable): Inspectable {
@@ -37,6 +43,12 @@ export function patchFieldSchema(field: z.ZodType): z.ZodType {
       // A format (url, regex...) is typed text: checked after the merge.
       if (text.format) return z.string().max(text.maxLength ?? FREE_TEXT_MAX);
       return text.maxLength === null ? text.max(FREE_TEXT_MAX) : text;
+    }
+    case 'array': {
+      // A list of things a person types (MCP servers: labels, URLs): each element as a field, the list bounded.
+      const checks = (inner.def.checks ?? []) as LengthCheck[];
+      const max = checks.find((c) => c._zod.def.check === 'max_length')?._zod.def.maximum ?? LIST_MAX;
+      return z.array(patchFieldSchema(inner.def.element as z.ZodType)).max(max);
     }
     case 'number':
       // Finite (zod 4 refuses NaN and Infinity); the range is checked after the merge.

@@ -70,19 +70,32 @@ class SealedSecret {
   }
 }
 
+/** MCP servers' header values: by server label, then header name (`Credentials.mcpHeaders`). */
+export type McpHeaderValues = Record<string, Record<string, string>>;
+
+/** What a server's settings say may have a value: its label and header names. */
+export interface McpHeaderSlots {
+  label: string;
+  headerNames: readonly string[];
+}
+
 /**
- * Main's secrets, each sealed in its own file: the API key and the voice endpoint's bearer token.
- * Neither is sent to a window unasked (the token only by its own IPC call) nor logged.
+ * Main's secrets, each sealed in its own file: the API key, the voice endpoint's bearer token and
+ * the MCP servers' header values. None is sent to a window unasked (the token only by its own IPC
+ * call; of the others a window learns only whether one is set) nor logged.
  */
 export class SecretStore {
   readonly path: string;
   private readonly key: SealedSecret;
   private readonly token: SealedSecret;
+  /** All header values in one sealed JSON document: one keychain operation for a change, not one per header. */
+  private readonly headers: SealedSecret;
 
   constructor(userDataDir: string) {
     this.path = join(userDataDir, 'api-key.enc');
     this.key = new SealedSecret(this.path);
     this.token = new SealedSecret(join(userDataDir, 'serve-token.enc'));
+    this.headers = new SealedSecret(join(userDataDir, 'mcp-headers.enc'));
   }
 
   get persistence(): SecretPersistence {
@@ -95,6 +108,72 @@ export class SecretStore {
     if (problem === 'no-keychain') return mainSaid('main.key.noKeychainForSaved');
     if (problem === 'undecryptable') return mainSaid('main.key.undecryptable');
     return undefined;
+  }
+
+  /** Reads the stored MCP header values once. Returns a notice when stored values could not be used. */
+  loadMcpHeaders(): MainSaid | undefined {
+    const problem = this.headers.load();
+    if (problem === 'no-keychain') return mainSaid('main.mcp.noKeychainForSaved');
+    if (problem === 'undecryptable' || (this.headers.get() !== undefined && !this.readHeaders())) return mainSaid('main.mcp.undecryptable');
+    return undefined;
+  }
+
+  /** Every stored header value (a copy), by server label then header name. */
+  get mcpHeaders(): McpHeaderValues {
+    return structuredClone(this.readHeaders() ?? {});
+  }
+
+  /** Which of the configured headers have a value: all a window may learn of them. */
+  mcpHeadersSet(servers: readonly McpHeaderSlots[]): Record<string, string[]> {
+    const values = this.readHeaders() ?? {};
+    const set: Record<string, string[]> = {};
+    for (const { label, headerNames } of servers) {
+      const names = headerNames.filter((name) => values[label]?.[name] !== undefined);
+      if (names.length > 0) set[label] = names;
+    }
+    return set;
+  }
+
+  /** Stores (or with null clears) one header value. Returns a notice for the user when it is session-only. */
+  setMcpHeader(label: string, name: string, value: string | null): MainSaid | undefined {
+    const values = this.readHeaders() ?? {};
+    if (value === null) {
+      if (values[label]) delete values[label][name];
+      if (values[label] && Object.keys(values[label]).length === 0) delete values[label];
+    } else {
+      values[label] = { ...values[label], [name]: value };
+    }
+    return this.writeHeaders(values) ? undefined : mainSaid('main.mcp.sessionOnly');
+  }
+
+  /** Forgets the values of servers and headers the settings no longer name (a removed server keeps no secret behind). */
+  pruneMcpHeaders(servers: readonly McpHeaderSlots[]): void {
+    const values = this.readHeaders();
+    if (!values) return;
+    const kept: McpHeaderValues = {};
+    for (const { label, headerNames } of servers) {
+      for (const name of headerNames) {
+        const value = values[label]?.[name];
+        if (value !== undefined) (kept[label] ??= {})[name] = value;
+      }
+    }
+    if (JSON.stringify(kept) !== JSON.stringify(values)) this.writeHeaders(kept);
+  }
+
+  private readHeaders(): McpHeaderValues | undefined {
+    const sealed = this.headers.get();
+    if (sealed === undefined) return undefined;
+    try {
+      const parsed: unknown = JSON.parse(sealed);
+      return isHeaderValues(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** False when the values are kept for this session only. */
+  private writeHeaders(values: McpHeaderValues): boolean {
+    return this.headers.set(Object.keys(values).length === 0 ? null : JSON.stringify(values));
   }
 
   get apiKey(): string | undefined {
@@ -127,4 +206,9 @@ export class SecretStore {
     const notice = kept ? because : mainSaid('main.serve.tokenSessionOnly');
     return notice ? { token, notice } : { token };
   }
+}
+
+function isHeaderValues(value: unknown): value is McpHeaderValues {
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  return isRecord(value) && Object.values(value).every((headers) => isRecord(headers) && Object.values(headers).every((v) => typeof v === 'string'));
 }

@@ -14,9 +14,10 @@ import type { AssistantEvent, AssistantState, ErrorCode, NoticeSaid, Said } from
 import type { Protocol, Settings } from '../engine/settings';
 import type { ConversationEntry } from '../engine/conversation-log/entry';
 import type { EngineMessage } from '../engine/messages';
+import type { ConsentAnswer, ToolOutcome } from '../engine/tools/types';
 
 /** `ConversationEntry`: one line of a saved conversation, in the format the CLI's transcript shares. */
-export type { AssistantEvent, AssistantState, ConversationEntry, ErrorCode, NoticeSaid, Protocol, Said, Settings };
+export type { AssistantEvent, AssistantState, ConsentAnswer, ConversationEntry, ErrorCode, NoticeSaid, Protocol, Said, Settings, ToolOutcome };
 
 /**
  * What the renderer may change: any part of the settings, sections in part too (`{ hotkeys: { talk } }`).
@@ -41,6 +42,15 @@ export interface SettingsOptions {
   languages: readonly string[];
   noiseReductions: readonly Settings['noiseReduction'][];
   mcpApprovals: readonly Settings['tools']['mcpServers'][number]['requireApproval'][];
+  /** Kaiwa's built-in tools (the engine's registry), each to be turned on or off. */
+  tools: readonly ToolChoice[];
+}
+
+/** A built-in tool as the settings screen lists it; its words are the catalogue's `tool.NAME.*`. */
+export interface ToolChoice {
+  name: string;
+  /** It asks before it acts (reads private data or acts outside Kaiwa). */
+  needsConsent: boolean;
 }
 
 export interface DeviceInfo {
@@ -83,6 +93,8 @@ export interface SettingsView {
   hotkeys: HotkeyStatus[];
   /** The endpoint's state, and whether its token is kept in the keychain (false: this session only). The token itself is not here. */
   serve: ServeStatus & { tokenSaved: boolean };
+  /** MCP servers' headers that have a value (server label -> header names): all the window learns of the values. */
+  mcpHeadersSet: Record<string, string[]>;
 }
 
 /** One thing wrong with a settings patch: the setting's path and what is wrong, by catalogue key (the form puts it into words). */
@@ -158,6 +170,13 @@ export const IPC_CONTRACT = {
   'serve:copy-token': request()('copyServeToken'),
   /** A new token: the old one stops working at once. */
   'serve:new-token': request()('newServeToken'),
+  /**
+   * The user's answer to a `consent.request` (it came with the events). `accepted` is false when
+   * the question is no longer open (answered elsewhere, timed out, or never asked).
+   */
+  'consent:answer': request<[id: string, answer: ConsentAnswer], { accepted: boolean }>()('answerConsent'),
+  /** Write-only, like the API key: an MCP server's header value (null clears it). The window learns only whether it is set. */
+  'settings:set-mcp-header': request<[label: string, header: string, value: string | null], { set: boolean }>()('setMcpHeader'),
   /** Engine events, batched: levels at most 60 Hz, everything else as it happens. */
   'assistant:events': push<AssistantEvent[]>()('onEvents'),
   /** Settings changed from elsewhere (tray, another window, hotkey registration). */

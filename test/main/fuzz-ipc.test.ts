@@ -71,6 +71,27 @@ const validPatch = fc.record(
     echoCancellation: fc.boolean(),
     hotkeys: fc.record({ talk: fc.constantFrom('Alt+K', 'CommandOrControl+Shift+Space') }, { requiredKeys: [] }),
     startAtLogin: fc.boolean(),
+    tools: fc.record(
+      {
+        enabled: fc.boolean(),
+        off: fc.array(fc.constantFrom('get_time', 'read_clipboard', 'notify'), { maxLength: 3 }),
+        alwaysAllow: fc.array(fc.stringMatching(/^[a-z_/]{1,30}$/), { maxLength: 3 }),
+        mcpServers: fc.array(
+          fc.record(
+            {
+              label: fc.string({ maxLength: 70 }),
+              url: fc.string({ maxLength: 100 }),
+              allowedTools: fc.array(fc.stringMatching(/^[a-z_]{1,20}$/), { maxLength: 3 }),
+              requireApproval: fc.constantFrom('always', 'never'),
+              headerNames: fc.array(fc.stringMatching(/^[A-Za-z-]{1,20}$/), { maxLength: 3 }),
+            },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 3 },
+        ),
+      },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: [] },
 );
@@ -94,6 +115,12 @@ const validArgs: Record<InvokeChannel, fc.Arbitrary<unknown[]>> = {
   'serve:reveal-token': fc.constant([]),
   'serve:copy-token': fc.constant([]),
   'serve:new-token': fc.constant([]),
+  'consent:answer': fc.tuple(fc.stringMatching(/^[\x21-\x7e]{1,200}$/), fc.constantFrom('allow', 'allow-always', 'deny')),
+  'settings:set-mcp-header': fc.tuple(
+    fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+    fc.stringMatching(/^[A-Za-z0-9-]{1,128}$/),
+    fc.oneof(fc.constant(null), fc.stringMatching(/^[^\r\n\0]{1,200}$/)),
+  ),
 };
 
 describe('fuzz: IPC schemas', () => {
@@ -132,6 +159,22 @@ describe('fuzz: IPC schemas', () => {
         fc.pre(!known.has(key) && key !== '__proto__');
         const bad = nested ? { ...patch, hotkeys: { ...(patch.hotkeys ?? {}), [key]: value } } : { ...patch, [key]: value };
         expect(INVOKE_SCHEMAS['settings:update'].safeParse([bad]).success).toBe(false);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('never echo a rejected MCP header value', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 8, maxLength: 60 }), fc.constantFrom('\r', '\n', '\u0000'), fc.nat(), (value, bad, at) => {
+        const secret = `Bearer ${value.slice(0, at % (value.length + 1))}${bad}${value.slice(at % (value.length + 1))}`;
+        const result = INVOKE_SCHEMAS['settings:set-mcp-header'].safeParse(['server', 'Authorization', secret]);
+        expect(result.success).toBe(false);
+        if (!result.success) {
+          const text = describeIssues(result.error).join('\n');
+          expect(text).not.toContain(secret);
+          if (value.trim().length >= 4) expect(text).not.toContain(value.trim());
+        }
       }),
       { numRuns: RUNS },
     );

@@ -176,6 +176,17 @@ export class BrowserWindow extends EventEmitter {
   isVisible(): boolean {
     return this.visible;
   }
+  minimized = false;
+  minimize(): void {
+    this.minimized = true;
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  restore(): void {
+    this.minimized = false;
+    this.visible = true;
+  }
   isDestroyed(): boolean {
     return this.destroyed;
   }
@@ -455,6 +466,24 @@ export const shell = {
   },
 };
 
+// ---- Notification: every one shown, in order ----
+
+export class Notification extends EventEmitter {
+  static supported = true;
+  /** Every notification shown. */
+  static shown: Array<{ title: string; body: string }> = [];
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+  constructor(readonly options: { title?: string; body?: string } = {}) {
+    super();
+  }
+  show(): void {
+    Notification.shown.push({ title: this.options.title ?? '', body: this.options.body ?? '' });
+  }
+  close(): void {}
+}
+
 // ---- preload side: contextBridge and ipcRenderer ----
 
 export const contextBridge = {
@@ -511,6 +540,8 @@ export function resetElectronMock(userDataDir = ''): void {
   dialog.errorBoxes = [];
   shell.opened = [];
   clipboard.text = '';
+  Notification.supported = true;
+  Notification.shown = [];
   Object.assign(session.defaultSession, {
     permissionRequestHandler: undefined,
     permissionCheckHandler: undefined,
@@ -534,6 +565,7 @@ const electron = {
   session,
   dialog,
   shell,
+  Notification,
   contextBridge,
   ipcRenderer,
 };
