@@ -156,6 +156,8 @@ function installBridge(init: BridgeInit): void {
     revealServeToken: method('revealServeToken', () => 'e2e-serve-token'),
     copyServeToken: method('copyServeToken'),
     newServeToken: method('newServeToken'),
+    answerConsent: method('answerConsent', () => ({ accepted: true })),
+    setMcpHeader: method('setMcpHeader', (_label, _header, value) => ({ set: value !== null })),
     onEvents: subscribe(listeners.events),
     onSettingsChanged: subscribe(listeners.settings),
     onNavigate: subscribe(listeners.navigate),

@@ -7,6 +7,7 @@ import { Pulse } from './components/Pulse';
 import { Settings } from './components/Settings';
 import { StatusBar, TalkControls } from './components/StatusBar';
 import { Transcript } from './components/Transcript';
+import { ConsentPrompt } from './components/tools/ConsentPrompt';
 import { LanguageProvider, useT, windowLanguage } from './i18n';
 import { useKaiwa, type Kaiwa } from './state/useKaiwa';
 import { describeError, describeState, stateHint } from './state/words';
@@ -87,6 +88,7 @@ function MainWindow({ kaiwa }: { kaiwa: Kaiwa }) {
         onDismissNotice={(id) => kaiwa.dispatch({ type: 'dismiss-notice', id })}
         onOpenSettings={() => setView('settings')}
       />
+      <ConsentPrompt prompts={ui.consent} onClosed={(id) => kaiwa.dispatch({ type: 'consent-closed', id })} />
     </div>
   );
 }

@@ -5,6 +5,7 @@
 import type {
   AssistantEvent,
   AssistantState,
+  ConsentAnswer,
   ConversationEntry,
   ConversationSummary,
   DeviceInfo,
@@ -14,7 +15,7 @@ import type {
   SettingsResult,
   SettingsView,
 } from '../../src/shared/ipc';
-import { DEFAULT_SETTINGS, settingChoices } from '../../src/engine/settings';
+import { DEFAULT_SETTINGS } from '../../src/engine/settings';
 import { defaultView } from '../../harness/settings-view';
 
 export interface Call {
@@ -29,7 +30,7 @@ export interface Call {
 export function settingsView(overrides: Partial<SettingsView> = {}): SettingsView {
   return defaultView({
     options: {
-      ...settingChoices(),
+      ...defaultView().options,
       voices: ['alloy', 'marin', 'verse'],
       voicesByProtocol: { realtime: ['alloy', 'marin', 'verse'], live: ['alloy', 'harema', 'marin', 'shida', 'verse'] },
     },
@@ -141,6 +142,23 @@ export class FakeBridge implements KaiwaBridge {
   async newServeToken() {
     this.record('newServeToken', []);
     this.serveToken = `fake-serve-token-${String(this.calls.length).padStart(4, '0')}`;
+  }
+  /** The consent questions main would take an answer for (the tests open and settle them). */
+  openConsent = new Set<string>();
+  async answerConsent(id: string, answer: ConsentAnswer) {
+    this.record('answerConsent', [id, answer]);
+    const accepted = this.openConsent.delete(id);
+    return { accepted };
+  }
+  /** Header values as main would keep them: the renderer never reads these back (tests assert on them). */
+  readonly mcpHeaderValues = new Map<string, string>();
+  async setMcpHeader(label: string, header: string, value: string | null) {
+    this.record('setMcpHeader', [label, header, value]);
+    const known = this.view.settings.tools.mcpServers.some((s) => s.label === label && s.headerNames.includes(header));
+    if (!known) return { set: false };
+    if (value === null) this.mcpHeaderValues.delete(`${label}/${header}`);
+    else this.mcpHeaderValues.set(`${label}/${header}`, value);
+    return { set: value !== null };
   }
   onEvents(listener: (events: AssistantEvent[]) => void) {
     this.eventListeners.add(listener);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AssistantEvent } from '../../src/shared/ipc';
-import { canInterrupt, initialUiState, isActive, MAX_NOTICES, MAX_TURNS, uiReducer, type UiState } from '../../src/renderer/state/reducer';
+import { canInterrupt, initialUiState, isActive, isTurn, MAX_NOTICES, MAX_TURNS, uiReducer, type Turn, type UiState } from '../../src/renderer/state/reducer';
 
 const run = (events: AssistantEvent[], from: UiState = initialUiState) => uiReducer(from, { type: 'events', events });
-const texts = (s: UiState) => s.turns.map((t) => `${t.speaker}:${t.text}`);
+const turnsOf = (s: UiState): Turn[] => s.turns.filter(isTurn);
+const texts = (s: UiState) => turnsOf(s).map((t) => `${t.speaker}:${t.text}`);
 
 describe('uiReducer', () => {
   it('appends transcript deltas and lets the final text replace them', () => {
@@ -12,10 +13,10 @@ describe('uiReducer', () => {
       { type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: 'lo there' },
     ]);
     expect(texts(s)).toEqual(['assistant:Hello there']);
-    expect(s.turns[0]!.final).toBe(false);
+    expect(turnsOf(s)[0]!.final).toBe(false);
     s = run([{ type: 'transcript.final', speaker: 'assistant', itemId: 'a1', text: 'Hello there!' }], s);
     expect(texts(s)).toEqual(['assistant:Hello there!']);
-    expect(s.turns[0]!.final).toBe(true);
+    expect(turnsOf(s)[0]!.final).toBe(true);
     // A late delta after the final does not corrupt it.
     s = run([{ type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: ' extra' }], s);
     expect(texts(s)).toEqual(['assistant:Hello there!']);
@@ -49,7 +50,7 @@ describe('uiReducer', () => {
       { type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: 'One two three four' },
       { type: 'interrupted', itemId: 'a1', reason: 'barge-in', playedMs: 500, receivedMs: 2000 },
     ]);
-    expect(s.turns[0]!.cut).toEqual({ playedMs: 500, receivedMs: 2000, reason: 'barge-in' });
+    expect(turnsOf(s)[0]!.cut).toEqual({ playedMs: 500, receivedMs: 2000, reason: 'barge-in' });
     s = run([
       { type: 'interrupted', itemId: 'a2', reason: 'user', playedMs: 100, receivedMs: 900 },
       { type: 'transcript.final', speaker: 'assistant', itemId: 'a2', text: 'Late text' },
@@ -113,7 +114,7 @@ describe('uiReducer', () => {
     const events = Array.from({ length: MAX_TURNS + 7 }, (_, i) => ({ type: 'transcript.final' as const, speaker: 'assistant' as const, itemId: `a${i}`, text: `t${i}` }));
     const s = run(events);
     expect(s.turns).toHaveLength(MAX_TURNS);
-    expect(s.turns[0]!.itemId).toBe('a7');
+    expect(turnsOf(s)[0]!.itemId).toBe('a7');
   });
 
   it('says when there is something to interrupt and when the session is running', () => {

@@ -5,6 +5,8 @@ import { useBridge } from '../bridge';
 import { useLanguage, useT } from '../i18n';
 import { isEmptyPatch, isOverridden, settingsPatch } from '../state/settingsPatch';
 import { HotkeyField } from './HotkeyField';
+import { ToolsSettings } from './tools/ToolsSettings';
+import { toolSettingsProblems } from '../state/toolSettings';
 
 interface Props {
   view: SettingsView | null;
@@ -138,6 +140,8 @@ export function Settings({ view, onViewChange }: Props) {
 
   const patch = settingsPatch(view.settings, draft);
   const dirty = !isEmptyPatch(patch);
+  // Problems the form sees itself (ToolsSettings shows them under their fields): nothing to send yet.
+  const blocked = toolSettingsProblems(draft.tools).length > 0;
   const locked = (path: string) => isOverridden(view.envOverrides, path);
   // The setting is named in the field's note too: Japanese words for a problem follow the name they are about.
   const problemWords = (p: SettingsProblem) => messageWords(t, keyed('setting.issue', { field: p.path, problem: p.said }));
@@ -164,7 +168,7 @@ export function Settings({ view, onViewChange }: Props) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!dirty || busy) return;
+    if (!dirty || busy || blocked) return;
     setBusy(true);
     try {
       const result = await bridge.updateSettings(patch);
@@ -415,6 +419,8 @@ export function Settings({ view, onViewChange }: Props) {
         {view.settings.serve.enabled && <ServeEndpoint view={view} />}
       </Section>
 
+      <ToolsSettings view={view} tools={draft.tools} onChange={(tools) => update({ tools })} locked={locked} fieldErrors={fieldErrors} onViewChange={onViewChange} />
+
       <div className="settings-actions">
         {errors.length > 0 && (
           <ul className="form-errors" role="alert" aria-label={t('settings.errors')}>
@@ -430,7 +436,7 @@ export function Settings({ view, onViewChange }: Props) {
         }}>
           {t('settings.revert')}
         </button>
-        <button type="submit" className="primary" disabled={!dirty || busy}>
+        <button type="submit" className="primary" disabled={!dirty || busy || blocked}>
           {busy ? t('settings.saving') : t('settings.save')}
         </button>
       </div>

@@ -1,10 +1,11 @@
 import { memo, useLayoutEffect, useRef, useState } from 'react';
 import { cutReply, heardFraction } from '../../engine/text/cut';
 import { useT } from '../i18n';
-import type { Turn } from '../state/reducer';
+import { isTurn, type TranscriptLine, type Turn } from '../state/reducer';
+import { ToolActivity } from './tools/ToolActivity';
 
 interface Props {
-  turns: readonly Turn[];
+  turns: readonly TranscriptLine[];
   /** Shown when there are no turns yet. */
   emptyText?: string;
   /** Live transcripts follow the newest line; history does not. */
@@ -45,7 +46,7 @@ export function Transcript({ turns, emptyText, follow = true }: Props) {
   return (
     <div className="transcript">
       <div className="transcript-list" ref={listRef} onScroll={onScroll} role="log" aria-live="polite" aria-label={t('transcript.label')}>
-        {turns.length === 0 ? <p className="transcript-empty">{emptyText ?? t('transcript.empty')}</p> : turns.map((turn) => <TurnLine key={`${turn.speaker}:${turn.itemId}`} turn={turn} />)}
+        {turns.length === 0 ? <p className="transcript-empty">{emptyText ?? t('transcript.empty')}</p> : turns.map((line) => (isTurn(line) ? <TurnLine key={`${line.speaker}:${line.itemId}`} turn={line} /> : <ToolActivity key={`tool:${line.callId}`} line={line} />))}
       </div>
       {behind && follow && (
         <button type="button" className="jump-latest" onClick={jump}>

@@ -1,5 +1,6 @@
 import type { AssistantEvent, AssistantState, ErrorCode, NoticeSaid, Said } from '../../shared/ipc';
 import { addAudioUsage, NO_AUDIO_USAGE, type AudioUsage } from '../../shared/audio-usage';
+import { closeConsent, reduceToolEvent, type ConsentPrompt, type ToolLine } from './tools';
 
 /**
  * The conversation screen's state, reduced from AssistantEvent batches. Pure: no React, no bridge.
@@ -20,6 +21,11 @@ export interface Turn {
   final: boolean;
   cut?: Cut;
 }
+
+/** One line of the transcript: something said, or a tool the assistant used (its own entry). */
+export type TranscriptLine = Turn | ToolLine;
+
+export const isTurn = (line: TranscriptLine): line is Turn => !('kind' in line);
 
 export interface UiError {
   code: ErrorCode;
@@ -46,7 +52,9 @@ export interface UiState {
   devices: { input?: DeviceShown; output?: DeviceShown };
   /** Reconnect attempt, while `state` is 'reconnecting'. */
   attempt?: number;
-  turns: Turn[];
+  turns: TranscriptLine[];
+  /** Open consent questions, oldest first: the prompt shows the first. */
+  consent: ConsentPrompt[];
   error: UiError | null;
   notices: Notice[];
   usage: { inputTokens: number; outputTokens: number; totalTokens: number };
@@ -67,6 +75,7 @@ export const initialUiState: UiState = {
   state: 'idle',
   devices: {},
   turns: [],
+  consent: [],
   error: null,
   notices: [],
   usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
@@ -79,7 +88,9 @@ export type UiAction =
   | { type: 'events'; events: readonly AssistantEvent[] }
   | { type: 'dismiss-error' }
   | { type: 'dismiss-notice'; id: number }
-  | { type: 'clear-transcript' };
+  | { type: 'clear-transcript' }
+  /** The prompt is gone without a `consent.settled` (main said the question was no longer open). */
+  | { type: 'consent-closed'; id: string };
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
   switch (action.type) {
@@ -91,6 +102,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
     case 'clear-transcript':
       return { ...state, turns: [], userSlot: null };
+    case 'consent-closed':
+      return closeConsent(state, action.id);
   }
 }
 
@@ -136,31 +149,40 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
       return { ...state, audioUsage: addAudioUsage(state.audioUsage, event) };
     case 'device':
       return { ...state, devices: { ...state.devices, [event.direction]: { name: event.name, followsDefault: event.followsDefault } } };
-    case 'levels':
-    case 'muted':
-    case 'tool.call': // tool activity and consent: drawn by the tools front end (issue 13)
+    case 'tool.call':
     case 'tool.result':
     case 'consent.request':
     case 'consent.settled':
+      return reduceToolEvent(state, event, appendLine);
+    case 'levels':
+    case 'muted':
       return state;
   }
 }
 
 function upsertTurn(state: UiState, speaker: Turn['speaker'], itemId: string, update: (turn: Turn) => Turn): UiState {
-  const index = state.turns.findIndex((t) => t.itemId === itemId && t.speaker === speaker);
+  const index = state.turns.findIndex((t) => isTurn(t) && t.itemId === itemId && t.speaker === speaker);
   if (index >= 0) {
     const turns = state.turns.slice();
-    turns[index] = update(state.turns[index]!);
+    turns[index] = update(state.turns[index] as Turn);
     return { ...state, turns };
   }
   const turn = update({ itemId, speaker, text: '', final: false });
-  let turns: Turn[];
+  return appendLine(state, turn, speaker === 'user');
+}
+
+/**
+ * Adds a line to the transcript, a user's turn where the user started speaking (see `userSlot`),
+ * and keeps the transcript to its last MAX_TURNS lines.
+ */
+export function appendLine(state: UiState, line: TranscriptLine, inUserSlot = false): UiState {
+  let turns: TranscriptLine[];
   let userSlot = state.userSlot;
-  if (speaker === 'user' && userSlot !== null && userSlot <= state.turns.length) {
-    turns = [...state.turns.slice(0, userSlot), turn, ...state.turns.slice(userSlot)];
+  if (inUserSlot && userSlot !== null && userSlot <= state.turns.length) {
+    turns = [...state.turns.slice(0, userSlot), line, ...state.turns.slice(userSlot)];
     userSlot = null;
   } else {
-    turns = [...state.turns, turn];
+    turns = [...state.turns, line];
   }
   if (turns.length > MAX_TURNS) {
     const drop = turns.length - MAX_TURNS;
