@@ -11,7 +11,9 @@ import { registerIpcHandlers, sendToWindows, type Handlers } from './ipc';
 import { devServerUrl, isAppUrl } from './paths';
 import { hardenEveryWebContents, hardenSession, lockDownWindow } from './security';
 import { KaiwaTray } from './tray';
+import { createDesktopToolHost } from './tools-host';
 import { createMainWindow, createQuickTalkWindow, showQuickTalkNearTray } from './windows';
+import { messageWords } from '../shared/i18n';
 
 export interface KaiwaAppOptions {
   argv: readonly string[];
@@ -55,6 +57,7 @@ export class KaiwaApp {
       log: options.log,
       locale: app.getLocale(),
       ...(options.devices ? { devices: options.devices } : {}),
+      toolHost: createDesktopToolHost((said) => messageWords(this.controller.t, said)),
     });
     const keyHook =
       options.keyHook ??

@@ -11,6 +11,7 @@ import {
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { chooseLanguage, createI18n, languageOfLocale, type Language, type Translate } from '../shared/i18n';
 import type { EngineMessage } from '../engine/messages';
+import type { ToolHost } from '../engine/tools/types';
 import { mainSaid, type MainSaid } from './said';
 import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
 import { createAudioDevices, type AudioDevices } from './audio-devices';
@@ -29,6 +30,8 @@ export interface ControllerOptions {
   devices?: (settings: Settings) => AudioDevices | Promise<AudioDevices>;
   /** The system's locale (Electron's `app.getLocale()`): Kaiwa speaks it when the language setting is 'system'. */
   locale?: string;
+  /** What Kaiwa's tools reach (the desktop: tools-host.ts). Without one the model gets no tools. */
+  toolHost?: ToolHost;
 }
 
 /** Fields whose change needs a new connection or new devices, not just a session update. */
@@ -315,6 +318,8 @@ export class KaiwaController {
   async dispose(): Promise<void> {
     await this.serve.stop();
     await this.stop();
+    // Its timers and open consent questions end with it (the windows hear each question settled).
+    await this.assistant?.dispose();
     this.unsubscribeAssistant?.();
     this.assistant = undefined;
     this.consent.clear();
@@ -365,12 +370,20 @@ export class KaiwaController {
       input: devices.input,
       output: devices.output,
       ...(localUrl ? { localUrl } : {}),
+      ...(this.options.toolHost ? { toolHost: this.options.toolHost } : {}),
+      // "Always allow": the engine grew `tools.alwaysAllow`; it is kept with the stored settings.
+      onSettingsChange: (changed) => void this.keepAlwaysAllow(changed.tools.alwaysAllow),
       log: (line: string) => this.options.log(redact(line, this.secretValues())),
     });
     assistant.setMuted(this.mutedFlag);
     this.unsubscribeAssistant = assistant.subscribe((event: AssistantEvent) => this.emit(event));
     this.assistant = assistant;
     return assistant;
+  }
+
+  private async keepAlwaysAllow(alwaysAllow: string[]): Promise<void> {
+    const result = await this.updateSettings({ tools: { alwaysAllow } });
+    if (!result.ok) this.options.log(`settings: could not keep "always allow": ${result.problems.map((p) => p.path).join(', ')}`);
   }
 
   /** The in-process simulator (provider 'local'), started on first use and shared by the assistant and the endpoint. */
@@ -399,6 +412,7 @@ export class KaiwaController {
         if (!assistant) return;
         const wasRunning = this.running;
         await this.doStop();
+        await assistant.dispose();
         this.unsubscribeAssistant?.();
         this.assistant = undefined;
         this.consent.clear();

@@ -122,3 +122,26 @@ describe('patchSchemaOf (the recursive helper)', () => {
     expect(grown.safeParse({ colour: 'green' }).success).toBe(false);
   });
 });
+
+describe('lists in a settings patch (MCP servers)', () => {
+  const docs = { label: 'docs', url: 'https://docs.example.com/mcp', requireApproval: 'never' as const, headerNames: ['Authorization'] };
+
+  it('a whole list of servers passes the door and replaces the stored one', () => {
+    const patch = { tools: { mcpServers: [docs] } };
+    expect(SettingsPatchSchema.parse(patch)).toStrictEqual(patch);
+    expect(applySettingsPatch(DEFAULT_SETTINGS, patch).tools).toEqual({ ...DEFAULT_SETTINGS.tools, mcpServers: [docs] });
+  });
+
+  it('what a person mistypes in a server (label, address) comes back as a problem under its field, not a refusal at the door', () => {
+    const patch = { tools: { mcpServers: [{ ...docs, label: 'my docs', url: 'ftp://docs' }] } };
+    expect(SettingsPatchSchema.safeParse(patch).success).toBe(true);
+    expect(() => applySettingsPatch(DEFAULT_SETTINGS, patch)).toThrow(/tools\.mcpServers\.0\.label.*tools\.mcpServers\.0\.url|tools\.mcpServers\.0\.url.*tools\.mcpServers\.0\.label/s);
+  });
+
+  it('what the form cannot send is refused at the door: an unknown key in a server, a list past its bound, an oversize text', () => {
+    expect(SettingsPatchSchema.safeParse({ tools: { mcpServers: [{ ...docs, headers: { Authorization: 'x' } }] } }).success).toBe(false);
+    expect(SettingsPatchSchema.safeParse({ tools: { mcpServers: Array.from({ length: 17 }, () => docs) } }).success).toBe(false);
+    expect(SettingsPatchSchema.safeParse({ tools: { off: ['x'.repeat(65)] } }).success).toBe(false);
+    expect(SettingsPatchSchema.safeParse({ tools: { mcpServers: [{ ...docs, url: `https://${'x'.repeat(FREE_TEXT_MAX)}` }] } }).success).toBe(false);
+  });
+});
