@@ -1,17 +1,8 @@
 import { settingChoices } from '../engine/settings';
+import { BUILTIN_TOOLS } from '../engine/tools/builtin';
 import type { SettingsOptions, ToolChoice } from '../shared/ipc';
 
-// TEMP until tools-rt lands BUILTIN_TOOLS: replaced by the engine's registry.
-const BUILTIN_TOOLS: readonly ToolChoice[] = [
-  { name: 'get_time', needsConsent: false },
-  { name: 'read_clipboard', needsConsent: true },
-  { name: 'write_clipboard', needsConsent: true },
-  { name: 'open_url', needsConsent: true },
-  { name: 'notify', needsConsent: false },
-  { name: 'set_timer', needsConsent: false },
-];
-
-/** Kaiwa's built-in tools as the settings screen lists them, from the engine's registry. */
+/** Kaiwa's built-in tools as the settings screen lists them: the engine's registry, in its order. */
 export function toolChoices(): ToolChoice[] {
   return BUILTIN_TOOLS.map(({ name, needsConsent }) => ({ name, needsConsent }));
 }

@@ -1,5 +1,5 @@
 import { Notification, clipboard, shell } from 'electron';
-import type { Words } from '../engine/messages';
+import type { EngineMessage, Words } from '../engine/messages';
 import type { ToolHost } from '../engine/tools/types';
 
 /** Longest text a tool may put on the clipboard or show in a notification (a runaway model reply is not pasted whole). */
@@ -35,7 +35,7 @@ export function webAddress(text: string): string {
  * system's notifications. `words` puts what the engine says (a notification's title) into the
  * user's language; the model's own text passes as it is.
  */
-export function createDesktopToolHost(words: (said: Words) => string): ToolHost {
+export function createDesktopToolHost(words: (said: EngineMessage) => string): ToolHost {
   return {
     readClipboard: () => Promise.resolve(clipboard.readText()),
     writeClipboard: (text) => {

@@ -82,7 +82,7 @@ describe('the consent prompt in Chromium', () => {
     const kaiwa = await openKaiwa(browser, server.url, { scale: 2, view });
     try {
       await kaiwa.push([{ ...question, id: 'call_e2e_2', tool: 'read_clipboard', arguments: '{}', said: { key: 'tool.read_clipboard.consent' } }]);
-      const dialog = kaiwa.page.getByRole('alertdialog', { name: '「クリップボードを読む」を許可しますか？' });
+      const dialog = kaiwa.page.getByRole('alertdialog', { name: '「クリップボードの読み取り」を許可しますか？' });
       await dialog.waitFor();
       await screenshot(kaiwa.page, 'ja-consent');
       await dialog.getByRole('button', { name: '常に許可' }).click();

@@ -5,6 +5,12 @@ function isGroup(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Equal values: the same primitive, or lists (and objects) with the same content (a copied draft holds copies). */
+function same(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  return typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Only what changed between the saved settings and the edited draft, in the patch's shape. */
 export function settingsPatch(saved: Settings, draft: Settings): SettingsPatch {
   const patch: Record<string, unknown> = {};
@@ -16,10 +22,10 @@ export function settingsPatch(saved: Settings, draft: Settings): SettingsPatch {
       const after = isGroup(draftValue) ? draftValue : {};
       const changed: Record<string, unknown> = {};
       for (const sub of Object.keys({ ...before, ...after })) {
-        if (!Object.is(before[sub], after[sub])) changed[sub] = after[sub];
+        if (!same(before[sub], after[sub])) changed[sub] = after[sub];
       }
       if (Object.keys(changed).length > 0) patch[key] = changed;
-    } else if (!Object.is(saved[key], draft[key])) {
+    } else if (!same(saved[key], draft[key])) {
       patch[key] = draft[key];
     }
   }
