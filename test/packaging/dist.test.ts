@@ -36,6 +36,9 @@ const realConfig = parseYaml(await readFile(join(root, 'electron-builder.yml'), 
 };
 
 const ADDON_DIR = 'resources/app.asar.unpacked/node_modules/naudiodon2/build/Release';
+/** The keyboard hook (hold-to-talk): uiohook-napi's prebuilt addon for this platform, unpacked. */
+const HOOK_DIR = 'resources/app.asar.unpacked/node_modules/uiohook-napi';
+const HOOK_PREBUILD = `prebuilds/${process.platform}-${process.arch}/uiohook-napi.node`;
 /** What the real config packs from out/; the test packs the same three builds from its temp folder. */
 const OUT_PATTERNS = ['out/main/**', 'out/preload/**', 'out/renderer/**'];
 /** Dependencies the config leaves out on purpose (see the comments in electron-builder.yml). */
@@ -262,16 +265,38 @@ describe('electron-builder --dir (linux)', () => {
     expect(result.hostApis).toBeGreaterThan(0);
   });
 
+  it('unpacks the keyboard hook’s prebuild for this platform only, and none of its sources', async () => {
+    expect(await filesUnder(join(appOutDir, HOOK_DIR))).toEqual([HOOK_PREBUILD]);
+    const hookFiles = asarFiles.filter((f) => f.startsWith('/node_modules/uiohook-napi/'));
+    expect(hookFiles).toEqual(expect.arrayContaining(['/node_modules/uiohook-napi/package.json', '/node_modules/uiohook-napi/dist/index.js', `/node_modules/uiohook-napi/${HOOK_PREBUILD}`]));
+    expect(hookFiles.filter((f) => /\/(libuiohook|src)\/|binding\.gyp$/.test(f) || (f.includes('/prebuilds/') && !f.includes(HOOK_PREBUILD)))).toEqual([]);
+    // Its loader, which the hook's index.js requires at run time.
+    expect(asarFiles).toContain('/node_modules/node-gyp-build/index.js');
+  });
+
+  it('finds the packaged keyboard hook the way node-gyp-build does at run time, and loads it in Node', async () => {
+    const dir = join(appOutDir, HOOK_DIR);
+    const probe = `
+      const file = require(${JSON.stringify(join(root, 'node_modules', 'node-gyp-build'))}).path(${JSON.stringify(dir)});
+      const addon = require(file);
+      process.stdout.write(JSON.stringify({ file, functions: ['start', 'stop', 'keyTap'].filter((name) => typeof addon[name] === 'function') }));`;
+    // Loading does not start the hook (that needs an X server; see test/main/key-hook.test.ts).
+    const { stdout } = await run(process.execPath, ['-e', probe], { env: { PATH: process.env.PATH }, timeout: 20_000 });
+    expect(JSON.parse(stdout)).toEqual({ file: join(dir, HOOK_PREBUILD), functions: ['start', 'stop', 'keyTap'] });
+  });
+
   it('ships only N-API native code, so npmRebuild can stay off for any Electron version', async () => {
     // Native code packed inside the asar could not be loaded at all: the header must mark it unpacked.
     for (const inAsar of asarFiles.filter((f) => f.endsWith('.node'))) {
       expect(statFile(asarPath, inAsar.slice(1), false), inAsar).toMatchObject({ unpacked: true });
     }
     const natives = (await filesUnder(join(appOutDir, 'resources'))).filter((f) => f.endsWith('.node'));
-    // The audio addon, and WebRTC's audio processing (echo cancellation) from LiveKit's per-platform package.
+    // The audio addon, WebRTC's audio processing (echo cancellation) from LiveKit's per-platform
+    // package, and the keyboard hook.
     expect(natives.sort()).toEqual([
       `app.asar.unpacked/node_modules/@livekit/rtc-ffi-bindings-${process.platform}-${process.arch}-gnu/rtc-node.${process.platform}-${process.arch}-gnu.node`,
       'app.asar.unpacked/node_modules/naudiodon2/build/Release/naudiodon.node',
+      `app.asar.unpacked/node_modules/uiohook-napi/${HOOK_PREBUILD}`,
     ]);
     for (const file of natives) {
       const symbols = readelf(['--dyn-syms', '-W'], join(appOutDir, 'resources', file));
