@@ -64,7 +64,11 @@ export function hookBlocker(facts: SessionFacts): HookUnavailable | undefined {
   return undefined;
 }
 
-/** Loads the native module; throws what the loader threw (no prebuild for this platform, a missing X library). */
+/**
+ * Loads the native module; throws what the loader threw (no prebuild for this platform, a missing X
+ * library). Only after hookBlocker: on Linux without a display, merely loading it makes the process
+ * exit 1 at its end (libuiohook's unload handler closes a display it never opened).
+ */
 export function loadUiohook(): HookModule {
   const require = createRequire(import.meta.url);
   return require('uiohook-napi') as HookModule;

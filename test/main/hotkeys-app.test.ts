@@ -101,6 +101,21 @@ describe('hold-to-talk in the app', () => {
     expect(app.controller.isTalking).toBe(false);
   });
 
+  it('the screen locking or the system suspending mid-hold sends what was said', async () => {
+    const stopTalking = vi.spyOn(Assistant.prototype, 'stopTalking');
+    for (const event of ['lock-screen', 'suspend']) {
+      const fake = new FakeUiohook();
+      const app = await launch({ turnDetection: { mode: 'manual' } }, new KeyHook(X11_SESSION, () => fakeHookModule(fake)));
+      fake.press(UiohookKey.Space, ctrlShift);
+      await vi.waitFor(() => expect(app.controller.isTalking).toBe(true));
+      mock.powerMonitor.emit(event);
+      await vi.waitFor(() => expect(app.controller.isTalking).toBe(false));
+      await app.shutdown();
+      mock.resetElectronMock(dir);
+    }
+    expect(stopTalking).toHaveBeenCalledTimes(2);
+  });
+
   it('the hook is stopped when the app shuts down', async () => {
     const fake = new FakeUiohook();
     const app = await launch({ turnDetection: { mode: 'manual' } }, new KeyHook(X11_SESSION, () => fakeHookModule(fake)));

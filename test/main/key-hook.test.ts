@@ -69,6 +69,17 @@ describe('uiohook-napi for real', () => {
     }
   });
 
+  it('merely loaded without an X server, it makes the process exit 1 at its end (so it is not loaded then)', async () => {
+    const probe = `require(${JSON.stringify(createRequire(import.meta.url).resolve('uiohook-napi'))}); console.log('loaded')`;
+    const outcome = await run(process.execPath, ['-e', probe], { env: { PATH: process.env.PATH }, timeout: 20_000 }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(outcome.stdout).toContain('loaded');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain('Couldn\'t find per display information');
+  });
+
   it('on this headless machine the real hook is not started: it reports no display, and nothing is loaded for it', () => {
     const load = vi.fn(loadUiohook);
     const hook = new KeyHook({ platform: process.platform, env: { PATH: process.env.PATH }, accessibilityTrusted: () => false }, load);

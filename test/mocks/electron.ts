@@ -332,6 +332,10 @@ export const globalShortcut = {
   },
 };
 
+// ---- powerMonitor: the test emits 'lock-screen', 'suspend' ----
+
+export const powerMonitor = new EventEmitter();
+
 // ---- systemPreferences (macOS) ----
 
 export const systemPreferences = {
@@ -533,6 +537,7 @@ export function resetElectronMock(userDataDir = ''): void {
   Tray.instances = [];
   globalShortcut.registered.clear();
   globalShortcut.calls = [];
+  powerMonitor.removeAllListeners();
   systemPreferences.trusted = true;
   systemPreferences.prompts = 0;
   ipcMain.handlers.clear();
