@@ -125,7 +125,8 @@ export class KaiwaApp {
     this.hotkeys.apply(controller.settings);
     notices.push(...this.hotkeys.failures());
     // A held talk key's release may never reach the hook once the screen locks or the system sleeps.
-    for (const event of ['lock-screen', 'suspend'] as const) powerMonitor.on(event, () => this.hotkeys.abandonHold());
+    powerMonitor.on('lock-screen', () => this.hotkeys.abandonHold());
+    powerMonitor.on('suspend', () => this.hotkeys.abandonHold());
     // Re-asserted at start (the entry may have been removed); never removed at start, so a
     // development run cannot delete an installed copy's entry.
     if (startAtLogin) void this.applyLoginItem(true);
