@@ -106,6 +106,16 @@ describe('tools in the desktop app', () => {
     await expect(invoke('consent:answer', question!.id, 'maybe')).rejects.toThrow(/invalid arguments/);
   });
 
+  it('a minimised window is restored for the question', async () => {
+    const { app, window } = await running();
+    window.show();
+    window.minimize();
+    void toolbox(app).call({ callId: 'call_m', name: 'read_clipboard', arguments: '{}' });
+    await vi.waitFor(() => expect(consentRequests()).toHaveLength(1));
+    expect(window.isMinimized()).toBe(false);
+    expect(window.isVisible()).toBe(true);
+  });
+
   it('Deny: the tool does not run and the model is told', async () => {
     const { app, invoke } = await running();
     const result = toolbox(app).call({ callId: 'call_2', name: 'open_url', arguments: '{"url":"https://example.com"}' });
@@ -130,6 +140,15 @@ describe('tools in the desktop app', () => {
     await invoke('settings:update', { tools: { alwaysAllow: [] } });
     void toolbox(app).call({ callId: 'call_5', name: 'write_clipboard', arguments: '{"text":"osaka"}' });
     await vi.waitFor(() => expect(consentRequests()).toHaveLength(2));
+  });
+
+  it('tools that need no consent run at once; a timer notifies in Kaiwa’s language', async () => {
+    const { app, invoke } = await running();
+    await invoke('settings:update', { language: 'ja' });
+    await expect(toolbox(app).call({ callId: 'call_n', name: 'notify', arguments: '{"title":"Kaiwa","body":"hello"}' })).resolves.toMatchObject({ outcome: 'ok' });
+    await expect(toolbox(app).call({ callId: 'call_t', name: 'set_timer', arguments: '{"seconds":1,"label":"お茶"}' })).resolves.toMatchObject({ outcome: 'ok' });
+    await vi.waitFor(() => expect(mock.Notification.shown).toEqual([{ title: 'Kaiwa', body: 'hello' }, { title: '時間になりました', body: 'お茶' }]), { timeout: 3_000 });
+    expect(consentRequests()).toEqual([]);
   });
 
   it('a window that loads after the question was asked gets it, with the time left', async () => {

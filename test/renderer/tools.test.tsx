@@ -232,6 +232,15 @@ describe('tools in Settings', () => {
     expect(bridge.callsOf('updateSettings')[0]![0]).toEqual({ tools: { enabled: false, off: ['read_clipboard'] } });
   });
 
+  it('edits the model GPT-Live hands tool calls to', async () => {
+    const { bridge } = await openSettings();
+    const model = screen.getByLabelText('Model that runs tools in GPT-Live') as HTMLInputElement;
+    expect(model.value).toBe('gpt-5-mini');
+    fireEvent.change(model, { target: { value: 'gpt-5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(bridge.callsOf('updateSettings')).toEqual([[{ tools: { liveBackendModel: 'gpt-5' } }]]));
+  });
+
   it('resets "always allow"', async () => {
     const bridge = new FakeBridge();
     bridge.view = settingsView({ settings: { ...bridge.view.settings, tools: { ...bridge.view.settings.tools, alwaysAllow: ['read_clipboard', 'open_url'] } } });

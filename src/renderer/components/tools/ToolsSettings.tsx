@@ -70,6 +70,12 @@ export function ToolsSettings({ view, tools, onChange, locked, fieldErrors, onVi
         </ul>
       </div>
 
+      <ServerField label={t('tools.settings.liveBackendModel')} errors={errorsAt('tools.liveBackendModel')} hint={t('tools.settings.liveBackendModel.hint')} wide>
+        {(id, describedBy) => (
+          <input id={id} aria-describedby={describedBy} value={tools.liveBackendModel} readOnly={locked('tools.liveBackendModel')} spellCheck={false} onChange={(e) => onChange({ ...tools, liveBackendModel: e.target.value })} />
+        )}
+      </ServerField>
+
       <div className="field wide" data-path="tools.alwaysAllow">
         <span className="field-label">{t('tools.settings.alwaysAllow')}</span>
         <span className="field-note" role="status">
@@ -181,21 +187,23 @@ function withAllowedTools(server: McpServer, list: string[]): McpServer {
   return list.length > 0 ? { ...rest, allowedTools: list } : rest;
 }
 
-/** One setting of a server: its label, the control, and what is wrong with it (described-by, not part of its name). */
-function ServerField({ label, errors, wide, children }: { label: string; errors: string[]; wide?: boolean; children: (id: string, describedBy: string | undefined) => ReactNode }) {
+/** One setting (of a server, or the tools' own): its label, the control, and what is wrong with it (described-by, not part of its name). */
+function ServerField({ label, errors, hint, wide, children }: { label: string; errors: string[]; hint?: string; wide?: boolean; children: (id: string, describedBy: string | undefined) => ReactNode }) {
   const id = useId();
   const noteId = `${id}-note`;
+  const hasNote = errors.length > 0 || hint !== undefined;
   return (
     <div className={`mcp-field${wide ? ' wide' : ''}${errors.length > 0 ? ' invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      {children(id, errors.length > 0 ? noteId : undefined)}
-      {errors.length > 0 && (
+      {children(id, hasNote ? noteId : undefined)}
+      {hasNote && (
         <span id={noteId} className="field-note">
           {errors.map((e) => (
             <span key={e} className="field-error">
               {e}
             </span>
           ))}
+          {errors.length === 0 && hint}
         </span>
       )}
     </div>

@@ -558,6 +558,8 @@ export const en = {
   'tools.settings.builtIn': 'Kaiwa’s tools',
   'tools.settings.enabled': 'Let the assistant use tools',
   'tools.settings.enabled.hint': 'The time, the clipboard, web pages, notifications and timers. Anything that reads your data or acts outside Kaiwa asks you first.',
+  'tools.settings.liveBackendModel': 'Model that runs tools in GPT-Live',
+  'tools.settings.liveBackendModel.hint': 'GPT-Live hands tool calls to this model; Kaiwa runs the tools it asks for.',
   'tools.settings.noConsent': 'runs without asking',
   'tools.settings.section': 'Tools',
 

@@ -548,6 +548,8 @@ export const ja: Catalogue = {
   'tools.settings.builtIn': 'Kaiwa のツール',
   'tools.settings.enabled': 'アシスタントにツールを使わせる',
   'tools.settings.enabled.hint': '時刻、クリップボード、Web ページ、通知、タイマー。あなたのデータを読んだり Kaiwa の外で何かをしたりするものは、必ず先に確認します。',
+  'tools.settings.liveBackendModel': 'GPT-Live でツールを扱うモデル',
+  'tools.settings.liveBackendModel.hint': 'GPT-Live はツールの呼び出しをこのモデルに任せ、求められたツールを Kaiwa が実行します。',
   'tools.settings.noConsent': '確認なしで動く',
   'tools.settings.section': 'ツール',
 
