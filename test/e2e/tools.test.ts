@@ -95,3 +95,34 @@ describe('the consent prompt in Chromium', () => {
     }
   });
 });
+
+describe('tools settings in Chromium', () => {
+  it('lists the built-in tools, edits an MCP server, and fits the window', async () => {
+    const view = defaultView();
+    view.settings.tools.alwaysAllow = ['read_clipboard'];
+    view.settings.tools.mcpServers = [{ label: 'docs', url: 'https://docs.example.com/mcp', requireApproval: 'always', headerNames: ['Authorization'] }];
+    view.mcpHeadersSet = { docs: ['Authorization'] };
+    const kaiwa = await openKaiwa(browser, server.url, { scale: 2, height: 900, view });
+    try {
+      await kaiwa.page.getByRole('tab', { name: 'Settings' }).click();
+      const section = kaiwa.page.getByRole('group', { name: 'Tools' });
+      await section.scrollIntoViewIfNeeded();
+      await section.getByRole('button', { name: 'Add MCP server' }).click();
+      await section.getByRole('group', { name: 'MCP server Server 2' }).getByLabel('Address').fill('http://wiki');
+      await section.getByText('Enter an address starting with https://.').waitFor();
+      await section.getByText('Kaiwa’s tools').scrollIntoViewIfNeeded();
+      await screenshot(kaiwa.page, 'tools-settings');
+      await section.getByRole('group', { name: 'MCP server docs' }).scrollIntoViewIfNeeded();
+      await screenshot(kaiwa.page, 'tools-settings-mcp');
+      const overflow = await kaiwa.page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { scrollWidth: number; clientWidth: number } } }).document;
+        const form = doc.querySelector('form.settings');
+        return form.scrollWidth - form.clientWidth;
+      });
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(kaiwa.problems).toEqual([]);
+    } finally {
+      await kaiwa.close();
+    }
+  });
+});

@@ -59,8 +59,7 @@ export function ToolsSettings({ view, tools, onChange, locked, fieldErrors, onVi
                   <input type="checkbox" checked={!tools.off.includes(tool.name)} disabled={!tools.enabled || locked('tools.off')} onChange={(e) => onChange(withToolOn(tools, tool.name, e.target.checked))} />
                   <span>
                     {toolName(t, tool.name)}
-                    <span className="tool-choice-note">
-                      {' · '}
+                    <span className="field-note tool-choice-note">
                       {!tool.needsConsent ? t('tools.settings.noConsent') : allowed.includes(tool.name) ? t('tools.settings.alwaysAllowed') : t('tools.settings.asksFirst')}
                     </span>
                   </span>
