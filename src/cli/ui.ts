@@ -1,6 +1,6 @@
 import type { AssistantEvent, AssistantState, Level, Protocol, Settings } from '../engine';
 import { resolveProtocol, SILENCE_DB } from '../engine';
-import { addAudioUsage, NO_AUDIO_USAGE } from '../shared/audio-usage';
+import { meterLine, type MeterReading } from '../shared/meter-words';
 import { saidWords, type MessageKey, type Translate } from '../shared/i18n';
 
 /** What the terminal shows. Two implementations: a live status line (TTY) and plain lines. */
@@ -107,6 +107,10 @@ export class PlainUi implements Ui {
       case 'error':
         this.out.write(`${this.t('cli.errorLine', { code: event.code, message: saidWords(this.t, event) })}\n`);
         break;
+      case 'meter':
+        // The total, once: the running readings are the status line's (TTY).
+        if (event.meter.final) this.out.write(`[${meterLine(this.t, event.meter)}]\n`);
+        break;
       default:
         break;
     }
@@ -120,12 +124,12 @@ export class PlainUi implements Ui {
 }
 
 /**
- * TTY: transcripts scroll above a status line with the state, the protocol (and for GPT-Live the
- * seconds of audio used so far) and two level meters.
+ * TTY: transcripts scroll above a status line with the state, the protocol, the conversation's
+ * meter (tokens or active time, estimated cost, time left in the session) and two level meters.
  */
 export class TtyUi implements Ui {
   private state: AssistantState = 'idle';
-  private audioUsage = NO_AUDIO_USAGE;
+  private meter: MeterReading | null = null;
   private attempt: number | undefined;
   private input: Level = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
   private output: Level = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB };
@@ -193,9 +197,10 @@ export class TtyUi implements Ui {
       case 'error':
         this.line(this.t('cli.errorLine', { code: event.code, message: saidWords(this.t, event) }));
         break;
-      case 'session.usage':
-        this.audioUsage = addAudioUsage(this.audioUsage, event);
-        this.draw();
+      case 'meter':
+        this.meter = event.meter;
+        if (event.meter.final) this.line(meterLine(this.t, event.meter));
+        else this.draw();
         break;
       default:
         break;
@@ -220,12 +225,11 @@ export class TtyUi implements Ui {
     this.draw();
   }
 
-  /** The protocol part of the status line: "GPT-Live · 12.3 sec of audio  ", or nothing while unknown. */
+  /** The protocol and the meter: "GPT-Live · 2.5 min active · ~$0.13 · session: 27 min left  ". */
   private session(): string {
-    if (!this.protocol) return '';
-    const seconds = this.audioUsage.seconds;
-    const usage = seconds > 0 ? ` · ${this.t('cli.audioUsage', { ms: seconds * 1000 })}` : '';
-    return `${protocolName(this.t, this.protocol)}${usage}  `;
+    const meter = this.meter && !this.meter.final ? meterLine(this.t, this.meter) : '';
+    const parts = [this.protocol ? protocolName(this.t, this.protocol) : '', meter].filter(Boolean);
+    return parts.length > 0 ? `${parts.join(' · ')}  ` : '';
   }
 
   private draw(): void {

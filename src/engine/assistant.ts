@@ -5,6 +5,7 @@ import type { Credentials, Settings } from './settings';
 import type { DeviceErrorInfo, InputDevice, OutputDevice, ReportsDeviceInUse } from './audio/devices/types';
 import type { EchoCancellerOptions } from './audio/echo-canceller';
 import { MicPath } from './audio/mic-path';
+import { MeterGuard } from './meter/guard';
 import { Player } from './audio/player';
 import { Toolbox } from './tools/toolbox';
 import type { ConsentAnswer, ToolDefinition, ToolHost } from './tools/types';
@@ -87,6 +88,14 @@ export class Assistant {
   private lastLevelsSilent = false;
   /** The tools, shared by every session of this Assistant (a timer outlives the session that set it); null without a host. */
   readonly toolbox: Toolbox | null;
+  /** The conversation's cost and time meter, and its spending cap (which holds the microphone). */
+  private readonly meter = new MeterGuard({
+    emit: (event) => this.emit(event),
+    holdMicrophone: () => this.applyMute(),
+    playing: () => this.player.isPlaying,
+    onIdle: (listener) => this.player.on('idle', listener),
+    stop: () => void this.stop(),
+  });
 
   constructor(options: AssistantOptions) {
     this.settings = options.settings;
@@ -155,6 +164,7 @@ export class Assistant {
     if (this.stopping) await this.stopping;
     this.running = true;
     this.record.clear();
+    this.meter.begin(this.settings);
     try {
       const session = this.newSession();
       await session.open();
@@ -207,8 +217,7 @@ export class Assistant {
 
   setMuted(muted: boolean): void {
     this.mutedFlag = muted;
-    if (muted) this.mic.drop();
-    this.session?.setMuted(muted);
+    this.applyMute();
   }
 
   /**
@@ -221,6 +230,7 @@ export class Assistant {
     this.settings = settings;
     this.toolbox?.updateSettings(settings);
     if (!this.running) return;
+    this.meter.configure(settings);
     if (needsEchoCancellation(settings) !== needsEchoCancellation(before)) void this.mic.configureEcho(needsEchoCancellation(settings));
     if (needsNewSession(before, settings)) void this.replaceSession();
     else this.session?.updateSettings(settings);
@@ -252,7 +262,7 @@ export class Assistant {
       this.emit({ type: 'state', state: 'error' });
       throw new AssistantError(error.code, error.message, error.said);
     }
-    session.setMuted(this.mutedFlag);
+    session.setMuted(this.mutedFlag || this.meter.held);
     this.session = session;
     this.mic.sink = session;
     return session;
@@ -274,6 +284,7 @@ export class Assistant {
 
   private onSessionEvent(session: ConversationSession, event: AssistantEvent): void {
     this.emit(event);
+    this.meter.observe(event);
     // A fatal error means the session has ended: the devices stop with it.
     if (event.type === 'error' && event.fatal && session === this.session && this.running && !this.stopping && this.levelsTimer) {
       this.stopping = this.teardown('error').finally(() => {
@@ -291,6 +302,13 @@ export class Assistant {
         this.log(`listener failed: ${(error as Error).message}`);
       }
     }
+  }
+
+  /** The microphone is off when the user muted it or the spending cap holds it. */
+  private applyMute(): void {
+    const muted = this.mutedFlag || this.meter.held;
+    if (muted) this.mic.drop();
+    this.session?.setMuted(muted);
   }
 
   private emitLevels(): void {
@@ -342,6 +360,7 @@ export class Assistant {
     }
     this.player.flush();
     await this.session?.close(finalState);
+    this.meter.end();
     await this.mic.close();
   }
 }

@@ -1,4 +1,6 @@
 import type { EngineMessage } from './messages';
+import type { MeterReading } from './meter/reading';
+import type { Protocol } from './settings';
 import type { ConsentAnswer, ConsentRequest, ToolOutcome } from './tools/types';
 
 /**
@@ -41,11 +43,23 @@ export type ErrorCode =
   | 'config' // an invalid setting
   | 'internal';
 
+/**
+ * One Realtime response's tokens (`response.done` usage, `RealtimeResponseUsage`). Cached tokens
+ * are a part of the input tokens, billed at the cached rate; the details are there when the server
+ * sent them.
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+  inputTextTokens?: number;
   inputAudioTokens?: number;
+  inputImageTokens?: number;
+  cachedTokens?: number;
+  cachedTextTokens?: number;
+  cachedAudioTokens?: number;
+  cachedImageTokens?: number;
+  outputTextTokens?: number;
   outputAudioTokens?: number;
 }
 
@@ -63,6 +77,13 @@ export type AssistantEvent =
    * session, not to be summed), `final` with the total its `session.closed` reports.
    */
   | { type: 'session.usage'; sessionId: string; seconds: number; final: boolean }
+  /**
+   * A session of the conversation started (the first, a reconnect, a renewal): the server's id for
+   * it, the model it reports, and when it reaches its time limit (Unix ms).
+   */
+  | { type: 'session.started'; protocol: Protocol; sessionId: string; model?: string; expiresAt?: number }
+  /** The conversation's cost and time meter: after usage, a new session or a changed cap, and once more (`final`) when it ends. */
+  | { type: 'meter'; meter: MeterReading }
   /**
    * Tool activity, its own entries in transcripts and history. `source` 'function' is Kaiwa's own
    * tool; 'mcp' a remote MCP server's (`server` its label), run by the model's service.

@@ -21,6 +21,12 @@ export interface EngineMessages {
   'notice.rateLimitReset': undefined;
   'notice.reconnected': undefined;
   'notice.sessionRenewed': undefined;
+  /** The spending cap (meter/guard.ts); amounts in US dollars. */
+  'notice.spendingCapRaised': { capUsd: number };
+  'notice.spendingCapReached': { capUsd: number; costUsd: number };
+  'notice.spendingCapReachedLive': { capUsd: number; costUsd: number };
+  'notice.spendingCapRemoved': undefined;
+  'notice.spendingCapUnknownPrice': { model: string };
   'notice.transcriptionFailed': { detail: string };
 
   'error.badAudio': { detail: string };
@@ -170,6 +176,11 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'notice.rateLimitReset': true,
   'notice.reconnected': true,
   'notice.sessionRenewed': true,
+  'notice.spendingCapRaised': true,
+  'notice.spendingCapReached': true,
+  'notice.spendingCapReachedLive': true,
+  'notice.spendingCapRemoved': true,
+  'notice.spendingCapUnknownPrice': true,
   'notice.transcriptionFailed': true,
   'error.badAudio': true,
   'error.betaRetired': true,

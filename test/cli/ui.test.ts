@@ -5,6 +5,10 @@ import type { Protocol } from '../../src/engine';
 import { parseSettings } from '../../src/engine/settings';
 import { createI18n } from '../../src/shared/i18n';
 import { say } from '../../src/engine/messages';
+import { ConversationMeter } from '../../src/engine/meter';
+import type { AssistantEvent } from '../../src/engine/events';
+
+const liveMeter = () => new ConversationMeter(parseSettings({ provider: 'openai', model: 'gpt-live-1' }));
 
 const en = createI18n('en').t;
 
@@ -83,23 +87,44 @@ describe('terminal UI', () => {
     expect(screen.text).toBe('[listening]\nyou: Hi\n[interrupted after 1200 ms of 3000 ms]\n');
   });
 
-  it('shows the protocol in the status line, and for GPT-Live the seconds of audio its sessions used (each session counts from 0)', () => {
+  it('shows the protocol and the conversation’s meter in the status line: active minutes, cost, time left in the session', () => {
     const { screen, ui } = tty(false, 'live');
     ui.show({ type: 'state', state: 'listening' });
     expect(screen.status).toMatch(/^\[listening\] GPT-Live {2}mic /);
-    ui.show({ type: 'session.usage', sessionId: 's1', seconds: 3, final: false });
-    ui.show({ type: 'session.usage', sessionId: 's1', seconds: 10, final: true });
-    ui.show({ type: 'session.usage', sessionId: 's2', seconds: 2.3, final: false });
-    expect(screen.status).toMatch(/^\[listening\] GPT-Live · 12\.3 sec of audio {2}mic /);
+    const expiresAt = Date.now() + 27.5 * 60_000;
+    const live = liveMeter();
+    const events: AssistantEvent[] = [
+      { type: 'session.started', protocol: 'live', sessionId: 's1', model: 'gpt-live-1', expiresAt: Date.now() + 60_000 },
+      { type: 'session.usage', sessionId: 's1', seconds: 30, final: false },
+      { type: 'session.usage', sessionId: 's1', seconds: 120, final: true },
+      // A renewal: the new session counts from 0, and its limit is the one left.
+      { type: 'session.started', protocol: 'live', sessionId: 's2', model: 'gpt-live-1', expiresAt },
+      { type: 'session.usage', sessionId: 's2', seconds: 30, final: false },
+    ];
+    for (const event of events) if (live.observe(event)) ui.show({ type: 'meter', meter: live.reading() });
+    expect(screen.status).toMatch(/^\[listening\] GPT-Live · 2\.5 min active · ~\$0\.125 · session: 28 min left {2}mic /);
+    ui.show({ type: 'meter', meter: live.reading(true) });
+    expect(screen.text).toContain('\r\u001b[2K2.5 min active · ~$0.125\n');
     ui.close();
     const realtime = tty(false, 'realtime');
     realtime.ui.show({ type: 'state', state: 'speaking' });
     expect(realtime.screen.status).toMatch(/^\[speaking\] Realtime {2}mic /);
     realtime.ui.close();
     const ja = tty(false, 'live', createI18n('ja').t);
-    ja.ui.show({ type: 'session.usage', sessionId: 's1', seconds: 61.25, final: false });
-    expect(ja.screen.status).toMatch(/^\[待機中\] GPT-Live · 音声 61\.3 秒 {2}マイク /);
+    ja.ui.show({ type: 'meter', meter: live.reading() });
+    expect(ja.screen.status).toMatch(/^\[待機中\] GPT-Live · 利用 2\.5 分 · 約 \$0\.125 · セッション残り 28 分 {2}マイク /);
     ja.ui.close();
+  });
+
+  it('prints the conversation’s total once at its end (plain lines), the cost unknown for a model without a price', () => {
+    const screen = new Screen();
+    const ui = new PlainUi(en, screen);
+    const meter = new ConversationMeter(parseSettings({ provider: 'custom', url: 'ws://127.0.0.1:1/v1/realtime', model: 'my-model' }));
+    meter.observe({ type: 'usage', responseId: 'r1', usage: { inputTokens: 1000, outputTokens: 234, totalTokens: 1234 } });
+    ui.show({ type: 'meter', meter: meter.reading() });
+    expect(screen.text).toBe('');
+    ui.show({ type: 'meter', meter: meter.reading(true) });
+    expect(screen.text).toBe('[1,234 tokens · cost unknown]\n');
   });
 
   it('names the protocol, the model and where it runs in the first line, in the language', () => {

@@ -8,6 +8,16 @@ import { LanguageProvider, windowLanguage } from '../../src/renderer/i18n';
 import type { Turn } from '../../src/renderer/state/reducer';
 import type { AssistantState } from '../../src/shared/ipc';
 import { FakeBridge, settingsView } from './fakeBridge';
+import { ConversationMeter } from '../../src/engine/meter/meter';
+import { parseSettings } from '../../src/engine/settings';
+import type { AssistantEvent } from '../../src/shared/ipc';
+
+/** The engine's meter reading after these events, as the engine would send it. */
+function meterAfter(...events: AssistantEvent[]) {
+  const meter = new ConversationMeter(parseSettings({ provider: 'openai' }));
+  for (const event of events) meter.observe(event);
+  return meter.reading();
+}
 
 beforeEach(() => {
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
@@ -68,7 +78,7 @@ describe('the window in Japanese', () => {
     act(() =>
       bridge.push([
         { type: 'state', state: 'listening' },
-        { type: 'usage', responseId: 'r1', usage: { inputTokens: 1000, outputTokens: 234, totalTokens: 1234 } },
+        { type: 'meter', meter: meterAfter({ type: 'usage', responseId: 'r1', usage: { inputTokens: 1000, outputTokens: 234, totalTokens: 1234 } }) },
         { type: 'error', code: 'auth', fatal: true, key: 'error.serverSaid', params: { detail: 'invalid_api_key' } },
       ]),
     );
@@ -76,6 +86,8 @@ describe('the window in Japanese', () => {
     expect(screen.getByRole('button', { name: '設定を開く' })).toBeTruthy();
     expect(screen.getByRole('button', { name: '閉じる' })).toBeTruthy();
     expect(screen.getByText('1,234 トークン')).toBeTruthy();
+    // 1,000 text tokens in at $4, 234 out at $16 per million.
+    expect(screen.getByText('約 $0.0077')).toBeTruthy();
     expect(screen.getByText('GPT-Live').getAttribute('data-protocol')).toBe('live');
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssistantEvent } from '../../src/shared/ipc';
+import type { MeterReading } from '../../src/shared/meter-words';
+import { NO_TOKENS } from '../../src/engine/meter/cost';
 import { canInterrupt, initialUiState, isActive, isTurn, MAX_NOTICES, MAX_TURNS, uiReducer, type Turn, type UiState } from '../../src/renderer/state/reducer';
 
 const run = (events: AssistantEvent[], from: UiState = initialUiState) => uiReducer(from, { type: 'events', events });
@@ -97,12 +99,26 @@ describe('uiReducer', () => {
     expect(s.error!.said).toEqual({ key: 'error.connectionFailed', params: { detail: 'refused' } });
   });
 
-  it('adds up usage', () => {
+  it('keeps the engine’s latest meter reading (the engine sums usage, the window does not add it up again)', () => {
+    const reading = (total: number): MeterReading => ({
+      tokens: { ...NO_TOKENS, input: total, total },
+      liveSeconds: 0,
+      costUsd: total / 1e6,
+      models: ['gpt-realtime'],
+      unknownModels: [],
+      capReached: false,
+      sessions: 1,
+      pricesAsOf: '2026-11-30',
+      final: false,
+    });
     const s = run([
       { type: 'usage', responseId: 'r1', usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 } },
+      { type: 'meter', meter: reading(15) },
       { type: 'usage', responseId: 'r2', usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 } },
+      { type: 'meter', meter: reading(18) },
     ]);
-    expect(s.usage).toEqual({ inputTokens: 11, outputTokens: 7, totalTokens: 18 });
+    expect(s.meter).toEqual(reading(18));
+    expect(initialUiState.meter).toBeNull();
   });
 
   it('does not change state for levels (they drive the pulse, not React)', () => {

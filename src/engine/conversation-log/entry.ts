@@ -1,5 +1,6 @@
 import type { AssistantEvent, ErrorCode, InterruptReason, Speaker } from '../events';
 import type { EngineMessage } from '../messages';
+import type { MeterReading } from '../meter/reading';
 
 /**
  * A saved conversation is one JSON object per line (JSONL), one line per entry: the desktop app's
@@ -24,13 +25,16 @@ export type ConversationEntry =
    * What went wrong, by catalogue key (`key`, `params`: engine/messages.ts), for each reader to put
    * into their own language. Entries written before errors were keyed have the English `message` instead. `fatal` is missing in entries written before it was recorded.
    */
-  | ({ kind: 'error'; at: string; code: ErrorCode; fatal?: boolean } & (EngineMessage | { key?: undefined; params?: undefined; message: string }));
+  | ({ kind: 'error'; at: string; code: ErrorCode; fatal?: boolean } & (EngineMessage | { key?: undefined; params?: undefined; message: string }))
+  /** The conversation's meter when it ended (tokens or active time, estimated cost): the last entry. */
+  | { kind: 'meter'; at: string; meter: MeterReading };
 
 /** Interrupted replies remembered for their transcript's `interruptedAtMs` (the newest win). */
 const REMEMBERED_INTERRUPTIONS = 256;
 
 /**
- * Turns assistant events into entries: final transcripts, interruptions and errors; everything else
+ * Turns assistant events into entries: final transcripts, interruptions, errors and the final meter
+ * (when something was used); everything else
  * (deltas, levels, states) is not kept. One per conversation: it remembers which replies were cut.
  */
 export class ConversationRecorder {
@@ -57,6 +61,10 @@ export class ConversationRecorder {
       case 'error': {
         return { kind: 'error', at, code: event.code, fatal: event.fatal, key: event.key, ...(event.params ? { params: event.params } : {}) } as ConversationEntry;
       }
+      case 'meter': {
+        const { meter } = event;
+        return meter.final && (meter.tokens.total > 0 || meter.liveSeconds > 0) ? { kind: 'meter', at, meter } : undefined;
+      }
       default:
         return undefined;
     }
@@ -76,6 +84,8 @@ export function isConversationEntry(value: unknown): value is ConversationEntry 
       return (entry.speaker === 'user' || entry.speaker === 'assistant') && isString(entry.itemId) && isString(entry.text);
     case 'interrupted':
       return isString(entry.itemId) && isNumber(entry.playedMs) && isNumber(entry.receivedMs);
+    case 'meter':
+      return isMeterReading(entry.meter);
     case 'error':
       return (
         isString(entry.code) &&
@@ -84,6 +94,18 @@ export function isConversationEntry(value: unknown): value is ConversationEntry 
     default:
       return false;
   }
+}
+
+function isMeterReading(value: unknown): value is MeterReading {
+  if (typeof value !== 'object' || value === null) return false;
+  const meter = value as Record<string, unknown>;
+  const tokens = meter.tokens as Record<string, unknown> | null;
+  return (
+    typeof tokens === 'object' && tokens !== null && isNumber(tokens.total) && isNumber(tokens.input) && isNumber(tokens.output) &&
+    isNumber(meter.liveSeconds) &&
+    (meter.costUsd === null || isNumber(meter.costUsd)) &&
+    Array.isArray(meter.unknownModels) && isString(meter.pricesAsOf)
+  );
 }
 
 /** The entries of a JSONL text: a torn last line (a crash mid-write) or a foreign line is skipped. */

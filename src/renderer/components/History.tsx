@@ -3,12 +3,24 @@ import type { ConversationSummary } from '../../shared/ipc';
 import { messageWords, type MessageKey, type Translate } from '../../shared/i18n';
 import { useBridge } from '../bridge';
 import { useT } from '../i18n';
+import { meterWords, type MeterReading } from '../../shared/meter-words';
 import { turnsFromEntries, type HistoryLine } from '../state/history';
 import { Transcript } from './Transcript';
 
 function when(t: Translate, iso: string): string {
   const at = new Date(iso);
   return Number.isNaN(at.getTime()) ? iso : t('history.startedAt', { at });
+}
+
+/** What a past conversation used and cost. */
+function HistoryMeter({ meter }: { meter: MeterReading }) {
+  const t = useT();
+  const words = meterWords(t, meter);
+  return (
+    <p className="history-meter" title={[...words.usage.map((p) => p.title), words.cost.title].join('\n')}>
+      {t('history.meter', { usage: words.usage.map((p) => p.text).join(', '), cost: words.cost.text })}
+    </p>
+  );
 }
 
 /** Past conversations, read-only. */
@@ -66,6 +78,7 @@ export function History() {
               <span className="muted">{when(t, open.summary.startedAt)}</span>
             </header>
             <Transcript turns={open.lines.flatMap((l) => (l.turn ? [l.turn] : []))} follow={false} emptyText={t('history.nothingSaid')} />
+            {open.lines.map((l, i) => (l.meter ? <HistoryMeter key={`meter-${i}`} meter={l.meter} /> : null))}
             {open.lines.some((l) => l.error) && (
               <ul className="history-errors">
                 {open.lines.flatMap((l, i) =>

@@ -6,6 +6,7 @@ import { useT } from '../i18n';
 import { isActive, type Notice, type UiError, type UiState } from '../state/reducer';
 import { describeError, describeState, errorNeedsSettings } from '../state/words';
 import { DevicesInUse } from './DevicesInUse';
+import { MeterStatus } from './Meter';
 
 interface StatusBarProps {
   ui: UiState;
@@ -36,7 +37,7 @@ function connectionWords(t: Translate, state: AssistantState, attempt?: number):
   return t('connection.connected');
 }
 
-/** Connection state, errors and notices in words, and the mute indicator. */
+/** Connection state, errors and notices in words, the mute indicator and the conversation's meter. */
 export function StatusBar({ ui, muted, protocol, onDismissError, onDismissNotice, onOpenSettings }: StatusBarProps) {
   const t = useT();
   return (
@@ -61,16 +62,7 @@ export function StatusBar({ ui, muted, protocol, onDismissError, onDismissNotice
             {t('status.muted')}
           </span>
         )}
-        {ui.audioUsage.seconds > 0 && (
-          <span className="status-usage status-audio-usage" title={t('status.audioUsageTitle')}>
-            {t('status.audioUsage', { ms: ui.audioUsage.seconds * 1000 })}
-          </span>
-        )}
-        {ui.usage.totalTokens > 0 && (
-          <span className="status-usage" title={t('status.tokensTitle', { input: ui.usage.inputTokens, output: ui.usage.outputTokens })}>
-            {t('status.tokens', { count: ui.usage.totalTokens })}
-          </span>
-        )}
+        <MeterStatus meter={ui.meter} />
       </div>
     </footer>
   );

@@ -1,11 +1,14 @@
 import type { KeyedWords } from '../../shared/i18n';
 import type { ConversationEntry } from '../../shared/ipc';
+import type { MeterReading } from '../../shared/meter-words';
 import type { Turn } from './reducer';
 
 export interface HistoryLine {
   turn?: Turn;
   /** What went wrong: by key, or (an entry written before errors were keyed) its English line. */
   error?: { at: string; said: KeyedWords | string };
+  /** What the conversation used and cost (its last entry). */
+  meter?: MeterReading;
 }
 
 /** A saved conversation as transcript turns, with cuts applied and errors kept in place. */
@@ -31,6 +34,8 @@ export function turnsFromEntries(entries: readonly ConversationEntry[]): History
         byItem.set(`assistant:${entry.itemId}`, placeholder);
         lines.push({ turn: placeholder });
       }
+    } else if (entry.kind === 'meter') {
+      lines.push({ meter: entry.meter });
     } else {
       lines.push({ error: { at: entry.at, said: entry.key ? { key: entry.key, ...(entry.params ? { params: entry.params } : {}) } : entry.message } });
     }

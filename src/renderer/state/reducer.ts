@@ -1,6 +1,6 @@
 import type { AssistantEvent, AssistantState, ErrorCode, NoticeSaid, Said } from '../../shared/ipc';
-import { addAudioUsage, NO_AUDIO_USAGE, type AudioUsage } from '../../shared/audio-usage';
 import { closeConsent, reduceToolEvent, type ConsentPrompt, type ToolLine } from './tools';
+import type { MeterReading } from '../../shared/meter-words';
 
 /**
  * The conversation screen's state, reduced from AssistantEvent batches. Pure: no React, no bridge.
@@ -57,9 +57,8 @@ export interface UiState {
   consent: ConsentPrompt[];
   error: UiError | null;
   notices: Notice[];
-  usage: { inputTokens: number; outputTokens: number; totalTokens: number };
-  /** GPT-Live's seconds of audio (it bills by duration), summed over its sessions. */
-  audioUsage: AudioUsage;
+  /** The conversation's cost and time meter (the engine's latest reading; the last conversation's total once it ended). */
+  meter: MeterReading | null;
   /**
    * Where the next user turn belongs. A user's transcript usually completes after the reply to it
    * has started streaming; it is placed where the user started speaking, not where it arrived.
@@ -78,8 +77,7 @@ export const initialUiState: UiState = {
   consent: [],
   error: null,
   notices: [],
-  usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-  audioUsage: NO_AUDIO_USAGE,
+  meter: null,
   userSlot: null,
   nextNoticeId: 1,
 };
@@ -130,23 +128,14 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
         ...turn,
         cut: { playedMs: event.playedMs, receivedMs: event.receivedMs, reason: event.reason },
       }));
-    case 'usage':
-      return {
-        ...state,
-        usage: {
-          inputTokens: state.usage.inputTokens + event.usage.inputTokens,
-          outputTokens: state.usage.outputTokens + event.usage.outputTokens,
-          totalTokens: state.usage.totalTokens + event.usage.totalTokens,
-        },
-      };
+    case 'meter':
+      return { ...state, meter: event.meter };
     case 'notice': {
       const notices = [...state.notices, { id: state.nextNoticeId, said: saidOf(event) }].slice(-MAX_NOTICES);
       return { ...state, notices, nextNoticeId: state.nextNoticeId + 1 };
     }
     case 'error':
       return { ...state, error: { code: event.code, said: saidOf(event), fatal: event.fatal } };
-    case 'session.usage':
-      return { ...state, audioUsage: addAudioUsage(state.audioUsage, event) };
     case 'device':
       return { ...state, devices: { ...state.devices, [event.direction]: { name: event.name, followsDefault: event.followsDefault } } };
     case 'tool.call':
@@ -156,6 +145,9 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
       return reduceToolEvent(state, event, appendLine);
     case 'levels':
     case 'muted':
+    case 'usage': // summed by the engine's meter (`meter`)
+    case 'session.usage':
+    case 'session.started':
       return state;
   }
 }

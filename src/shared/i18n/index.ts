@@ -1,7 +1,7 @@
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { CATALOGUES, type Language, type MessageKey } from './catalogues';
 import type { en } from './catalogues/en';
-import { formatDateTime, formatDuration } from './format';
+import { formatDateTime, formatDuration, formatMinutes, formatUsd, formatWholeMinutes } from './format';
 
 /**
  * The one i18next set-up used by main, renderer and CLI: both catalogues loaded inline (no
@@ -14,7 +14,7 @@ import { formatDateTime, formatDuration } from './format';
 
 export { CATALOGUES, LANGUAGES, type Catalogue, type Language, type MessageKey } from './catalogues';
 export { chooseLanguage, FALLBACK_LANGUAGE, languageFromEnv, languageOfLocale } from './locale';
-export { formatDateTime, formatDuration } from './format';
+export { formatDateTime, formatDuration, formatMinutes, formatUsd, formatWholeMinutes } from './format';
 export { ERROR_KEYS, errorWords, keyed, messageWords, saidWords, STATE_KEYS, stateWords, type KeyedWords } from './words';
 
 declare module 'i18next' {
@@ -42,6 +42,9 @@ export function createI18n(language: Language): Translator {
     initAsync: false,
   });
   instance.services.formatter?.add('duration', (value: number, lng) => formatDuration(lng ?? language, value));
+  instance.services.formatter?.add('usd', (value: number, lng) => formatUsd(lng ?? language, value));
+  instance.services.formatter?.add('minutes', (value: number, lng) => formatMinutes(lng ?? language, value));
+  instance.services.formatter?.add('wholeMinutes', (value: number, lng) => formatWholeMinutes(lng ?? language, value));
   instance.services.formatter?.add('datetime', (value: Date | string | number, lng) =>
     formatDateTime(lng ?? language, value instanceof Date ? value : new Date(value)));
   return instance;

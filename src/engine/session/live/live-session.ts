@@ -17,6 +17,7 @@ import { say, type EngineMessage } from '../../messages';
 import { interruptNote, LIVE_INSTRUCTIONS_CHANGED } from './messages';
 import { liveSessionStart } from './start';
 import { LiveDelegations } from './delegations';
+import { sessionStarted } from './usage';
 
 /**
  * The full-duplex GPT-Live conversation (ConversationSession). The model listens while it speaks
@@ -215,6 +216,7 @@ export class LiveSession implements ConversationSession {
     });
     keeper.on('session', ({ reason, started }) => {
       this.sessionId = started.session.id;
+      if (!this.closed) context.emit(sessionStarted(started));
       if (this.closed || reason === 'initial') return;
       context.emit(
         reason === 'renewal'

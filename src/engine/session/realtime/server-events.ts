@@ -1,6 +1,7 @@
-import type { RealtimeResponseUsage, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import type { RealtimeResponseUsage, RealtimeServerEvent, SessionCreatedEvent } from 'openai/resources/realtime/realtime';
 import type { AssistantEvent, Usage } from '../../events';
 import { say } from '../../messages';
+import { SESSION_LIMIT_MS } from '../../realtime/reconnect';
 import { describeServerError } from '../../realtime/server-notices';
 
 /** Errors the server reports for a benign race (it finished or cancelled the response first). */
@@ -28,6 +29,8 @@ export function translateServerEvent(event: RealtimeServerEvent, log: (line: str
         type: 'notice',
         ...say('notice.transcriptionFailed', { detail: event.error.message ?? '' }),
       };
+    case 'session.created':
+      return sessionStarted(event.session);
     case 'response.done': {
       const { id, usage } = event.response;
       return usage && id ? { type: 'usage', responseId: id, usage: toUsage(usage) } : null;
@@ -46,13 +49,39 @@ export function translateServerEvent(event: RealtimeServerEvent, log: (line: str
   }
 }
 
-function toUsage(u: RealtimeResponseUsage): Usage {
-  const usage: Usage = {
-    inputTokens: u.input_tokens ?? 0,
-    outputTokens: u.output_tokens ?? 0,
-    totalTokens: u.total_tokens ?? 0,
+/** `RealtimeResponseUsage` with its details (a detail the server left out stays out). */
+export function toUsage(u: RealtimeResponseUsage): Usage {
+  const input = u.input_token_details;
+  const cached = input?.cached_tokens_details;
+  const output = u.output_token_details;
+  const details: Partial<Usage> = {
+    inputTextTokens: input?.text_tokens,
+    inputAudioTokens: input?.audio_tokens,
+    inputImageTokens: input?.image_tokens,
+    cachedTokens: input?.cached_tokens,
+    cachedTextTokens: cached?.text_tokens,
+    cachedAudioTokens: cached?.audio_tokens,
+    cachedImageTokens: cached?.image_tokens,
+    outputTextTokens: output?.text_tokens,
+    outputAudioTokens: output?.audio_tokens,
   };
-  if (u.input_token_details?.audio_tokens !== undefined) usage.inputAudioTokens = u.input_token_details.audio_tokens;
-  if (u.output_token_details?.audio_tokens !== undefined) usage.outputAudioTokens = u.output_token_details.audio_tokens;
+  const usage: Usage = { inputTokens: u.input_tokens ?? 0, outputTokens: u.output_tokens ?? 0, totalTokens: u.total_tokens ?? 0 };
+  for (const [key, value] of Object.entries(details) as [keyof Usage, number | undefined][]) if (typeof value === 'number') usage[key] = value;
   return usage;
+}
+
+/**
+ * `session.created`: the session's id, model and expiry. The GA types leave `id` and `expires_at`
+ * out of the session object though the server sends them (the beta shape names them); without
+ * `expires_at` the limit is 60 minutes from now.
+ */
+function sessionStarted(session: SessionCreatedEvent['session']): AssistantEvent {
+  const { id, model, expires_at: expiresAt } = session as { id?: unknown; model?: unknown; expires_at?: unknown };
+  return {
+    type: 'session.started',
+    protocol: 'realtime',
+    sessionId: typeof id === 'string' ? id : '',
+    ...(typeof model === 'string' && model ? { model } : {}),
+    expiresAt: typeof expiresAt === 'number' && Number.isFinite(expiresAt) && expiresAt > 0 ? expiresAt * 1000 : Date.now() + SESSION_LIMIT_MS,
+  };
 }
