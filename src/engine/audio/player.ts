@@ -2,8 +2,9 @@
  * The player: a queue of reply audio (24 kHz mono PCM16, per item) that an OutputDevice pulls in
  * 10 ms frames at its own clock. It is the truth about what was *heard* (ARCHITECTURE.md, "Data
  * flow"): it counts what it hands out per item and subtracts what the device still holds
- * (`device.latencyMs()`), so interrupt truncation and the output level follow the speaker, not
- * the network (which delivers a 10 s reply in 1-2 s).
+ * (`device.latencyMs()`), so played positions, events and the output level follow the speaker,
+ * not the network (which delivers a 10 s reply in 1-2 s). A flush reports what was handed out:
+ * the device plays out what it holds, so that is what the user ends up hearing.
  *
  * Bookkeeping is a ring with one entry per frame handed out: which item it carried, how far into
  * the item, and its level. The "heard" cursor (frames pulled minus device latency) walks that
@@ -37,7 +38,11 @@ const MAX_REMEMBERED_ITEMS = 256;
 
 export interface FlushedItem {
   itemId: string;
-  /** Heard of the item, device latency excluded; never more than receivedMs. */
+  /**
+   * What the user hears of the item: everything handed to the device, since a flush takes nothing
+   * back from it (what it holds still plays out). Exact whatever the device's latency; never more
+   * than receivedMs.
+   */
   playedMs: number;
   receivedMs: number;
 }
@@ -184,14 +189,15 @@ export class Player {
 
   /**
    * Interrupt: drops everything queued (the next pull is silence) and reports what of the current
-   * item was heard. Audio already inside the device still plays out (within one device buffer).
+   * item the user hears. Audio already inside the device still plays out (within one device
+   * buffer), so that is counted as heard: `device.latencyMs()` only says *when* it is heard.
    * Also cancels a pause. Returns null when nothing was playing.
    */
   flush(): FlushedItem | null {
     this.advanceHeard();
     const current = this.currentItem();
     const result = current
-      ? { itemId: current.id, playedMs: current.heard / SAMPLES_PER_MS, receivedMs: current.received / SAMPLES_PER_MS }
+      ? { itemId: current.id, playedMs: current.handedOut / SAMPLES_PER_MS, receivedMs: current.received / SAMPLES_PER_MS }
       : null;
     for (let i = this.queueHead; i < this.queue.length; i++) {
       const item = this.queue[i]!;

@@ -130,19 +130,38 @@ describe('Player: flush (barge-in)', () => {
     expect(player.currentItemId).toBeNull();
   });
 
-  it('reports what was heard: handed out minus device latency, capped at what was received', async () => {
+  it('reports what the user hears: all that was handed out, since the device plays out what it holds', async () => {
     const { player, device } = await setup(50);
     player.enqueue('a', constant(24000, 1000)); // 1 s
-    device.pull(30); // 300 ms handed out, 250 ms heard
+    device.pull(30); // 300 ms handed out, 250 ms heard so far
     expect(player.playedMs('a')).toBe(250);
-    expect(player.flush()).toEqual({ itemId: 'a', playedMs: 250, receivedMs: 1000 });
+    expect(player.flush()).toEqual({ itemId: 'a', playedMs: 300, receivedMs: 1000 });
   });
 
-  it('reports 0 when nothing of the item has reached the ear yet', async () => {
+  it('counts audio that has not reached the ear yet when the device still holds it', async () => {
     const { player, device } = await setup(100);
     player.enqueue('a', constant(2400, 1000));
     device.pull(4);
-    expect(player.flush()).toEqual({ itemId: 'a', playedMs: 0, receivedMs: 100 });
+    expect(player.playedMs('a')).toBe(0);
+    expect(player.flush()).toEqual({ itemId: 'a', playedMs: 40, receivedMs: 100 });
+  });
+
+  it('after a flush the played position walks up to what the flush reported, as the device plays out', async () => {
+    const { player, device } = await setup(30);
+    const finished: Array<[string, number]> = [];
+    player.on('item-finished', (id, ms) => finished.push([id, ms]));
+    player.enqueue('a', constant(24000, 1000));
+    device.pull(10);
+    expect(player.flush()?.playedMs).toBe(100);
+    expect(player.playedMs('a')).toBe(70);
+    expect(player.isPlaying).toBe(true); // the device still holds 30 ms of it
+    device.pull(2);
+    expect(player.playedMs('a')).toBe(90);
+    expect(finished).toEqual([]);
+    device.pull(1);
+    expect(player.playedMs('a')).toBe(100);
+    expect(finished).toEqual([['a', 100]]);
+    expect(player.isPlaying).toBe(false);
   });
 
   it('reports the item still being handed out, or the one the device still holds, else null', async () => {
@@ -158,7 +177,7 @@ describe('Player: flush (barge-in)', () => {
     expect(player.playedMs('a')).toBe(20);
   });
 
-  it('never reports more than received, and matches max(0, handedOut - latency) for one item', () => {
+  it('never reports more than received; plays max(0, pulled - latency) and flushes what was handed out', () => {
     return fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 8 }),
@@ -173,10 +192,11 @@ describe('Player: flush (barge-in)', () => {
           }
           device.pull(pulls);
           const handedOut = Math.min(received, pulls * 240);
-          const expected = Math.max(0, Math.min(handedOut / 24, pulls * 10 - latency));
+          expect(player.playedMs('a')).toBeCloseTo(Math.max(0, Math.min(handedOut / 24, pulls * 10 - latency)), 9);
           const flushed = player.flush();
+          // null once all of it was heard: then too, what was heard is what was handed out.
           const played = flushed?.playedMs ?? player.playedMs('a');
-          expect(played).toBeCloseTo(expected, 9);
+          expect(played).toBeCloseTo(handedOut / 24, 9);
           expect(played).toBeLessThanOrEqual(received / 24);
           if (flushed) expect(flushed.receivedMs).toBeCloseTo(received / 24, 9);
         },
@@ -184,13 +204,18 @@ describe('Player: flush (barge-in)', () => {
     );
   });
 
-  it('takes the latency the device reports at flush time', async () => {
+  it('follows the latency the device reports, and the heard position never moves back', async () => {
     const { player, device } = await setup(0);
     player.enqueue('a', constant(24000, 1000));
     device.pull(20);
     device.latency = 80;
-    // The cursor never moves back: 200 ms were already heard at the last pull.
-    expect(player.flush()?.playedMs).toBe(200);
+    // 200 ms were already heard at the last pull.
+    expect(player.playedMs('a')).toBe(200);
+    device.pull(6); // 260 pulled - 80 = 180 < 200: still 200
+    expect(player.playedMs('a')).toBe(200);
+    device.latency = 20;
+    expect(player.playedMs('a')).toBe(240);
+    expect(player.flush()?.playedMs).toBe(260);
   });
 
   it('plays the next reply normally after a flush', async () => {
