@@ -9,7 +9,7 @@ import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { rmsDb } from '../../src/engine/audio/meter';
 import { speechWav } from '../../harness/speech';
 import { tempDir } from '../../harness/temp';
-import { MonitorRecorder, firstAbove, loudMs, soundSpan, speakIntoMic } from '../../harness/audio-rig';
+import { MonitorRecorder, firstAbove, loudMs, soundSpan, speakIntoMic, tone } from '../../harness/audio-rig';
 
 const PER_MS = 24;
 
@@ -180,5 +180,26 @@ describe('naudiodon devices on the PulseAudio rig', () => {
     const measuredLatency = monitor.timeOf(onset - replyOnset) - feed.firstPulledAt();
     expect(measuredLatency).toBeGreaterThan(0);
     expect(Math.abs(measuredLatency - claimedLatency)).toBeLessThan(30);
+  });
+  it('counts output underflows: a blocked event loop starves the speaker, and the count outlives stop()', async () => {
+    const output = new NaudiodonOutput();
+    await output.start(tone());
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const before = output.underflows;
+      // The player runs on the event loop: block it well past what naudiodon and PortAudio hold.
+      const until = performance.now() + 200;
+      while (performance.now() < until) {
+        // busy: no timer, no I/O callback, no write completion runs
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(output.underflows).toBeGreaterThan(before);
+    } finally {
+      await output.stop();
+    }
+    const counted = output.underflows;
+    expect(counted).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(output.underflows).toBe(counted);
   });
 });

@@ -2,10 +2,14 @@
  * The real microphone and speaker: PortAudio through naudiodon2, at the device's own rate and
  * channels, converted to and from the engine's 24 kHz mono PCM16.
  *
- * Output keeps one stream open all session and writes one 10 ms chunk at a time, the next only when
- * the previous one entered naudiodon's queue (`maxQueue` chunks, default 1): the native side never
- * holds more than ~30 ms, so flushing the player's queue silences the speaker. (quit()
- * and abort() drain or stop the stream; they are for stop(), never for barge-in.)
+ * Output keeps one stream open all session. Each 10 ms frame goes to naudiodon in 2.5 ms chunks,
+ * one write outstanding: the next chunk only when the previous one entered naudiodon's queue
+ * (`maxQueue` chunks, default 2), and the next frame is pulled from the player only when the
+ * current one is all written. So ~10 ms sit between the player and PortAudio's host buffer (it was
+ * ~20 ms with whole 10 ms chunks), and a flush or a fade (applied by the player as it is pulled) is
+ * heard that much sooner. Two queued chunks (5 ms) cover one PortAudio callback (256 frames at
+ * 48 kHz), so the callback does not wait on our event loop in the middle of a buffer. (quit() and
+ * abort() drain or stop the stream; they are for stop(), never for barge-in.)
  *
  * naudiodon traps handled here: `sampleFormat` 16 explicitly (the default is 8-bit),
  * `closeOnError: false` (an underflow would otherwise end the stream), an explicit host buffer
@@ -35,14 +39,21 @@ export { listAudioDevices, chooseDevice, DeviceNotFoundError, type AudioDeviceIn
 
 const WATCHDOG_INTERVAL_MS = 100;
 const WRITE_RING = 64;
+const EMPTY = new Int16Array(0);
 
 export interface NaudiodonOptions {
   /** PortAudio id, or a name (exact, else case-insensitive substring); the system default otherwise. */
   device?: DeviceSelector;
   /** PortAudio host buffer in frames; default ~10 ms (see defaultFramesPerBuffer). */
   framesPerBuffer?: number;
-  /** Output: 10 ms chunks naudiodon may queue (default 1). Input: captured buffers it may queue (default 64). */
+  /** Output: chunks naudiodon may queue (default 2). Input: captured buffers it may queue (default 64). */
   maxQueue?: number;
+  /**
+   * Output: each 10 ms frame goes to naudiodon in this many chunks, the next one only when the
+   * previous one entered its queue (default 4: 2.5 ms chunks). Smaller chunks keep less audio
+   * queued between the player and the speaker, so a flush or a fade is heard sooner.
+   */
+  writesPerFrame?: number;
   /** No progress for this long while running means the device is gone (default 1000 ms). */
   stallMs?: number;
 }
@@ -174,7 +185,11 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
   private io: IoStreamWrite | null = null;
   private resampler: Resampler | null = null;
   private pull: FrameSource | null = null;
-  private scratch = Buffer.alloc(0);
+  /** The pulled frame in device format (interleaved), written in `writesPerFrame` slices. */
+  private frame = new Int16Array(0);
+  private frameFrames = 0;
+  private frameWritten = 0;
+  private slice = 0;
   /** Where each write ends in device frames (a ring indexed by write number). */
   private readonly writeEnds = new Float64Array(WRITE_RING);
   private issuedWrites = 0;
@@ -183,11 +198,14 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
   private lastCompletionAt = 0;
   private pulledFrames = 0;
   private portAudioLatencyMs = 0;
+  private lastUnderflows = 0;
   private readonly maxQueue: number;
+  private readonly writesPerFrame: number;
 
   constructor(options: NaudiodonOptions = {}) {
     super(options, 'output');
-    this.maxQueue = Math.max(1, options.maxQueue ?? 1);
+    this.maxQueue = Math.max(1, options.maxQueue ?? 2);
+    this.writesPerFrame = Math.max(1, Math.min(8, Math.round(options.writesPerFrame ?? 4)));
   }
 
   async start(pull: FrameSource): Promise<void> {
@@ -198,6 +216,7 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
     await closesSettled(); // from here to start() nothing awaits: no close can overlap the open
     try {
       this.io = pa.AudioIO({
+        // highwaterMark: one write is outstanding at a time anyway (writeNext waits for its callback).
         outOptions: { ...this.streamOptions(info), maxQueue: this.maxQueue, highwaterMark: 1024 },
       });
     } catch (error) {
@@ -212,10 +231,24 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
     this.writtenFrames = 0;
     this.completedWrites = 0;
     this.pulledFrames = 0;
+    this.lastUnderflows = 0;
+    this.frameFrames = 0;
+    this.frameWritten = 0;
+    this.slice = 0;
     this.running = true;
     this.io.start();
     this.startWatchdog();
     this.writeNext();
+  }
+
+  /** Output underflows PortAudio counted on the last stream opened (kept after stop()). */
+  get underflows(): number {
+    this.noteUnderflows();
+    return this.lastUnderflows;
+  }
+
+  private noteUnderflows(): void {
+    if (this.io) this.lastUnderflows = this.io.streamInfo().outputUnderflows;
   }
 
   private readonly onWritten = (error?: Error | null): void => {
@@ -227,34 +260,57 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
     this.writeNext();
   };
 
-  /** Pulls one 10 ms frame, converts it to the device format and hands it to naudiodon. */
+  /**
+   * Hands naudiodon the next slice of the current frame; pulls (and converts) the next 10 ms
+   * frame only when the current one is all written, so the pull happens as late as it can.
+   */
   private writeNext(): void {
     const io = this.io;
+    if (!io) return;
+    if (this.frameWritten >= this.frameFrames && !this.pullFrame()) return;
+    this.slice++;
+    const end = this.slice >= this.writesPerFrame ? this.frameFrames : Math.round((this.frameFrames * this.slice) / this.writesPerFrame);
+    const from = this.frameWritten;
+    this.frameWritten = end;
+    this.writtenFrames += end - from;
+    this.writeEnds[this.issuedWrites++ % WRITE_RING] = this.writtenFrames;
+    const samples = this.frame.subarray(from * this.channels, end * this.channels);
+    // naudiodon copies the bytes synchronously (Chunk constructor), so the frame buffer is reusable.
+    io.write(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength), this.onWritten);
+  }
+
+  /** Pulls one 10 ms frame from the player into `frame` in the device format; false on failure. */
+  private pullFrame(): boolean {
     const resampler = this.resampler;
-    if (!io || !resampler || !this.pull) return;
-    let frame: Int16Array;
-    try {
-      frame = this.pull();
-    } catch (error) {
-      return this.fail(`the player failed: ${(error as Error).message}`, false);
+    if (!resampler) return false;
+    let mono: Int16Array = EMPTY;
+    // A resampler may hold back the first frame's few samples: pull again rather than write nothing.
+    for (let attempt = 0; attempt < 3 && mono.length === 0; attempt++) {
+      if (!this.pull) return false;
+      try {
+        mono = resampler.processInt16(this.pull());
+      } catch (error) {
+        this.fail(`the player failed: ${(error as Error).message}`, false);
+        return false;
+      }
+      this.pulledFrames += ENGINE_FRAME_SAMPLES;
     }
-    this.pulledFrames += ENGINE_FRAME_SAMPLES;
-    const mono = resampler.processInt16(frame);
-    const bytes = mono.length * this.channels * 2;
-    if (this.scratch.length < bytes) this.scratch = Buffer.alloc(bytes * 2);
-    const out = new Int16Array(this.scratch.buffer, this.scratch.byteOffset, mono.length * this.channels);
+    const length = mono.length * this.channels;
+    if (this.frame.length < length) this.frame = new Int16Array(length * 2);
+    const out = this.frame;
     for (let i = 0, j = 0; i < mono.length; i++) {
       const v = mono[i]!;
       for (let c = 0; c < this.channels; c++) out[j++] = v;
     }
-    this.writtenFrames += mono.length;
-    this.writeEnds[this.issuedWrites++ % WRITE_RING] = this.writtenFrames;
-    // naudiodon copies the bytes synchronously (Chunk constructor), so the scratch buffer is reusable.
-    io.write(this.scratch.subarray(0, bytes), this.onWritten);
+    this.frameFrames = mono.length;
+    this.frameWritten = 0;
+    this.slice = 0;
+    return mono.length > 0;
   }
 
   /**
-   * Audio pulled but not yet heard: what naudiodon still holds plus PortAudio's reported latency.
+   * Audio pulled but not yet heard: the rest of the current frame (not yet written), what
+   * naudiodon still holds, and PortAudio's reported latency.
    * When write k enters naudiodon's full queue, the callback has just taken chunk k - maxQueue;
    * from then on it consumes at the device rate. Frames written minus frames so consumed is what
    * the queue (and the write in flight) holds.
@@ -269,7 +325,8 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
       const elapsedFrames = ((performance.now() - this.lastCompletionAt) / 1000) * this.rate;
       consumed = Math.min(takenEnd, takenStart + elapsedFrames);
     }
-    return ((this.writtenFrames - consumed) / this.rate) * 1000 + this.portAudioLatencyMs;
+    const unwritten = this.frameFrames - this.frameWritten;
+    return ((this.writtenFrames + unwritten - consumed) / this.rate) * 1000 + this.portAudioLatencyMs;
   }
 
   positionMs(): number {
@@ -281,6 +338,7 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
   }
 
   protected abandon(): void {
+    this.noteUnderflows();
     const io = this.io;
     this.io = null;
     this.pull = null;
@@ -292,6 +350,7 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
   async stop(): Promise<void> {
     this.running = false;
     this.stopWatchdog();
+    this.noteUnderflows();
     const io = this.io;
     this.io = null;
     this.pull = null;
@@ -318,8 +377,9 @@ export class NaudiodonInput extends NaudiodonDevice implements InputDevice {
     const info = await this.open();
     const resampler = await createResampler({ from: this.rate, to: ENGINE_SAMPLE_RATE });
     this.resampler = resampler;
-    // One read = 10 ms of device audio: the Readable asks for highwaterMark bytes at a time.
-    const readBytes = Math.round(this.rate / 100) * this.channels * 2;
+    // One read = 5 ms of device audio (the Readable asks for highwaterMark bytes at a time): about
+    // one PortAudio buffer, so captured audio does not wait for a second one before it moves on.
+    const readBytes = Math.round(this.rate / 200) * this.channels * 2;
     await closesSettled();
     try {
       this.io = pa.AudioIO({
