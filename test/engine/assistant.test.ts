@@ -64,7 +64,7 @@ function watch(assistant: Assistant) {
 }
 
 describe('Assistant', () => {
-  it('runs a turn end to end: session.update first, 40 ms appends, the reply heard in full, transcripts, usage', async () => {
+  it('runs a turn end to end: session.update first, 20 ms appends, the reply heard in full, transcripts, usage', async () => {
     const input = new WavFileInput(speech.path, { speed: SPEED });
     const output = new WavFileOutput(dir.file('turn.wav'), { speed: SPEED });
     const log: string[] = [];
@@ -84,7 +84,7 @@ describe('Assistant', () => {
     expect(received[0]).toBe('session.update');
     const appends = receivedOfType<{ audio: string }>(s.received, 'input_audio_buffer.append');
     expect(appends.length).toBeGreaterThan(20);
-    for (const a of appends) expect(base64ToPcm16(a.audio).length).toBe(960);
+    for (const a of appends) expect(base64ToPcm16(a.audio).length).toBe(480);
 
     expect(w.events.some((e) => e.type === 'transcript.final' && e.speaker === 'user')).toBe(true);
     expect(w.events.some((e) => e.type === 'transcript.final' && e.speaker === 'assistant')).toBe(true);
@@ -131,7 +131,7 @@ describe('Assistant', () => {
     expect(assistant.muted).toBe(true);
     for (let i = 0; i < 12; i++) chunks[0]!(frame);
     assistant.setMuted(false);
-    for (let i = 0; i < 12; i++) chunks[0]!(frame);
+    for (let i = 0; i < 6; i++) chunks[0]!(frame);
     await until(() => appends() >= 3);
     expect(appends()).toBe(3);
 
@@ -188,7 +188,7 @@ describe('Assistant', () => {
     expect(w.states()).toEqual(['connecting', 'listening', 'idle', 'connecting', 'listening']);
     // The microphone (started once) now feeds the new session.
     expect(chunks).toHaveLength(1);
-    for (let i = 0; i < 4; i++) chunks[0]!(new Int16Array(240).fill(50));
+    for (let i = 0; i < 2; i++) chunks[0]!(new Int16Array(240).fill(50));
     await until(() => receivedOfType(s.received, 'input_audio_buffer.append').length === 1);
     expect(w.events.filter((e) => e.type === 'error')).toEqual([]);
     await assistant.stop();
