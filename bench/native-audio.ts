@@ -1,7 +1,10 @@
 /**
  * Native audio figures on the PulseAudio rig (scripts/audio-rig.sh, started here): what PortAudio
  * reports as its output latency, what our device claims (latencyMs()) and what is measured at the
- * speaker sink's monitor; interrupt-to-silence at the monitor; microphone-to-socket latency.
+ * speaker sink's monitor; interrupt-to-silence at the monitor, for the output path as it was
+ * (whole 10 ms writes) and as it is; microphone-to-socket latency; and issue 12's barge-in figures
+ * (harness/barge-in-run.ts) for both interruption modes, with and without the echo path and its
+ * canceller, the local VAD off and on side by side, with underflows and false barge-ins.
  * Run through bench/run.ts, or alone: `npx tsx bench/native-audio.ts`.
  *
  * Timing at the monitor uses harness/audio-rig.ts's MonitorRecorder (sink time mapped onto this
@@ -14,12 +17,15 @@ import { Assistant } from '../src/engine/assistant';
 import { parseSettings } from '../src/engine/settings';
 import { Player } from '../src/engine/audio/player';
 import { NullOutput } from '../src/engine/audio/devices/null';
-import { NaudiodonInput, NaudiodonOutput } from '../src/engine/audio/devices/naudiodon';
+import { NaudiodonInput, NaudiodonOutput, type NaudiodonOptions } from '../src/engine/audio/devices/naudiodon';
 import { ENGINE_FRAME_SAMPLES } from '../src/engine/audio/devices/types';
 import { base64ToPcm16 } from '../src/engine/audio/pcm';
 import { startSimulator } from '../src/simulator';
 import { tempDir } from '../harness/temp';
 import { MonitorRecorder, firstAbove, lastAbove, startRig } from '../harness/audio-rig';
+import { speechWav } from '../harness/speech';
+import { HeadsetMicrophone, medianAndMax, runBargeIns, type BargeInRun } from '../harness/barge-in-run';
+import type { Settings } from '../src/engine/settings';
 
 const run = promisify(execFile);
 const PER_MS = 24;
@@ -31,10 +37,9 @@ function sine(ms: number, frequency: number, amplitude: number): Int16Array {
   return out;
 }
 
-function stats(values: number[]): { median: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[sorted.length >> 1] ?? NaN, max: sorted[sorted.length - 1] ?? NaN };
-}
+const stats = medianAndMax;
+/** The output path before issue 12: whole 10 ms frames, one queued in naudiodon. */
+const WHOLE_FRAMES: NaudiodonOptions = { writesPerFrame: 1, maxQueue: 1 };
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
@@ -70,11 +75,11 @@ async function outputLatency(clicks = 15): Promise<{ reported: number; claimed: 
 }
 
 /** Player.flush() (what every interrupt does) while a tone plays: flush to last sound at the monitor. */
-async function interruptToSilence(rounds = 10): Promise<number[]> {
+async function interruptToSilence(options: NaudiodonOptions = {}, rounds = 10): Promise<{ silence: number[]; underflows: number }> {
   const monitor = new MonitorRecorder('spk.monitor');
   await monitor.started();
   const player = new Player();
-  const output = new NaudiodonOutput();
+  const output = new NaudiodonOutput(options);
   await player.attach(output);
   const flushes: number[] = [];
   try {
@@ -89,19 +94,20 @@ async function interruptToSilence(rounds = 10): Promise<number[]> {
     await output.stop();
   }
   const heard = await monitor.stop();
-  return flushes.map((at) => heard.timeOf(lastAbove(heard.samples, 300, heard.indexAt(at + 300)) + 1) - at);
+  const silence = flushes.map((at) => heard.timeOf(lastAbove(heard.samples, 300, heard.indexAt(at + 300)) + 1) - at);
+  return { silence, underflows: output.underflows };
 }
 
 /** Tone bursts played into the virtual mic: onset at the mic (vmic) to the first append carrying it. */
-async function micToSocket(bursts = 5): Promise<number[]> {
+async function micToSocket(config: { echoCancellation: boolean; localVad: boolean }, bursts = 5): Promise<number[]> {
   const dir = await tempDir('kaiwa-bench-');
   const sim = await startSimulator({ port: 0, replyMs: 500 });
   const micMonitor = new MonitorRecorder('micsrc.monitor');
   await micMonitor.started();
   const assistant = new Assistant({
-    settings: parseSettings({ provider: 'local' }),
+    settings: parseSettings({ provider: 'local', echoCancellation: config.echoCancellation, interruption: { localVad: config.localVad } }),
     credentials: {},
-    input: new NaudiodonInput(),
+    input: config.echoCancellation ? new NaudiodonInput() : new HeadsetMicrophone(),
     output: new NullOutput(),
     localUrl: sim.url,
   });
@@ -137,34 +143,135 @@ async function micToSocket(bursts = 5): Promise<number[]> {
   return latencies;
 }
 
+const MODES: Array<Settings['interruption']['mode']> = ['immediate', 'pause-then-decide'];
+/** Rounds per configuration: some land in a pause of the reply's voice and cannot be measured. */
+const ROUNDS = 7;
+
+interface Figures {
+  voiceToSilent: number[];
+  speechStartedToSilent: number[];
+  truncateError: number[];
+  micToAppend: number[];
+  underflows: number;
+  falseBargeIns: number;
+  problems: string[];
+}
+
+function figuresOf(run: BargeInRun, micToAppend: number[]): Figures {
+  // Rounds cut in a pause of the reply's voice are bounded, not measured: left out.
+  const measured = run.rounds.filter((r) => r.measurable);
+  return {
+    voiceToSilent: measured.map((r) => r.voiceToSilentMs),
+    speechStartedToSilent: measured.map((r) => r.speechStartedToSilentMs),
+    truncateError: measured.flatMap((r) => (r.truncateErrorMs === null ? [] : [r.truncateErrorMs])),
+    micToAppend,
+    underflows: run.underflows,
+    falseBargeIns: run.falseBargeIns,
+    problems: run.problems,
+  };
+}
+
+/** "median / max" (for the truncate error: median / largest magnitude, signed). */
+function cell(values: number[], signedWorst = false): string {
+  if (values.length === 0) return 'n/a';
+  const { median, max } = stats(values);
+  const worst = signedWorst ? values.reduce((w, v) => (Math.abs(v) > Math.abs(w) ? v : w), 0) : max;
+  return `${round(median)} / ${round(worst)}`;
+}
+
+/** Issue 12's table: one row per figure, one column per configuration, local VAD off | on side by side. */
+function printTable(results: Array<{ label: string; figures: Figures }>): void {
+  const rows: Array<[string, (f: Figures) => string]> = [
+    ['voice at mic -> reply silent at speaker (ms, median / max)', (f) => cell(f.voiceToSilent)],
+    ['speech_started -> reply silent at speaker (ms)', (f) => cell(f.speechStartedToSilent)],
+    ['audio_end_ms - heard (ms, median / worst)', (f) => cell(f.truncateError, true)],
+    ['mic -> first append carrying the sound (ms)', (f) => cell(f.micToAppend)],
+    ['output underflows (count)', (f) => String(f.underflows)],
+    ['false barge-ins (count)', (f) => String(f.falseBargeIns)],
+    [`rounds measured (of ${ROUNDS})`, (f) => String(f.voiceToSilent.length)],
+  ];
+  const header = ['figure', ...results.map((r) => r.label)];
+  const lines = [header, ...rows.map(([name, get]) => [name, ...results.map((r) => get(r.figures))])];
+  const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
+  const text = lines.map((l) => `| ${l.map((v, c) => v.padEnd(widths[c]!)).join(' | ')} |`);
+  text.splice(1, 0, `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  process.stderr.write(`\nbarge-in on the rig (${ROUNDS} rounds each; reply 6 s, the user speaks 2 s in):\n${text.join('\n')}\n`);
+  for (const r of results) for (const p of r.figures.problems) process.stderr.write(`  ${r.label}: ${p}\n`);
+}
+
+async function bargeInMatrix(): Promise<Array<{ label: string; figures: Figures }>> {
+  const dir = await tempDir('kaiwa-bench-');
+  const sim = await startSimulator({ port: 0, replyMs: 6000 });
+  const results: Array<{ label: string; figures: Figures }> = [];
+  try {
+    const ask = await speechWav(dir.path, 'ask', [{ say: 'Hello Kaiwa. Please tell me a long story.' }]);
+    const stop = await speechWav(dir.path, 'stop', [{ say: 'Wait, stop. I have a question.' }]);
+    for (const echoPath of [false, true]) {
+      for (const localVad of [false, true]) {
+        const micToAppend = await micToSocket({ echoCancellation: echoPath, localVad });
+        for (const mode of MODES) {
+          const run = await runBargeIns({ sim, ask, stop, rounds: ROUNDS, mode, echoPath, localVad });
+          const label = `${mode}, AEC ${echoPath ? 'on' : 'off'}, VAD ${localVad ? 'on' : 'off'}`;
+          results.push({ label, figures: figuresOf(run, micToAppend) });
+        }
+      }
+    }
+  } finally {
+    await sim.close();
+    await dir.cleanup();
+  }
+  // Side by side: each mode and echo setting with the VAD off, then on.
+  const order = (label: string) => label.replace(/VAD (on|off)/, '') + (label.includes('VAD on') ? '1' : '0');
+  return results.sort((a, b) => order(a.label).localeCompare(order(b.label)));
+}
+
 export async function benchNativeAudio(): Promise<Record<string, number | string>> {
   // The rig's environment reaches PortAudio in this process only; the rig is stopped afterwards.
   const rig = await startRig();
   Object.assign(process.env, rig.env);
-  let out, interrupt, mic;
+  let out, before, after, matrix;
   try {
     out = await outputLatency();
-    interrupt = await interruptToSilence();
-    mic = await micToSocket();
+    before = await interruptToSilence(WHOLE_FRAMES);
+    after = await interruptToSilence();
+    matrix = await bargeInMatrix();
   } finally {
     await rig.stop();
   }
+  printTable(matrix);
   const measured = stats(out.measured);
   const claimed = stats(out.claimed);
-  const silence = stats(interrupt);
-  const micStats = stats(mic);
-  return {
+  const rows: Record<string, number | string> = {
     'PortAudio reported output latency (ms)': round(out.reported),
     'device latencyMs() claimed, median (ms)': round(claimed.median),
     'output latency at the monitor, median (ms)': round(measured.median),
     'output latency at the monitor, max (ms)': round(measured.max),
     'output underflows during the clicks (count)': out.underflows,
     'output stop() = abort() (ms)': round(out.stopMs),
-    'interrupt to silence at the monitor, median (ms)': round(silence.median),
-    'interrupt to silence at the monitor, max (ms)': round(silence.max),
-    'mic to socket (first append carrying the sound), median (ms)': round(micStats.median),
-    'mic to socket, max (ms)': round(micStats.max),
+    'interrupt to silence at the monitor, whole 10 ms writes, median (ms)': round(stats(before.silence).median),
+    'interrupt to silence at the monitor, whole 10 ms writes, max (ms)': round(stats(before.silence).max),
+    'output underflows, whole 10 ms writes (count)': before.underflows,
+    'interrupt to silence at the monitor, median (ms)': round(stats(after.silence).median),
+    'interrupt to silence at the monitor, max (ms)': round(stats(after.silence).max),
+    'output underflows, interrupt rounds (count)': after.underflows,
   };
+  for (const { label, figures } of matrix) {
+    const v = stats(figures.voiceToSilent);
+    const s = stats(figures.speechStartedToSilent);
+    const t = figures.truncateError;
+    const m = stats(figures.micToAppend);
+    rows[`[${label}] voice at mic -> silent, median (ms)`] = round(v.median);
+    rows[`[${label}] voice at mic -> silent, max (ms)`] = round(v.max);
+    rows[`[${label}] speech_started -> silent, median (ms)`] = round(s.median);
+    rows[`[${label}] speech_started -> silent, max (ms)`] = round(s.max);
+    rows[`[${label}] audio_end_ms - heard, median (ms)`] = round(stats(t).median);
+    rows[`[${label}] audio_end_ms - heard, largest magnitude (ms)`] = round(t.reduce((w, x) => (Math.abs(x) > Math.abs(w) ? x : w), 0));
+    rows[`[${label}] mic -> first append, median (ms)`] = round(m.median);
+    rows[`[${label}] mic -> first append, max (ms)`] = round(m.max);
+    rows[`[${label}] output underflows (count)`] = figures.underflows;
+    rows[`[${label}] false barge-ins (count)`] = figures.falseBargeIns;
+  }
+  return rows;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
