@@ -8,6 +8,7 @@ import { NullInput, NullOutput } from '../../src/engine/audio/devices/null';
 import { WavFileInput, WavFileOutput } from '../../src/engine/audio/devices/wav-file';
 import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { base64ToPcm16 } from '../../src/engine/audio/pcm';
+import { MIC_BATCH_SAMPLES } from '../../src/engine/audio/mic-path';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { tempDir } from '../../harness/temp';
 import { speechWav, type SpeechWav } from '../../harness/speech';
@@ -84,7 +85,7 @@ describe('Assistant', () => {
     expect(received[0]).toBe('session.update');
     const appends = receivedOfType<{ audio: string }>(s.received, 'input_audio_buffer.append');
     expect(appends.length).toBeGreaterThan(20);
-    for (const a of appends) expect(base64ToPcm16(a.audio).length).toBe(480);
+    for (const a of appends) expect(base64ToPcm16(a.audio).length).toBe(MIC_BATCH_SAMPLES);
 
     expect(w.events.some((e) => e.type === 'transcript.final' && e.speaker === 'user')).toBe(true);
     expect(w.events.some((e) => e.type === 'transcript.final' && e.speaker === 'assistant')).toBe(true);
