@@ -8,7 +8,8 @@ const run = promisify(execFile);
 
 type TempDir = Awaited<ReturnType<typeof tempDir>>;
 
-export type SpeechSegment = { say: string } | { silenceMs: number };
+/** A phrase (espeak-ng's default English voice unless `voice` names another, e.g. 'ja') or a silence. */
+export type SpeechSegment = { say: string; voice?: string } | { silenceMs: number };
 
 export interface SpeechWav {
   path: string;
@@ -29,7 +30,7 @@ export async function speechWav(dir: string, name: string, segments: SpeechSegme
     const part = join(dir, `${name}.part${i}.wav`);
     if ('say' in seg) {
       const raw = join(dir, `${name}.part${i}.raw.wav`);
-      await run('espeak-ng', ['-w', raw, seg.say]);
+      await run('espeak-ng', [...(seg.voice ? ['-v', seg.voice] : []), '-w', raw, seg.say]);
       await run('sox', [raw, '-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer', part]);
     } else {
       await run('sox', ['-n', '-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer', part, 'trim', '0', String(seg.silenceMs / 1000)]);

@@ -112,6 +112,7 @@ export class Assistant {
       hearsOutput: this.input.hearsOutput === true,
       ...(options.echo ? { echo: options.echo } : {}),
       onError: (message) => this.emit({ type: 'error', code: 'device', fatal: false, ...say('error.echoCanceller', { detail: message }) }),
+      onVoiceError: (message) => this.emit({ type: 'error', code: 'device', fatal: false, ...say('error.localVad', { detail: message }) }),
     });
     const onSettingsChange = options.onSettingsChange ?? (() => {});
     this.toolbox = options.toolHost
@@ -172,6 +173,7 @@ export class Assistant {
       this.output.onError = (info) => this.onDeviceError('speaker', info);
       this.input.onError = (info) => this.onDeviceError('microphone', info);
       await this.mic.configureEcho(needsEchoCancellation(this.settings));
+      if (this.settings.interruption.localVad) await this.mic.prepareVoiceOnsets();
       await this.startDevice('speaker', () => this.player.attach(this.mic.speaker));
       await this.startDevice('microphone', () => this.input.start(this.mic.push));
       this.reportDeviceInUse('input', this.input);
@@ -232,6 +234,7 @@ export class Assistant {
     if (!this.running) return;
     this.meter.configure(settings);
     if (needsEchoCancellation(settings) !== needsEchoCancellation(before)) void this.mic.configureEcho(needsEchoCancellation(settings));
+    if (settings.interruption.localVad) void this.mic.prepareVoiceOnsets();
     if (needsNewSession(before, settings)) void this.replaceSession();
     else this.session?.updateSettings(settings);
   }

@@ -34,6 +34,7 @@ export interface EngineMessages {
   'error.connectionFailed': { detail: Words };
   'error.echoCanceller': { detail: string };
   'error.internalDetail': { detail: string };
+  'error.localVad': { detail: string };
   'error.microphoneFailed': { detail: string };
   'error.microphoneNotStarted': { detail: string };
   'error.serverSaid': { detail: string };
@@ -187,6 +188,7 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'error.connectionFailed': true,
   'error.echoCanceller': true,
   'error.internalDetail': true,
+  'error.localVad': true,
   'error.microphoneFailed': true,
   'error.microphoneNotStarted': true,
   'error.serverSaid': true,

@@ -54,7 +54,9 @@ describe('barge-in on a real socket, the simulator, and WAV-file devices', () =>
     ]);
     const input = new WavFileInput(wav.path);
     const output = new WavFileOutput(dir.file(`heard-${name}.wav`));
-    const assistant = new Assistant({ settings: parseSettings({ provider: 'local', dialect }), credentials: {}, input, output, localUrl: sim.url });
+    // The server's path alone (speech_started -> silence): the local VAD's duck is tested in assistant.local-vad.test.ts.
+    const settings = parseSettings({ provider: 'local', dialect, interruption: { localVad: false } });
+    const assistant = new Assistant({ settings, credentials: {}, input, output, localUrl: sim.url });
     const session = sim.nextSession();
 
     let positionAtInterrupt = -1;

@@ -4,6 +4,7 @@ import { createEchoCanceller, PassThroughEchoCanceller, withEchoReference, type 
 import { EchoWarmup } from './echo-warmup';
 import { Framer } from './framer';
 import { LevelSmoother, measureLevel, silentLevel } from './meter';
+import { VoiceOnsetDetector } from './vad/voice-onset';
 
 /**
  * Microphone audio goes out in 20 ms batches: one message per batch, not per frame. A sound waits
@@ -15,6 +16,13 @@ export const MIC_BATCH_SAMPLES = (ENGINE_SAMPLE_RATE * 20) / 1000;
 export interface MicSink {
   readonly acceptsAudio: boolean;
   sendAudio(pcm: Int16Array): void;
+  /**
+   * Whether a voice heard here would matter now (local VAD on, a reply playing): only then does
+   * the local VAD run, so it costs nothing while the assistant is silent.
+   */
+  readonly wantsVoiceOnsets?: boolean;
+  /** The local VAD heard a voice start (after the echo canceller). */
+  voiceOnset?(): void;
 }
 
 export interface MicPathOptions {
@@ -25,6 +33,8 @@ export interface MicPathOptions {
   echo?: EchoCancellerOptions;
   /** A non-fatal failure of the echo canceller (it then passes audio through). */
   onError: (message: string) => void;
+  /** The local VAD could not load (voice onsets then wait for the server); default: onError. */
+  onVoiceError?: (message: string) => void;
 }
 
 /**
@@ -44,6 +54,10 @@ export class MicPath {
   private readonly frameLevel: Level = silentLevel();
   private readonly toEchoFrames = new Framer(ENGINE_FRAME_SAMPLES, (frame) => this.onCleanAudio(this.echo.processCapture(frame)));
   private readonly toBatches = new Framer(MIC_BATCH_SAMPLES, (batch) => this.sink?.sendAudio(batch));
+  private onsets: VoiceOnsetDetector | null = null;
+  private onsetsLoading: Promise<void> | null = null;
+  private onsetsFailed = false;
+  private listeningForVoice = false;
 
   constructor(private readonly options: MicPathOptions) {}
 
@@ -111,6 +125,10 @@ export class MicPath {
     await this.echoSetup;
     this.replaceEcho(new PassThroughEchoCanceller());
     this.toBatches.reset();
+    await this.onsetsLoading;
+    this.onsets?.destroy();
+    this.onsets = null;
+    this.listeningForVoice = false;
   }
 
   private replaceEcho(next: EchoCanceller): void {
@@ -123,6 +141,7 @@ export class MicPath {
 
   private onCleanAudio(pcm: Int16Array): void {
     this.smoother.update(measureLevel(pcm, this.frameLevel), (pcm.length * 1000) / ENGINE_SAMPLE_RATE);
+    this.listenForVoice(pcm);
     if (!this.sink?.acceptsAudio) {
       this.toBatches.reset();
       return;
@@ -136,5 +155,48 @@ export class MicPath {
       return;
     }
     this.toBatches.push(pcm);
+  }
+
+  /**
+   * The local VAD, after the echo canceller. It runs only while the sink wants onsets, and only
+   * on audio it can trust: not while the canceller warms up (its leaking echo), and not where the
+   * microphone hears the speaker with no canceller at all (the reply's own voice would duck the
+   * reply, the silence would resume it, and so on: there only the server can tell).
+   */
+  private listenForVoice(pcm: Int16Array): void {
+    const sink = this.sink;
+    const trusted = this.echo.active ? !this.warmup.gating : !this.options.hearsOutput;
+    if (!sink?.wantsVoiceOnsets || !trusted) {
+      if (this.listeningForVoice) {
+        this.listeningForVoice = false;
+        this.onsets?.pause();
+      }
+      return;
+    }
+    const detector = this.onsets;
+    if (!detector) return; // not prepared (local VAD off), or it failed to load
+    this.listeningForVoice = true;
+    if (detector.push(pcm)) sink.voiceOnset?.();
+  }
+
+  /**
+   * Loads the local VAD, before the devices start: loading it blocks the event loop for up to
+   * ~120 ms the first time (measured), which must not fall in the middle of a reply. A failure is
+   * reported once; onsets then wait for the server.
+   */
+  prepareVoiceOnsets(): Promise<void> {
+    if (this.onsets || this.onsetsFailed) return Promise.resolve();
+    this.onsetsLoading ??= VoiceOnsetDetector.create()
+      .then((detector) => {
+        this.onsets = detector;
+      })
+      .catch((error: unknown) => {
+        this.onsetsFailed = true;
+        (this.options.onVoiceError ?? this.options.onError)((error as Error).message);
+      })
+      .finally(() => {
+        this.onsetsLoading = null;
+      });
+    return this.onsetsLoading;
   }
 }

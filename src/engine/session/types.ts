@@ -49,6 +49,14 @@ export interface ConversationSession {
   /** The Assistant holds the user's choice and tells every new session right after creating it. */
   setMuted(muted: boolean): void;
   /**
+   * Whether the mic path's local VAD should listen now (issue 12): `interruption.localVad` on,
+   * not muted, the server able to confirm, and a reply playing. The toggle is honoured here, so
+   * both session kinds and the benchmarks can run with it on and off side by side.
+   */
+  readonly wantsVoiceOnsets: boolean;
+  /** The local VAD heard a voice start over the reply: duck it and wait for the server (session/local-duck.ts). */
+  voiceOnset(): void;
+  /**
    * New settings while running: what the protocol can change live is sent, the rest applies to the
    * next session. (The Assistant makes a new session itself when the protocol or endpoint changes:
    * see `needsNewSession` in session/index.ts.)
@@ -73,6 +81,8 @@ export interface SessionPlayer {
   pause(): void;
   /** Fades back in where pause() stopped. */
   resume(): void;
+  /** Paused (held or ducked) and not resumed since. */
+  readonly isPaused: boolean;
   readonly isPlaying: boolean;
   /**
    * Playback as heard at the speaker: `item-started`, `item-finished`, `idle`. Returns the

@@ -13,6 +13,7 @@ export class CapturePlayer implements SessionPlayer {
   /** Where replies go; null drops them. */
   sink: ((itemId: string, pcm: Int16Array) => void) | null = null;
   readonly isPlaying = false;
+  readonly isPaused = false;
   private item: { id: string; receivedMs: number } | null = null;
   private readonly listeners: Listeners = { 'item-started': new Set(), 'item-finished': new Set(), idle: new Set() };
 

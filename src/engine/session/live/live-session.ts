@@ -15,6 +15,7 @@ import { cutReply, heardFraction } from '../../text/cut';
 import { SessionError, type ConversationSession, type FlushedAudio, type SessionContext } from '../types';
 import { say, type EngineMessage } from '../../messages';
 import { interruptNote, LIVE_INSTRUCTIONS_CHANGED } from './messages';
+import { LocalDuck } from '../local-duck';
 import { liveSessionStart } from './start';
 import { LiveDelegations } from './delegations';
 import { sessionStarted } from './usage';
@@ -136,6 +137,8 @@ export class LiveSession implements ConversationSession {
   private readonly delegations: LiveDelegations;
   /** A tool's result went back: the model's next words answer it. */
   private replyExpected = false;
+  /** A local voice onset ducks the reply until the model yields (the voice barge-in above) or the window ends. */
+  private readonly duck: LocalDuck;
 
   constructor(context: SessionContext & { now?: () => number }) {
     this.context = context;
@@ -152,6 +155,7 @@ export class LiveSession implements ConversationSession {
       log: (line) => context.log(line),
     });
     const { player } = context;
+    this.duck = new LocalDuck({ pause: () => player.pause(), resume: () => player.resume(), get isPaused() { return player.isPaused; }, log: context.log });
     this.unsubscribePlayer = [
       player.on('item-started', (itemId) => {
         if (this.turn?.id === itemId && !this.turn.cut) this.setState('speaking');
@@ -248,6 +252,21 @@ export class LiveSession implements ConversationSession {
     this.delegations.flush();
   }
 
+  /** While the model's reply plays, with `interruption.localVad` on and the microphone live. */
+  get wantsVoiceOnsets(): boolean {
+    return this.settings.interruption.localVad && this.acceptsAudio && this.current === 'speaking' && this.turn !== null && !this.turn.cut;
+  }
+
+  /**
+   * The local VAD heard a voice over the reply: duck it. The model confirms by yielding (its
+   * audio stalls under the user's voice: `yielded`, which flushes); if it talks on, the reply
+   * fades back in. The onset is not taken as evidence of the user's voice: a cough must not turn
+   * a natural pause of the model into a cut.
+   */
+  voiceOnset(): void {
+    if (this.wantsVoiceOnsets) this.duck.voiceHeard();
+  }
+
   sendAudio(pcm: Int16Array): void {
     if (pcm.length > 0) {
       this.loudMs = rmsDb(pcm) >= VOICE_DB ? this.loudMs + (pcm.length * 1000) / ENGINE_SAMPLE_RATE : 0;
@@ -257,6 +276,7 @@ export class LiveSession implements ConversationSession {
   }
 
   interrupt(reason: InterruptReason): boolean {
+    this.duck.clear();
     const flushed = this.context.player.flush();
     const turn = this.turn;
     if (!flushed && (!turn || turn.cut || (turn.receivedMs === 0 && turn.text === ''))) return false;
@@ -471,6 +491,7 @@ export class LiveSession implements ConversationSession {
 
   /** The model stopped while the user speaks: silence what is queued; a cut unless it had finished anyway. */
   private yielded(turn: ModelTurn): void {
+    this.duck.confirmed();
     const flushed = this.context.player.flush();
     if (flushed && flushed.itemId === turn.id && flushed.receivedMs - flushed.playedMs > FINISHED_TOLERANCE_MS) {
       this.lastInterruptAt = this.now();
@@ -553,6 +574,7 @@ export class LiveSession implements ConversationSession {
    * cut where it was heard, and every open line becomes final.
    */
   private endTurns(): void {
+    this.duck.clear();
     const { record, player, emit } = this.context;
     const flushed = player.flush();
     if (flushed) record.interrupted(flushed.itemId, flushed.playedMs, flushed.receivedMs);

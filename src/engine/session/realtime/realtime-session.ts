@@ -117,6 +117,14 @@ export class RealtimeSession implements ConversationSession {
     this.turns.connected();
   }
 
+  get wantsVoiceOnsets(): boolean {
+    return this.connection?.state === 'open' && this.turns.wantsVoiceOnsets;
+  }
+
+  voiceOnset(): void {
+    this.turns.voiceOnset();
+  }
+
   sendAudio(pcm: Int16Array): void {
     if (this.acceptsAudio) this.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(pcm) });
   }

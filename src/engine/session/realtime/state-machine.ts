@@ -4,6 +4,7 @@ import type { Settings } from '../../settings';
 import { ENGINE_SAMPLE_RATE } from '../../audio/devices/types';
 import { base64ToPcm16 } from '../../audio/pcm';
 import { say } from '../../messages';
+import { LocalDuck } from '../local-duck';
 import type { SessionPlayer } from '../types';
 import { pausesThenDecide, type BargeInPolicy, type BargeInTarget } from './barge-in';
 import { ImmediateInterruption } from './immediate-interruption';
@@ -21,9 +22,11 @@ import { translateServerEvent } from './server-events';
 export interface TurnStateMachineOptions {
   settings: Settings;
   send: (event: RealtimeClientEvent) => void;
-  player: Pick<SessionPlayer, 'enqueue' | 'flush' | 'pause' | 'resume'>;
+  player: Pick<SessionPlayer, 'enqueue' | 'flush' | 'pause' | 'resume' | 'isPaused'>;
   emit: (event: AssistantEvent) => void;
   log?: (line: string) => void;
+  /** How long a local duck waits for speech_started (default DUCK_WINDOW_MS). */
+  duckWindowMs?: number;
 }
 
 interface ItemAudio {
@@ -42,6 +45,8 @@ export class TurnStateMachine {
   private readonly emit: (event: AssistantEvent) => void;
   private readonly log: (line: string) => void;
   private policy: BargeInPolicy;
+  /** A local voice onset ducks the reply until speech_started confirms it (issue 12). */
+  private readonly duck: LocalDuck;
 
   private current: AssistantState = 'idle';
   private activeResponseId: string | null = null;
@@ -61,6 +66,11 @@ export class TurnStateMachine {
     this.emit = options.emit;
     this.log = options.log ?? (() => {});
     this.policy = this.choosePolicy();
+    const { player } = options;
+    this.duck = new LocalDuck(
+      { pause: () => player.pause(), resume: () => player.resume(), get isPaused() { return player.isPaused; }, log: (line) => this.log(line) },
+      options.duckWindowMs,
+    );
   }
 
   get state(): AssistantState {
@@ -78,6 +88,16 @@ export class TurnStateMachine {
   /** Whether microphone audio should reach the server now (not muted; in manual mode, only while talking). */
   get acceptsAudio(): boolean {
     return !this.mutedFlag && (!this.manual || this.talking);
+  }
+
+  /** The local VAD listens while a reply plays, when on and when the server's VAD can confirm (not in manual turns). */
+  get wantsVoiceOnsets(): boolean {
+    return this.settings.interruption.localVad && !this.manual && !this.mutedFlag && this.playingItemId !== null && !this.userSpeaking;
+  }
+
+  /** The local VAD heard a voice start: duck the reply while the server decides. */
+  voiceOnset(): void {
+    if (this.wantsVoiceOnsets) this.duck.voiceHeard();
   }
 
   // ---- the session's life ----
@@ -98,6 +118,7 @@ export class TurnStateMachine {
 
   /** The session's turns are gone (stop, a fatal error, a reconnect, a renewal): forget what was in flight. `state`: the state to enter, if any. */
   reset(state?: AssistantState): void {
+    this.duck.clear();
     this.policy.reset();
     this.activeResponseId = null;
     this.items.clear();
@@ -177,6 +198,7 @@ export class TurnStateMachine {
     switch (event.type) {
       case 'input_audio_buffer.speech_started':
         this.userSpeaking = true;
+        this.duck.confirmed();
         this.policy.speechStarted(event.item_id, event.audio_start_ms);
         this.setState('user-speaking');
         break;
@@ -277,6 +299,7 @@ export class TurnStateMachine {
    * server how much of the item was heard, so its memory of the conversation matches the user's.
    */
   private cut(reason: InterruptReason): boolean {
+    this.duck.clear();
     this.policy.interrupted();
     const flushed = this.player.flush();
     const responseId = this.activeResponseId;

@@ -1,0 +1,81 @@
+/**
+ * The duck of a local voice onset (issue 12, both session kinds): the local VAD heard the user
+ * over a playing reply, so the reply fades out at once (the player's pause, the same 10 ms fade
+ * as pause-then-decide's hold), and the server decides. Its confirmation (Realtime:
+ * `speech_started`; GPT-Live: the model yielding) hands over to the usual barge-in, which cuts or
+ * holds; none within `windowMs` and the reply fades back in where it stopped. The server stays
+ * the judge of turns: the local VAD only removes the wait.
+ *
+ * A pause rather than a lower gain: a reply that resumes has lost no word (a duck in gain would
+ * play on under the user, and those words would be missed though counted as heard), the truncate
+ * of a confirmed barge-in counts exactly what was heard before the pause, and the echo stops with
+ * it, so the server's VAD hears the user alone.
+ */
+export interface DuckTarget {
+  /** The player's pause/resume (fade out and hold; fade back in). */
+  pause(): void;
+  resume(): void;
+  /** Paused already (pause-then-decide holds the reply): then there is nothing to duck. */
+  readonly isPaused: boolean;
+  log(line: string): void;
+}
+
+/**
+ * How long a duck waits for the server. The simulator's server VAD confirms 40-60 ms after the
+ * onset is heard here plus the socket's round trip; OpenAI's server_vad needs speech for about
+ * 200-300 ms before `speech_started`, plus the network: 700 ms covers both with room for a slow
+ * link, and a noise costs the listener at most that much silence.
+ */
+export const DUCK_WINDOW_MS = 700;
+
+export class LocalDuck {
+  private timer: NodeJS.Timeout | null = null;
+  private since = 0;
+
+  constructor(
+    private readonly target: DuckTarget,
+    private readonly windowMs: number = DUCK_WINDOW_MS,
+  ) {}
+
+  /** The reply is ducked, waiting for the server. */
+  get ducked(): boolean {
+    return this.timer !== null;
+  }
+
+  /** A local voice onset over the reply: duck now, unless it is ducked or held already. */
+  voiceHeard(): void {
+    if (this.timer || this.target.isPaused) return;
+    this.target.pause();
+    this.since = performance.now();
+    this.timer = setTimeout(() => this.release(), this.windowMs);
+    this.target.log('local VAD: voice over the reply, ducked');
+  }
+
+  /**
+   * The server confirmed: the barge-in policy takes over in the same tick. The reply is un-ducked
+   * first, so a policy that holds pauses it again and one that cuts flushes it (no frame is pulled
+   * in between, so nothing is heard); a policy that does neither leaves it playing, not stuck.
+   */
+  confirmed(): void {
+    if (!this.timer) return;
+    this.stopTimer();
+    this.target.log(`local VAD: the server confirmed after ${Math.round(performance.now() - this.since)} ms`);
+    this.target.resume();
+  }
+
+  /** The reply was cut or flushed (which ends any pause): forget the duck, touch nothing. */
+  clear(): void {
+    this.stopTimer();
+  }
+
+  private release(): void {
+    this.timer = null;
+    this.target.log(`local VAD: no confirmation within ${this.windowMs} ms, the reply resumes`);
+    this.target.resume();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
