@@ -8,7 +8,8 @@ import { parseSettings, type SettingsInput } from '../../../src/engine/settings'
 import { BUILTIN_TOOLS, BUILTIN_TOOL_NAMES } from '../../../src/engine/tools/builtin';
 import { defineTool } from '../../../src/engine/tools/define';
 import { Toolbox } from '../../../src/engine/tools/toolbox';
-import type { LiveSimSession, RunningSimulator } from '../../../src/simulator';
+import { renewalTimes } from '../../../src/engine/live/keeper';
+import type { LiveSimSession, RunningSimulator, SimulatorOptions } from '../../../src/simulator';
 import type { ScriptedToolCall } from '../../../src/simulator/live/delegation';
 import { MemoryHost } from '../tools/memory-host';
 import { sleep, voice, type SessionHarness } from './helpers/session-harness';
@@ -39,12 +40,17 @@ interface Run {
 
 async function run(
   toolCalls: ScriptedToolCall[],
-  { settings = {}, tools = BUILTIN_TOOLS, consentTimeoutMs }: { settings?: SettingsInput; tools?: typeof BUILTIN_TOOLS; consentTimeoutMs?: number } = {},
+  {
+    settings = {},
+    tools = BUILTIN_TOOLS,
+    consentTimeoutMs,
+    faults,
+  }: { settings?: SettingsInput; tools?: typeof BUILTIN_TOOLS; consentTimeoutMs?: number; faults?: SimulatorOptions['faults'] } = {},
 ): Promise<Run> {
   const host = new MemoryHost();
   let toolbox: Toolbox | undefined;
   const { sim, h } = await start(
-    { replyMs: 400, validateOutgoing: true, live: { toolCalls } },
+    { replyMs: 400, validateOutgoing: true, live: { toolCalls }, ...(faults ? { faults } : {}) },
     {
       settings,
       tools: (emit) =>
@@ -204,6 +210,30 @@ describe('GPT-Live tools (Responses delegation) with the real Toolbox', () => {
     expect(ofType(h, 'tool.call')).toHaveLength(1);
     // The new session declared the tools again (the conversation may delegate there too).
     expect((next.received[0]!.event as SessionStartEvent).session.delegation).toMatchObject({ type: 'responses' });
+  });
+
+  it('renewal ahead of expiry waits while a tool runs: the result goes back to the session that asked, then the session is renewed, nothing said twice', async () => {
+    const { sim, h, live, toolbox, host } = await run([{ name: 'read_clipboard', arguments: '{}' }], {
+      faults: (i) => (i === 0 ? { sessionExpiredAfterMs: 16_000 } : undefined),
+    });
+    const openedAt = Date.now();
+    host.clipboard = 'renewal waited';
+    h.session.sendAudio(turnAudio());
+    const ask = await h.next('consent.request', undefined, 5_000);
+    // Past the moment a renewal is due (quiet: the acknowledgement is over), well before it is forced.
+    const times = renewalTimes(live.config!.expires_at, openedAt)!;
+    expect(times.forceInMs - times.dueInMs).toBeGreaterThan(2_000);
+    await sleep(Math.max(0, openedAt + times.dueInMs + 200 - Date.now()));
+    expect(sim.liveSessions).toHaveLength(1);
+    toolbox.answerConsent(ask.id, 'allow');
+    await modelSays(h, 'renewal waited');
+    expect(live.delegations.outputs).toEqual([expect.objectContaining({ name: 'read_clipboard', output: expect.stringContaining('renewal waited') })]);
+    const next = await sim.nextLiveSession(1);
+    await h.next('notice', (e) => e.key === 'notice.sessionRenewed', 5_000);
+    await sleep(300);
+    expect(next.delegations.commentary).toEqual([]);
+    expect(ofType(h, 'tool.call')).toHaveLength(1);
+    expect(ofType(h, 'error')).toEqual([]);
   });
 
   it('a timer set by voice fires later: the reminder is spoken by commentary', async () => {

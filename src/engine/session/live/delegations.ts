@@ -61,6 +61,9 @@ export interface DelegationLink {
   log(line: string): void;
 }
 
+/** How long after a result or reminder went out a renewal still waits for the model to start saying it. */
+export const REPLY_WAIT_MS = 15_000;
+
 interface Running {
   /** The Live session whose backend made the call. */
   sessionId: string;
@@ -73,6 +76,8 @@ export class LiveDelegations {
   private readonly waiting: string[] = [];
   private unregister: (() => void) | null = null;
   private closed = false;
+  /** performance.now() when something the model is to say went out, until it starts a turn. */
+  private toBeSaidSince: number | null = null;
 
   constructor(
     private readonly tools: SessionTools | undefined,
@@ -89,9 +94,18 @@ export class LiveDelegations {
     this.unregister ??= this.tools?.onRemind((text) => this.tell(text)) ?? null;
   }
 
-  /** No tool runs and nothing waits to be said: a renewal now loses nothing. */
+  /**
+   * No tool runs, nothing waits to go out, and the model is not about to say a result or reminder
+   * (a renewal would close the session before it spoke): a renewal now loses nothing.
+   */
   get idle(): boolean {
-    return this.running.size === 0 && this.waiting.length === 0;
+    const toBeSaid = this.toBeSaidSince !== null && performance.now() - this.toBeSaidSince < REPLY_WAIT_MS;
+    return this.running.size === 0 && this.waiting.length === 0 && !toBeSaid;
+  }
+
+  /** The model started a turn: what went out is being said. */
+  modelSpoke(): void {
+    this.toBeSaidSince = null;
   }
 
   onServerEvent(event: DelegationCreatedEvent | ResponseEvent): void {
@@ -106,6 +120,7 @@ export class LiveDelegations {
     while (this.waiting.length > 0 && !this.closed && this.link.canAppend()) {
       if (!this.link.send(liveClientEvents.commentary(this.waiting[0]!, null))) return;
       this.waiting.shift();
+      this.toBeSaidSince = performance.now();
     }
   }
 
@@ -153,7 +168,10 @@ export class LiveDelegations {
 
   private deliver(result: ToolResult, origin: Running): void {
     if (origin.sessionId === this.link.sessionId() && this.link.send(liveClientEvents.functionOutput(result.callId, result.output))) {
-      if (this.link.send(liveClientEvents.continueResponse())) this.link.replyRequested();
+      if (this.link.send(liveClientEvents.continueResponse())) {
+        this.toBeSaidSince = performance.now();
+        this.link.replyRequested();
+      }
       return;
     }
     this.link.log(`live: ${result.name} (${result.callId}) finished after its session ended; told as commentary`);

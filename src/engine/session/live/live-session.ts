@@ -452,6 +452,7 @@ export class LiveSession implements ConversationSession {
   private startTurn(): ModelTurn {
     // The model answering closes what the user said before it.
     this.finishLine();
+    this.delegations.modelSpoke();
     const now = this.now();
     const turn: ModelTurn = {
       id: `live-${this.runId}-a${++this.turnCount}`,
