@@ -12,6 +12,7 @@ import { faultsFor, type FaultOption } from './faults';
 import { LiveSimSession } from './live/session';
 import { ToolCallScript, type ScriptedToolCall } from './live/delegation';
 import { SimSession } from './realtime/session';
+import type { RealtimeToolScript, ScriptedMcpCall } from './realtime/tool-script';
 
 /**
  * A local WebSocket server speaking OpenAI's voice protocols. GPT-Live at `/v1/live/sessions` (and
@@ -51,6 +52,11 @@ export interface SimulatorOptions {
     usageIntervalMs?: number;
     /** Tool calls the model makes by delegation, one per user turn, in order across the server's sessions (`--tool-call`). */
     toolCalls?: readonly ScriptedToolCall[];
+  };
+  /** Realtime tool use, one per user turn, in order across the server's Realtime sessions (`--tool-call`, scripted MCP calls). */
+  realtime?: {
+    toolCalls?: readonly ScriptedToolCall[];
+    mcpCalls?: readonly ScriptedMcpCall[];
   };
   /**
    * Answer the Realtime beta shape (`OpenAI-Beta: realtime=v1`, the beta subprotocol, Azure's
@@ -100,6 +106,7 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
   /** Every GPT-Live session, in connection order. */
   readonly liveSessions: LiveSimSession[] = [];
   private readonly liveToolCalls: ToolCallScript;
+  private readonly realtimeTools: RealtimeToolScript;
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: pickProtocol });
   private readonly sockets = new Set<WebSocket>();
@@ -109,6 +116,7 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
     super();
     validateOptions(options);
     this.liveToolCalls = new ToolCallScript(options.live?.toolCalls);
+    this.realtimeTools = { calls: new ToolCallScript(options.realtime?.toolCalls), mcp: [...(options.realtime?.mcpCalls ?? [])] };
     this.http = createServer((_req, res) => {
       const body = errorBody('This is a Realtime WebSocket endpoint; connect with a WebSocket upgrade.', null);
       res.writeHead(426, { 'Content-Type': 'application/json', Upgrade: 'websocket' }).end(body);
@@ -197,6 +205,7 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
         validateOutgoing: this.options.validateOutgoing ?? false,
         recordLimit: recordLimit(this.options.record),
         faults: faultsFor(this.options.faults, this.sessions.length),
+        tools: this.realtimeTools,
       },
     );
     this.sessions.push(session);

@@ -29,6 +29,11 @@ export class Conversation {
     return this.order.length ? this.order[this.order.length - 1]! : null;
   }
 
+  lastItem(): ConversationItem | undefined {
+    const id = this.lastItemId();
+    return id === null ? undefined : this.items.get(id)?.item;
+  }
+
   itemBefore(itemId: string): string | null {
     const i = this.order.indexOf(itemId);
     return i > 0 ? this.order[i - 1]! : null;
@@ -159,8 +164,14 @@ export class Conversation {
     return Math.round((samplesToMs(samples) / 1000) * 10);
   }
 
-  /** What a reply "says": a description of the last user turn (the voice itself only babbles). */
+  /**
+   * What a reply "says": what the last tool said when the model is answering a tool's result (the
+   * output it got, so a test hears it used), else a description of the last user turn (the voice
+   * itself only babbles).
+   */
   replyText(): string {
+    const toolSaid = this.toolReplyText();
+    if (toolSaid) return toolSaid;
     for (let i = this.order.length - 1; i >= 0; i--) {
       const stored = this.items.get(this.order[i]!)!;
       const item = stored.item;
@@ -175,9 +186,39 @@ export class Conversation {
     return `Hello from the Kaiwa simulator. ${BABBLE_NOTE}`;
   }
 
+  private toolReplyText(): string | undefined {
+    const last = this.lastItem();
+    if (!last) return undefined;
+    if (last.type === 'function_call_output') {
+      const call = [...this.items.values()].find(({ item }) => item.type === 'function_call' && item.call_id === last.call_id)?.item;
+      return resultText(call?.type === 'function_call' ? call.name : 'unknown', last.output);
+    }
+    if (last.type === 'mcp_call') return resultText(`${last.server_label} ${last.name}`, last.output ?? last.error?.message ?? '');
+    if (last.type === 'mcp_approval_response' && !last.approve) return 'You did not allow that tool, so I did not run it.';
+    if (last.type === 'message' && last.role === 'system') {
+      const text = last.content.find((c) => c.type === 'input_text')?.text ?? '';
+      return `Reminder. ${text.slice(0, 80)}`;
+    }
+    return undefined;
+  }
+
   private notFound(itemId: string, clientEventId: string | null, param = 'item_id'): void {
     this.ctx.sendError('item_not_found', `Conversation item with ${param} '${itemId}' not found.`, param, clientEventId);
   }
 }
 
 const BABBLE_NOTE = 'I can only babble in reply.';
+
+/** A reply that uses a tool's output: the time when there is one, the error's message, else the output itself. */
+function resultText(tool: string, output: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(output);
+  } catch {
+    return `The ${tool} tool answered ${JSON.stringify(output.slice(0, 120))}.`;
+  }
+  const fields = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  if (typeof fields.error === 'string') return `The ${tool} tool did not work: ${String(fields.message ?? fields.error)}`;
+  if (typeof fields.time === 'string' && typeof fields.date === 'string') return `It is ${fields.time} on ${fields.date}.`;
+  return `The ${tool} tool answered ${JSON.stringify(output.slice(0, 120))}.`;
+}

@@ -11,6 +11,8 @@ import { splitWords } from '../words';
 import { PCM, voiceName } from './config';
 import type { RealtimeContext } from './context';
 import type { Conversation } from './conversation';
+import { declaredFunction, declaredMcp, functionCallResponse, mcpApprovalResponse, mcpCallResponse } from './tool-responses';
+import type { ScriptedMcpCall } from './tool-script';
 
 /**
  * The responses of a Realtime session, at most one at a time: the lifecycle events around a reply
@@ -33,6 +35,8 @@ export class Responses {
   private current: ActiveResponse | undefined;
   private count = 0;
   private tokensUsed = 0;
+  /** MCP calls waiting for the client's approval, by approval request id. */
+  private readonly approvals = new Map<string, ScriptedMcpCall>();
 
   constructor(
     private readonly ctx: RealtimeContext,
@@ -74,6 +78,7 @@ export class Responses {
   }
 
   start(params?: RealtimeResponseCreateParams): void {
+    if (this.toolTurn()) return;
     const { options, config } = this.ctx;
     const modalities = params?.output_modalities ?? config.output_modalities ?? ['audio'];
     const mode = modalities.includes('audio') ? 'audio' : 'text';
@@ -153,6 +158,47 @@ export class Responses {
     if (reason) response.status_details = { type: 'cancelled', reason };
     this.ctx.emit({ type: 'response.done', event_id: newId('event'), response });
     this.emitRateLimits(response.usage?.total_tokens ?? 0);
+  }
+
+  /**
+   * A scripted tool use instead of a spoken reply, when it is the turn for one: a user turn takes
+   * the next scripted call (a function, else an MCP tool) of a tool the session declared; an
+   * approved MCP request runs the call. True when the response was a tool's.
+   */
+  private toolTurn(): boolean {
+    const script = this.ctx.options.tools;
+    const last = this.conversation.lastItem();
+    if (!script || !last) return false;
+    if (last.type === 'message' && last.role === 'user') {
+      const call = script.calls.take();
+      if (call && declaredFunction(this.ctx, call.name)) {
+        functionCallResponse(this.ctx, this.conversation, call);
+        return true;
+      }
+      const mcp = script.mcp[0];
+      const server = mcp && declaredMcp(this.ctx, mcp.server);
+      if (!mcp || !server) return false;
+      script.mcp.shift();
+      if (server.require_approval === 'never') return this.runMcp(mcp, null);
+      mcpApprovalResponse(this.ctx, this.conversation, mcp);
+      const request = this.conversation.lastItem();
+      if (request?.type === 'mcp_approval_request') this.approvals.set(request.id, mcp);
+      return true;
+    }
+    if (last.type === 'mcp_approval_response' && last.approve) {
+      const mcp = this.approvals.get(last.approval_request_id);
+      if (!mcp) return false;
+      this.approvals.delete(last.approval_request_id);
+      return this.runMcp(mcp, last.approval_request_id);
+    }
+    return false;
+  }
+
+  /** The service runs the remote tool, then the model speaks its result (a response of its own). */
+  private runMcp(call: ScriptedMcpCall, approvalRequestId: string | null): boolean {
+    mcpCallResponse(this.ctx, this.conversation, call, approvalRequestId);
+    this.start();
+    return true;
   }
 
   /** The socket is gone: stop streaming without a word. */

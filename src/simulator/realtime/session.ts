@@ -11,6 +11,8 @@ import { Responses } from './responses';
 import { specValidator, type SpecValidator } from './spec/validator';
 import { withoutDocumentedNulls } from './spec-gaps';
 import { Turns } from './turns';
+import { declaredMcp, listMcpTools } from './tool-responses';
+import type { RealtimeToolScript } from './tool-script';
 
 /**
  * One Realtime session, as the server keeps it for one WebSocket: it validates and decodes each
@@ -34,6 +36,8 @@ export interface SessionOptions {
   /** Events kept per direction in `received` / `sent` (0: none). Later ones are not kept. */
   recordLimit: number;
   faults: FaultPlan;
+  /** Scripted tool use (`--tool-call`, MCP calls), shared by the server's sessions. */
+  tools?: RealtimeToolScript;
 }
 
 export interface Violation {
@@ -163,6 +167,19 @@ export class SimSession implements RealtimeContext {
     this.outbox.send(wire);
   }
 
+  private readonly listedMcp = new Set<string>();
+
+  /** Each MCP server declared for the first time in this session has its tools listed (the scripted ones). */
+  private listNewMcpServers(): void {
+    for (const tool of this.config.tools ?? []) {
+      if (tool.type !== 'mcp' || this.listedMcp.has(tool.server_label)) continue;
+      this.listedMcp.add(tool.server_label);
+      const server = declaredMcp(this, tool.server_label)!;
+      const names = (this.options.tools?.mcp ?? []).filter((call) => call.server === tool.server_label).map((call) => call.name);
+      listMcpTools(this, this.conversation, server, [...new Set(names)]);
+    }
+  }
+
   private handle(event: RealtimeClientEvent, clientEventId: string | null): void {
     switch (event.type) {
       case 'session.update': {
@@ -171,7 +188,8 @@ export class SimSession implements RealtimeContext {
           return this.sendError('invalid_value', "The simulator supports only session.type 'realtime'.", 'session.type', clientEventId);
         }
         if (applySessionUpdate(this.config, update)) this.turns.reset();
-        return this.emit({ type: 'session.updated', event_id: newId('event'), session: sessionView(this.config) });
+        this.emit({ type: 'session.updated', event_id: newId('event'), session: sessionView(this.config) });
+        return this.listNewMcpServers();
       }
       case 'input_audio_buffer.append':
         return this.turns.append(event.audio, clientEventId);

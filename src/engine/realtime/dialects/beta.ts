@@ -174,6 +174,11 @@ export const betaDialect: Dialect = {
     const type = lookup(SERVER_TO_BETA, event.type);
     if (!type) return null;
     const body = lookup(SERVER_BODY_TO_BETA, event.type);
+    if (event.type === 'response.function_call_arguments.done') {
+      // Beta does not name the function here (its output_item.done does).
+      const { name: _name, ...rest } = event;
+      return rest as unknown as WireEvent;
+    }
     if (type === event.type && !body) return event as unknown as WireEvent;
     return translate(event as unknown as JsonObject, type, body, false);
   },

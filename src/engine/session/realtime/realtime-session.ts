@@ -9,7 +9,7 @@ import { ResilientConnection } from '../../realtime/resilient';
 import { RateLimitWatch } from '../../realtime/server-notices';
 import { SessionError, type ConversationSession, type SessionContext } from '../types';
 import { replayItems } from './replay';
-import { sessionUpdate } from './session-config';
+import { sessionUpdate, toolsConfig } from './session-config';
 import { TurnStateMachine } from './state-machine';
 
 /**
@@ -27,6 +27,9 @@ export class RealtimeSession implements ConversationSession {
   private readonly unsubscribePlayer: (() => void)[];
   private connection: ResilientConnection | null = null;
   private closed = false;
+  /** The beta protocol has no MCP tools. */
+  private withMcp = false;
+  private unsubscribeRemind: (() => void) | null = null;
 
   constructor(context: SessionContext) {
     this.context = context;
@@ -38,6 +41,7 @@ export class RealtimeSession implements ConversationSession {
       player,
       emit: context.emit,
       log: context.log,
+      ...(context.tools ? { tools: context.tools } : {}),
     });
     this.unsubscribePlayer = [
       player.on('item-started', (itemId) => this.turns.playbackStarted(itemId)),
@@ -66,11 +70,12 @@ export class RealtimeSession implements ConversationSession {
       if (error instanceof EndpointError) throw this.fail('config', detail, say('error.settingInvalid', { detail: error.said }));
       throw this.fail('internal', detail, say('error.internalDetail', { detail }));
     }
+    this.withMcp = endpoint.dialect === 'ga';
     const connection = new ResilientConnection({
       endpoint,
       // Every session (the first, a reconnect, a rollover) gets the current settings and the
       // conversation so far.
-      sessionUpdate: () => sessionUpdate(this.settings),
+      sessionUpdate: () => this.sessionUpdate(),
       replay: () => replayItems(context.record.replay()),
       canRollover: () => this.state === 'listening' && !context.player.isPlaying,
       ...context.resilience,
@@ -115,6 +120,8 @@ export class RealtimeSession implements ConversationSession {
       throw this.fail('internal', detail, say('error.internalDetail', { detail }));
     }
     this.turns.connected();
+    // A timer set in an earlier conversation may fire in this one.
+    this.unsubscribeRemind = context.tools?.onRemind((text) => this.turns.remind(text)) ?? null;
   }
 
   get wantsVoiceOnsets(): boolean {
@@ -148,7 +155,7 @@ export class RealtimeSession implements ConversationSession {
   updateSettings(settings: Settings): void {
     this.settings = settings;
     this.turns.updateSettings(settings);
-    this.send(sessionUpdate(settings));
+    this.send(this.sessionUpdate());
   }
 
   async close(finalState: 'idle' | 'error' = 'idle'): Promise<void> {
@@ -157,6 +164,11 @@ export class RealtimeSession implements ConversationSession {
   }
 
   // ---- internals ----
+
+  private sessionUpdate() {
+    const { tools } = this.context;
+    return sessionUpdate(this.settings, tools ? toolsConfig(tools, this.withMcp) : undefined);
+  }
 
   private onServerEvent(event: RealtimeServerEvent): void {
     switch (event.type) {
@@ -212,6 +224,7 @@ export class RealtimeSession implements ConversationSession {
 
   private end(finalState: 'idle' | 'error'): void {
     this.closed = true;
+    this.unsubscribeRemind?.();
     for (const unsubscribe of this.unsubscribePlayer) unsubscribe();
     this.context.player.flush();
     this.connection?.close();

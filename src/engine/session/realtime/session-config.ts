@@ -1,9 +1,20 @@
-import type { RealtimeAudioInputTurnDetection, RealtimeSessionCreateRequest, SessionUpdateEvent } from 'openai/resources/realtime/realtime';
+import type { RealtimeAudioInputTurnDetection, RealtimeSessionCreateRequest, RealtimeToolsConfigUnion, SessionUpdateEvent } from 'openai/resources/realtime/realtime';
+import type { SessionTools } from '../../tools/types';
 import { voiceFor, type Settings } from '../../settings';
 import { ENGINE_SAMPLE_RATE } from '../../audio/devices/types';
 
+/**
+ * The tools to declare: Kaiwa's functions, and (GA only: the beta protocol has no MCP tools) the
+ * remote MCP servers. With a tool box the list is always sent, empty too, so turning tools off
+ * takes them away from a running session.
+ */
+export function toolsConfig(tools: SessionTools, withMcp: boolean): RealtimeToolsConfigUnion[] {
+  const functions = tools.definitions().map(({ name, description, parameters }): RealtimeToolsConfigUnion => ({ type: 'function', name, description, parameters }));
+  return withMcp ? [...functions, ...tools.mcpTools()] : functions;
+}
+
 /** Settings as the GA `session.update` every Realtime session (first, reconnected, renewed) gets. */
-export function sessionUpdate(s: Settings): SessionUpdateEvent {
+export function sessionUpdate(s: Settings, tools?: RealtimeToolsConfigUnion[]): SessionUpdateEvent {
   const session: RealtimeSessionCreateRequest = {
     type: 'realtime',
     // No `model`: the URL chose it (and the beta schema accepts only preview model names here).
@@ -19,6 +30,7 @@ export function sessionUpdate(s: Settings): SessionUpdateEvent {
       },
       output: { format: { type: 'audio/pcm', rate: ENGINE_SAMPLE_RATE }, voice: voiceFor(s), speed: s.speed },
     },
+    ...(tools ? { tools, tool_choice: 'auto' as const } : {}),
   };
   return { type: 'session.update', session };
 }

@@ -10,6 +10,8 @@ import { pausesThenDecide, type BargeInPolicy, type BargeInTarget } from './barg
 import { ImmediateInterruption } from './immediate-interruption';
 import { PauseThenDecide } from './pause-then-decide';
 import { translateServerEvent } from './server-events';
+import type { SessionTools } from '../../tools/types';
+import { RealtimeToolCalls } from './tool-calls';
 
 /**
  * The turns of a Realtime conversation: the one owner of AssistantState while a Realtime session
@@ -27,6 +29,8 @@ export interface TurnStateMachineOptions {
   log?: (line: string) => void;
   /** How long a local duck waits for speech_started (default DUCK_WINDOW_MS). */
   duckWindowMs?: number;
+  /** The tools the model may call; their rounds keep the turn in 'thinking' (tool-calls.ts). */
+  tools?: SessionTools;
 }
 
 interface ItemAudio {
@@ -58,6 +62,9 @@ export class TurnStateMachine {
   private userSpeaking = false;
   private talking = false;
   private mutedFlag = false;
+  private readonly toolCalls: RealtimeToolCalls | null;
+  /** Reminders (a timer firing) waiting for a quiet moment: spoken when the conversation is back to listening. */
+  private readonly reminders: string[] = [];
 
   constructor(options: TurnStateMachineOptions) {
     this.settings = options.settings;
@@ -71,6 +78,9 @@ export class TurnStateMachine {
       { pause: () => player.pause(), resume: () => player.resume(), get isPaused() { return player.isPaused; }, log: (line) => this.log(line) },
       options.duckWindowMs,
     );
+    this.toolCalls = options.tools
+      ? new RealtimeToolCalls({ tools: options.tools, send: this.send, emit: this.emit, log: this.log, changed: () => this.settle() })
+      : null;
   }
 
   get state(): AssistantState {
@@ -126,7 +136,17 @@ export class TurnStateMachine {
     this.playingItemId = null;
     this.userSpeaking = false;
     this.talking = false;
+    this.toolCalls?.reset();
     if (state) this.setState(state);
+  }
+
+  /**
+   * Speak `text` (instructions for the model: a timer fired) as soon as nothing else is going on:
+   * never over a reply, a tool round or the user's turn.
+   */
+  remind(text: string): void {
+    this.reminders.push(text);
+    this.deliverReminder();
   }
 
   updateSettings(settings: Settings): void {
@@ -195,6 +215,8 @@ export class TurnStateMachine {
   handleServerEvent(event: RealtimeServerEvent): void {
     const told = translateServerEvent(event, this.log);
     if (told) this.emit(told);
+    // First, so that a response ending in a function call is known to start a round before it settles.
+    this.toolCalls?.handle(event);
     switch (event.type) {
       case 'input_audio_buffer.speech_started':
         this.userSpeaking = true;
@@ -250,11 +272,20 @@ export class TurnStateMachine {
     if (state === this.current && attempt === undefined) return;
     this.current = state;
     this.emit(attempt === undefined ? { type: 'state', state } : { type: 'state', state, attempt });
+    if (state === 'listening') this.deliverReminder();
+  }
+
+  private deliverReminder(): void {
+    if (this.current !== 'listening' || this.activeResponseId || this.toolCalls?.busy || this.reminders.length === 0) return;
+    const text = this.reminders.shift()!;
+    this.send({ type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_text', text }] } });
+    this.send({ type: 'response.create' });
+    this.setState('thinking');
   }
 
   private choosePolicy(): BargeInPolicy {
     const target: BargeInTarget = {
-      replyInProgress: () => this.playingItemId !== null || this.activeResponseId !== null || this.hasQueuedAudio(),
+      replyInProgress: () => this.playingItemId !== null || this.activeResponseId !== null || this.hasQueuedAudio() || (this.toolCalls?.busy ?? false),
       cut: (reason) => this.cut(reason),
       hold: () => this.player.pause(),
       release: () => {
@@ -301,9 +332,16 @@ export class TurnStateMachine {
   private cut(reason: InterruptReason): boolean {
     this.duck.clear();
     this.policy.interrupted();
+    // A tool round under way is over for the user: its outputs still go in, no reply is asked for.
+    const roundSuperseded = this.toolCalls?.supersede() ?? false;
     const flushed = this.player.flush();
     const responseId = this.activeResponseId;
-    if (!flushed && !responseId) return false;
+    if (!flushed && !responseId) {
+      if (!roundSuperseded) return false;
+      this.log(`interrupt (${reason}): tool round superseded`);
+      this.setState(this.userSpeaking || this.talking ? 'user-speaking' : 'listening');
+      return true;
+    }
 
     if (responseId) {
       this.send({ type: 'response.cancel', response_id: responseId });
@@ -352,6 +390,8 @@ export class TurnStateMachine {
     for (const item of this.items.values()) if (!item.drained) return;
     this.items.clear();
     if (this.userSpeaking || this.talking) this.setState('user-speaking');
+    else if (this.toolCalls?.busy) this.setState('thinking');
     else if (this.current === 'speaking' || this.current === 'thinking' || this.current === 'interrupted') this.setState('listening');
+    else this.deliverReminder();
   }
 }
