@@ -5,6 +5,7 @@ import { WavFileInput, WavFileOutput, WavStreamOutput, decodeAsEngineAudio, read
 import { openLiveDevices, type LiveDevices } from '../engine/audio/devices/live';
 import { chooseDevice, listAudioDevices } from '../engine/audio/devices/naudiodon';
 import { ResilientInput, ResilientOutput } from '../engine/audio/devices/naudiodon-resilient';
+import { sharedDeviceWatcher } from '../engine/audio/devices/device-watcher';
 import { AudioDecodeError } from '../engine/audio/decode';
 import { DeviceNotFoundError } from '../engine/audio/devices/native-portaudio';
 import { englishT, keyed, messageWords, type KeyedWords, type Translate } from '../shared/i18n';
@@ -67,7 +68,7 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
   let inputFinished: Promise<void> | undefined;
   if (flags.inputDevice !== undefined) {
     const device = await checkNativeDevice('input', flags.inputDevice);
-    input = new ResilientInput({ device });
+    input = new ResilientInput({ device, watcher: sharedDeviceWatcher() });
   } else if (flags.input) {
     const wav = new WavFileInput(flags.input === STDIO ? 'stdin' : flags.input, flags.inputAudio ? { audio: flags.inputAudio } : {});
     input = wav;
@@ -84,7 +85,7 @@ export async function createDevices(flags: CliDeviceFlags): Promise<CliDevices> 
     outputClosed = stream.closed;
   } else if (flags.outputDevice !== undefined) {
     const device = await checkNativeDevice('output', flags.outputDevice);
-    output = new ResilientOutput({ device, onRecovered: nowPlaying });
+    output = new ResilientOutput({ device, onRecovered: nowPlaying, watcher: sharedDeviceWatcher() });
   } else if (flags.output) {
     output = new WavFileOutput(flags.output);
   } else {

@@ -11,7 +11,7 @@ import type { DeviceInUse } from '../../src/engine/audio/devices/types';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { speechWav } from '../../harness/speech';
 import { tempDir } from '../../harness/temp';
-import { MonitorRecorder, loudMs, pactl, tone } from '../../harness/audio-rig';
+import { MonitorRecorder, firstAbove, lastAbove, loudMs, pactl, tone } from '../../harness/audio-rig';
 
 // Devices that follow the system (issue 14), on the PulseAudio rig: a headset plugged in is a new
 // sink/source made the default with `pactl set-default-sink/source`; a picked device unplugged and
@@ -195,6 +195,49 @@ describe('devices that follow the system', () => {
     expect(loudMs(onSpk.samples, onSpk.indexAt(unpluggedAt + 1000), onSpk.indexAt(pluggedAt))).toBeGreaterThan(500);
     expect(loudMs(onAux.samples, onAux.indexAt(returnedAt + 300), onAux.indexAt(returnedAt + 1000))).toBeGreaterThan(500);
     expect(loudMs(onSpk.samples, onSpk.indexAt(returnedAt + 300), onSpk.indexAt(returnedAt + 1000))).toBe(0);
+  });
+
+  it('returns to the picked speaker without a gap while another stream keeps PortAudio initialised (make before break)', async () => {
+    const aux = await addAux();
+    const auxMonitor = new MonitorRecorder('aux.monitor');
+    const spkMonitor = new MonitorRecorder('spk.monitor');
+    await Promise.all([auxMonitor.started(), spkMonitor.started()]);
+    const watcher = new DeviceWatcher();
+    // The microphone's open stream keeps this process's device list (kaiwa_aux included) alive.
+    const input = new ResilientInput({ watcher });
+    const output = new ResilientOutput({ device: 'kaiwa_aux', stallMs: 500, watcher });
+    const changes: Array<{ at: number; inUse: DeviceInUse }> = [];
+    output.onChange = (inUse) => changes.push({ at: performance.now(), inUse });
+    const inputChanges: DeviceInUse[] = [];
+    input.onChange = (inUse) => inputChanges.push(inUse);
+    let pluggedAt = -1;
+    try {
+      await input.start(() => undefined);
+      await output.start(tone());
+      await aux.unplug();
+      await waitFor(() => changes.length === 1, 3000, 'fallback to the default');
+      await sleep(800);
+      pluggedAt = performance.now();
+      await aux.plug();
+      await waitFor(() => changes.length === 2, FOLLOW_MS + 1000, 'return to the picked speaker');
+      await sleep(800);
+    } finally {
+      await output.stop();
+      await input.stop();
+      await aux.remove();
+    }
+    const onAux = await auxMonitor.stop();
+    const onSpk = await spkMonitor.stop();
+    const returnedAt = changes[1]!.at;
+    expect(changes[1]!.inUse).toEqual({ name: 'kaiwa_aux', followsDefault: false });
+    expect(returnedAt - pluggedAt).toBeLessThan(FOLLOW_MS);
+    // The tone leaves spk and reaches aux with no silence between (a refresh would leave 0.3-0.8 s).
+    const lastOnSpk = onSpk.timeOf(lastAbove(onSpk.samples, 1000, onSpk.indexAt(returnedAt + 500)));
+    const firstOnAux = onAux.timeOf(firstAbove(onAux.samples, 1000, onAux.indexAt(pluggedAt)));
+    console.log(`devices-follow: make before break: ${(firstOnAux - lastOnSpk).toFixed(1)} ms from the last sound on spk to the first on aux`);
+    expect(firstOnAux - lastOnSpk).toBeLessThan(100);
+    // The microphone, following the default, was never touched.
+    expect(inputChanges).toEqual([]);
   });
 
   it('returns to the picked microphone when it is back, and the watcher stops with the devices', async () => {

@@ -13,10 +13,12 @@
  * A picked device that was lost (the resilient device fell back to the default) is looked for in a
  * fresh list each round and reopened when it is back.
  *
- * Reopening needs this process's PortAudio to see the new list, and PortAudio re-reads it only in
- * a Pa_Initialize after every stream has closed (naudiodon counts them). So a switch suspends every
- * watched device (their closes run one at a time, native-portaudio.ts), then resumes each: both
- * directions pause for one close-and-open (~0.1-0.3 s), the conversation goes on.
+ * A device this process's PortAudio already knows (it was listed when the first open stream
+ * started) is opened while the old stream still runs, then the old one is retired: no gap. A device
+ * it does not know needs a Pa_Initialize after every stream has closed (naudiodon counts them), so
+ * then the switch suspends every watched device (their closes run one at a time,
+ * native-portaudio.ts) and resumes each: both directions pause for a close and a cold open (three
+ * PortAudio initialisations, 0.3-0.8 s measured on the rig), the conversation goes on.
  *
  * The watcher looks only at what a decision needs: on the rig (following `default`) one `pactl info`
  * per round, a PortAudio probe only while a picked device is missing or a concrete default is
@@ -45,6 +47,11 @@ export interface WatchedDevice {
   observe(view: DeviceView): void;
   /** Recovering on its own from a lost device: no switch until it is done. */
   readonly busy: boolean;
+  /**
+   * Reopens on what the view calls for while the old stream still runs (no gap); false when this
+   * process's PortAudio does not know that device yet (then every stream is refreshed).
+   */
+  reopen(view: DeviceView): Promise<boolean>;
   /** Closes the stream, keeping everything else (the player's pull, the mic's sink). */
   suspend(): Promise<void>;
   /** Opens again: the picked device if it is there, else the system default. */
@@ -72,6 +79,9 @@ export class DeviceWatcher {
   /** false once `pactl` is known to be missing: no point asking every second. */
   private serverQueryable = true;
   private switching: Promise<void> | null = null;
+  /** The device list the last refresh was for, until the list changes. */
+  private refreshedFor = '';
+  private lastDevices = '';
 
   constructor(private readonly options: DeviceWatcherOptions = {}) {
     this.intervalMs = options.intervalMs ?? 1000;
@@ -124,14 +134,37 @@ export class DeviceWatcher {
       wants.some((w) => w.portAudio) ? this.probes.portAudio.snapshot(wants.some((w) => w.defaults)).catch(() => undefined) : undefined,
       wants.some((w) => w.server) && this.serverQueryable ? this.serverDefaults() : undefined,
     ]);
-    if (portAudio) view.portAudio = portAudio;
+    if (portAudio) {
+      view.portAudio = portAudio;
+      const devices = JSON.stringify(portAudio.devices);
+      if (devices !== this.lastDevices) this.refreshedFor = '';
+      this.lastDevices = devices;
+    }
     if (server) view.server = server;
     if (this.members.size === 0) return;
     for (const member of members) member.observe(view);
-    if (members.some((m) => this.members.has(m) && m.wantsReopen(view))) {
-      this.switching = this.switchAll().finally(() => (this.switching = null));
+    const wanting = members.filter((m) => this.members.has(m) && m.wantsReopen(view));
+    if (wanting.length > 0) {
+      this.switching = this.follow(wanting, view).finally(() => (this.switching = null));
       await this.switching;
     }
+  }
+
+  /**
+   * Each device reopens by itself where it can; if one cannot, every stream is refreshed, once per
+   * list of devices: a stream this watcher does not own (another watcher's, a plain device's) keeps
+   * PortAudio's old list, and retrying would only cut the audio every round.
+   */
+  private async follow(wanting: WatchedDevice[], view: DeviceView): Promise<void> {
+    let refresh = false;
+    for (const member of wanting) {
+      const reopened = await member.reopen(view).catch(() => false);
+      if (!reopened) refresh = true;
+    }
+    const devices = JSON.stringify(view.portAudio?.devices ?? []);
+    if (!refresh || devices === this.refreshedFor) return;
+    this.refreshedFor = devices;
+    await this.switchAll();
   }
 
   private async serverDefaults(): Promise<ServerDefaults | undefined> {
@@ -157,6 +190,17 @@ export class DeviceWatcher {
       }
     }
   }
+}
+
+let shared: DeviceWatcher | null = null;
+
+/**
+ * The process's watcher: PortAudio's device list is per process, and a refresh works only when it
+ * can close every stream, so all live devices share one.
+ */
+export function sharedDeviceWatcher(): DeviceWatcher {
+  shared ??= new DeviceWatcher();
+  return shared;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { say, type EngineMessage } from '../../messages';
 import { NullInput, NullOutput } from './null';
 import { listAudioDevices, type AudioDeviceInfo } from './native-portaudio';
-import { DeviceWatcher } from './device-watcher';
+import { sharedDeviceWatcher, type DeviceWatcher } from './device-watcher';
 import { ResilientInput, ResilientOutput } from './naudiodon-resilient';
 import type { InputDevice, OutputDevice } from './types';
 
@@ -17,7 +17,7 @@ export interface LiveDeviceChoice {
   inputDevice?: string | undefined;
   outputDevice?: string | undefined;
   onOutputRecovered?: (deviceName: string) => void;
-  /** Follows default-device changes and picked devices' return (default: a watcher of its own). */
+  /** Follows default-device changes and picked devices' return (default: the process's one). */
   watcher?: DeviceWatcher;
 }
 
@@ -43,7 +43,7 @@ export async function openLiveDevices(choice: LiveDeviceChoice = {}): Promise<Li
     };
   }
   const live: LiveDevices = { input: new NullInput(), output: new NullOutput() };
-  const watcher = choice.watcher ?? new DeviceWatcher();
+  const watcher = choice.watcher ?? sharedDeviceWatcher();
   if (devices.some((d) => d.maxInputChannels > 0)) {
     live.input = new ResilientInput({ device: choice.inputDevice || undefined, watcher });
   } else {

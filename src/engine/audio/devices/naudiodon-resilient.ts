@@ -9,6 +9,7 @@
  * decides when; see device-watcher.ts), and `onChange` tells which device is in use.
  */
 import { NaudiodonInput, NaudiodonOutput, type NaudiodonOptions } from './naudiodon';
+import { chooseDevice, listAudioDevices, type AudioDeviceInfo } from './native-portaudio';
 import { isRoutingAlias, presentIn, type DeviceView, type DeviceWatcher, type WatchedDevice } from './device-watcher';
 import type { DeviceErrorInfo, DeviceInUse, FrameSource, InputDevice, OutputDevice } from './types';
 
@@ -97,6 +98,49 @@ abstract class Resilient<D extends NaudiodonInput | NaudiodonOutput> implements 
     this.current = device;
     this.onPicked = options.device !== undefined && options.device !== '';
     this.serverName = null;
+  }
+
+  /**
+   * Make before break: opens `target` while the current stream still runs, then retires that one
+   * (the output's next frame is pulled by the new stream; the input's next chunk comes from it).
+   * False when this process's PortAudio does not know the device (or cannot open it): then only a
+   * refresh of every stream helps (DeviceWatcher).
+   */
+  async reopen(view: DeviceView): Promise<boolean> {
+    const old = this.current;
+    const snapshot = view.portAudio;
+    if (!old || !snapshot || this.stopped) return true;
+    const { device: _chosen, ...rest } = this.options;
+    const toPicked = this.picked && presentIn(snapshot, this.direction, this.options.device);
+    const freshDefault = this.direction === 'input' ? snapshot.defaultInput : snapshot.defaultOutput;
+    if (!toPicked && freshDefault === undefined) return true;
+    const selector = toPicked ? this.options.device : freshDefault;
+    // This process's list is the one its first open stream started with: ids valid, maybe stale.
+    let known: AudioDeviceInfo;
+    try {
+      known = chooseDevice(await listAudioDevices(), this.direction, selector);
+    } catch {
+      return false;
+    }
+    if (!toPicked && known.name !== freshDefault) return false;
+    const device = this.create({ ...rest, device: known.id });
+    device.onError = (info) => this.lost(device, info);
+    try {
+      await this.run(device);
+    } catch {
+      return false;
+    }
+    if (this.stopped || this.current !== old) {
+      await device.stop();
+      return true;
+    }
+    this.current = device;
+    this.onPicked = toPicked;
+    this.serverName = null;
+    this.retired(old);
+    void old.stop();
+    this.announce();
+    return true;
   }
 
   /** Tells `onChange` when what is in use differs from what it last heard. */
