@@ -1,15 +1,18 @@
 import { parseArgs } from 'node:util';
 import { startSimulator, type SimulatorOptions } from './index';
+import { parseToolCallFlag } from './live/delegation';
 
 /**
  * The simulator on its own: `npm run sim -- --port 8765`. It speaks both protocols on that port:
  *   GPT-Live  ws://127.0.0.1:8765/v1/live/sessions   (Kaiwa: --url ws://127.0.0.1:8765/v1/live/sessions --model gpt-live-1)
  *   Realtime  ws://127.0.0.1:8765/v1/realtime         (Kaiwa: --url ws://127.0.0.1:8765/v1/realtime --model gpt-realtime)
  * `--retire-beta` answers the Realtime beta shape as OpenAI does since 2026-05-12 (error, close 4000).
+ * `--tool-call NAME[:json]` (repeatable): the model calls that tool on the next user turn, in order
+ * (GPT-Live: by delegation, when the session declared the tool).
  */
 
 const USAGE =
-  'usage: npm run sim -- [--port 8765] [--host 127.0.0.1] [--dialect ga|beta|auto] [--reply-ms 3000] [--retire-beta]';
+  'usage: npm run sim -- [--port 8765] [--host 127.0.0.1] [--dialect ga|beta|auto] [--reply-ms 3000] [--retire-beta] [--tool-call NAME[:json]]...';
 
 function parse(argv: string[]): SimulatorOptions {
   const { values } = parseArgs({
@@ -22,6 +25,7 @@ function parse(argv: string[]): SimulatorOptions {
       dialect: { type: 'string', default: 'auto' },
       'reply-ms': { type: 'string', default: '3000' },
       'retire-beta': { type: 'boolean', default: false },
+      'tool-call': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -35,7 +39,8 @@ function parse(argv: string[]): SimulatorOptions {
   if (!(Number.isFinite(replyMs) && replyMs > 0)) throw new Error(`--reply-ms must be a positive number, got '${values['reply-ms']}'`);
   const dialect = values.dialect;
   if (dialect !== 'ga' && dialect !== 'beta' && dialect !== 'auto') throw new Error(`--dialect must be ga, beta or auto, got '${dialect}'`);
-  return { port, host: values.host, dialect, replyMs, retireBeta: values['retire-beta'], record: false };
+  const toolCalls = values['tool-call'].map(parseToolCallFlag);
+  return { port, host: values.host, dialect, replyMs, retireBeta: values['retire-beta'], record: false, live: { toolCalls } };
 }
 
 async function main(): Promise<void> {

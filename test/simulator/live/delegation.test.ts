@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../harness/cli';
 import { parseToolCallFlag } from '../../../src/simulator/live/delegation';
 import { concat, silence, tone } from '../signals';
-import { joined, type LiveEvent } from './client';
+import { joined, LiveTestClient, type LiveEvent } from './client';
 import { useLiveSimulator } from './helpers';
 
 const { start, open, sim } = useLiveSimulator();
@@ -98,5 +100,33 @@ describe('GPT-Live delegation in the simulator', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(joined(client.received.map((r) => r.event).filter((e) => e.type === 'session.output_transcript.delta'))).toMatch(/^You said/);
     expect(client.received.filter((r) => r.event.type === 'session.delegation.created')).toEqual([]);
+  });
+
+  it('npm run sim -- --tool-call get_time:{...}: the standalone simulator delegates that call', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts', '--port', '0', '--reply-ms', '300', '--tool-call', 'get_time:{"zone":"Asia/Tokyo"}'], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          const match = /ws:\/\/\S+\/v1\/live\/sessions/.exec(out);
+          if (match) resolve(match[0]);
+        });
+        child.once('close', () => reject(new Error('the simulator exited early')));
+      });
+      const client = await LiveTestClient.connect(url);
+      await client.start({ delegation: responses() });
+      client.appendAudio(turn());
+      const done = await client.next((e) => e.type === 'response.event' && (e.event as { type: string }).type === 'response.output_item.done');
+      expect((done.event as { item: { name: string; arguments: string } }).item).toMatchObject({ name: 'get_time', arguments: '{"zone":"Asia/Tokyo"}' });
+      client.ws.close();
+    } finally {
+      const exited = new Promise((resolve) => child.once('close', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });
