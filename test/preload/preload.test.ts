@@ -32,7 +32,15 @@ describe('preload bridge', () => {
   it.each(invokeMethods)('%s invokes %s with its arguments and returns the result', async (method, channel) => {
     mock.electronMock.invoked = [];
     mock.electronMock.invokeResult = { answer: method };
-    const args = method === 'setMuted' ? [true] : method === 'updateSettings' ? [{ voice: 'cedar' }] : method === 'setApiKey' ? ['sk-x'] : method === 'openConversation' ? ['id1'] : [];
+    const ARGS: Record<string, unknown[]> = {
+      setMuted: [true],
+      updateSettings: [{ voice: 'cedar' }],
+      setApiKey: ['sk-x'],
+      openConversation: ['id1'],
+      answerConsent: ['call_1', 'allow-always'],
+      setMcpHeader: ['docs', 'Authorization', 'Bearer x'],
+    };
+    const args = ARGS[method] ?? [];
     const result = await (bridge[method as keyof KaiwaBridge] as (...a: unknown[]) => Promise<unknown>)(...args);
     expect(mock.electronMock.invoked).toEqual([{ channel, args }]);
     expect(result).toEqual({ answer: method });
@@ -60,6 +68,15 @@ describe('preload bridge', () => {
     expect(a).not.toHaveBeenCalled();
     expect(b).toHaveBeenCalledWith('settings');
     offB();
+  });
+
+  it('the consent question comes with the engine events; only its payload reaches the page', () => {
+    const listener = vi.fn();
+    const off = bridge.onEvents(listener);
+    const question = { type: 'consent.request', id: 'call_1', tool: 'read_clipboard', arguments: '{}', said: { key: 'tool.read_clipboard.consent' }, timeoutMs: 30_000 };
+    mock.ipcRenderer.push('assistant:events', [question]);
+    expect(listener).toHaveBeenCalledExactlyOnceWith([question]);
+    off();
   });
 
   it('refuses a listener that is not a function', () => {
