@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as mock from '../mocks/electron';
 import { NullInput, NullOutput, type Assistant } from '../../src/engine';
+import type { InputDevice } from '../../src/engine/audio/devices/types';
+import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import { receivedOfType } from '../../harness/replies';
 import type { AssistantEvent, AssistantState, SettingsView } from '../../src/shared/ipc';
-import { runKaiwa, type KaiwaApp } from '../../src/main/app';
+import { runKaiwa, type KaiwaApp, type KaiwaAppOptions } from '../../src/main/app';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -17,8 +20,8 @@ let dir: string;
 let kaiwa: KaiwaApp | undefined;
 let logLines: string[];
 
-async function launch(argv: string[] = ['kaiwa', '--hidden']): Promise<KaiwaApp> {
-  const started = await runKaiwa({ argv, env: {}, log: (line) => logLines.push(line), userDataDir: dir, devices });
+async function launch(argv: string[] = ['kaiwa', '--hidden'], withDevices: KaiwaAppOptions['devices'] = devices): Promise<KaiwaApp> {
+  const started = await runKaiwa({ argv, env: {}, log: (line) => logLines.push(line), userDataDir: dir, devices: withDevices });
   if (!started) throw new Error('did not start');
   kaiwa = started;
   return started;
@@ -246,5 +249,86 @@ describe('MCP header values in the desktop app', () => {
     mock.resetElectronMock(dir);
     const second = await launch(['kaiwa']);
     expect(second.controller.view().mcpHeadersSet).toEqual({ docs: ['Authorization'] });
+  });
+});
+
+describe('tools end to end: the simulator’s model calls, the window answers', () => {
+  let sim: RunningSimulator | undefined;
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+
+  /** A microphone the test speaks into: `say()` is a short utterance between talk-start and talk-stop. */
+  function scriptedMicrophone() {
+    let push: ((pcm: Int16Array) => void) | undefined;
+    const input: InputDevice = { name: 'script', start: async (onAudio) => void (push = onAudio), stop: async () => {} };
+    return { devices: () => ({ input, output: new NullOutput() }), say: () => { for (let i = 0; i < 30; i++) push!(new Int16Array(240).fill(3000)); } };
+  }
+
+  async function talkingTo(realtime: NonNullable<Parameters<typeof startSimulator>[0]>['realtime'], tools: Record<string, unknown> = {}) {
+    sim = await startSimulator({ port: 0, replyMs: 400, realtimeFactor: 50, record: true, realtime });
+    const mic = scriptedMicrophone();
+    const app = await launch(['kaiwa', '--hidden'], mic.devices);
+    const window = loadedMainWindow(app);
+    window.hide();
+    const results: unknown[] = [];
+    const invoke = async (channel: string, ...args: unknown[]) => {
+      const result = await mock.ipcMain.invoke(channel, { webContents: window.webContents }, ...args);
+      results.push(result);
+      return result;
+    };
+    await invoke('settings:update', { provider: 'custom', url: sim.url, turnDetection: { mode: 'manual' }, tools });
+    const session = sim.nextSession();
+    const listening = waitForState(app, 'listening');
+    await invoke('assistant:start');
+    await listening;
+    const s = await session;
+    const turn = async () => {
+      await invoke('assistant:talk-start');
+      mic.say();
+      await invoke('assistant:talk-stop');
+    };
+    return { app, window, invoke, results, s, turn };
+  }
+
+  it('a function call: asked in the window, allowed, run on the desktop, its output back to the model', async () => {
+    mock.clipboard.text = 'meeting at 15:00 in Gion';
+    const { window, invoke, s, turn } = await talkingTo({ toolCalls: [{ name: 'read_clipboard', arguments: '{}' }] });
+    await turn();
+    await vi.waitFor(() => expect(consentRequests()).toHaveLength(1), { timeout: 5_000 });
+    expect(window.isVisible()).toBe(true);
+    await expect(invoke('consent:answer', consentRequests()[0]!.id, 'allow')).resolves.toEqual({ accepted: true });
+    await vi.waitFor(() => {
+      const outputs = receivedOfType<{ item: { type: string; output?: string } }>(s.received, 'conversation.item.create').filter((e) => e.item.type === 'function_call_output');
+      expect(outputs.map((e) => e.item.output)).toEqual([expect.stringContaining('meeting at 15:00 in Gion')]);
+    }, { timeout: 5_000 });
+    const shown = sentEvents().filter((e) => e.type === 'tool.call' || e.type === 'tool.result' || e.type === 'consent.settled');
+    expect(shown).toEqual([
+      expect.objectContaining({ type: 'tool.call', name: 'read_clipboard', source: 'function' }),
+      expect.objectContaining({ type: 'consent.settled', answer: 'allow' }),
+      expect.objectContaining({ type: 'tool.result', name: 'read_clipboard', outcome: 'ok' }),
+    ]);
+  });
+
+  it('an MCP call: the header value goes to the model’s service only; the approval is the same prompt', async () => {
+    const SECRET = 'Bearer mcp-NEVER-LEAK-fedcba9876543210';
+    const docs = { label: 'docs', url: 'https://mcp.example.com/mcp', requireApproval: 'always', headerNames: ['Authorization'] };
+    const { invoke, results, turn } = await talkingTo({ mcpCalls: [{ server: 'docs', name: 'search', arguments: '{"q":"kyoto"}', output: 'Kyoto was the capital' }] }, { mcpServers: [docs] });
+    await expect(invoke('settings:set-mcp-header', 'docs', 'Authorization', SECRET)).resolves.toEqual({ set: true });
+    // A new header value restarts the assistant with it: the next session declares it.
+    await vi.waitFor(() => expect(sim!.sessions.length).toBeGreaterThan(1), { timeout: 5_000 });
+    const current = sim!.sessions.at(-1)!;
+    await vi.waitFor(() => expect(receivedOfType(current.received, 'session.update').length).toBeGreaterThan(0));
+    const update = receivedOfType<{ session: { tools: Array<Record<string, unknown>> } }>(current.received, 'session.update').at(-1)!;
+    expect(update.session.tools.find((t) => t.type === 'mcp')).toMatchObject({ server_label: 'docs', headers: { Authorization: SECRET } });
+    await turn();
+    await vi.waitFor(() => expect(consentRequests()).toHaveLength(1), { timeout: 5_000 });
+    expect(consentRequests()[0]).toMatchObject({ tool: 'docs/search', said: { key: 'tool.mcp.consent', params: { server: 'docs', tool: 'search' } } });
+    await invoke('consent:answer', consentRequests()[0]!.id, 'allow');
+    await vi.waitFor(() => expect(sentEvents()).toContainEqual(expect.objectContaining({ type: 'tool.result', name: 'search', source: 'mcp', server: 'docs', outcome: 'ok' })), { timeout: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const everything = JSON.stringify([mock.electronMock.sent, results, logLines]);
+    expect(everything).not.toContain('NEVER-LEAK');
   });
 });
