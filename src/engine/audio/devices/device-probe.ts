@@ -61,9 +61,25 @@ rl.on('close', () => process.exit(0));
 
 const PROBE_TIMEOUT_MS = 5000;
 
+/**
+ * Starts the probe process: runs `script` (CommonJS) with `addonPath` as its one argument, stdin and
+ * stdout piped. The default spawns this Node binary; inside Electron, process.execPath is the app
+ * (its RunAsNode fuse is off in packaged builds: spawning it would start a second Kaiwa), so there
+ * the host must supply a launcher (e.g. a utilityProcess) or the probe stays off.
+ */
+export type ProbeLauncher = (script: string, addonPath: string) => ChildProcess;
+
+const nodeLauncher: ProbeLauncher = (script, addonPath) =>
+  spawn(process.execPath, ['-e', script, addonPath], { stdio: ['pipe', 'pipe', 'ignore'] });
+
 /** A child process that lists PortAudio's devices afresh on each `snapshot()`. */
 export class PortAudioProbe {
   private child: ChildProcess | null = null;
+  private readonly launch: ProbeLauncher | null;
+
+  constructor(launch?: ProbeLauncher) {
+    this.launch = launch ?? (process.versions.electron ? null : nodeLauncher);
+  }
   private waiting: Array<{ resolve: (s: DeviceSnapshot) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
 
   /**
@@ -71,7 +87,12 @@ export class PortAudioProbe {
    * input and output (a second initialisation: naudiodon lists host APIs separately).
    */
   snapshot(defaults = true): Promise<DeviceSnapshot> {
-    const child = this.ensureChild();
+    let child: ChildProcess;
+    try {
+      child = this.ensureChild();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.failAll(new Error('the device probe did not answer')), PROBE_TIMEOUT_MS);
       timer.unref();
@@ -92,12 +113,9 @@ export class PortAudioProbe {
 
   private ensureChild(): ChildProcess {
     if (this.child) return this.child;
+    if (!this.launch) throw new Error('no device probe here (Electron without a probe launcher)');
     const addon = createRequire(import.meta.url).resolve('naudiodon2');
-    // ELECTRON_RUN_AS_NODE: in the desktop app process.execPath is Electron, which then runs as Node.
-    const child = spawn(process.execPath, ['-e', CHILD_SCRIPT, addon], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
+    const child = this.launch(CHILD_SCRIPT, addon);
     child.unref();
     (child.stdout as unknown as { unref?: () => void }).unref?.();
     (child.stdin as unknown as { unref?: () => void }).unref?.();
