@@ -6,6 +6,7 @@ import { parseSettings } from '../../src/engine/settings';
 import type { AssistantEvent } from '../../src/engine/events';
 import { openLiveDevices } from '../../src/engine/audio/devices/live';
 import { DeviceWatcher } from '../../src/engine/audio/devices/device-watcher';
+import { NaudiodonInput } from '../../src/engine/audio/devices/naudiodon';
 import { ResilientInput, ResilientOutput } from '../../src/engine/audio/devices/naudiodon-resilient';
 import type { DeviceInUse } from '../../src/engine/audio/devices/types';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
@@ -150,6 +151,61 @@ describe('devices that follow the system', () => {
     expect(states.some((s) => s === 'error' || s === 'reconnecting' || s === 'idle')).toBe(false);
   });
 
+  it('goes on with a reply on the picked speaker when it comes back mid-reply, in the same conversation', async () => {
+    const ask = await speechWav(dir.path, 'ask-aux', [{ say: 'Tell me a long story, please.' }]);
+    const aux = await addAux();
+    const auxMonitor = new MonitorRecorder('aux.monitor');
+    await auxMonitor.started();
+    const watcher = new DeviceWatcher();
+    const input = new ResilientInput({ watcher });
+    const output = new ResilientOutput({ device: 'kaiwa_aux', stallMs: 500, watcher });
+    const assistant = new Assistant({ settings: parseSettings({ provider: 'local' }), credentials: {}, input, output, localUrl: sim.url });
+    const { events, when } = recordEvents(assistant);
+    let unpluggedAt = -1;
+    let backAt = -1;
+    let stoppingAt = Infinity;
+    try {
+      await assistant.start();
+      const speaking = when((e) => e.type === 'state' && e.state === 'speaking', 20_000, 'reply');
+      await playInto('micsrc', ask.path);
+      await speaking;
+      await sleep(600);
+      const fellBack = when((e) => e.type === 'device' && e.direction === 'output' && e.followsDefault, 3000, 'fallback device event');
+      unpluggedAt = performance.now();
+      await aux.unplug();
+      await fellBack;
+      await sleep(800);
+      const back = when((e) => e.type === 'device' && e.direction === 'output' && e.name === 'kaiwa_aux', FOLLOW_MS + 1000, 'picked speaker back');
+      const pluggedAt = performance.now();
+      await aux.plug();
+      backAt = await back;
+      expect(backAt - pluggedAt).toBeLessThan(FOLLOW_MS);
+      await sleep(1200);
+      stoppingAt = performance.now();
+    } finally {
+      await assistant.stop();
+      await aux.remove();
+    }
+    const onAux = await auxMonitor.stop();
+
+    const shown = events.filter((e) => e.event.type === 'device' && e.event.direction === 'output').map((e) => e.event);
+    expect(shown).toEqual([
+      { type: 'device', direction: 'output', name: 'kaiwa_aux', followsDefault: false },
+      { type: 'device', direction: 'output', name: 'spk', followsDefault: true },
+      { type: 'device', direction: 'output', name: 'kaiwa_aux', followsDefault: false },
+    ]);
+    // The reply was heard on aux before the unplug and again after it came back.
+    expect(loudMs(onAux.samples, onAux.indexAt(unpluggedAt - 500), onAux.indexAt(unpluggedAt))).toBeGreaterThan(200);
+    expect(loudMs(onAux.samples, onAux.indexAt(backAt), onAux.indexAt(backAt + 1200))).toBeGreaterThan(300);
+    // One conversation: the loss is a non-fatal device error, nothing reconnected or ended.
+    const errors = events.filter((e) => e.event.type === 'error').map((e) => e.event);
+    expect(errors).toEqual([expect.objectContaining({ type: 'error', code: 'device', fatal: false })]);
+    const states = events.filter((e) => e.event.type === 'state' && e.at < stoppingAt).map((e) => (e.event as { state: string }).state);
+    expect(states.filter((st) => st === 'connecting')).toHaveLength(1);
+    expect(states.some((st) => st === 'error' || st === 'reconnecting' || st === 'idle')).toBe(false);
+    expect(states.at(-1)).toBe('speaking');
+  });
+
   it('falls back to the default when the picked speaker is unplugged and returns to it when it is back', async () => {
     const aux = await addAux();
     const auxMonitor = new MonitorRecorder('aux.monitor');
@@ -240,6 +296,39 @@ describe('devices that follow the system', () => {
     expect(inputChanges).toEqual([]);
   });
 
+  it('refreshes once, not every round, when a stream it does not own keeps PortAudio’s old device list', async () => {
+    const aux = await addAux();
+    const spkMonitor = new MonitorRecorder('spk.monitor');
+    await spkMonitor.started();
+    const watcher = new DeviceWatcher();
+    const output = new ResilientOutput({ device: 'kaiwa_aux', stallMs: 500, watcher });
+    const changes: DeviceInUse[] = [];
+    output.onChange = (inUse) => changes.push(inUse);
+    // A capture stream the watcher knows nothing of, opened while kaiwa_aux is missing.
+    const foreign = new NaudiodonInput();
+    let pluggedAt = -1;
+    try {
+      await output.start(tone());
+      await aux.unplug();
+      await waitFor(() => changes.length === 1, 3000, 'fallback to the default');
+      await foreign.start(() => undefined);
+      await sleep(500);
+      pluggedAt = performance.now();
+      await aux.plug();
+      await sleep(4500);
+    } finally {
+      await foreign.stop();
+      await output.stop();
+      await aux.remove();
+    }
+    const onSpk = await spkMonitor.stop();
+    // kaiwa_aux cannot be opened here (this process's list lacks it): the tone stays on spk, cut
+    // at most once by the one refresh.
+    expect(changes).toEqual([{ name: 'spk', followsDefault: true }]);
+    const gaps = silentStretches(onSpk.samples, onSpk.indexAt(pluggedAt), onSpk.indexAt(pluggedAt + 4000), 50);
+    expect(gaps).toBeLessThanOrEqual(1);
+  });
+
   it('returns to the picked microphone when it is back, and the watcher stops with the devices', async () => {
     const aux = await addAux({ mic: true });
     const watcher = new DeviceWatcher();
@@ -274,6 +363,20 @@ describe('devices that follow the system', () => {
 function firstUserItem(events: Array<{ event: AssistantEvent }>): string | undefined {
   const first = events.find((e) => e.event.type === 'transcript.final' && e.event.speaker === 'user');
   return first && first.event.type === 'transcript.final' ? first.event.itemId : undefined;
+}
+
+/** Stretches of at least `minMs` without sound (10 ms windows under -50 dBFS) in [from, to). */
+function silentStretches(samples: Int16Array, from: number, to: number, minMs: number): number {
+  let count = 0;
+  let run = 0;
+  for (let i = Math.max(0, from); i + 240 <= to; i += 240) {
+    if (loudMs(samples, i, i + 240) === 0) run += 10;
+    else {
+      if (run >= minMs) count++;
+      run = 0;
+    }
+  }
+  return run >= minMs ? count + 1 : count;
 }
 
 /** Our child processes that list PortAudio's devices (device-probe.ts). */
