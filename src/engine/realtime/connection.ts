@@ -83,6 +83,7 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
   // A #private field: util.inspect(connection) must not reach the handshake request's headers.
   #ws: WebSocket | null = null;
   private stateValue: ConnectionState = 'idle';
+  private firstEventValue: S | null = null;
   private abortConnect: ((error: ConnectionError) => void) | null = null;
 
   constructor(
@@ -179,6 +180,11 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
     this.#ws.close(code, reason);
   }
 
+  /** The server's first event, kept: it often comes before the connection's owner listens (with the handshake's last bytes). */
+  get firstEvent(): S | null {
+    return this.firstEventValue;
+  }
+
   /** Closes normally with nobody listening: its owner has moved on, so the close is no loss to report. */
   abandon(reason: string): void {
     this.removeAllListeners();
@@ -195,8 +201,10 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
       }
       const text = textOf(data);
       const result = this.codec.decode(text);
-      if (result.ok === true) this.emit('event', result.event);
-      else if (result.ok === false) this.emit('protocol-error', { message: result.error, said: result.said ?? result.error, raw: snippet(text) });
+      if (result.ok === true) {
+        this.firstEventValue ??= result.event;
+        this.emit('event', result.event);
+      } else if (result.ok === false) this.emit('protocol-error', { message: result.error, said: result.said ?? result.error, raw: snippet(text) });
     });
     ws.on('error', () => {}); // a 'close' always follows, and carries what the caller needs
     ws.on('close', (code: number, reason: Buffer) => {
@@ -216,6 +224,12 @@ export class RealtimeConnection extends WsConnection<RealtimeClientEvent, Realti
     const dialect = getDialect(endpoint.dialect);
     super(endpoint, { encode: (event) => dialect.encodeClient(event), decode: (text) => dialect.decodeServer(text) }, options);
     this.dialect = dialect;
+  }
+
+  /** The session's `session.created` (the server's first event), if it came. */
+  get sessionCreated(): Extract<RealtimeServerEvent, { type: 'session.created' }> | null {
+    const first = this.firstEvent;
+    return first?.type === 'session.created' ? first : null;
   }
 }
 

@@ -96,6 +96,11 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
     return this.policy.attempt;
   }
 
+  /** The current session's `session.created`, if it came (the meter reads its id, model and expiry). */
+  get sessionCreated(): Extract<RealtimeServerEvent, { type: 'session.created' }> | null {
+    return this.current?.sessionCreated ?? null;
+  }
+
   /** Sessions opened so far (the first one included). */
   get sessions(): number {
     return this.sessionsOpened;

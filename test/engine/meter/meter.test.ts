@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { SessionCreatedEvent } from 'openai/resources/realtime/realtime';
 import type { AssistantEvent } from '../../../src/engine/events';
 import { ConversationMeter, configuredModel, priceOf, PRICES_AS_OF, tokenCostUsd, tokensOf, type TokenPrice } from '../../../src/engine/meter';
 import { SESSION_LIMIT_MS } from '../../../src/engine/realtime/reconnect';
-import { translateServerEvent } from '../../../src/engine/session/realtime/server-events';
+import { sessionStarted as realtimeStarted, translateServerEvent } from '../../../src/engine/session/realtime/server-events';
 import { sessionStarted } from '../../../src/engine/session/live/usage';
 import { parseSettings, type SettingsInput } from '../../../src/engine/settings';
 import { specValidator } from '../../../src/simulator/realtime/spec/validator';
@@ -15,6 +16,8 @@ const told = (event: Parameters<typeof translateServerEvent>[0]): AssistantEvent
   if (!result) throw new Error(`${event.type} told nothing`);
   return result;
 };
+/** What the Realtime session tells of a `session.created` (it may come before anyone listens: the connection keeps it). */
+const created = (event: SessionCreatedEvent): AssistantEvent => realtimeStarted(event.session);
 const feed = (meter: ConversationMeter, events: AssistantEvent[]) => events.map((event) => meter.observe(event));
 
 describe('the recorded usage events', () => {
@@ -53,7 +56,7 @@ describe('Realtime usage', () => {
 
   it('sums a conversation’s responses and prices them at gpt-realtime’s rates (cached input at the cached rate)', () => {
     const meter = new ConversationMeter(settings());
-    feed(meter, [told(realtimeSessionCreated(1_800_000_000)), ...realtimeResponses.map(told)]);
+    feed(meter, [created(realtimeSessionCreated(1_800_000_000)), ...realtimeResponses.map(told)]);
     const reading = meter.reading();
     expect(reading.tokens).toEqual(realtimeTotals);
     expect(reading.costUsd).toBeCloseTo(realtimeCostUsd, 12);
@@ -72,9 +75,10 @@ describe('Realtime usage', () => {
   it('gives a session without expires_at the 60 minutes of the Realtime limit from its start', () => {
     const created = realtimeSessionCreated(0);
     delete (created.session as { expires_at?: number }).expires_at;
+    expect(realtimeStarted(undefined)).toMatchObject({ type: 'session.started', protocol: 'realtime', sessionId: '' });
     const before = Date.now();
-    const event = told(created);
-    expect(event.type).toBe('session.started');
+    const event = realtimeStarted(created.session);
+    expect(event).toMatchObject({ type: 'session.started', protocol: 'realtime', sessionId: 'sess_C1a2b3c4d5', model: 'gpt-realtime' });
     const expiresAt = (event as { expiresAt: number }).expiresAt;
     expect(expiresAt).toBeGreaterThanOrEqual(before + SESSION_LIMIT_MS);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + SESSION_LIMIT_MS);
@@ -112,7 +116,7 @@ describe('GPT-Live usage', () => {
 
   it('prices both parts of a conversation that switched protocol', () => {
     const meter = new ConversationMeter(settings());
-    feed(meter, [told(realtimeSessionCreated(1_800_000_000)), ...realtimeResponses.map(told)]);
+    feed(meter, [created(realtimeSessionCreated(1_800_000_000)), ...realtimeResponses.map(told)]);
     meter.configure(settings({ model: 'gpt-live-1' }));
     feed(meter, [sessionStarted(liveStarted('sess_1', 1_800_000_000)), { type: 'session.usage', sessionId: 'sess_1', seconds: 60, final: true }]);
     expect(meter.reading().costUsd).toBeCloseTo(realtimeCostUsd + 0.05, 12);
@@ -136,7 +140,7 @@ describe('the price table', () => {
 describe('an unknown model', () => {
   it('still counts tokens, and says the cost is unknown (not zero); a cap cannot be reached', () => {
     const meter = new ConversationMeter(settings({ model: 'my-voice-model', spendingCapUsd: 0.01 }));
-    feed(meter, [told(realtimeSessionCreated(1_800_000_000, 'my-voice-model')), ...realtimeResponses.map(told)]);
+    feed(meter, [created(realtimeSessionCreated(1_800_000_000, 'my-voice-model')), ...realtimeResponses.map(told)]);
     const reading = meter.reading();
     expect(reading.tokens).toEqual(realtimeTotals);
     expect(reading.costUsd).toBeNull();
@@ -148,10 +152,10 @@ describe('an unknown model', () => {
     const azure = settings({ provider: 'azure', azure: { endpoint: 'https://r.openai.azure.com', deployment: 'kaiwa-voice' } });
     expect(configuredModel(azure)).toBe('kaiwa-voice');
     const named = new ConversationMeter(azure);
-    feed(named, [told(realtimeSessionCreated(1_800_000_000, 'gpt-realtime-mini')), told(realtimeResponses[0]!)]);
+    feed(named, [created(realtimeSessionCreated(1_800_000_000, 'gpt-realtime-mini')), told(realtimeResponses[0]!)]);
     expect(named.reading()).toMatchObject({ models: ['gpt-realtime-mini'], unknownModels: [] });
     const unnamed = new ConversationMeter(azure);
-    feed(unnamed, [told(realtimeSessionCreated(1_800_000_000, 'kaiwa-voice')), told(realtimeResponses[0]!)]);
+    feed(unnamed, [created(realtimeSessionCreated(1_800_000_000, 'kaiwa-voice')), told(realtimeResponses[0]!)]);
     expect(unnamed.reading()).toMatchObject({ costUsd: null, unknownModels: ['kaiwa-voice'] });
   });
 });

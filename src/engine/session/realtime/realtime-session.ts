@@ -9,6 +9,7 @@ import { ResilientConnection } from '../../realtime/resilient';
 import { RateLimitWatch } from '../../realtime/server-notices';
 import { SessionError, type ConversationSession, type SessionContext } from '../types';
 import { replayItems } from './replay';
+import { sessionStarted } from './server-events';
 import { sessionUpdate, toolsConfig } from './session-config';
 import { TurnStateMachine } from './state-machine';
 
@@ -98,6 +99,7 @@ export class RealtimeSession implements ConversationSession {
       if (!this.closed) this.endTurns('listening');
     });
     connection.on('session', ({ reason }) => {
+      if (!this.closed) context.emit(sessionStarted(connection.sessionCreated?.session));
       if (this.closed || reason === 'initial') return;
       context.emit(
         reason === 'reconnect'

@@ -29,8 +29,6 @@ export function translateServerEvent(event: RealtimeServerEvent, log: (line: str
         type: 'notice',
         ...say('notice.transcriptionFailed', { detail: event.error.message ?? '' }),
       };
-    case 'session.created':
-      return sessionStarted(event.session);
     case 'response.done': {
       const { id, usage } = event.response;
       return usage && id ? { type: 'usage', responseId: id, usage: toUsage(usage) } : null;
@@ -71,12 +69,13 @@ export function toUsage(u: RealtimeResponseUsage): Usage {
 }
 
 /**
- * `session.created`: the session's id, model and expiry. The GA types leave `id` and `expires_at`
- * out of the session object though the server sends them (the beta shape names them); without
- * `expires_at` the limit is 60 minutes from now.
+ * A Realtime session started, for the meter: its id, model and expiry from its `session.created`
+ * (the GA types leave `id` and `expires_at` out of the session object though the server sends
+ * them; the beta shape names them). Without `expires_at` (or without the event) the limit is 60
+ * minutes from now.
  */
-function sessionStarted(session: SessionCreatedEvent['session']): AssistantEvent {
-  const { id, model, expires_at: expiresAt } = session as { id?: unknown; model?: unknown; expires_at?: unknown };
+export function sessionStarted(session: SessionCreatedEvent['session'] | undefined): AssistantEvent {
+  const { id, model, expires_at: expiresAt } = (session ?? {}) as { id?: unknown; model?: unknown; expires_at?: unknown };
   return {
     type: 'session.started',
     protocol: 'realtime',
