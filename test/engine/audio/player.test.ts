@@ -298,6 +298,19 @@ describe('Player: pause and resume', () => {
     expect(back[239]).toBe(10000);
   });
 
+  it('by default fades out in 5 ms', async () => {
+    const { player, device } = await setup();
+    player.enqueue('a', constant(24000, 10000));
+    device.pull(1);
+    player.pause();
+    const fade = device.pull(1);
+    expect(fade[0]!).toBeGreaterThan(9900);
+    expect(fade[59]!).toBeGreaterThan(4900); // halfway down the linear 120-sample ramp
+    expect(fade[59]!).toBeLessThan(5100);
+    expect(isSilent(fade.subarray(120))).toBe(true);
+    expect(player.playedMs('a')).toBe(15);
+  });
+
   it('a flush cancels the pause', async () => {
     const { player, device } = await setup();
     player.enqueue('a', constant(2400, 1000));
