@@ -98,6 +98,27 @@ async function interruptToSilence(options: NaudiodonOptions = {}, rounds = 10): 
   return { silence, underflows: output.underflows };
 }
 
+/**
+ * Underflows while a reply plays without a break, the old output path against the new one in
+ * alternation (the machine's load drifts; alternating shares it out): per minute of playback.
+ */
+async function underflowsCompared(rounds = 2, seconds = 8): Promise<{ whole: number; chunked: number }> {
+  const total = { whole: 0, chunked: 0 };
+  for (let round = 0; round < rounds; round++) {
+    for (const [key, options] of [['whole', WHOLE_FRAMES], ['chunked', {}]] as const) {
+      const player = new Player();
+      const output = new NaudiodonOutput(options);
+      await player.attach(output);
+      player.enqueue('reply', sine(seconds * 1000 + 500, 440, 8000));
+      await sleep(seconds * 1000);
+      await output.stop();
+      total[key] += output.underflows;
+    }
+  }
+  const minutes = (rounds * seconds) / 60;
+  return { whole: total.whole / minutes, chunked: total.chunked / minutes };
+}
+
 /** Tone bursts played into the virtual mic: onset at the mic (vmic) to the first append carrying it. */
 async function micToSocket(config: { echoCancellation: boolean; localVad: boolean }, bursts = 5): Promise<number[]> {
   const dir = await tempDir('kaiwa-bench-');
@@ -229,11 +250,12 @@ export async function benchNativeAudio(): Promise<Record<string, number | string
   // The rig's environment reaches PortAudio in this process only; the rig is stopped afterwards.
   const rig = await startRig();
   Object.assign(process.env, rig.env);
-  let out, before, after, matrix;
+  let out, before, after, underflows, matrix;
   try {
     out = await outputLatency();
     before = await interruptToSilence(WHOLE_FRAMES);
     after = await interruptToSilence();
+    underflows = await underflowsCompared();
     matrix = await bargeInMatrix();
   } finally {
     await rig.stop();
@@ -254,6 +276,8 @@ export async function benchNativeAudio(): Promise<Record<string, number | string
     'interrupt to silence at the monitor, median (ms)': round(stats(after.silence).median),
     'interrupt to silence at the monitor, max (ms)': round(stats(after.silence).max),
     'output underflows, interrupt rounds (count)': after.underflows,
+    'output underflows while playing, whole 10 ms writes (per min)': round(underflows.whole),
+    'output underflows while playing, 2.5 ms writes (per min)': round(underflows.chunked),
   };
   for (const { label, figures } of matrix) {
     const v = stats(figures.voiceToSilent);
