@@ -188,7 +188,10 @@ function figuresOf(run: BargeInRun, micToAppend: number[]): Figures {
     micToAppend,
     underflows: run.underflows,
     falseBargeIns: run.falseBargeIns,
-    problems: run.problems,
+    problems: [
+      ...run.problems,
+      ...run.rounds.flatMap((r, i) => (r.measurable ? [] : [`round ${i + 1}: cut in a ${r.pauseMs.toFixed(0)} ms pause of the reply's voice (bounded, not measured)`])),
+    ],
   };
 }
 

@@ -205,8 +205,11 @@ function analyse(r: Recorded): BargeInRun {
       continue;
     }
     // Anything that interrupted the reply before the voice reached the microphone was false.
-    falseBargeIns += speechStarted.filter((t) => t > replyStart && t < voiceAt).length;
-    falseBargeIns += interruptions.filter((e) => e.at > replyStart && e.at < voiceAt).length;
+    // (A speech_started pauses or cuts the reply; an interruption may follow it: one barge-in.)
+    falseBargeIns += Math.max(
+      speechStarted.filter((t) => t > replyStart && t < voiceAt).length,
+      interruptions.filter((e) => e.at > replyStart && e.at < voiceAt).length,
+    );
     const interrupted = interruptions.find((e) => e.at >= voiceAt);
     const speechStartedAt = speechStarted.find((t) => t >= voiceAt);
     if (!interrupted || speechStartedAt === undefined || interrupted.event.type !== 'interrupted') {
