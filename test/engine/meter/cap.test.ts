@@ -77,6 +77,8 @@ describe('the spending cap against the simulator', () => {
     const s = await session;
     const reached = await w.next(notice('notice.spendingCapReached'));
     const appends = () => s.received.filter((r) => (r.event as { type?: string }).type === 'input_audio_buffer.append').length;
+    // The user's own unmute does not lift the cap.
+    assistant.setMuted(false);
     await sleep(300); // what was in flight when the cap was reached
     const heldAt = appends();
     const capped = w.meters().find((m) => m.capReached)!;
