@@ -32,7 +32,7 @@ describe('Settings: hold-to-talk and the media key', () => {
     expect(talkNote()).toBe('Press to start talking, press again to send (hold-to-talk is not available: there is no X11 display to watch the keyboard on).');
     cleanup();
     await open(viewWith({}, false));
-    expect(talkNote()).toBe('Press to start or stop listening. Hold-to-talk applies with manual turn taking.');
+    expect(talkNote()).toBe('Press to start or stop listening. Hold-to-talk applies when turn detection is Manual.');
   });
 
   it('a talk key that failed to register says so rather than hold or tap', async () => {
