@@ -84,11 +84,6 @@ export class Hotkeys {
     return this.statuses.map((s) => ({ ...s }));
   }
 
-  /** Whether the talk key is followed down and up now. */
-  get holding(): boolean {
-    return this.hook?.running === true && this.plan?.hold === true && this.holdProblem === undefined;
-  }
-
   /** Returns the statuses; an unchanged plan registers nothing again. */
   apply(settings: Settings): HotkeyStatus[] {
     const plan: Plan = {
