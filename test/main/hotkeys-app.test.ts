@@ -22,6 +22,8 @@ vi.mock('electron', () => import('../mocks/electron'));
 const TALK = 'CommandOrControl+Shift+Space';
 const ctrlShift = { ctrlKey: true, shiftKey: true };
 const devices = () => ({ input: new NullInput(), output: new NullOutput({ speed: 4 }) });
+/** The first key press starts the assistant (simulator, socket, session): slower than a second on a busy machine. */
+const STARTED = { timeout: 10_000 };
 
 let dir: string;
 let kaiwa: KaiwaApp | undefined;
@@ -72,7 +74,7 @@ describe('hold-to-talk in the app', () => {
     expect(app.controller.view().hotkeys[0]).toEqual({ action: 'talk', accelerator: TALK, registered: true, hold: true });
 
     fake.press(UiohookKey.Space, ctrlShift);
-    await vi.waitFor(() => expect(startTalking).toHaveBeenCalledOnce());
+    await vi.waitFor(() => expect(startTalking).toHaveBeenCalledOnce(), STARTED);
     expect(app.controller.running).toBe(true);
     expect(app.controller.isTalking).toBe(true);
     await sleep(TAP_MS + 50);
@@ -92,7 +94,7 @@ describe('hold-to-talk in the app', () => {
     const app = await launch({ turnDetection: { mode: 'manual' } }, new KeyHook(X11_SESSION, () => fakeHookModule(fake)));
     fake.press(UiohookKey.Space, ctrlShift);
     fake.release(UiohookKey.Space, ctrlShift);
-    await vi.waitFor(() => expect(startTalking).toHaveBeenCalledOnce());
+    await vi.waitFor(() => expect(startTalking).toHaveBeenCalledOnce(), STARTED);
     expect(app.controller.isTalking).toBe(true);
     expect(stopTalking).not.toHaveBeenCalled();
     fake.press(UiohookKey.Space, ctrlShift);
@@ -107,7 +109,7 @@ describe('hold-to-talk in the app', () => {
       const fake = new FakeUiohook();
       const app = await launch({ turnDetection: { mode: 'manual' } }, new KeyHook(X11_SESSION, () => fakeHookModule(fake)));
       fake.press(UiohookKey.Space, ctrlShift);
-      await vi.waitFor(() => expect(app.controller.isTalking).toBe(true));
+      await vi.waitFor(() => expect(app.controller.isTalking).toBe(true), STARTED);
       mock.powerMonitor.emit(event);
       await vi.waitFor(() => expect(app.controller.isTalking).toBe(false));
       await app.shutdown();
@@ -136,7 +138,7 @@ describe('hold-to-talk in the app', () => {
     expect(app.controller.view().hotkeys[0]).toMatchObject({ registered: true, hold: false, holdError: 'there is no X11 display to watch the keyboard on' });
 
     mock.globalShortcut.press(TALK);
-    await vi.waitFor(() => expect(startTalking).toHaveBeenCalledOnce());
+    await vi.waitFor(() => expect(startTalking).toHaveBeenCalledOnce(), STARTED);
     mock.globalShortcut.press(TALK);
     await vi.waitFor(() => expect(stopTalking).toHaveBeenCalledOnce());
 
@@ -173,7 +175,7 @@ describe('the media key in the app', () => {
     const stopTalking = vi.spyOn(Assistant.prototype, 'stopTalking');
     const app = await launch({ turnDetection: { mode: 'manual' }, hotkeys: { mediaKey: true, holdToTalk: false } });
     mock.globalShortcut.press('MediaPlayPause');
-    await vi.waitFor(() => expect(startTalking).toHaveBeenCalledOnce());
+    await vi.waitFor(() => expect(startTalking).toHaveBeenCalledOnce(), STARTED);
     const speaking = waitForState(app, 'speaking');
     mock.globalShortcut.press('MediaPlayPause');
     await vi.waitFor(() => expect(stopTalking).toHaveBeenCalledOnce());
