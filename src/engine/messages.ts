@@ -34,6 +34,8 @@ export interface EngineMessages {
   'error.connectionFailed': { detail: Words };
   'error.echoCanceller': { detail: string };
   'error.internalDetail': { detail: string };
+  /** GPT-Live's Responses backend (the model that calls Kaiwa's tools) failed; `model` is the setting's value. */
+  'error.liveBackendFailed': { model: string; detail: string };
   'error.localVad': { detail: string };
   'error.microphoneFailed': { detail: string };
   'error.microphoneNotStarted': { detail: string };
@@ -188,6 +190,7 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'error.connectionFailed': true,
   'error.echoCanceller': true,
   'error.internalDetail': true,
+  'error.liveBackendFailed': true,
   'error.localVad': true,
   'error.microphoneFailed': true,
   'error.microphoneNotStarted': true,

@@ -29,6 +29,7 @@ const SAMPLE_PARAMS: { [K in EngineMessageKey]: EngineMessages[K] } = {
   'error.connectionFailed': { detail: 'x' },
   'error.echoCanceller': { detail: 'x' },
   'error.internalDetail': { detail: 'x' },
+  'error.liveBackendFailed': { model: 'gpt-5-mini', detail: 'x' },
   'error.localVad': { detail: 'x' },
   'error.microphoneFailed': { detail: 'x' },
   'error.microphoneNotStarted': { detail: 'x' },

@@ -28,6 +28,10 @@ import { newId } from '../ids';
  * `response.create` with nothing to continue. A scripted call to a tool the session did not declare
  * is not made (a backend model can only call what it was given): the model babbles as usual.
  * Commentary with a null id is general context the model communicates: it is spoken.
+ *
+ * The backend model must look like one (`gpt-*`, `o<digit>*`); any other name fails the delegated
+ * response as the service does for a model the project cannot use (`response.failed`,
+ * `model_not_found`), and the model says it could not do it.
  */
 
 export interface ScriptedToolCall {
@@ -171,10 +175,18 @@ export class SimDelegations {
     const responseId = newId('resp');
     const callId = newId('call');
     const itemId = newId('fc');
-    this.made.push({ delegationId, target: 'responses', name: call.name, callId });
-    this.pending.set(callId, { delegationId, name: call.name, output: undefined });
     const { emit } = this.host;
     emit({ type: 'session.delegation.created', event_id: newId('event'), offset_ms: 0, delegation: { id: delegationId, target: 'responses', type: 'delegation', response_id: responseId } });
+    const model = this.backendModel();
+    if (!/^(gpt-|o\d)/.test(model)) {
+      this.made.push({ delegationId, target: 'responses', name: call.name, callId: null });
+      const error = { code: 'model_not_found', message: `The model '${model}' does not exist or you do not have access to it.` };
+      emit(wrap({ type: 'response.failed', sequence_number: ++this.sequence, response: { id: responseId, object: 'response', status: 'failed', model, output: [], error } }, delegationId));
+      this.host.speak('Sorry, I could not do that.');
+      return;
+    }
+    this.made.push({ delegationId, target: 'responses', name: call.name, callId });
+    this.pending.set(callId, { delegationId, name: call.name, output: undefined });
     const item: ResponseFunctionToolCall = { type: 'function_call', id: itemId, call_id: callId, name: call.name, arguments: '', status: 'in_progress' };
     const added: ResponseOutputItemAddedEvent = { type: 'response.output_item.added', output_index: 0, sequence_number: ++this.sequence, item };
     const delta: ResponseFunctionCallArgumentsDeltaEvent = {
@@ -202,6 +214,11 @@ export class SimDelegations {
 
   private mode(): string {
     return this.host.config()?.delegation?.type ?? 'client';
+  }
+
+  private backendModel(): string {
+    const delegation = this.host.config()?.delegation;
+    return delegation?.type === 'responses' ? delegation.responses.model : '';
   }
 
   private declaredTools(): string[] {

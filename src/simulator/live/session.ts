@@ -344,7 +344,11 @@ export class LiveSimSession {
       start_ms: turn.startMs,
       end_ms: this.input.msAt(speechEnd),
     });
-    if (this.delegations.onTurnEnd()) return this.speak(ACKNOWLEDGEMENT);
+    if (this.delegations.onTurnEnd()) {
+      // The acknowledgement, unless the model already said something (a failed delegation).
+      if (!this.reply?.isRunning) this.speak(ACKNOWLEDGEMENT);
+      return;
+    }
     this.speak(this.replyText(samples));
   }
 

@@ -246,6 +246,18 @@ describe('GPT-Live tools (Responses delegation) with the real Toolbox', () => {
     expect(host.notes).toHaveLength(1);
   });
 
+  it('a tools model the service cannot use: one clear error naming it, no tool runs, the conversation goes on', async () => {
+    const { h, live } = await run([{ name: 'get_time', arguments: '{}' }], { settings: { tools: { liveBackendModel: 'no-such-model' } } });
+    expect((live.received[0]!.event as SessionStartEvent).session.delegation).toMatchObject({ responses: { model: 'no-such-model' } });
+    h.session.sendAudio(turnAudio());
+    const error = await h.next('error', undefined, 5_000);
+    expect(error).toMatchObject({ code: 'server', fatal: false, key: 'error.liveBackendFailed', params: { model: 'no-such-model' } });
+    expect(error.params).toMatchObject({ detail: expect.stringContaining('model_not_found') });
+    await modelSays(h, 'could not do that');
+    expect(ofType(h, 'tool.call')).toEqual([]);
+    expect(h.session.state).not.toBe('error');
+  });
+
   it('tools off: no delegation declared (client delegation), and a delegation is answered at once that Kaiwa cannot do it', async () => {
     const { h, live } = await run([{ name: 'get_time', arguments: '{}' }], { settings: { tools: { enabled: false } } });
     expect((live.received[0]!.event as SessionStartEvent).session.delegation).toBeUndefined();

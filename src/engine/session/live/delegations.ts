@@ -58,6 +58,8 @@ export interface DelegationLink {
   canAppend(): boolean;
   /** A result went back and the backend continues: the model will answer it. */
   replyRequested(): void;
+  /** The Responses backend failed (say, the configured model does not exist): the service's words. */
+  backendFailed(detail: string): void;
   log(line: string): void;
 }
 
@@ -112,7 +114,9 @@ export class LiveDelegations {
     if (this.closed) return;
     if (event.type === 'session.delegation.created') return this.onDelegation(event.delegation);
     const call = functionCallOf(event.event);
-    if (call) void this.run(call, event.delegation_id ?? null);
+    if (call) return void this.run(call, event.delegation_id ?? null);
+    const failure = backendFailureOf(event.event);
+    if (failure !== null) this.link.backendFailed(failure);
   }
 
   /** Says what waited, if the service takes it now (a session started, a fixture finished). */
@@ -183,6 +187,18 @@ export class LiveDelegations {
     this.waiting.push(text);
     this.flush();
   }
+}
+
+/**
+ * What went wrong, from a nested Responses `response.failed` (its `response.error`) or `error`
+ * event; null for any other event.
+ */
+function backendFailureOf(nested: Record<string, unknown>): string | null {
+  const source = nested.type === 'response.failed' ? (nested.response as { error?: unknown } | undefined)?.error : nested.type === 'error' ? nested : undefined;
+  if (!source || typeof source !== 'object') return nested.type === 'response.failed' ? 'response.failed' : null;
+  const { code, message } = source as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : 'response.failed';
+  return typeof code === 'string' && code !== '' ? `${text} (${code})` : text;
 }
 
 /** The backend's complete function call, from a nested Responses stream event; null for any other event. */

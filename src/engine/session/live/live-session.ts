@@ -152,6 +152,8 @@ export class LiveSession implements ConversationSession {
         this.replyExpected = true;
         this.endStoppedTurnForReply();
       },
+      backendFailed: (detail) =>
+        context.emit({ type: 'error', code: 'server', fatal: false, ...say('error.liveBackendFailed', { model: this.settings.tools.liveBackendModel, detail }) }),
       log: (line) => context.log(line),
     });
     const { player } = context;

@@ -172,6 +172,7 @@ export const en = {
   'error.echoCanceller': 'Echo cancellation stopped working: {{detail}}',
   'error.internal': 'Something went wrong inside Kaiwa. Press Talk to try again.',
   'error.internalDetail': 'Something went wrong inside Kaiwa: {{detail}}',
+  'error.liveBackendFailed': 'GPT-Live could not use its tools model ({{model}}), so tools did not run: {{detail}}',
   'error.localVad': 'Voice detection on this computer is unavailable, so talking over a reply waits for the server: {{detail}}',
   'error.microphoneFailed': 'The microphone failed: {{detail}}',
   'error.microphoneNotStarted': 'The microphone could not start: {{detail}}',

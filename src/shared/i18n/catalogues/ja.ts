@@ -162,6 +162,7 @@ export const ja: Catalogue = {
   'error.echoCanceller': 'エコーキャンセルが動かなくなりました: {{detail}}',
   'error.internal': 'Kaiwa の内部で問題が起きました。「話す」を押してもう一度お試しください。',
   'error.internalDetail': 'Kaiwa の内部で問題が起きました: {{detail}}',
+  'error.liveBackendFailed': 'GPT-Live のツール用モデル（{{model}}）が使えず、ツールを実行できませんでした: {{detail}}',
   'error.localVad': 'このコンピューターでの音声検出が使えないため、返答中の割り込みはサーバーの判断を待ちます: {{detail}}',
   'error.microphoneFailed': 'マイクが止まりました: {{detail}}',
   'error.microphoneNotStarted': 'マイクを開始できませんでした: {{detail}}',
