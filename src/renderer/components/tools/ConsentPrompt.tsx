@@ -135,7 +135,7 @@ function Question({ prompt, leftMs, queued, onClosed }: { prompt: Prompt; leftMs
           </p>
         )}
         <div className="consent-actions">
-          <button ref={deny} type="button" className="secondary" disabled={sent !== null} onClick={() => void answer('deny')}>
+          <button ref={deny} type="button" className="secondary" aria-keyshortcuts="Escape" disabled={sent !== null} onClick={() => void answer('deny')}>
             {t('tools.consent.deny')}
           </button>
           <button type="button" className="secondary" disabled={sent !== null} onClick={() => void answer('allow-always')}>
