@@ -1,11 +1,13 @@
 import { Assistant, AssistantError, resolveProtocol, type AssistantEvent, type AssistantState, type Said } from '../engine';
 import { startSimulator } from '../simulator';
+import type { ConsentAnswer, ConsentRequest } from '../engine';
 import { chooseLanguage, createI18n, keyed, languageFromEnv, messageWords, saidWords } from '../shared/i18n';
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
 import { createDevices, describeAudioDevices, DeviceSetupError, readInputRecording, STDIO } from './devices';
 import { ConversationFile } from '../engine/conversation-log/file';
 import { runServe } from './serve';
-import { PlainUi, sessionLine, TtyUi, type Ui } from './ui';
+import { PlainUi, sessionLine, TtyUi, type ConsentKey, type Ui } from './ui';
+import { TerminalToolHost } from './tool-host';
 
 export interface CliIo {
   argv: string[];
@@ -82,19 +84,33 @@ export async function runCli(io: CliIo): Promise<number> {
 
     let localUrl = flags.localUrl;
     if (flags.startSimulator) {
-      const simulator = await startSimulator({ port: 0, dialect: flags.settings.dialect });
+      const toolCalls = flags.toolCalls;
+      const simulator = await startSimulator({
+        port: 0,
+        dialect: flags.settings.dialect,
+        ...(toolCalls.length > 0 ? { realtime: { toolCalls }, live: { toolCalls } } : {}),
+      });
       cleanups.push(() => simulator.close());
       localUrl = simulator.url;
     }
 
+    // Tools act from this process: the clipboard, browser and notifications of this machine.
+    let showLine: (line: string) => void = (line) => lines.write(`${line}\n`);
+    const toolHost = new TerminalToolHost({
+      env: io.env,
+      words: (words) => (typeof words === 'string' ? words : saidWords(t, words)),
+      line: (title, body) => showLine(t('cli.notification', { title, body })),
+    });
     const assistant = new Assistant({
       settings: flags.settings,
       credentials: flags.credentials,
       input: devices.input,
       output: devices.output,
       ...(localUrl ? { localUrl } : {}),
+      toolHost,
+      // "Always allow" lasts for this run: the terminal keeps no settings file.
     });
-    cleanups.push(() => assistant.stop());
+    cleanups.push(() => assistant.dispose());
 
     let quit!: (code: number) => void;
     const finished = new Promise<number>((resolve) => (quit = resolve));
@@ -117,6 +133,16 @@ export async function runCli(io: CliIo): Promise<number> {
           }, manual, resolveProtocol(flags.settings))
         : new PlainUi(t, lines);
     cleanups.push(() => ui.close());
+    showLine = (line) => ui.info(line);
+    // Consent is asked on the terminal when someone is there to answer (a TTY, not a recording).
+    const canAsk = !flags.input;
+    const askConsent = (request: ConsentRequest) => {
+      const what = saidWords(t, request.said);
+      const asked = canAsk && ui.ask(request.id, t('cli.consent.ask', { what }), (key) => assistant.answerConsent(request.id, CONSENT_KEYS[key]));
+      if (asked) return;
+      ui.info(t('cli.consent.cannotAsk', { what }));
+      assistant.answerConsent(request.id, 'deny');
+    };
     let talking = false;
     let fatal = null as Said | null; // set by the listener
 
@@ -127,6 +153,12 @@ export async function runCli(io: CliIo): Promise<number> {
         talking = manual && event.state === 'user-speaking';
       }
       log?.record(event);
+      if (event.type === 'consent.request') return askConsent(event);
+      if (event.type === 'consent.settled') {
+        ui.settled(event.id);
+        ui.info(t(SETTLED[event.answer]));
+        return;
+      }
       if (event.type === 'error' && event.fatal) {
         // Shown once, on stderr, when the run ends.
         fatal = event;
@@ -175,6 +207,14 @@ export async function runCli(io: CliIo): Promise<number> {
     return fail(io, t('cli.failed.unexpected', { detail: (error as Error).message }), 1);
   }
 }
+
+const CONSENT_KEYS: Record<ConsentKey, ConsentAnswer> = { y: 'allow', n: 'deny', a: 'allow-always' };
+const SETTLED = {
+  allow: 'cli.consent.allowed',
+  'allow-always': 'cli.consent.allowedAlways',
+  deny: 'cli.consent.denied',
+  timeout: 'cli.consent.timedOut',
+} as const satisfies Record<ConsentAnswer | 'timeout', string>;
 
 function fail(io: CliIo, message: string, code: number): number {
   io.stderr.write(`kaiwa: ${message.split('\n')[0]}\n`);

@@ -12,6 +12,7 @@ import {
   type SettingsInput,
 } from '../engine';
 import { englishT, messageWords, type KeyedWords, type MessageKey, type Translate } from '../shared/i18n';
+import { parseToolCallFlag, type ScriptedToolCall } from '../simulator';
 import { FlagValueError, SETTING_FLAGS, assign, flagOfPath, flagValue, placeholder, type SettingFlag } from './setting-flags';
 
 export interface CliFlags {
@@ -30,6 +31,8 @@ export interface CliFlags {
   startSimulator: boolean;
   /** provider 'local' with --url: a simulator someone else runs. */
   localUrl?: string;
+  /** The built-in simulator's model calls these tools, one per user turn (`--tool-call NAME[:JSON]`, repeatable). */
+  toolCalls: ScriptedToolCall[];
 }
 
 /**
@@ -82,6 +85,7 @@ const RUN_FLAGS = [
   { name: 'output', value: 'FILE.wav|-', helpKey: 'cli.flag.output' },
   { name: 'transcript', value: 'FILE.jsonl', helpKey: 'cli.flag.transcript' },
   { name: 'duration', value: 'SECONDS', helpKey: 'cli.flag.duration' },
+  { name: 'tool-call', value: 'NAME[:JSON]', helpKey: 'cli.flag.tool-call' },
   { name: 'list-devices', helpKey: 'cli.flag.list-devices' },
   { name: 'help', helpKey: 'cli.flag.help' },
 ] as const satisfies ReadonlyArray<{ name: string; value?: string; helpKey: MessageKey }>;
@@ -123,7 +127,7 @@ export function usage(t: Translate): string {
 }
 
 export function parseFlags(argv: string[], env: Record<string, string | undefined>): CliFlags {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -133,6 +137,7 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
         ...Object.fromEntries(FLAGS.map((flag) => [flag.name, { type: 'string' as const }])),
         ...Object.fromEntries(RUN_FLAGS.map((flag) => [flag.name, { type: 'value' in flag ? ('string' as const) : ('boolean' as const) }])),
         help: { type: 'boolean', short: 'h' },
+        'tool-call': { type: 'string', multiple: true },
       },
     }));
   } catch (error) {
@@ -193,6 +198,15 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
     });
   }
   const settings = parsed.data;
+  const startSimulator = settings.provider === 'local' && !localUrl;
+  const toolCallFlags = (values['tool-call'] as string[] | undefined) ?? [];
+  if (toolCallFlags.length > 0 && !startSimulator) throw new UsageError('cli.error.toolCallNeedsSimulator');
+  let toolCalls: ScriptedToolCall[];
+  try {
+    toolCalls = toolCallFlags.map(parseToolCallFlag);
+  } catch (error) {
+    throw new UsageError('cli.error.commandLine', { detail: (error as Error).message });
+  }
   return {
     help: (values.help as boolean | undefined) ?? false,
     settings,
@@ -204,8 +218,9 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
     listDevices: (values['list-devices'] as boolean | undefined) ?? false,
     ...(text('transcript') !== undefined ? { transcript: text('transcript') } : {}),
     ...(durationMs !== undefined ? { durationMs } : {}),
-    startSimulator: settings.provider === 'local' && !localUrl,
+    startSimulator,
     ...(localUrl ? { localUrl } : {}),
+    toolCalls,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AssistantEvent, AssistantState, Level, Protocol, Settings } from '../engine';
+import type { AssistantEvent, AssistantState, Level, Protocol, Settings, ToolOutcome } from '../engine';
 import { resolveProtocol, SILENCE_DB } from '../engine';
 import { meterLine, type MeterReading } from '../shared/meter-words';
 import { saidWords, type MessageKey, type Translate } from '../shared/i18n';
@@ -7,7 +7,41 @@ import { saidWords, type MessageKey, type Translate } from '../shared/i18n';
 export interface Ui {
   show(event: AssistantEvent): void;
   info(line: string): void;
+  /**
+   * Asks a yes/no/always question (tool consent) on the terminal: `line` is shown and the next y, n
+   * or a key answers. False when this terminal cannot ask (plain lines: no keys are read).
+   */
+  ask(id: string, line: string, answer: (key: ConsentKey) => void): boolean;
+  /** The question was settled elsewhere (answered, timed out): keys no longer answer it. */
+  settled(id: string): void;
   close(): void;
+}
+
+export type ConsentKey = 'y' | 'n' | 'a';
+
+const OUTCOME: Record<ToolOutcome, MessageKey> = {
+  ok: 'cli.tool.outcome.ok',
+  error: 'cli.tool.outcome.error',
+  denied: 'cli.tool.outcome.denied',
+  timeout: 'cli.tool.outcome.timeout',
+  'unknown-tool': 'cli.tool.outcome.unknown-tool',
+  'bad-arguments': 'cli.tool.outcome.bad-arguments',
+};
+
+/** At most this much of a tool's arguments or output in a transcript line. */
+const TOOL_TEXT = 160;
+
+function clip(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > TOOL_TEXT ? `${flat.slice(0, TOOL_TEXT - 1)}…` : flat;
+}
+
+/** A tool call or its result as a transcript line: "⚙ get_time {}", "⚙ get_time → done {...}"; MCP tools as server/tool. */
+export function toolLine(t: Translate, event: Extract<AssistantEvent, { type: 'tool.call' | 'tool.result' }>): string {
+  const name = event.source === 'mcp' && event.server ? `${event.server}/${event.name}` : event.name;
+  return event.type === 'tool.call'
+    ? t('cli.tool.call', { name, arguments: clip(event.arguments) })
+    : t('cli.tool.result', { name, outcome: t(OUTCOME[event.outcome]), output: clip(event.output) });
 }
 
 export interface Keys {
@@ -111,6 +145,10 @@ export class PlainUi implements Ui {
         // The total, once: the running readings are the status line's (TTY).
         if (event.meter.final) this.out.write(`[${meterLine(this.t, event.meter)}]\n`);
         break;
+      case 'tool.call':
+      case 'tool.result':
+        this.out.write(`${toolLine(this.t, event)}\n`);
+        break;
       default:
         break;
     }
@@ -119,6 +157,12 @@ export class PlainUi implements Ui {
   info(line: string): void {
     this.out.write(`${line}\n`);
   }
+
+  ask(): boolean {
+    return false;
+  }
+
+  settled(): void {}
 
   close(): void {}
 }
@@ -138,6 +182,8 @@ export class TtyUi implements Ui {
   private partialSpeaker: 'user' | 'assistant' | null = null;
   private lastDraw = 0;
   private readonly onData: (data: Buffer) => void;
+  /** The consent question the next y/n/a answers. */
+  private question: { id: string; answer: (key: ConsentKey) => void } | null = null;
 
   constructor(
     private readonly t: Translate,
@@ -149,7 +195,12 @@ export class TtyUi implements Ui {
   ) {
     this.onData = (data) => {
       const key = data.toString('utf8');
-      if (key === ' ') keys.interrupt();
+      const asked = this.question;
+      const lower = key.toLowerCase();
+      if (asked && (lower === 'y' || lower === 'n' || lower === 'a')) {
+        this.question = null;
+        asked.answer(lower);
+      } else if (key === ' ') keys.interrupt();
       else if (key === 't' || key === 'T') keys.toggleTalk();
       else if (key === 'q' || key === 'Q' || key === '\u0003') keys.quit();
     };
@@ -202,6 +253,10 @@ export class TtyUi implements Ui {
         if (event.meter.final) this.line(meterLine(this.t, event.meter));
         else this.draw();
         break;
+      case 'tool.call':
+      case 'tool.result':
+        this.line(`  ${toolLine(this.t, event)}`);
+        break;
       default:
         break;
     }
@@ -209,6 +264,16 @@ export class TtyUi implements Ui {
 
   info(line: string): void {
     this.line(line);
+  }
+
+  ask(id: string, line: string, answer: (key: ConsentKey) => void): boolean {
+    this.question = { id, answer };
+    this.line(line);
+    return true;
+  }
+
+  settled(id: string): void {
+    if (this.question?.id === id) this.question = null;
   }
 
   close(): void {

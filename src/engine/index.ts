@@ -2,6 +2,7 @@
 export * from './events';
 export * from './settings';
 export { say, type EngineMessage, type EngineMessageKey, type Words } from './messages';
+export type { ConsentAnswer, ConsentRequest, ToolHost, ToolOutcome } from './tools/types';
 export * from './audio/devices/types';
 export { Assistant, AssistantError, type AssistantOptions, type ResilienceOptions } from './assistant';
 export { createSession, needsNewSession, ReplayRecord, SessionError, type ConversationSession, type SessionContext, type SessionPlayer } from './session';

@@ -15,6 +15,7 @@ export type { SimSession, Violation, SimSessionConfig, StoredItem } from './real
 export type { Recorded } from './outbox';
 export type { LiveSimSession, LiveState, LiveViolation } from './live/session';
 export { DEFAULT_REPLY_MS } from './server';
+export { parseToolCallFlag, type ScriptedToolCall } from './live/delegation';
 
 export interface RunningSimulator {
   /** GA endpoint URL, e.g. `ws://127.0.0.1:PORT/v1/realtime?model=gpt-realtime`. Any non-Live path works. */

@@ -77,6 +77,39 @@ describe('terminal UI', () => {
     ui.close();
   });
 
+  it('asks consent on the terminal: the next y, n or a answers it (once), other keys keep their jobs; plain lines cannot ask', () => {
+    const { screen, keyboard, calls, ui } = tty();
+    const answers: string[] = [];
+    expect(ui.ask('consent_1', 'Kaiwa would like to: open a page. Allow? y/n/a(lways)', (key) => answers.push(key))).toBe(true);
+    expect(screen.text).toContain('Allow? y/n/a(lways)\n');
+    keyboard.press(' ');
+    keyboard.press('A');
+    keyboard.press('y');
+    expect(answers).toEqual(['a']);
+    expect(calls).toEqual(['interrupt']);
+    ui.ask('consent_2', 'again?', (key) => answers.push(key));
+    ui.settled('consent_2'); // answered elsewhere, or timed out
+    keyboard.press('n');
+    expect(answers).toEqual(['a']);
+    ui.close();
+    const plain = new PlainUi(en, new Screen());
+    expect(plain.ask()).toBe(false);
+  });
+
+  it('shows tool calls and results as their own lines, MCP tools as server/tool, in the user\'s language', () => {
+    const ja = createI18n('ja').t;
+    const out = new Screen();
+    const plain = new PlainUi(ja, out);
+    plain.show({ type: 'tool.call', callId: 'c', name: 'get_time', arguments: '{}', source: 'function' });
+    plain.show({ type: 'tool.result', callId: 'c', name: 'get_time', outcome: 'denied', output: '{"error":"denied"}', source: 'function' });
+    plain.show({ type: 'tool.result', callId: 'm', name: 'search', outcome: 'ok', output: 'x'.repeat(500), source: 'mcp', server: 'docs' });
+    const lines = out.text.split('\n');
+    expect(lines[0]).toBe('⚙ get_time {}');
+    expect(lines[1]).toBe('⚙ get_time → 許可されず {"error":"denied"}');
+    expect(lines[2]!.startsWith('⚙ docs/search → 完了 xxx')).toBe(true);
+    expect(lines[2]!.length).toBeLessThan(200);
+  });
+
   it('prints plain lines when not on a terminal', () => {
     const screen = new Screen();
     const ui = new PlainUi(en, screen);

@@ -1,6 +1,7 @@
 import type { AssistantEvent, ErrorCode, InterruptReason, Speaker } from '../events';
 import type { EngineMessage } from '../messages';
 import type { MeterReading } from '../meter/reading';
+import type { ToolOutcome } from '../tools/types';
 
 /**
  * A saved conversation is one JSON object per line (JSONL), one line per entry: the desktop app's
@@ -26,6 +27,13 @@ export type ConversationEntry =
    * into their own language. Entries written before errors were keyed have the English `message` instead. `fatal` is missing in entries written before it was recorded.
    */
   | ({ kind: 'error'; at: string; code: ErrorCode; fatal?: boolean } & (EngineMessage | { key?: undefined; params?: undefined; message: string }))
+  /**
+   * A tool the model called and what came of it (issue 13): Kaiwa's own (`source` 'function') or a
+   * remote MCP server's (`server` its label). `arguments` is the model's JSON text as it came;
+   * `output` what went back to the model (JSON for Kaiwa's tools).
+   */
+  | { kind: 'tool.call'; at: string; callId: string; name: string; arguments: string; source: 'function' | 'mcp'; server?: string }
+  | { kind: 'tool.result'; at: string; callId: string; name: string; outcome: ToolOutcome; output: string; source: 'function' | 'mcp'; server?: string }
   /** The conversation's meter when it ended (tokens or active time, estimated cost): the last entry. */
   | { kind: 'meter'; at: string; meter: MeterReading };
 
@@ -33,8 +41,8 @@ export type ConversationEntry =
 const REMEMBERED_INTERRUPTIONS = 256;
 
 /**
- * Turns assistant events into entries: final transcripts, interruptions, errors and the final meter
- * (when something was used); everything else
+ * Turns assistant events into entries: final transcripts, interruptions, errors, tool calls and
+ * results, and the final meter (when something was used); everything else
  * (deltas, levels, states) is not kept. One per conversation: it remembers which replies were cut.
  */
 export class ConversationRecorder {
@@ -61,6 +69,14 @@ export class ConversationRecorder {
       case 'error': {
         return { kind: 'error', at, code: event.code, fatal: event.fatal, key: event.key, ...(event.params ? { params: event.params } : {}) } as ConversationEntry;
       }
+      case 'tool.call': {
+        const { type: _type, ...call } = event;
+        return { kind: 'tool.call', at, ...call };
+      }
+      case 'tool.result': {
+        const { type: _type, ...result } = event;
+        return { kind: 'tool.result', at, ...result };
+      }
       case 'meter': {
         const { meter } = event;
         return meter.final && (meter.tokens.total > 0 || meter.liveSeconds > 0) ? { kind: 'meter', at, meter } : undefined;
@@ -72,6 +88,7 @@ export class ConversationRecorder {
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string';
+const TOOL_OUTCOMES: ReadonlySet<string> = new Set(['ok', 'error', 'denied', 'timeout', 'unknown-tool', 'bad-arguments'] satisfies ToolOutcome[]);
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** Whether a parsed line is an entry (a foreign or damaged line is not). */
@@ -86,6 +103,15 @@ export function isConversationEntry(value: unknown): value is ConversationEntry 
       return isString(entry.itemId) && isNumber(entry.playedMs) && isNumber(entry.receivedMs);
     case 'meter':
       return isMeterReading(entry.meter);
+    case 'tool.call':
+    case 'tool.result':
+      return (
+        isString(entry.callId) &&
+        isString(entry.name) &&
+        (entry.source === 'function' || entry.source === 'mcp') &&
+        (entry.server === undefined || isString(entry.server)) &&
+        (entry.kind === 'tool.call' ? isString(entry.arguments) : isString(entry.outcome) && TOOL_OUTCOMES.has(entry.outcome) && isString(entry.output))
+      );
     case 'error':
       return (
         isString(entry.code) &&

@@ -36,7 +36,7 @@ export function turnsFromEntries(entries: readonly ConversationEntry[]): History
       }
     } else if (entry.kind === 'meter') {
       lines.push({ meter: entry.meter });
-    } else {
+    } else if (entry.kind === 'error') {
       lines.push({ error: { at: entry.at, said: entry.key ? { key: entry.key, ...(entry.params ? { params: entry.params } : {}) } : entry.message } });
     }
   }

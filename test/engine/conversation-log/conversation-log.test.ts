@@ -42,6 +42,31 @@ describe('ConversationRecorder: which events become entries', () => {
   });
 });
 
+describe('tool entries (issue 13)', () => {
+  it('keeps tool calls and results, Kaiwa\'s and MCP\'s, and reads them back; consent questions are not kept', () => {
+    const recorder = new ConversationRecorder();
+    const events: AssistantEvent[] = [
+      { type: 'tool.call', callId: 'c1', name: 'open_url', arguments: '{"url":"https://example.com/"}', source: 'function' },
+      { type: 'consent.request', id: 'consent_1', tool: 'open_url', arguments: '{}', said: say('tool.open_url.consent', { url: 'https://example.com/' }), timeoutMs: 30_000 },
+      { type: 'consent.settled', id: 'consent_1', answer: 'deny' },
+      { type: 'tool.result', callId: 'c1', name: 'open_url', outcome: 'denied', output: '{"error":"denied"}', source: 'function' },
+      { type: 'tool.result', callId: 'mcp_1', name: 'search', outcome: 'ok', output: 'found', source: 'mcp', server: 'docs' },
+    ];
+    const entries = events.map((e) => recorder.entryFor(e, AT)).filter(Boolean);
+    const at = AT.toISOString();
+    expect(entries).toEqual([
+      { kind: 'tool.call', at, callId: 'c1', name: 'open_url', arguments: '{"url":"https://example.com/"}', source: 'function' },
+      { kind: 'tool.result', at, callId: 'c1', name: 'open_url', outcome: 'denied', output: '{"error":"denied"}', source: 'function' },
+      { kind: 'tool.result', at, callId: 'mcp_1', name: 'search', outcome: 'ok', output: 'found', source: 'mcp', server: 'docs' },
+    ]);
+    const text = entries.map((e) => JSON.stringify(e)).join('\n');
+    expect(parseConversation(text)).toEqual(entries);
+    // An unknown outcome or a missing field is not an entry.
+    const bad = [{ ...entries[1], outcome: 'exploded' }, { ...entries[0], arguments: 5 }, { ...entries[2], source: 'other' }];
+    expect(parseConversation(bad.map((e) => JSON.stringify(e)).join('\n'))).toEqual([]);
+  });
+});
+
 describe('ConversationFile and its reader', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeEach(async () => {
