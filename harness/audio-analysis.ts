@@ -5,11 +5,11 @@
 
 /**
  * Where in `reply` the audio heard at `monitor[end - 1]` came from: the best normalised
- * cross-correlation of the 40 ms before `end` against `reply` offsets in [from, to). The reply's
- * voice repeats its tune every few seconds, so callers pass a window around a prior.
+ * cross-correlation of the `W` samples (default 40 ms) before `end` against `reply` offsets in
+ * [from, to). The reply's voice repeats its tune every few seconds, so callers pass a window
+ * around a prior.
  */
-export function replyPositionAt(monitor: Int16Array, end: number, reply: Int16Array, from: number, to: number): { position: number; score: number } {
-  const W = 960;
+export function replyPositionAt(monitor: Int16Array, end: number, reply: Int16Array, from: number, to: number, W = 960): { position: number; score: number } {
   const snippet = monitor.subarray(Math.max(0, end - W), end);
   const n = snippet.length;
   let snippetEnergy = 0;
