@@ -35,6 +35,8 @@ export class Responses {
   private current: ActiveResponse | undefined;
   private count = 0;
   private tokensUsed = 0;
+  /** The input the last response read: the next one finds it in the prompt cache. */
+  private cacheable = { text: 0, audio: 0 };
   /** MCP calls waiting for the client's approval, by approval request id. */
   private readonly approvals = new Map<string, ScriptedMcpCall>();
 
@@ -237,12 +239,23 @@ export class Responses {
       const audioOut = Math.round((active.reply.sentMs / 1000) * 20);
       const textOut = Math.ceil(active.reply.wordCount * 1.3);
       const output_tokens = audioOut + textOut;
-      const audioIn = this.conversation.audioInputTokens();
+      const audioIn = Math.min(active.inputTokens, this.conversation.audioInputTokens());
+      const textIn = active.inputTokens - audioIn;
+      // What an earlier response already read is served from the prompt cache, in blocks of 64 tokens.
+      const cachedText = cacheBlocks(Math.min(textIn, this.cacheable.text));
+      const cachedAudio = cacheBlocks(Math.min(audioIn, this.cacheable.audio));
+      this.cacheable = { text: textIn, audio: audioIn };
       response.usage = {
         total_tokens: active.inputTokens + output_tokens,
         input_tokens: active.inputTokens,
         output_tokens,
-        input_token_details: { text_tokens: active.inputTokens - audioIn, audio_tokens: audioIn, cached_tokens: 0 },
+        input_token_details: {
+          text_tokens: textIn,
+          audio_tokens: audioIn,
+          image_tokens: 0,
+          cached_tokens: cachedText + cachedAudio,
+          cached_tokens_details: { text_tokens: cachedText, audio_tokens: cachedAudio, image_tokens: 0 },
+        },
         output_token_details: { text_tokens: textOut, audio_tokens: audioOut },
       };
     }
@@ -254,3 +267,6 @@ export class Responses {
     return Math.ceil(instructions * 1.3) + this.conversation.audioInputTokens();
   }
 }
+
+const CACHE_BLOCK = 64;
+const cacheBlocks = (tokens: number): number => Math.floor(Math.max(0, tokens) / CACHE_BLOCK) * CACHE_BLOCK;

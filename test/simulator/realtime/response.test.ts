@@ -3,6 +3,7 @@ import type { WireEvent } from '../../../src/engine/realtime/dialects/types';
 import { audioDeltaType, deltaSamples, itemAddedType, transcriptDeltaType, transcriptDoneType, type TestClient } from './client';
 import { concat, silence, tone } from '../signals';
 import { useSimulator } from './helpers';
+import { specValidator } from '../../../src/simulator/realtime/spec/validator';
 
 const { start, connect, sim } = useSimulator();
 
@@ -58,6 +59,39 @@ describe.each(['ga', 'beta'] as const)('responses (%s)', (dialect) => {
     expect(done.response).toMatchObject({ status: 'completed' });
     const transcript = client.all(transcriptDoneType(dialect))[0]!.transcript;
     expect(transcript).toBe('You said something 1.0 seconds long. I can only babble in reply.');
+  });
+
+  it('reports usage in full, as the service does: text and audio input, the cached part by modality (what the previous response read), text and audio output', async () => {
+    await start({ replyMs: 600 });
+    const client = await connect({ dialect });
+    await manualTurns(client);
+    const validator = specValidator(dialect);
+    type Usage = {
+      input_tokens: number;
+      output_tokens: number;
+      total_tokens: number;
+      input_token_details: { text_tokens: number; audio_tokens: number; cached_tokens: number; cached_tokens_details: { text_tokens: number; audio_tokens: number } };
+      output_token_details: { text_tokens: number; audio_tokens: number };
+    };
+    const usages: Usage[] = [];
+    for (let turn = 0; turn < 2; turn++) {
+      client.appendAudio(concat(tone(7950), silence(50)));
+      client.send({ type: 'input_audio_buffer.commit' });
+      await client.next('input_audio_buffer.committed');
+      client.send({ type: 'response.create' });
+      const done = await client.next('response.done');
+      expect(validator.validate('server', done)).toEqual({ ok: true });
+      usages.push((done.response as { usage: Usage }).usage);
+    }
+    for (const u of usages) {
+      expect(u.input_token_details.text_tokens + u.input_token_details.audio_tokens).toBe(u.input_tokens);
+      expect(u.output_token_details.text_tokens + u.output_token_details.audio_tokens).toBe(u.output_tokens);
+      expect(u.input_token_details.cached_tokens).toBe(u.input_token_details.cached_tokens_details.text_tokens + u.input_token_details.cached_tokens_details.audio_tokens);
+    }
+    // 8 s of speech is 80 audio tokens: the first response reads them fresh, the second finds them cached (64-token blocks).
+    expect(usages[0]!.input_token_details).toMatchObject({ audio_tokens: 80, cached_tokens: 0 });
+    expect(usages[1]!.input_token_details.audio_tokens).toBe(160);
+    expect(usages[1]!.input_token_details.cached_tokens_details.audio_tokens).toBe(64);
   });
 
   it('streams replyMs of audio in 50-100 ms deltas faster than real time, with the transcript interleaved', async () => {
