@@ -8,7 +8,7 @@ import { parseToolCallFlag } from './live/delegation';
  *   Realtime  ws://127.0.0.1:8765/v1/realtime         (Kaiwa: --url ws://127.0.0.1:8765/v1/realtime --model gpt-realtime)
  * `--retire-beta` answers the Realtime beta shape as OpenAI does since 2026-05-12 (error, close 4000).
  * `--tool-call NAME[:json]` (repeatable): the model calls that tool on the next user turn, in order
- * (GPT-Live: by delegation, when the session declared the tool).
+ * (Realtime: a function call response; GPT-Live: by delegation; only when the session declared the tool).
  */
 
 const USAGE =
@@ -40,7 +40,7 @@ function parse(argv: string[]): SimulatorOptions {
   const dialect = values.dialect;
   if (dialect !== 'ga' && dialect !== 'beta' && dialect !== 'auto') throw new Error(`--dialect must be ga, beta or auto, got '${dialect}'`);
   const toolCalls = values['tool-call'].map(parseToolCallFlag);
-  return { port, host: values.host, dialect, replyMs, retireBeta: values['retire-beta'], record: false, live: { toolCalls } };
+  return { port, host: values.host, dialect, replyMs, retireBeta: values['retire-beta'], record: false, live: { toolCalls }, realtime: { toolCalls } };
 }
 
 async function main(): Promise<void> {
