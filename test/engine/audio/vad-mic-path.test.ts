@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MicPath, type MicSink } from '../../../src/engine/audio/mic-path';
+import { NullOutput } from '../../../src/engine/audio/devices/null';
+import { readWavAsEngineAudio } from '../../../src/engine/audio/wav';
+import { speechWav } from '../../../harness/speech';
+import { tempDir } from '../../../harness/temp';
+
+/** The mic path's hook of the local VAD (issue 12): when it listens, and what it tells the sink. */
+describe('MicPath: voice onsets for the session', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let phrase: Int16Array;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    phrase = await readWavAsEngineAudio((await speechWav(dir.path, 'phrase', [{ silenceMs: 400 }, { say: 'Hold on a second.' }, { silenceMs: 300 }])).path);
+  });
+  afterAll(() => dir?.cleanup());
+
+  function rig(hearsOutput: boolean) {
+    const onsets: number[] = [];
+    let pushed = 0;
+    const sink: MicSink & { wantsVoiceOnsets: boolean } = {
+      acceptsAudio: true,
+      sendAudio: () => {},
+      wantsVoiceOnsets: true,
+      voiceOnset: () => onsets.push(pushed),
+    };
+    const errors: string[] = [];
+    const mic = new MicPath({ output: new NullOutput(), hearsOutput, onError: (m) => errors.push(m) });
+    mic.sink = sink;
+    const speak = (pcm: Int16Array) => {
+      for (let at = 0; at < pcm.length; at += 480) {
+        pushed = at;
+        mic.push(pcm.subarray(at, at + 480));
+      }
+    };
+    return { mic, sink, onsets, errors, speak };
+  }
+
+  it('tells the sink once when a voice starts, while the sink wants onsets', async () => {
+    const r = rig(false);
+    await r.mic.prepareVoiceOnsets();
+    r.speak(phrase);
+    expect(r.onsets).toHaveLength(1);
+    expect(r.errors).toEqual([]);
+    await r.mic.close();
+  });
+
+  it('does not listen while the sink wants no onsets (nothing playing, local VAD off), nor before it is prepared', async () => {
+    const unprepared = rig(false);
+    unprepared.speak(phrase);
+    expect(unprepared.onsets).toEqual([]);
+
+    const r = rig(false);
+    await r.mic.prepareVoiceOnsets();
+    r.sink.wantsVoiceOnsets = false;
+    r.speak(phrase);
+    expect(r.onsets).toEqual([]);
+    r.sink.wantsVoiceOnsets = true;
+    r.speak(phrase);
+    expect(r.onsets).toHaveLength(1);
+    await r.mic.close();
+  });
+
+  it('does not listen where the microphone hears the speaker and no echo canceller runs: only the server can tell the reply from the user there', async () => {
+    const r = rig(true);
+    await r.mic.prepareVoiceOnsets();
+    r.speak(phrase);
+    expect(r.onsets).toEqual([]);
+    await r.mic.close();
+  });
+});
