@@ -158,14 +158,14 @@ export class MicPath {
   }
 
   /**
-   * The local VAD, after the echo canceller. It runs only while the sink wants onsets, and only
-   * on audio it can trust: not while the canceller warms up (its leaking echo), and not where the
-   * microphone hears the speaker with no canceller at all (the reply's own voice would duck the
-   * reply, the silence would resume it, and so on: there only the server can tell).
+   * The local VAD, after the echo canceller. It runs only while the sink wants onsets, and not
+   * while the canceller warms up (its leaking echo). Where the microphone hears the speaker with
+   * no canceller, it runs too (nothing says whether headphones are on): the session ducks a reply
+   * in vain at most once (session/local-duck.ts).
    */
   private listenForVoice(pcm: Int16Array): void {
     const sink = this.sink;
-    const trusted = this.echo.active ? !this.warmup.gating : !this.options.hearsOutput;
+    const trusted = !(this.echo.active && this.warmup.gating);
     if (!sink?.wantsVoiceOnsets || !trusted) {
       if (this.listeningForVoice) {
         this.listeningForVoice = false;

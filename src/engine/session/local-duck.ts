@@ -6,6 +6,12 @@
  * holds; none within `windowMs` and the reply fades back in where it stopped. The server stays
  * the judge of turns: the local VAD only removes the wait.
  *
+ * One unconfirmed duck per reply: where the microphone hears the speaker and no echo canceller
+ * runs (the default for Realtime, which cannot know about headphones), the reply's own voice may
+ * sound like a voice onset; the server would then not confirm, and without this rule the reply
+ * would stutter (duck, resume, its echo, duck...). A second cough in the same reply goes to the
+ * server alone.
+ *
  * A pause rather than a lower gain: a reply that resumes has lost no word (a duck in gain would
  * play on under the user, and those words would be missed though counted as heard), the truncate
  * of a confirmed barge-in counts exactly what was heard before the pause, and the echo stops with
@@ -31,6 +37,9 @@ export const DUCK_WINDOW_MS = 700;
 export class LocalDuck {
   private timer: NodeJS.Timeout | null = null;
   private since = 0;
+  private replyId: string | null = null;
+  /** The reply whose duck the server did not confirm: it is not ducked again. */
+  private spentOn: string | null = null;
 
   constructor(
     private readonly target: DuckTarget,
@@ -42,9 +51,10 @@ export class LocalDuck {
     return this.timer !== null;
   }
 
-  /** A local voice onset over the reply: duck now, unless it is ducked or held already. */
-  voiceHeard(): void {
-    if (this.timer || this.target.isPaused) return;
+  /** A local voice onset over the reply `replyId`: duck now, unless it is ducked or held already, or was ducked in vain. */
+  voiceHeard(replyId: string): void {
+    if (this.timer || this.target.isPaused || this.spentOn === replyId) return;
+    this.replyId = replyId;
     this.target.pause();
     this.since = performance.now();
     this.timer = setTimeout(() => this.release(), this.windowMs);
@@ -70,6 +80,7 @@ export class LocalDuck {
 
   private release(): void {
     this.timer = null;
+    this.spentOn = this.replyId;
     this.target.log(`local VAD: no confirmation within ${this.windowMs} ms, the reply resumes`);
     this.target.resume();
   }

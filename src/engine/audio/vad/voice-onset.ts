@@ -1,5 +1,6 @@
 import { ENGINE_SAMPLE_RATE } from '../devices/types';
 import { Framer } from '../framer';
+import { rmsDb } from '../meter';
 import { createResampler, type Resampler } from '../resample';
 import { VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE, WebRtcVad, type VadMode } from './webrtc-vad';
 
@@ -9,6 +10,8 @@ export interface VoiceOnsetOptions {
   /** Unvoiced audio in a row after which a new onset may be reported; default `RELEASE_MS`. */
   releaseMs?: number;
   mode?: VadMode;
+  /** A frame quieter than this (dBFS RMS) is not voice, whatever the VAD says; default `MIN_VOICE_DB`. */
+  minVoiceDb?: number;
 }
 
 /**
@@ -18,6 +21,13 @@ export interface VoiceOnsetOptions {
  * reaches the microphone (bench/vad.ts).
  */
 export const ONSET_MS = 30;
+/**
+ * WebRTC's VAD judges the shape of a sound, hardly its level: it calls a faint voice voice. What
+ * AEC3 leaves of the reply's echo (bursts at vowel onsets, measured on the rig at up to -43 dBFS
+ * with the speaker 20 dB down at the microphone) ducked the reply now and then; the server's VAD
+ * would not take sound that faint for the user either (the simulator's threshold 0.5 is -40 dBFS).
+ */
+export const MIN_VOICE_DB = -40;
 /** A pause this long ends the voice: the next voiced run is a new onset. */
 export const RELEASE_MS = 300;
 /**
@@ -36,6 +46,7 @@ export const SETTLE_FRAMES = 10;
 export class VoiceOnsetDetector {
   private readonly onsetFrames: number;
   private readonly releaseFrames: number;
+  private readonly minVoiceDb: number;
   private voicedRun = 0;
   private unvoicedRun = 0;
   private inVoice = false;
@@ -50,6 +61,7 @@ export class VoiceOnsetDetector {
   ) {
     this.onsetFrames = Math.max(1, Math.round((options.onsetMs ?? ONSET_MS) / 10));
     this.releaseFrames = Math.max(1, Math.round((options.releaseMs ?? RELEASE_MS) / 10));
+    this.minVoiceDb = options.minVoiceDb ?? MIN_VOICE_DB;
   }
 
   static async create(options: VoiceOnsetOptions = {}): Promise<VoiceOnsetDetector> {
@@ -104,7 +116,8 @@ export class VoiceOnsetDetector {
   }
 
   private onFrame(frame: Int16Array): void {
-    const voiced = this.vad.isVoiced(frame);
+    // The VAD sees every frame (its noise model follows the room); the level only vetoes.
+    const voiced = this.vad.isVoiced(frame) && rmsDb(frame) >= this.minVoiceDb;
     if (this.settling > 0) {
       this.settling--;
       return;

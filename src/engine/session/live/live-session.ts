@@ -266,7 +266,7 @@ export class LiveSession implements ConversationSession {
    * a natural pause of the model into a cut.
    */
   voiceOnset(): void {
-    if (this.wantsVoiceOnsets) this.duck.voiceHeard();
+    if (this.wantsVoiceOnsets && this.turn) this.duck.voiceHeard(this.turn.id);
   }
 
   sendAudio(pcm: Int16Array): void {

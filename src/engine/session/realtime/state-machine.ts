@@ -107,7 +107,7 @@ export class TurnStateMachine {
 
   /** The local VAD heard a voice start: duck the reply while the server decides. */
   voiceOnset(): void {
-    if (this.wantsVoiceOnsets) this.duck.voiceHeard();
+    if (this.wantsVoiceOnsets && this.playingItemId) this.duck.voiceHeard(this.playingItemId);
   }
 
   // ---- the session's life ----
