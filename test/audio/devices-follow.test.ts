@@ -287,11 +287,12 @@ describe('devices that follow the system', () => {
     const returnedAt = changes[1]!.at;
     expect(changes[1]!.inUse).toEqual({ name: 'kaiwa_aux', followsDefault: false });
     expect(returnedAt - pluggedAt).toBeLessThan(FOLLOW_MS);
-    // The tone leaves spk and reaches aux with no silence between (a refresh would leave 0.3-0.8 s).
+    // The tone leaves spk and reaches aux with no real silence between: -15..+30 ms measured (the new
+    // stream's own latency against what the old one still held); a refresh leaves 0.3-1.0 s.
     const lastOnSpk = onSpk.timeOf(lastAbove(onSpk.samples, 1000, onSpk.indexAt(returnedAt + 500)));
     const firstOnAux = onAux.timeOf(firstAbove(onAux.samples, 1000, onAux.indexAt(pluggedAt)));
     console.log(`devices-follow: make before break: ${(firstOnAux - lastOnSpk).toFixed(1)} ms from the last sound on spk to the first on aux`);
-    expect(firstOnAux - lastOnSpk).toBeLessThan(100);
+    expect(firstOnAux - lastOnSpk).toBeLessThan(150);
     // The microphone, following the default, was never touched.
     expect(inputChanges).toEqual([]);
   });
