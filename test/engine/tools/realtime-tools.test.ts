@@ -58,6 +58,11 @@ async function conversation(sim: RunningSimulator, overrides: SettingsInput = {}
   const speak = () => {
     for (let i = 0; i < 30; i++) push!(new Int16Array(240).fill(3000));
   };
+  /** Loud frames, then silence: the server's voice detection hears a turn (its clock is the audio's). */
+  const sayAloud = () => {
+    for (let i = 0; i < 50; i++) push!(new Int16Array(240).map((_, n) => (n % 2 ? 6000 : -6000)));
+    for (let i = 0; i < 120; i++) push!(new Int16Array(240));
+  };
   const turn = () => {
     assistant.startTalking();
     speak();
@@ -66,7 +71,7 @@ async function conversation(sim: RunningSimulator, overrides: SettingsInput = {}
   const states = () => events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
   const finals = () => events.flatMap((e) => (e.type === 'transcript.final' && e.speaker === 'assistant' ? [e.text] : []));
   const sent = () => s.received.map((r) => r.event as { type: string; item?: { type: string } });
-  return { assistant, host, logs, events, s, turn, speak, states, finals, sent };
+  return { assistant, host, logs, events, s, turn, speak, sayAloud, states, finals, sent };
 }
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -218,6 +223,37 @@ describe('calls that go wrong', () => {
     expect(types.filter((t) => t === 'response.create')).toHaveLength(2);
     expect(c.finals()[0]).not.toContain('slow_lookup');
     expect(c.logs.some((l) => l.includes('superseded'))).toBe(true);
+  });
+});
+
+describe('barge-in by the server\'s voice detection while a tool runs', () => {
+  it('speech_started supersedes the round: the output goes in, the server answers the new turn, the client asks for no reply', async () => {
+    let finish!: () => void;
+    const slow = defineTool({
+      name: 'slow_lookup',
+      description: 'takes a while',
+      label: say('tool.get_time.label'),
+      schema: z.object({}),
+      needsConsent: false,
+      timeoutMs: 5_000,
+      consent: () => say('tool.get_time.consent'),
+      run: () => new Promise((resolve) => (finish = () => resolve({ found: 42 }))),
+    });
+    const sim = await simulator({ toolCalls: [{ name: 'slow_lookup', arguments: '{}' }] });
+    const c = await conversation(sim, { turnDetection: { mode: 'server_vad' } }, { tools: [slow] });
+    c.sayAloud();
+    await until(() => c.events.some((e) => e.type === 'tool.call'));
+    await until(() => c.states().at(-1) === 'thinking');
+    c.sayAloud(); // the user goes on before the tool answers
+    await until(() => c.states().includes('user-speaking') && c.states().lastIndexOf('user-speaking') > c.states().indexOf('thinking'));
+    finish();
+    await until(() => outputs(c.s.received).length === 1);
+    await until(() => c.finals().length === 1);
+    await until(() => c.states().at(-1) === 'listening');
+    // The server made both responses (its VAD); the superseded round asked for none.
+    expect(receivedOfType(c.s.received, 'response.create')).toEqual([]);
+    expect(c.finals()[0]).toMatch(/You said something/);
+    expect(c.events.filter((e) => e.type === 'error')).toEqual([]);
   });
 });
 
