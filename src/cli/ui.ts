@@ -181,6 +181,8 @@ export class TtyUi implements Ui {
   private partial = '';
   private partialSpeaker: 'user' | 'assistant' | null = null;
   private lastDraw = 0;
+  /** Closed: lines still print (the conversation's total comes as the run ends), the status line is gone. */
+  private closed = false;
   private readonly onData: (data: Buffer) => void;
   /** The consent question the next y/n/a answers. */
   private question: { id: string; answer: (key: ConsentKey) => void } | null = null;
@@ -277,6 +279,7 @@ export class TtyUi implements Ui {
   }
 
   close(): void {
+    this.closed = true;
     if (this.stdin.isTTY) {
       this.stdin.off('data', this.onData);
       this.stdin.setRawMode(false);
@@ -287,7 +290,7 @@ export class TtyUi implements Ui {
 
   private line(text: string): void {
     this.out.write(`\r\x1b[2K${text}\n`);
-    this.draw();
+    if (!this.closed) this.draw();
   }
 
   /** The protocol and the meter: "GPT-Live · 2.5 min active · ~$0.13 · session: 27 min left  ". */

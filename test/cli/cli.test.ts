@@ -60,6 +60,11 @@ describe.concurrent('a scripted conversation from a WAV file, against the simula
           expect(finals.some((l) => l.speaker === 'user' && l.text)).toBe(true);
           expect(finals.some((l) => l.speaker === 'assistant' && l.text)).toBe(true);
           expect(lines.filter((l) => l.kind === 'error')).toEqual([]);
+          // The conversation's meter closes the transcript, and its total is the run's last word.
+          const meter = lines.at(-1) as unknown as { kind: string; meter: { final: boolean; tokens: { total: number }; costUsd: number } };
+          expect(meter).toMatchObject({ kind: 'meter', meter: { final: true } });
+          expect(meter.meter.tokens.total).toBeGreaterThan(0);
+          expect(run.stdout).toContain(`[${meter.meter.tokens.total.toLocaleString('en')} tokens · ~$`);
           // The History tab's reader takes every line of it.
           expect(readConversationFile(jsonl)).toEqual(lines);
 

@@ -136,9 +136,10 @@ describe('terminal UI', () => {
     ];
     for (const event of events) if (live.observe(event)) ui.show({ type: 'meter', meter: live.reading() });
     expect(screen.status).toMatch(/^\[listening\] GPT-Live · 2\.5 min active · ~\$0\.125 · session: 28 min left {2}mic /);
-    ui.show({ type: 'meter', meter: live.reading(true) });
-    expect(screen.text).toContain('\r\u001b[2K2.5 min active · ~$0.125\n');
+    // The total comes as the run ends, after the status line is gone: printed, nothing redrawn under it.
     ui.close();
+    ui.show({ type: 'meter', meter: live.reading(true) });
+    expect(screen.text.endsWith('\r\u001b[2K2.5 min active · ~$0.125\n')).toBe(true);
     const realtime = tty(false, 'realtime');
     realtime.ui.show({ type: 'state', state: 'speaking' });
     expect(realtime.screen.status).toMatch(/^\[speaking\] Realtime {2}mic /);
