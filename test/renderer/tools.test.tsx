@@ -1,11 +1,13 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AssistantEvent } from '../../src/shared/ipc';
+import type { AssistantEvent, ConversationEntry } from '../../src/shared/ipc';
 import { App } from '../../src/renderer/App';
 import { BridgeProvider } from '../../src/renderer/bridge';
+import { History } from '../../src/renderer/components/History';
 import { Transcript } from '../../src/renderer/components/Transcript';
 import { initialUiState, uiReducer, type UiState } from '../../src/renderer/state/reducer';
 import { isToolLine, type ToolLine } from '../../src/renderer/state/tools';
+import { turnsFromEntries } from '../../src/renderer/state/history';
 import { FakeBridge, settingsView } from './fakeBridge';
 import { openSettings } from './openSettings';
 
@@ -324,5 +326,43 @@ describe('tools in Settings', () => {
     fireEvent.click(within(screen.getByRole('group', { name: 'MCP server docs' })).getByRole('button', { name: 'Remove server' }));
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(bridge.callsOf('updateSettings')).toEqual([[{ tools: { mcpServers: [] } }]]));
+  });
+});
+
+describe('tool activity in the history', () => {
+  it('a call and its result are one line; a result whose call the log lost still shows', () => {
+    const at = '2026-11-30T10:00:01.000Z';
+    const lines = turnsFromEntries([
+      { kind: 'tool.call', at, callId: 'k1', name: 'open_url', arguments: '{"url":"https://example.com"}', source: 'function' },
+      { kind: 'tool.result', at, callId: 'k1', name: 'open_url', outcome: 'denied', output: '{"error":"denied"}', source: 'function' },
+      { kind: 'tool.result', at, callId: 'm1', name: 'search', outcome: 'ok', output: 'Kyoto', source: 'mcp', server: 'docs' },
+    ]);
+    expect(lines).toEqual([
+      { tool: { kind: 'tool', callId: 'k1', name: 'open_url', arguments: '{"url":"https://example.com"}', source: 'function', outcome: 'denied', output: '{"error":"denied"}' } },
+      { tool: { kind: 'tool', callId: 'm1', name: 'search', arguments: '', source: 'mcp', server: 'docs', outcome: 'ok', output: 'Kyoto' } },
+    ]);
+  });
+
+  it('shows the saved calls and results as their own entries', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [{ id: 'c1', startedAt: '2026-11-30T10:00:00.000Z', title: 'What is on my clipboard?', turns: 2 }];
+    const at = '2026-11-30T10:00:01.000Z';
+    bridge.entries.c1 = [
+      { kind: 'transcript', at, speaker: 'user', itemId: 'u1', text: 'What is on my clipboard?' },
+      { kind: 'tool.call', at, callId: 'k1', name: 'read_clipboard', arguments: '{}', source: 'function' },
+      { kind: 'tool.result', at, callId: 'k1', name: 'read_clipboard', outcome: 'timeout', output: '{"error":"timeout"}', source: 'function' },
+      { kind: 'transcript', at, speaker: 'assistant', itemId: 'a1', text: 'I could not read it.' },
+    ] satisfies ConversationEntry[];
+    render(
+      <BridgeProvider bridge={bridge}>
+        <History />
+      </BridgeProvider>,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: /What is on my clipboard/ }));
+    const tool = await screen.findByRole('group', { name: 'Tool: Read the clipboard' });
+    expect(within(tool).getByText('Timed out')).toBeTruthy();
+    const order = [...document.querySelectorAll('.turn, .tool-line')].map((e) => e.textContent);
+    expect(order).toHaveLength(3);
+    expect(order[1]).toContain('Read the clipboard');
   });
 });

@@ -2,19 +2,23 @@ import type { KeyedWords } from '../../shared/i18n';
 import type { ConversationEntry } from '../../shared/ipc';
 import type { MeterReading } from '../../shared/meter-words';
 import type { Turn } from './reducer';
+import type { ToolLine } from './tools';
 
 export interface HistoryLine {
   turn?: Turn;
+  /** A tool the assistant used: its call and, once saved, its outcome (one line). */
+  tool?: ToolLine;
   /** What went wrong: by key, or (an entry written before errors were keyed) its English line. */
   error?: { at: string; said: KeyedWords | string };
   /** What the conversation used and cost (its last entry). */
   meter?: MeterReading;
 }
 
-/** A saved conversation as transcript turns, with cuts applied and errors kept in place. */
+/** A saved conversation as transcript lines (turns with their cuts, tool activity), with errors kept in place. */
 export function turnsFromEntries(entries: readonly ConversationEntry[]): HistoryLine[] {
   const lines: HistoryLine[] = [];
   const byItem = new Map<string, Turn>();
+  const byCall = new Map<string, ToolLine>();
   for (const entry of entries) {
     if (entry.kind === 'transcript') {
       const turn: Turn = { itemId: entry.itemId, speaker: entry.speaker, text: entry.text, final: true };
@@ -36,6 +40,16 @@ export function turnsFromEntries(entries: readonly ConversationEntry[]): History
       }
     } else if (entry.kind === 'meter') {
       lines.push({ meter: entry.meter });
+    } else if (entry.kind === 'tool.call' || entry.kind === 'tool.result') {
+      const { kind, at: _at, ...fields } = entry;
+      const known = byCall.get(entry.callId);
+      if (known) Object.assign(known, kind === 'tool.call' ? { arguments: entry.arguments } : { outcome: entry.outcome, output: entry.output });
+      else {
+        // A result without its call (a log cut short before it) still shows, with no arguments.
+        const tool: ToolLine = { kind: 'tool', arguments: '', ...fields };
+        byCall.set(entry.callId, tool);
+        lines.push({ tool });
+      }
     } else if (entry.kind === 'error') {
       lines.push({ error: { at: entry.at, said: entry.key ? { key: entry.key, ...(entry.params ? { params: entry.params } : {}) } : entry.message } });
     }
