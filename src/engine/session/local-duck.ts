@@ -27,10 +27,13 @@ export interface DuckTarget {
 }
 
 /**
- * How long a duck waits for the server. The simulator's server VAD confirms 40-60 ms after the
- * onset is heard here plus the socket's round trip; OpenAI's server_vad needs speech for about
- * 200-300 ms before `speech_started`, plus the network: 700 ms covers both with room for a slow
- * link, and a noise costs the listener at most that much silence.
+ * How long a duck waits for the server. Measured here: the simulator's VAD calls speech 30 ms after
+ * the voice begins (bench/vad.ts), so over a local socket speech_started follows the duck within
+ * ~10-60 ms (the 40 ms batches and the socket). OpenAI's server_vad cannot be measured offline; it
+ * needs a few hundred ms of speech (its prefix padding is 300 ms) plus the network's round trip,
+ * and GPT-Live's model must stop talking and its audio stall (60-200 ms) under the user's voice.
+ * 700 ms covers those with room for a slow link, and a cough costs the listener at most that much
+ * silence, once per reply.
  */
 export const DUCK_WINDOW_MS = 700;
 
