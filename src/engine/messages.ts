@@ -15,6 +15,7 @@ export interface EngineMessages {
   'notice.liveExpiredRenewed': undefined;
   'notice.liveInstructionsAppended': undefined;
   'notice.liveServerInfo': { detail: string };
+  'notice.liveToolsNextSession': undefined;
   'notice.liveVoiceNextSession': undefined;
   'notice.rateLimitReached': { limits: string };
   'notice.rateLimitReachedResets': { limits: string; resetMs: number };
@@ -173,6 +174,7 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'notice.liveExpiredRenewed': true,
   'notice.liveInstructionsAppended': true,
   'notice.liveServerInfo': true,
+  'notice.liveToolsNextSession': true,
   'notice.liveVoiceNextSession': true,
   'notice.rateLimitReached': true,
   'notice.rateLimitReachedResets': true,

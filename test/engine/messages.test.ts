@@ -12,6 +12,7 @@ const SAMPLE_PARAMS: { [K in EngineMessageKey]: EngineMessages[K] } = {
   'notice.liveExpiredRenewed': undefined,
   'notice.liveInstructionsAppended': undefined,
   'notice.liveServerInfo': { detail: 'x' },
+  'notice.liveToolsNextSession': undefined,
   'notice.liveVoiceNextSession': undefined,
   'notice.rateLimitReached': { limits: 'tokens' },
   'notice.rateLimitReachedResets': { limits: 'tokens', resetMs: 12_000 },

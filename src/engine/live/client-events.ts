@@ -1,3 +1,4 @@
+import type { FunctionTool } from 'openai/resources/live/live';
 import { pcm16ToBase64 } from '../audio/pcm';
 
 /**
@@ -32,6 +33,11 @@ export const liveClientEvents = {
   functionOutput: (callId: string, output: string) => ({
     type: 'response.item.create' as const,
     item: { type: 'function_call_output' as const, call_id: callId, output },
+  }),
+  /** The tools the Responses backend may call from now on (the rest of the delegation stays as it is). */
+  delegationTools: (tools: FunctionTool[]) => ({
+    type: 'session.update' as const,
+    session: { delegation: { type: 'responses' as const, responses: { tools } } },
   }),
   /** Continues the delegated response that waits for tool results (Responses delegation only). */
   continueResponse: () => ({ type: 'response.create' as const }),

@@ -279,7 +279,10 @@ export class LiveSimSession {
       if (next !== current) {
         return this.sendError('invalid_value', `The delegation type cannot change (from '${current}' to '${next}').`, 'session.delegation.type', clientEventId);
       }
-      if (delegation) config.delegation = { ...config.delegation, ...delegation } as typeof config.delegation;
+      // Sparse: what the update omits keeps its value, inside `responses` too.
+      if (delegation?.type === 'responses' && config.delegation?.type === 'responses') {
+        config.delegation = { ...config.delegation, ...delegation, responses: { ...config.delegation.responses, ...delegation.responses } };
+      } else if (delegation) config.delegation = { ...config.delegation, ...delegation } as typeof config.delegation;
     }
     if (triggers !== undefined) config.triggers = triggers;
     this.emit({ type: 'session.updated', event_id: newId('event'), session: config, ...ack(clientEventId) });

@@ -20,6 +20,7 @@ describe('GPT-Live client events against openai/resources/live/live', () => {
     expectTypeOf(liveClientEvents.commentary).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.functionOutput).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.continueResponse).returns.toExtend<ClientEvent>();
+    expectTypeOf(liveClientEvents.delegationTools).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.close).returns.toExtend<ClientEvent>();
     expectTypeOf(liveSessionStart).returns.toEqualTypeOf<SessionStartEvent>();
     // And the builders cover every type Kaiwa sends, no more.
@@ -34,9 +35,10 @@ describe('GPT-Live client events against openai/resources/live/live', () => {
       | 'session.commentary.append'
       | 'response.item.create'
       | 'response.create'
+      | 'session.update'
       | 'session.close'
     >();
-    expect(Object.keys(liveClientEvents)).toHaveLength(9);
+    expect(Object.keys(liveClientEvents)).toHaveLength(10);
   });
 
   it('LIVE_VOICES covers every BuiltInVoice (and the Japanese voices are among them)', () => {

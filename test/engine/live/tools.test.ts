@@ -68,6 +68,14 @@ async function run(
   return { sim, h, live: sim.liveSessions[0]!, toolbox: toolbox!, host };
 }
 
+async function waitFor(test: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
 const ofType = <T extends AssistantEvent['type']>(h: SessionHarness, type: T) => h.events.filter((e): e is Extract<AssistantEvent, { type: T }> => e.type === type);
 
 /** What the client sent a simulated session, by type. */
@@ -256,6 +264,30 @@ describe('GPT-Live tools (Responses delegation) with the real Toolbox', () => {
     await modelSays(h, 'could not do that');
     expect(ofType(h, 'tool.call')).toEqual([]);
     expect(h.session.state).not.toBe('error');
+  });
+
+  it('a tool turned off mid-session: the backend gets the new list by session.update (the rest of the delegation kept)', async () => {
+    const { sim, h, live, toolbox } = await run([]);
+    const settings = parseSettings({ provider: 'custom', url: sim.liveUrl, model: 'gpt-live-1', tools: { off: ['read_clipboard'] } });
+    toolbox.updateSettings(settings);
+    h.session.updateSettings(settings);
+    await waitFor(() => live.config?.delegation?.type === 'responses' && !live.config.delegation.responses.tools?.some((t) => t.type === 'function' && t.name === 'read_clipboard'));
+    expect(live.config!.delegation).toMatchObject({ type: 'responses', responses: { model: 'gpt-5-mini' } });
+    expect(sentTypes(live).filter((t) => t === 'session.update')).toHaveLength(1);
+    // The same settings again change nothing.
+    h.session.updateSettings(settings);
+    await sleep(100);
+    expect(sentTypes(live).filter((t) => t === 'session.update')).toHaveLength(1);
+    expect(ofType(h, 'error')).toEqual([]);
+  });
+
+  it('tools turned on in a session that started without: they come with the next session, and the user is told', async () => {
+    const { sim, h, live, toolbox } = await run([], { settings: { tools: { enabled: false } } });
+    const on = parseSettings({ provider: 'custom', url: sim.liveUrl, model: 'gpt-live-1' });
+    toolbox.updateSettings(on);
+    h.session.updateSettings(on);
+    await h.next('notice', (e) => e.key === 'notice.liveToolsNextSession');
+    expect(sentTypes(live)).not.toContain('session.update');
   });
 
   it('tools off: no delegation declared (client delegation), and a delegation is answered at once that Kaiwa cannot do it', async () => {

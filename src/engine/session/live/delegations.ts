@@ -3,6 +3,7 @@ import type { ResponseFunctionToolCall } from 'openai/resources/responses/respon
 import { liveClientEvents } from '../../live/client-events';
 import type { SessionTools, ToolCall, ToolDefinition, ToolResult } from '../../tools/types';
 import { lateResultNote, LIVE_NO_TOOLS } from './messages';
+import { functionTool } from './start';
 
 /**
  * Kaiwa's tools in a GPT-Live conversation, by the protocol's own means (`openai/resources/live/live`).
@@ -78,6 +79,9 @@ export class LiveDelegations {
   private readonly waiting: string[] = [];
   private unregister: (() => void) | null = null;
   private closed = false;
+  /** Names of the tools the current session declared, and whether it delegates to Responses (else client). */
+  private declared: string[] = [];
+  private byResponses = false;
   /** performance.now() when something the model is to say went out, until it starts a turn. */
   private toBeSaidSince: number | null = null;
 
@@ -86,9 +90,27 @@ export class LiveDelegations {
     private readonly link: DelegationLink,
   ) {}
 
-  /** The tools to declare in the next `session.start` ([]: client delegation). */
+  /** The tools to declare in the next `session.start` ([]: client delegation); remembered as declared. */
   definitions(): readonly ToolDefinition[] {
-    return this.tools?.definitions() ?? [];
+    const definitions = this.tools?.definitions() ?? [];
+    this.declared = definitions.map((tool) => tool.name);
+    this.byResponses = definitions.length > 0;
+    return definitions;
+  }
+
+  /**
+   * The tools on offer changed (settings): with Responses delegation the backend gets the new list
+   * by `session.update`. A session that started without tools (client delegation) cannot switch
+   * (the delegation type is fixed for a session): 'next-session' says they come with the next one.
+   */
+  refresh(): 'unchanged' | 'updated' | 'next-session' {
+    const now = this.tools?.definitions() ?? [];
+    const names = now.map((tool) => tool.name);
+    if (names.length === this.declared.length && names.every((name, i) => name === this.declared[i])) return 'unchanged';
+    if (!this.byResponses) return names.length > 0 ? 'next-session' : 'unchanged';
+    if (!this.link.send(liveClientEvents.delegationTools(now.map(functionTool)))) return 'unchanged';
+    this.declared = names;
+    return 'updated';
   }
 
   /** The session runs: reminders come here until `close`. */

@@ -313,6 +313,7 @@ export class LiveSession implements ConversationSession {
       this.send(liveClientEvents.instructions(`${LIVE_INSTRUCTIONS_CHANGED}\n${settings.instructions}`));
       this.context.emit({ type: 'notice', ...say('notice.liveInstructionsAppended') });
     }
+    if (this.delegations.refresh() === 'next-session') this.context.emit({ type: 'notice', ...say('notice.liveToolsNextSession') });
     if (settings.voice !== before.voice) {
       this.context.emit({
         type: 'notice',

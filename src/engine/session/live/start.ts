@@ -41,7 +41,7 @@ export function responsesDelegation(settings: Settings, tools: readonly ToolDefi
   };
 }
 
-function functionTool({ name, description, parameters }: ToolDefinition): FunctionTool {
+export function functionTool({ name, description, parameters }: ToolDefinition): FunctionTool {
   return { type: 'function', name, description, parameters };
 }
 

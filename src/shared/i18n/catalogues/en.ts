@@ -334,6 +334,7 @@ export const en = {
   'notice.liveExpiredRenewed': 'The GPT-Live session reached its time limit; a new one continues the conversation.',
   'notice.liveInstructionsAppended': 'The new instructions were added to the running GPT-Live session.',
   'notice.liveServerInfo': 'GPT-Live: {{detail}}',
+  'notice.liveToolsNextSession': 'This GPT-Live session started without tools; the tools you turned on work from the next session.',
   'notice.liveVoiceNextSession': 'The voice of a GPT-Live session is fixed at its start: the new voice applies to the next session.',
   'notice.rateLimitReached': 'Rate limit reached for {{limits}}.',
   'notice.rateLimitReachedResets': 'Rate limit reached for {{limits}}; it resets in {{resetMs, duration}}.',

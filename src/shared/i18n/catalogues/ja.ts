@@ -324,6 +324,7 @@ export const ja: Catalogue = {
   'notice.liveExpiredRenewed': 'GPT-Live のセッションが時間制限に達したため、新しいセッションで会話を続けます。',
   'notice.liveInstructionsAppended': '新しい指示を実行中の GPT-Live セッションに追加しました。',
   'notice.liveServerInfo': 'GPT-Live: {{detail}}',
+  'notice.liveToolsNextSession': 'この GPT-Live セッションはツールなしで始まりました。オンにしたツールは次のセッションから使えます。',
   'notice.liveVoiceNextSession': 'GPT-Live セッションの声は開始時に決まります。新しい声は次のセッションから使われます。',
   'notice.rateLimitReached': '{{limits}} のレート制限に達しました。',
   'notice.rateLimitReachedResets': '{{limits}} のレート制限に達しました。{{resetMs, duration}}後に解除されます。',
