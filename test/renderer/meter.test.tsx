@@ -10,7 +10,8 @@ import { ConversationRecorder, parseConversation } from '../../src/engine/conver
 import { parseSettings, type SettingsInput } from '../../src/engine/settings';
 import type { AssistantEvent } from '../../src/shared/ipc';
 import type { MeterReading } from '../../src/shared/meter-words';
-import { FakeBridge } from './fakeBridge';
+import { FakeBridge, settingsView } from './fakeBridge';
+import { openSettings } from './openSettings';
 
 beforeEach(() => {
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
@@ -140,5 +141,30 @@ describe('the meter in the history', () => {
     fireEvent.click(await screen.findByRole('button', { name: /Weather in Kyoto/ }));
     await waitFor(() => expect(document.querySelector('.history-meter')).not.toBeNull());
     expect(document.querySelector('.history-meter')!.textContent).toBe('This conversation used 1,046 tokens: ~$0.0163');
+  });
+});
+
+describe('the spending cap in Settings', () => {
+  it('sets a cap, and clearing the field removes it', async () => {
+    const { bridge } = await openSettings();
+    const field = screen.getByLabelText('Spending cap per conversation (US$)') as HTMLInputElement;
+    expect(field.value).toBe('');
+    expect(field.placeholder).toBe('no cap');
+    fireEvent.change(field, { target: { value: '2.5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(bridge.callsOf('updateSettings')).toEqual([[{ spendingCapUsd: 2.5 }]]));
+    cleanup();
+
+    const capped = new FakeBridge();
+    capped.view = settingsView({ settings: { ...capped.view.settings, spendingCapUsd: 2.5 } });
+    await openSettings(capped);
+    const set = screen.getByLabelText('Spending cap per conversation (US$)') as HTMLInputElement;
+    expect(set.value).toBe('2.5');
+    fireEvent.change(set, { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(capped.callsOf('updateSettings')).toHaveLength(1));
+    const patch = capped.callsOf('updateSettings')[0]![0] as Record<string, unknown>;
+    expect(Object.keys(patch)).toEqual(['spendingCapUsd']);
+    expect(patch.spendingCapUsd ?? null).toBeNull();
   });
 });

@@ -389,6 +389,11 @@ export function Settings({ view, onViewChange }: Props) {
             <input id={id} aria-describedby={describedBy} type="number" min={0.25} max={1.5} step={0.05} value={draft.speed} readOnly={locked('speed')} onChange={(e) => update({ speed: e.target.valueAsNumber })} />
           )}
         </Field>
+        <Field label={t('settings.spendingCap')} path="spendingCapUsd" locked={locked('spendingCapUsd')} errors={fieldErrors('spendingCapUsd')} hint={t('settings.spendingCap.hint')}>
+          {(id, describedBy) => (
+            <input id={id} aria-describedby={describedBy} type="number" min={0.01} max={10000} step={0.5} placeholder={t('settings.spendingCap.none')} value={draft.spendingCapUsd ?? ''} readOnly={locked('spendingCapUsd')} onChange={(e) => update({ spendingCapUsd: Number.isFinite(e.target.valueAsNumber) ? e.target.valueAsNumber : undefined })} />
+          )}
+        </Field>
       </Section>
 
       <Section title={t('settings.section.shortcuts')}>
