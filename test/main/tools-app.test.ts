@@ -309,6 +309,13 @@ describe('tools end to end: the simulator’s model calls, the window answers', 
       expect.objectContaining({ type: 'consent.settled', answer: 'allow' }),
       expect.objectContaining({ type: 'tool.result', name: 'read_clipboard', outcome: 'ok' }),
     ]);
+    // The history keeps the call and its outcome as entries of their own.
+    const [saved] = (await invoke('conversations:list')) as { id: string }[];
+    const entries = (await invoke('conversations:open', saved!.id)) as { kind: string }[];
+    expect(entries.filter((e) => e.kind.startsWith('tool.'))).toEqual([
+      expect.objectContaining({ kind: 'tool.call', name: 'read_clipboard', arguments: '{}' }),
+      expect.objectContaining({ kind: 'tool.result', name: 'read_clipboard', outcome: 'ok' }),
+    ]);
   });
 
   it('an MCP call: the header value goes to the model’s service only; the approval is the same prompt', async () => {
