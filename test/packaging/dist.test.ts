@@ -208,6 +208,8 @@ describe('electron-builder --dir (linux)', () => {
     for (const dep of Object.keys(pkg.dependencies).filter((d) => !EXCLUDED.includes(d))) {
       expect(shipped.has(dep), `dependency ${dep} missing`).toBe(true);
     }
+    // The local VAD reads its WebAssembly by package path (engine/audio/vad/webrtc-vad.ts).
+    expect(asarFiles).toContain('/node_modules/@echogarden/fvad-wasm/fvad.wasm');
   });
 
   it('can resolve every package the built main and preload import', async () => {

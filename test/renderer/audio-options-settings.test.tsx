@@ -13,7 +13,7 @@ describe('Settings: audio options', () => {
     expect([...noise.options].map((o) => o.textContent)).toEqual(['Off', 'Headset or close microphone', 'Laptop or room microphone']);
     fireEvent.change(noise, { target: { value: 'far_field' } });
     fireEvent.change(screen.getByLabelText('Speaking speed'), { target: { value: '1.2' } });
-    fireEvent.click(screen.getByLabelText(/^Lower the reply the moment I speak/));
+    fireEvent.click(screen.getByLabelText(/^Pause the reply the moment I speak/));
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(bridge.callsOf('updateSettings')).toHaveLength(1));
     expect(bridge.callsOf('updateSettings')[0]![0]).toEqual({ noiseReduction: 'far_field', speed: 1.2, interruption: { localVad: false } });
