@@ -9,6 +9,10 @@ import type { SessionTools } from '../../tools/types';
  * back as a `function_call_output` item (an approval as `mcp_approval_response`), and once the
  * response is done and every call of it has answered, one `response.create` lets the model speak.
  *
+ * Calls are taken from finished `function_call` items (`response.output_item.done`, and the
+ * response's output at `response.done`, deduplicated by call id): `function_call_arguments.done`
+ * also comes for a response cut short, and only GA names the function there.
+ *
  * The user moving on (an interruption: barge-in or the button, by the usual rules) supersedes the
  * round: outputs still go into the conversation, so the model knows what happened, but no reply
  * is asked for. Remote MCP activity (`mcp_list_tools.*`, `mcp_call` items) is reported as
@@ -45,6 +49,8 @@ export class RealtimeToolCalls {
   private generation = 0;
   private readonly mcpItems = new Map<string, McpItem>();
   private readonly mcpListings = new Map<string, { server: string; tools: string[] }>();
+  /** Responses cut by an interruption: a round of theirs starts superseded. */
+  private readonly cutResponses = new Set<string>();
   /** MCP calls whose result was reported (response.done repeats the item). */
   private readonly mcpDone = new Set<string>();
 
@@ -67,10 +73,6 @@ export class RealtimeToolCalls {
           this.awaitingResponse = false;
           this.options.changed();
         }
-        break;
-      case 'response.function_call_arguments.done':
-        // GA names the function here; beta does not (its output_item.done does).
-        if (typeof event.name === 'string') this.startCall(event.response_id, event.call_id, event.name, event.arguments);
         break;
       case 'response.output_item.added':
         this.noteItem(event.item);
@@ -103,6 +105,7 @@ export class RealtimeToolCalls {
           round.responseDone = true;
           this.finish(id);
         }
+        this.cutResponses.delete(id);
         // A round that waited for another response to end may ask now.
         for (const waiting of [...this.rounds.keys()]) this.finish(waiting);
         break;
@@ -116,6 +119,8 @@ export class RealtimeToolCalls {
   supersede(): boolean {
     const busy = this.busy;
     for (const round of this.rounds.values()) round.superseded = true;
+    // A call of the cut response that completes after the cut belongs to the past too.
+    if (this.activeResponse) this.cutResponses.add(this.activeResponse);
     this.awaitingResponse = false;
     return busy;
   }
@@ -128,6 +133,7 @@ export class RealtimeToolCalls {
     this.mcpItems.clear();
     this.mcpListings.clear();
     this.mcpDone.clear();
+    this.cutResponses.clear();
     this.awaitingResponse = false;
     this.activeResponse = null;
   }
@@ -137,7 +143,8 @@ export class RealtimeToolCalls {
   private onOutputItem(responseId: string, item: ConversationItem): void {
     switch (item.type) {
       case 'function_call':
-        if (item.call_id) this.startCall(responseId, item.call_id, item.name, item.arguments);
+        // Only a finished call runs: a response cut short leaves an incomplete one (its arguments may be partial).
+        if (item.call_id && item.status !== 'incomplete' && item.status !== 'in_progress') this.startCall(responseId, item.call_id, item.name, item.arguments);
         break;
       case 'mcp_approval_request':
         this.startApproval(responseId, item.id, item.server_label, item.name, item.arguments);
@@ -185,7 +192,7 @@ export class RealtimeToolCalls {
   private round(responseId: string): Round {
     let round = this.rounds.get(responseId);
     if (!round) {
-      round = { running: new Set(), responseDone: false, superseded: false };
+      round = { running: new Set(), responseDone: false, superseded: this.cutResponses.has(responseId) };
       this.rounds.set(responseId, round);
     }
     return round;
