@@ -303,10 +303,10 @@ describe('MCP over Realtime GA', () => {
   });
 });
 
-describe('reminders on Realtime', () => {
+describe.each(['ga', 'beta'] as const)('reminders on Realtime (%s)', (dialect) => {
   it('a timer firing is spoken when the conversation is quiet, as a system item and a reply', async () => {
     const sim = await simulator({ toolCalls: [{ name: 'set_timer', arguments: '{"seconds":1,"label":"tea"}' }] });
-    const c = await conversation(sim);
+    const c = await conversation(sim, { dialect });
     c.turn();
     await until(() => c.finals().length === 1);
     await until(() => c.finals().length === 2, 5_000);
@@ -317,5 +317,7 @@ describe('reminders on Realtime', () => {
     expect(c.host.notes).toEqual([{ title: say('tool.set_timer.fired'), body: 'tea' }]);
     const states: AssistantState[] = c.states();
     expect(states.slice(-3)).toEqual(['thinking', 'speaking', 'listening']);
+    expect(c.events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(c.s.violations).toEqual([]);
   });
 });

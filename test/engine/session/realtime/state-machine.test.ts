@@ -175,3 +175,32 @@ describe('push-to-talk (manual turn detection)', () => {
     expect(r.conversation.acceptsAudio).toBe(true);
   });
 });
+
+describe('a reminder (a timer firing, issue 13)', () => {
+  it('waits for the reply in progress to be heard, then goes in as a system item with a request for a reply', async () => {
+    const r = await started();
+    r.reply.created();
+    r.reply.delta(100);
+    r.output.tick(2);
+    expect(r.conversation.state).toBe('speaking');
+    r.conversation.remind('The timer "tea" went off.');
+    expect(r.types()).toEqual(['session.update']);
+    r.reply.audioDone();
+    r.reply.done();
+    r.output.tick(12);
+    expect(r.conversation.state).toBe('thinking');
+    expect(r.types()).toEqual(['session.update', 'conversation.item.create', 'response.create']);
+    expect(r.sent[1]).toEqual({ type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_text', text: 'The timer "tea" went off.' }] } });
+    expect(r.states()).toEqual(['listening', 'thinking', 'speaking', 'listening', 'thinking']);
+  });
+
+  it('goes in at once when the conversation is quiet, one at a time', async () => {
+    const r = await started();
+    r.conversation.remind('first');
+    r.conversation.remind('second');
+    expect(r.types()).toEqual(['session.update', 'conversation.item.create', 'response.create']);
+    r.reply.created();
+    r.reply.done();
+    expect(r.types()).toEqual(['session.update', 'conversation.item.create', 'response.create', 'conversation.item.create', 'response.create']);
+  });
+});
