@@ -293,7 +293,7 @@ export class TtyUi implements Ui {
     if (!this.closed) this.draw();
   }
 
-  /** The protocol and the meter: "GPT-Live · 2.5 min active · ~$0.13 · session: 27 min left  ". */
+  /** The protocol and the meter: "GPT-Live · 2.5 min active · ~$0.13 · 27 min left  ". */
   private session(): string {
     const meter = this.meter && !this.meter.final ? meterLine(this.t, this.meter) : '';
     const parts = [this.protocol ? protocolName(this.t, this.protocol) : '', meter].filter(Boolean);

@@ -48,7 +48,7 @@ export function meterWords(t: Translate, meter: MeterReading, nowMs: number = Da
   return words;
 }
 
-/** The meter on one line (the terminal's status line, the history): "1,234 tokens · ~$0.0123 · session: 42 min left". */
+/** The meter on one line (the terminal's status line, the history): "1,234 tokens · ~$0.0123 · 42 min left". */
 export function meterLine(t: Translate, meter: MeterReading, nowMs?: number): string {
   const words = meterWords(t, meter, nowMs);
   return [...words.usage.map((p) => p.text), words.cost.text, words.timeLeft?.text, words.capReached].filter(Boolean).join(' · ');

@@ -135,7 +135,7 @@ describe('terminal UI', () => {
       { type: 'session.usage', sessionId: 's2', seconds: 30, final: false },
     ];
     for (const event of events) if (live.observe(event)) ui.show({ type: 'meter', meter: live.reading() });
-    expect(screen.status).toMatch(/^\[listening\] GPT-Live · 2\.5 min active · ~\$0\.125 · session: 28 min left {2}mic /);
+    expect(screen.status).toMatch(/^\[listening\] GPT-Live · 2\.5 min active · ~\$0\.125 · 28 min left {2}mic /);
     // The total comes as the run ends, after the status line is gone: printed, nothing redrawn under it.
     ui.close();
     ui.show({ type: 'meter', meter: live.reading(true) });
@@ -146,7 +146,7 @@ describe('terminal UI', () => {
     realtime.ui.close();
     const ja = tty(false, 'live', createI18n('ja').t);
     ja.ui.show({ type: 'meter', meter: live.reading() });
-    expect(ja.screen.status).toMatch(/^\[待機中\] GPT-Live · 利用 2\.5 分 · 約 \$0\.125 · セッション残り 28 分 {2}マイク /);
+    expect(ja.screen.status).toMatch(/^\[待機中\] GPT-Live · 利用 2\.5 分 · 約 \$0\.125 · 残り 28 分 {2}マイク /);
     ja.ui.close();
   });
 

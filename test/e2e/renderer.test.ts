@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssistantEvent } from '../../src/shared/ipc';
+import { ConversationMeter } from '../../src/engine/meter/meter';
+import { parseSettings } from '../../src/engine/settings';
 import { buildRenderer, defaultView, launchChromium, measureDiscRadius, measureFrames, openKaiwa, ROOT, screenshot, serve, waitFrames, type KaiwaPage } from '../../harness/renderer';
 
 let browser: Browser;
@@ -18,11 +20,27 @@ let server: Awaited<ReturnType<typeof serve>>;
 let outDir: string;
 let kaiwa: KaiwaPage;
 
+/** A turn's usage (as a gpt-realtime session reports it), and the engine's meter reading after it. */
+const usageOfTurn: AssistantEvent[] = [
+  { type: 'session.started', protocol: 'realtime', sessionId: 'sess_1', model: 'gpt-realtime', expiresAt: Date.now() + 42.5 * 60_000 },
+  {
+    type: 'usage',
+    responseId: 'r0',
+    usage: { inputTokens: 912, outputTokens: 388, totalTokens: 1300, inputTextTokens: 712, inputAudioTokens: 200, cachedTokens: 512, cachedTextTokens: 448, cachedAudioTokens: 64, outputTextTokens: 68, outputAudioTokens: 320 },
+  },
+];
+function meterAfter(...events: AssistantEvent[]) {
+  const meter = new ConversationMeter(parseSettings({ provider: 'openai' }));
+  for (const event of events) meter.observe(event);
+  return meter.reading();
+}
+
 const conversation: AssistantEvent[] = [
   { type: 'state', state: 'listening' },
   { type: 'transcript.final', speaker: 'user', itemId: 'u0', text: 'Morning! Will it rain in Kyoto on Saturday?' },
   { type: 'transcript.final', speaker: 'assistant', itemId: 'a0', text: 'No rain expected: sunny, around 22 °C, with a light breeze in the afternoon.' },
   { type: 'usage', responseId: 'r0', usage: { inputTokens: 912, outputTokens: 388, totalTokens: 1300 } },
+  { type: 'meter', meter: meterAfter(...usageOfTurn) },
   { type: 'state', state: 'user-speaking' },
   { type: 'state', state: 'thinking' },
   { type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'What’s a good day trip from Kyoto this weekend?' },
@@ -129,7 +147,12 @@ describe('renderer in Chromium', () => {
     // The stats hook reports what is drawn (to within anti-aliasing and a frame of motion).
     expect(Math.abs(reported - loud)).toBeLessThan(2);
     await expect(kaiwa.page.getByRole('button', { name: /Interrupt/ }).isEnabled()).resolves.toBe(true);
+    // The meter in the status bar, on one line with the rest of it.
+    const meter = kaiwa.page.getByRole('group', { name: 'Cost and time of this conversation' });
+    await expect(meter.textContent()).resolves.toMatch(/^1,300 tokens~\$0\.0\d{3}4[23] min left$/);
     await screenshot(kaiwa.page, 'speaking');
+    const box = await meter.boundingBox();
+    expect(box!.height).toBeLessThan(30);
     if (process.env.KAIWA_UPDATE_SCREENSHOT) await screenshot(kaiwa.page, 'readme', join(ROOT, 'assets', 'screenshot.png'));
   });
 
@@ -251,6 +274,7 @@ describe('renderer in Chromium, in Japanese', () => {
     { type: 'transcript.final', speaker: 'user', itemId: 'u0', text: '今日の京都の天気を関西弁で教えて。' },
     { type: 'transcript.final', speaker: 'assistant', itemId: 'a0', text: 'おはようさん！今日の京都はええ天気やで。傘はいらんわ。' },
     { type: 'usage', responseId: 'r0', usage: { inputTokens: 912, outputTokens: 388, totalTokens: 1300 } },
+    { type: 'meter', meter: meterAfter(...usageOfTurn) },
     { type: 'transcript.final', speaker: 'user', itemId: 'u1', text: '明日のmeetingはZoomでいい？' },
     { type: 'state', state: 'speaking' },
     { type: 'transcript.delta', speaker: 'assistant', itemId: 'a1', delta: reply },

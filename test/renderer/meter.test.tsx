@@ -50,7 +50,7 @@ describe('the meter in the status bar', () => {
     expect(tokens.getAttribute('title')).toBe('846 in (64 cached), 200 out');
     // (766 - 64) × $4 + 64 × $0.40 + 40 × $16 + 80 × $32 + 160 × $64, per million.
     expect(screen.getByText('~$0.0163').getAttribute('title')).toBe('An estimate from the prices of 2026-11-30; the provider’s bill is what counts.');
-    const left = screen.getByText('session: 43 min left');
+    const left = screen.getByText('43 min left');
     expect(left.getAttribute('title')).toContain('renews the session');
     expect(screen.getByRole('group', { name: 'Cost and time of this conversation' })).toBeTruthy();
   });
@@ -59,7 +59,7 @@ describe('the meter in the status bar', () => {
     status(realtime(), 'ja');
     expect(screen.getByText('1,046 トークン')).toBeTruthy();
     expect(screen.getByText('約 $0.0163')).toBeTruthy();
-    expect(screen.getByText('セッション残り 43 分')).toBeTruthy();
+    expect(screen.getByText('残り 43 分')).toBeTruthy();
   });
 
   it('GPT-Live: active minutes; the cap beside the cost, and a word when it holds the microphone', () => {
@@ -89,9 +89,9 @@ describe('the meter in the status bar', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     try {
       const { rerender } = status(realtime(Date.now() + 10 * MINUTE));
-      expect(screen.getByText('session: 10 min left')).toBeTruthy();
+      expect(screen.getByText('10 min left')).toBeTruthy();
       act(() => vi.advanceTimersByTime(3 * MINUTE));
-      expect(screen.getByText('session: 7 min left')).toBeTruthy();
+      expect(screen.getByText('7 min left')).toBeTruthy();
       rerender(
         <LanguageProvider language="en">
           <MeterStatus meter={{ ...realtime(), final: true }} />
