@@ -190,7 +190,7 @@ function figuresOf(run: BargeInRun, micToAppend: number[]): Figures {
     falseBargeIns: run.falseBargeIns,
     problems: [
       ...run.problems,
-      ...run.rounds.flatMap((r, i) => (r.measurable ? [] : [`round ${i + 1}: cut in a ${r.pauseMs.toFixed(0)} ms pause of the reply's voice (bounded, not measured)`])),
+      ...run.rounds.flatMap((r) => (r.measurable ? [] : [`round ${r.round}: cut in a ${r.pauseMs.toFixed(0)} ms pause of the reply's voice (bounded, not measured)`])),
     ],
   };
 }

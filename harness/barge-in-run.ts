@@ -30,7 +30,9 @@ export const AUDIBLE = 200;
 /** The rig's echo path: -20 dB, 60 ms, a laptop's speakers near its microphone (as test/audio/echo.test.ts). */
 export const ECHO_PATH = { gainDb: -20, latencyMs: 60 };
 
-/** A cut this close before the reply's next sound is still read as a cut in the sound. */
+/** Clearly audible: four times AUDIBLE (12 dB above it). */
+const CLEAR = 4 * AUDIBLE;
+/** A cut this close before the reply's next clear sound is still read as a cut in the sound. */
 const MAX_PAUSE_MS = 5;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,6 +73,8 @@ export interface BargeInOptions {
 }
 
 export interface BargeInRound {
+  /** 1-based, in the order the user spoke. */
+  round: number;
   itemId: string;
   /** The voice's first sound at the microphone, client clock. */
   voiceAt: number;
@@ -228,12 +232,19 @@ function analyse(r: Recorded): BargeInRun {
       problems.push(`round ${i + 1}: the reply was not found at the speaker`);
       continue;
     }
-    // Match the monitor's last 40 ms against the reply around where the onset says it should be.
+    // Match the monitor's last 40 ms against the reply around where the onset says it should be
+    // (up to 1 s earlier: gaps, from underflows or a pause that resumed, make the prior late).
     const prior = firstAbove(reply, AUDIBLE) + (lastSound + 1 - onset);
     // An underflow (a gap of silence on a loaded machine) inside the 40 ms spoils the match: then
-    // the last 20 ms, which it is less likely to touch.
-    let match = replyPositionAt(spk.samples, lastSound + 1, reply, prior - 400 * PER_MS, prior + 50 * PER_MS);
-    if (match.score <= 0.8) match = replyPositionAt(spk.samples, lastSound + 1, reply, prior - 400 * PER_MS, prior + 50 * PER_MS, 20 * PER_MS);
+    // the last 20 ms, which it is less likely to touch; a fade-out (pause-then-decide) spoils it
+    // too: then the 30 ms before the last 5 ms, the 5 ms added back.
+    let match = { position: -1, score: -Infinity };
+    for (const [backMs, windowMs] of [[0, 40], [0, 20], [5, 30]] as const) {
+      if (match.score > 0.8) break;
+      const end = lastSound + 1 - backMs * PER_MS;
+      const found = replyPositionAt(spk.samples, end, reply, prior - (1000 + backMs) * PER_MS, prior + 50 * PER_MS, windowMs * PER_MS);
+      if (found.score > match.score) match = { position: found.position + backMs * PER_MS, score: found.score };
+    }
     if (match.score <= 0.8) {
       problems.push(`round ${i + 1}: the reply's end did not match (score ${match.score.toFixed(2)})`);
       continue;
@@ -241,11 +252,14 @@ function analyse(r: Recorded): BargeInRun {
     // A cut in a pause of the reply's voice (its syllables and words have 25-150 ms gaps) is silent
     // at the speaker from the pause on: when it came, and where the reply stood, cannot be read
     // off the sound, only bounded (see `pauseMs`).
-    const next = firstAbove(reply, AUDIBLE, match.position);
+    // The next *clear* sound: a syllable's decaying tail just above AUDIBLE in the reply can be just
+    // below it at the speaker (resampled twice), so it does not count as sound that went unplayed.
+    const next = firstAbove(reply, CLEAR, match.position);
     const pauseMs = ((next < 0 ? reply.length : next) - match.position) / PER_MS;
     const heardMs = match.position / PER_MS;
     const audioEndMs = truncate ? truncate.audio_end_ms : null;
     rounds.push({
+      round: i + 1,
       itemId,
       voiceAt,
       speechStartedAt,
