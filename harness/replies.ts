@@ -58,6 +58,22 @@ export function locateReply(recording: Int16Array, reply: Int16Array, from = 0):
   return { start, played };
 }
 
+/**
+ * How much of `reply` the recording played in order from where it starts, letting silence the
+ * output inserted (an underrun on a loaded machine: the player ran dry and wrote zeros) sit between
+ * samples. Anything else out of place ends the count: a skipped, altered or repeated sample.
+ */
+export function playedThroughUnderruns(recording: Int16Array, reply: Int16Array, from = 0): number {
+  const located = locateReply(recording, reply, from);
+  if (!located) return 0;
+  let played = 0;
+  for (let i = located.start; i < recording.length && played < reply.length; i++) {
+    if (recording[i] === reply[played]) played++;
+    else if (recording[i] !== 0) break;
+  }
+  return played;
+}
+
 /** True when every sample in [from, to) is zero. */
 export function silentBetween(recording: Int16Array, from: number, to: number): boolean {
   for (let i = Math.max(0, from); i < Math.min(to, recording.length); i++) if (recording[i] !== 0) return false;

@@ -12,7 +12,7 @@ import { MIC_BATCH_SAMPLES } from '../../src/engine/audio/mic-path';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { tempDir } from '../../harness/temp';
 import { speechWav, type SpeechWav } from '../../harness/speech';
-import { locateReply, receivedOfType, replyAudio } from '../../harness/replies';
+import { playedThroughUnderruns, receivedOfType, replyAudio } from '../../harness/replies';
 
 const SPEED = 4; // file devices run 4x real time: the simulator works in audio time
 
@@ -93,7 +93,8 @@ describe('Assistant', () => {
 
     const [reply] = [...replyAudio(s.sent).values()];
     const heard = await readWavAsEngineAudio(dir.file('turn.wav'));
-    expect(locateReply(heard, reply!)?.played).toBe(reply!.length);
+    // Every sample, in order; a loaded machine may starve the file output for a moment (zeros between).
+    expect(playedThroughUnderruns(heard, reply!)).toBe(reply!.length);
     expect(w.events.filter((e) => e.type === 'error')).toEqual([]);
   });
 
