@@ -1,6 +1,6 @@
 /**
  * The duck of a local voice onset (issue 12, both session kinds): the local VAD heard the user
- * over a playing reply, so the reply fades out at once (the player's pause, the same 10 ms fade
+ * over a playing reply, so the reply fades out at once (the player's pause, the same fade
  * as pause-then-decide's hold), and the server decides. Its confirmation (Realtime:
  * `speech_started`; GPT-Live: the model yielding) hands over to the usual barge-in, which cuts or
  * holds; none within `windowMs` and the reply fades back in where it stopped. The server stays
