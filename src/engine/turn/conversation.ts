@@ -63,9 +63,12 @@ export class TurnError extends Error {
   }
 }
 
-/** 40 ms batches, as the microphone path sends them. */
-const BATCH_SAMPLES = (ENGINE_SAMPLE_RATE * 40) / 1000;
+/**
+ * A recording goes out in 40 ms batches: one turn from a file has no barge-in to hurry, so it sends
+ * fewer, larger batches than the live microphone path does (MIC_BATCH_SAMPLES, 20 ms).
+ */
 const BATCH_MS = 40;
+const BATCH_SAMPLES = (ENGINE_SAMPLE_RATE * BATCH_MS) / 1000;
 
 export class Conversation {
   readonly settings: Settings;

@@ -62,7 +62,7 @@ describe("interruption mode 'pause-then-decide'", () => {
     r.replyPlaying(1000);
     r.user.started('item_u', 5000);
     const [fade, ...held] = r.output.tick(30);
-    expect(fade).toBeGreaterThan(0); // the fade itself (10 ms)
+    expect(fade).toBeGreaterThan(0); // the fade itself (5 ms)
     expect(held.every((p) => p === 0)).toBe(true); // silent from the second frame on
     const playedAtPause = r.player.playedMs('item_a');
     expect(playedAtPause).toBeLessThanOrEqual(1020);
@@ -104,7 +104,7 @@ describe("interruption mode 'pause-then-decide'", () => {
     vi.advanceTimersByTime(1);
     expect(r.types()).toEqual(['response.cancel', 'conversation.item.truncate']);
     const truncate = r.sent[1] as Extract<RealtimeClientEvent, { type: 'conversation.item.truncate' }>;
-    // What was heard up to the pause (the 10 ms fade included), not the silence after it.
+    // What was heard up to the pause (the 5 ms fade included), not the silence after it.
     expect(truncate.audio_end_ms).toBeGreaterThanOrEqual(1200);
     expect(truncate.audio_end_ms).toBeLessThanOrEqual(1210);
     expect(r.events.find((e) => e.type === 'interrupted')).toMatchObject({ itemId: 'item_a', reason: 'barge-in', playedMs: truncate.audio_end_ms });
