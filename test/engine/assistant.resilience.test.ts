@@ -9,6 +9,7 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from '..
 import { tempDir } from '../../harness/temp';
 import { speechWav, type SpeechWav } from '../../harness/speech';
 import { startScriptedServer, type ScriptedServer } from './realtime/helpers/resilience';
+import { watchAssistant } from '../../harness/assistant-watch';
 
 /** The Assistant keeps the conversation through faults: end to end, simulator and scripted servers. */
 
@@ -48,26 +49,7 @@ function assistant(url: string, overrides: SettingsInput, input = new NullInput(
   return a;
 }
 
-function watch(a: Assistant) {
-  const events: AssistantEvent[] = [];
-  const waiters = new Set<{ test: (e: AssistantEvent) => boolean; resolve: (e: AssistantEvent) => void }>();
-  a.subscribe((event) => {
-    events.push(event);
-    for (const w of [...waiters]) {
-      if (w.test(event)) {
-        waiters.delete(w);
-        w.resolve(event);
-      }
-    }
-  });
-  const next = (test: (e: AssistantEvent) => boolean) =>
-    new Promise<AssistantEvent>((resolve) => {
-      const seen = events.find(test);
-      if (seen) resolve(seen);
-      else waiters.add({ test, resolve });
-    });
-  return { events, next, of: <T extends AssistantEvent['type']>(type: T) => events.filter((e) => e.type === type) as Extract<AssistantEvent, { type: T }>[] };
-}
+const watch = (a: Assistant) => watchAssistant(a);
 
 async function simulator(options: SimulatorOptions) {
   sim = await startSimulator({ validateOutgoing: true, replyMs: 1200, realtimeFactor: 50, ...options });

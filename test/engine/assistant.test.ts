@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../../harness/ports';
 import { Assistant, AssistantError } from '../../src/engine/assistant';
 import { parseSettings, type SettingsInput } from '../../src/engine/settings';
-import type { AssistantEvent, AssistantState } from '../../src/engine/events';
+import type { AssistantEvent } from '../../src/engine/events';
 import type { DeviceErrorInfo, InputDevice } from '../../src/engine/audio/devices/types';
 import { NullInput, NullOutput } from '../../src/engine/audio/devices/null';
 import { WavFileInput, WavFileOutput } from '../../src/engine/audio/devices/wav-file';
@@ -13,6 +13,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { tempDir } from '../../harness/temp';
 import { speechWav, type SpeechWav } from '../../harness/speech';
 import { playedThroughUnderruns, receivedOfType, replyAudio } from '../../harness/replies';
+import { watchAssistant } from '../../harness/assistant-watch';
 
 const SPEED = 4; // file devices run 4x real time: the simulator works in audio time
 
@@ -35,34 +36,7 @@ function settings(overrides: SettingsInput = {}) {
   return parseSettings({ provider: 'local', ...overrides });
 }
 
-/** Events as they come, and a way to await one. */
-function watch(assistant: Assistant) {
-  const events: AssistantEvent[] = [];
-  const waiters: Array<{ test: (e: AssistantEvent) => boolean; resolve: (e: AssistantEvent) => void }> = [];
-  assistant.subscribe((event) => {
-    events.push(event);
-    for (const w of [...waiters]) {
-      if (w.test(event)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(event);
-      }
-    }
-  });
-  const next = (test: (e: AssistantEvent) => boolean) =>
-    new Promise<AssistantEvent>((resolve) => {
-      const seen = events.find(test);
-      if (seen) resolve(seen);
-      else waiters.push({ test, resolve });
-    });
-  const state = (s: AssistantState, after = 0) =>
-    new Promise<void>((resolve) => {
-      const check = (e: AssistantEvent) => e.type === 'state' && e.state === s;
-      if (events.slice(after).some(check)) return resolve();
-      waiters.push({ test: check, resolve: () => resolve() });
-    });
-  const states = () => events.filter((e) => e.type === 'state').map((e) => (e as { state: AssistantState }).state);
-  return { events, next, state, states };
-}
+const watch = (assistant: Assistant) => watchAssistant(assistant);
 
 describe('Assistant', () => {
   it('runs a turn end to end: session.update first, 20 ms appends, the reply heard in full, transcripts, usage', async () => {

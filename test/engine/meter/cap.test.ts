@@ -8,6 +8,7 @@ import { parseSettings, type Settings, type SettingsInput } from '../../../src/e
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { speechWav, type SpeechWav } from '../../../harness/speech';
 import { tempDir } from '../../../harness/temp';
+import { watchAssistant } from '../../../harness/assistant-watch';
 
 /**
  * The spending cap end to end: the Assistant against the simulator over a real socket, the
@@ -39,26 +40,8 @@ afterAll(async () => {
 const settings = (input: SettingsInput, capUsd: number): Settings => ({ ...parseSettings({ provider: 'local', ...input }), spendingCapUsd: capUsd });
 
 function watch(assistant: Assistant) {
-  const events: AssistantEvent[] = [];
-  const waiters: Array<{ test: (e: AssistantEvent) => boolean; resolve: (e: AssistantEvent) => void }> = [];
-  assistant.subscribe((event) => {
-    events.push(event);
-    for (const w of [...waiters]) {
-      if (w.test(event)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(event);
-      }
-    }
-  });
-  const next = <T extends AssistantEvent>(test: (e: AssistantEvent) => e is T, after = 0) =>
-    new Promise<T>((resolve, reject) => {
-      const seen = events.slice(after).find(test);
-      if (seen) return resolve(seen as T);
-      const timer = setTimeout(() => reject(new Error(`no such event; had ${events.map((e) => e.type).join(' ')}`)), 15_000);
-      waiters.push({ test, resolve: (e) => (clearTimeout(timer), resolve(e as T)) });
-    });
-  const meters = () => events.flatMap((e) => (e.type === 'meter' ? [e.meter] : []));
-  return { events, next, meters };
+  const w = watchAssistant(assistant, 15_000);
+  return { ...w, meters: () => w.of('meter').map((e) => e.meter) };
 }
 
 type Notice = Extract<AssistantEvent, { type: 'notice' }>;
