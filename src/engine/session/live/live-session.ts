@@ -79,8 +79,9 @@ const SILENCE_PEAK = 64;
 const STALL_MIN_MS = 60;
 const STALL_MAX_MS = 200;
 const TICK_MS = 20;
-/** The silent fixture of push-to-interrupt. */
+/** The silent fixture of push-to-interrupt: 40 ms of silence, made once (it is never written to). */
 const STOP_FIXTURE_MS = 40;
+const STOP_FIXTURE = new Int16Array((ENGINE_SAMPLE_RATE * STOP_FIXTURE_MS) / 1000);
 /** How long the interrupt note waits for the fixture to finish before going anyway. */
 const FIXTURE_WAIT_MS = 1_500;
 
@@ -548,8 +549,7 @@ export class LiveSession implements ConversationSession {
     const timer = setTimeout(() => this.sendNote(), FIXTURE_WAIT_MS);
     timer.unref();
     this.pendingNote = { fixtureId, note: interruptNote(heard), timer };
-    const silence = new Int16Array((ENGINE_SAMPLE_RATE * STOP_FIXTURE_MS) / 1000);
-    if (!this.send(liveClientEvents.fixture(fixtureId, silence))) this.sendNote();
+    if (!this.send(liveClientEvents.fixture(fixtureId, STOP_FIXTURE))) this.sendNote();
   }
 
   private sendNote(): void {
