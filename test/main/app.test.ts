@@ -10,6 +10,7 @@ import type { AssistantEvent, AssistantState, NoticeSaid, SettingsResult, Settin
 import { runKaiwa, type KaiwaApp } from '../../src/main/app';
 import { rendererIndexPath } from '../../src/main/paths';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/security';
+import { waitForState } from './fixtures/app-state';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -39,21 +40,6 @@ afterEach(async () => {
   await kaiwa?.shutdown();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function waitForState(app: KaiwaApp, wanted: AssistantState): Promise<void> {
-  if (app.controller.state === wanted) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const off = app.controller.onEvent((event) => {
-      if (event.type === 'state' && event.state === wanted) {
-        off();
-        resolve();
-      } else if (event.type === 'error' && event.fatal && wanted !== 'error') {
-        off();
-        reject(new Error(`assistant failed: ${JSON.stringify(event)}`));
-      }
-    });
-  });
-}
 
 const tray = () => mock.Tray.instances[0] as mock.Tray;
 const menu = () => tray().menu as mock.FakeMenu;

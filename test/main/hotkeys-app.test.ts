@@ -9,9 +9,10 @@ import { runKaiwa, type KaiwaApp } from '../../src/main/app';
 import { KeyHook } from '../../src/main/key-hook';
 import { TAP_MS } from '../../src/main/talk-key-hold';
 import { englishT, saidWords } from '../../src/shared/i18n';
-import type { AssistantEvent, AssistantState, SettingsResult, SettingsView } from '../../src/shared/ipc';
+import type { AssistantEvent, SettingsResult, SettingsView } from '../../src/shared/ipc';
 import * as mock from '../mocks/electron';
 import { FakeUiohook, X11_SESSION, fakeHookModule } from '../mocks/uiohook';
+import { waitForState } from './fixtures/app-state';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -34,18 +35,6 @@ async function launch(settings: object, keyHook?: KeyHook): Promise<KaiwaApp> {
   if (!started) throw new Error('did not start');
   kaiwa = started;
   return started;
-}
-
-function waitForState(app: KaiwaApp, wanted: AssistantState): Promise<void> {
-  if (app.controller.state === wanted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = app.controller.onEvent((event) => {
-      if (event.type === 'state' && event.state === wanted) {
-        off();
-        resolve();
-      }
-    });
-  });
 }
 
 const notices = () =>

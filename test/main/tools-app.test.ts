@@ -7,8 +7,9 @@ import { NullInput, NullOutput, type Assistant } from '../../src/engine';
 import type { InputDevice } from '../../src/engine/audio/devices/types';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { receivedOfType } from '../../harness/replies';
-import type { AssistantEvent, AssistantState, SettingsView } from '../../src/shared/ipc';
+import type { AssistantEvent, SettingsView } from '../../src/shared/ipc';
 import { runKaiwa, type KaiwaApp, type KaiwaAppOptions } from '../../src/main/app';
+import { waitForState } from './fixtures/app-state';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -50,18 +51,6 @@ function loadedMainWindow(app: KaiwaApp): mock.BrowserWindow {
   const window = mainWindow() as mock.BrowserWindow;
   window.webContents.finishLoad();
   return window;
-}
-
-function waitForState(app: KaiwaApp, wanted: AssistantState): Promise<void> {
-  if (app.controller.state === wanted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = app.controller.onEvent((event) => {
-      if (event.type === 'state' && event.state === wanted) {
-        off();
-        resolve();
-      }
-    });
-  });
 }
 
 /**
