@@ -32,7 +32,8 @@ describe('local VAD: duck over a playing reply, then the server decides', () => 
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let speech: SpeechWav;
   let coughPath: string;
-  /** Where the noise burst starts in the cough file (ms). */
+  let clickPath: string;
+  /** Where the noise burst starts in the cough and click files (ms). */
   let coughAtMs: number;
 
   beforeAll(async () => {
@@ -59,6 +60,15 @@ describe('local VAD: duck over a playing reply, then the server decides', () => 
     }
     coughPath = dir.file('cough.wav');
     await writeFile(coughPath, writeWavPcm16(cough, 24_000));
+    // A click (a key, a tap on the desk): 15 ms of broadband noise at the same place, as quiet as the cough.
+    const click = new Int16Array(cough.length);
+    click.set(head);
+    for (let i = 0; i < 15 * PER_MS; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      click[head.length + i] = Math.round(((seed / 2 ** 32) * 2 - 1) * 800);
+    }
+    clickPath = dir.file('click.wav');
+    await writeFile(clickPath, writeWavPcm16(click, 24_000));
   });
   afterAll(async () => {
     await dir?.cleanup();
@@ -160,6 +170,21 @@ describe('local VAD: duck over a playing reply, then the server decides', () => 
     },
     30_000,
   );
+
+  it('a click over the reply ducks it for a moment only: the local VAD takes it back and the reply resumes long before the window', async () => {
+    const r = await run('click', clickPath, { interruption: { mode: 'immediate', minSpeechMs: 400, localVad: true }, turnDetection: { threshold: 0.6 } }, 3000);
+    expect(r.log.some((l) => l.includes('local VAD: voice over the reply, ducked'))).toBe(true);
+    expect(r.log.some((l) => l.includes('a short sound, not a voice'))).toBe(true);
+    expect(r.log.some((l) => l.includes('no confirmation within'))).toBe(false);
+    expect(r.events.filter((e) => e.type === 'interrupted')).toEqual([]);
+    const first = locateReply(r.heard, r.reply)!;
+    const resumeFrom = first.played + 50 * PER_MS;
+    const at = findSamples(r.heard, r.reply.subarray(resumeFrom, resumeFrom + 100 * PER_MS), first.start + first.played);
+    expect(at).toBeGreaterThan(0);
+    const gapMs = (at - (first.start + resumeFrom)) / PER_MS;
+    expect(gapMs).toBeGreaterThan(20);
+    expect(gapMs).toBeLessThan(300);
+  }, 30_000);
 
   it('off (interruption.localVad false): the same cough does not touch the reply', async () => {
     const r = await run('cough-off', coughPath, { interruption: { mode: 'immediate', minSpeechMs: 400, localVad: false }, turnDetection: { threshold: 0.6 } }, 3000);

@@ -23,6 +23,8 @@ export interface MicSink {
   readonly wantsVoiceOnsets?: boolean;
   /** The local VAD heard a voice start (after the echo canceller). */
   voiceOnset?(): void;
+  /** The local VAD took that onset back: it was a short sound, not a voice. */
+  voiceRetracted?(): void;
 }
 
 export interface MicPathOptions {
@@ -176,7 +178,9 @@ export class MicPath {
     const detector = this.onsets;
     if (!detector) return; // not prepared (local VAD off), or it failed to load
     this.listeningForVoice = true;
-    if (detector.push(pcm)) sink.voiceOnset?.();
+    const change = detector.push(pcm);
+    if (change === 'onset') sink.voiceOnset?.();
+    else if (change === 'retracted') sink.voiceRetracted?.();
   }
 
   /**

@@ -36,6 +36,12 @@ export interface DuckTarget {
  * silence, once per reply.
  */
 export const DUCK_WINDOW_MS = 700;
+/**
+ * Onsets taken back (a click, a tap) that a reply may be ducked for: each costs the listener a few
+ * tens of ms of silence, so typing through a reply would stutter it. After this many the reply
+ * is left to the server.
+ */
+export const MAX_RETRACTED_DUCKS = 3;
 
 export class LocalDuck {
   private timer: NodeJS.Timeout | null = null;
@@ -43,6 +49,8 @@ export class LocalDuck {
   private replyId: string | null = null;
   /** The reply whose duck the server did not confirm: it is not ducked again. */
   private spentOn: string | null = null;
+  /** Ducks of `replyId` that the local VAD took back. */
+  private retracted = 0;
 
   constructor(
     private readonly target: DuckTarget,
@@ -57,6 +65,7 @@ export class LocalDuck {
   /** A local voice onset over the reply `replyId`: duck now, unless it is ducked or held already, or was ducked in vain. */
   voiceHeard(replyId: string): void {
     if (this.timer || this.target.isPaused || this.spentOn === replyId) return;
+    if (this.replyId !== replyId) this.retracted = 0;
     this.replyId = replyId;
     this.target.pause();
     this.since = performance.now();
@@ -73,6 +82,20 @@ export class LocalDuck {
     if (!this.timer) return;
     this.stopTimer();
     this.target.log(`local VAD: the server confirmed after ${Math.round(performance.now() - this.since)} ms`);
+    this.target.resume();
+  }
+
+  /**
+   * The local VAD took its onset back (the sound stopped too soon to be a voice): the reply fades
+   * back in now rather than after the window. Not counted as a duck in vain, unless the reply has
+   * been ducked for such sounds `MAX_RETRACTED_DUCKS` times. A server that confirms later still
+   * barges in as usual.
+   */
+  voiceRetracted(): void {
+    if (!this.timer) return;
+    this.stopTimer();
+    if (++this.retracted >= MAX_RETRACTED_DUCKS) this.spentOn = this.replyId;
+    this.target.log(`local VAD: a short sound, not a voice (${Math.round(performance.now() - this.since)} ms), the reply resumes`);
     this.target.resume();
   }
 

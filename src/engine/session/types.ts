@@ -56,6 +56,8 @@ export interface ConversationSession {
   readonly wantsVoiceOnsets: boolean;
   /** The local VAD heard a voice start over the reply: duck it and wait for the server (session/local-duck.ts). */
   voiceOnset(): void;
+  /** The local VAD took its last onset back (a click, not a voice): an unconfirmed duck ends now. */
+  voiceRetracted(): void;
   /**
    * New settings while running: what the protocol can change live is sent, the rest applies to the
    * next session. (The Assistant makes a new session itself when the protocol or endpoint changes:

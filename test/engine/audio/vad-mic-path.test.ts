@@ -18,12 +18,14 @@ describe('MicPath: voice onsets for the session', () => {
 
   function rig(hearsOutput: boolean) {
     const onsets: number[] = [];
+    const retractions: number[] = [];
     let pushed = 0;
     const sink: MicSink & { wantsVoiceOnsets: boolean } = {
       acceptsAudio: true,
       sendAudio: () => {},
       wantsVoiceOnsets: true,
       voiceOnset: () => onsets.push(pushed),
+      voiceRetracted: () => retractions.push(pushed),
     };
     const errors: string[] = [];
     const mic = new MicPath({ output: new NullOutput(), hearsOutput, onError: (m) => errors.push(m) });
@@ -34,7 +36,7 @@ describe('MicPath: voice onsets for the session', () => {
         mic.push(pcm.subarray(at, at + 480));
       }
     };
-    return { mic, sink, onsets, errors, speak };
+    return { mic, sink, onsets, retractions, errors, speak };
   }
 
   it('tells the sink once when a voice starts, while the sink wants onsets', async () => {
@@ -42,7 +44,24 @@ describe('MicPath: voice onsets for the session', () => {
     await r.mic.prepareVoiceOnsets();
     r.speak(phrase);
     expect(r.onsets).toHaveLength(1);
+    expect(r.retractions).toEqual([]);
     expect(r.errors).toEqual([]);
+    await r.mic.close();
+  });
+
+  it('takes the onset of a click back, after the onset', async () => {
+    const r = rig(false);
+    await r.mic.prepareVoiceOnsets();
+    const click = new Int16Array(600 * 24);
+    let seed = 5;
+    for (let i = 400 * 24; i < 415 * 24; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      click[i] = Math.round(((seed / 2 ** 32) * 2 - 1) * 12_000);
+    }
+    r.speak(click);
+    expect(r.onsets).toHaveLength(1);
+    expect(r.retractions).toHaveLength(1);
+    expect(r.retractions[0]!).toBeGreaterThan(r.onsets[0]!);
     await r.mic.close();
   });
 

@@ -80,6 +80,20 @@ describe('GPT-Live: the local duck over a real socket', () => {
     expect(h.events.filter((e) => e.type === 'interrupted')).toEqual([]);
   });
 
+  it('a click: the onset taken back resumes the reply at once, not after the window', async () => {
+    const { h, socket } = await started();
+    const talking = talkOn(socket, 800);
+    await h.next('state', (e) => e.state === 'speaking');
+    await sleep(200);
+    h.session.voiceOnset();
+    expect(h.player.isPaused).toBe(true);
+    await sleep(80);
+    h.session.voiceRetracted();
+    expect(h.player.isPaused).toBe(false);
+    await talking;
+    expect(h.events.filter((e) => e.type === 'interrupted')).toEqual([]);
+  });
+
   it('off (interruption.localVad false): no onsets wanted, and one changes nothing', async () => {
     const { h, socket } = await started({ interruption: { mode: 'immediate', minSpeechMs: 400, localVad: false } });
     const talking = talkOn(socket, 600);

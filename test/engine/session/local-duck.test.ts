@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Player } from '../../../src/engine/audio/player';
-import { LocalDuck } from '../../../src/engine/session/local-duck';
+import { LocalDuck, MAX_RETRACTED_DUCKS } from '../../../src/engine/session/local-duck';
 
 const WINDOW_MS = 40;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,5 +56,43 @@ describe('LocalDuck', () => {
     duck.voiceHeard('item_2');
     expect(player.isPaused).toBe(true);
     duck.clear();
+  });
+
+  it('resumes at once when the local VAD takes its onset back (a click), without spending the reply', async () => {
+    const { player, duck, log } = rig();
+    duck.voiceHeard('item_1');
+    duck.voiceRetracted();
+    expect(player.isPaused).toBe(false);
+    expect(duck.ducked).toBe(false);
+    expect(log.at(-1)).toMatch(/a short sound, not a voice .* the reply resumes/);
+    // The user's real barge-in a moment later still ducks the same reply.
+    duck.voiceHeard('item_1');
+    expect(player.isPaused).toBe(true);
+    duck.clear();
+  });
+
+  it(`stops ducking a reply for clicks after ${MAX_RETRACTED_DUCKS} of them (typing through a reply does not stutter it); the next reply ducks again`, () => {
+    const { player, duck } = rig();
+    for (let i = 0; i < MAX_RETRACTED_DUCKS; i++) {
+      duck.voiceHeard('item_1');
+      expect(player.isPaused).toBe(true);
+      duck.voiceRetracted();
+    }
+    duck.voiceHeard('item_1');
+    expect(player.isPaused).toBe(false);
+    duck.voiceHeard('item_2');
+    expect(player.isPaused).toBe(true);
+    duck.clear();
+  });
+
+  it('ignores a retraction once the server confirmed (the barge-in goes on) or when nothing is ducked', async () => {
+    const { player, duck } = rig();
+    duck.voiceRetracted();
+    expect(player.isPaused).toBe(false);
+    duck.voiceHeard('item_1');
+    duck.confirmed();
+    player.pause(); // pause-then-decide holds it
+    duck.voiceRetracted();
+    expect(player.isPaused).toBe(true);
   });
 });

@@ -7,6 +7,10 @@ import { VAD_FRAME_SAMPLES, VAD_SAMPLE_RATE, WebRtcVad, type VadMode } from './w
 export interface VoiceOnsetOptions {
   /** Voiced audio in a row that makes an onset; default `ONSET_MS`. */
   onsetMs?: number;
+  /** Voiced audio after an onset that makes it a voice, no longer retractable; default `SUSTAIN_MS`. */
+  sustainMs?: number;
+  /** Unvoiced audio in a row that retracts an onset not yet sustained; default `RETRACT_GAP_MS`. */
+  retractGapMs?: number;
   /** Unvoiced audio in a row after which a new onset may be reported; default `RELEASE_MS`. */
   releaseMs?: number;
   mode?: VadMode;
@@ -15,12 +19,27 @@ export interface VoiceOnsetOptions {
 }
 
 /**
- * 30 ms of voice in a row: one 10 ms voiced frame is often a click or a breath, three are
- * rarely anything but a voice or a real noise (which the server then judges). WebRTC's VAD
- * itself needs about as long to call a frame voiced, so the onset comes 30-40 ms after the voice
- * reaches the microphone (bench/vad.ts).
+ * One voiced 10 ms frame makes an onset: every frame waited for here is heard as reply talking
+ * over the user (bench/vad.ts: 10-11 ms after the voice begins, against 30-31 ms for three
+ * frames, with the same false onsets on the echo path: none with AEC3). A click or a breath is
+ * also one voiced frame; such an onset is taken back (`retracted`) when the sound stops before
+ * `SUSTAIN_MS`, so it costs the listener a few tens of ms of silence, not the duck's window.
  */
-export const ONSET_MS = 30;
+export const ONSET_MS = 10;
+/**
+ * Voiced audio after the onset that makes it a voice: 50 ms. The shortest word a person cuts in
+ * with ("no", 「あ」) is voiced for 80 ms or more; a click, a tap or a lip smack is over in
+ * 10-30 ms. A cough is longer: it waits for the server like a voice.
+ */
+export const SUSTAIN_MS = 50;
+/**
+ * A gap this long before the onset is sustained retracts it. Not shorter: a voice's first
+ * consonants are not all voiced, and the closure of a stop after them is silent ("Stop", "Speak
+ * slower": the "s" is an onset, 20-40 ms of closure follow before the vowel; measured on espeak-ng
+ * phrases in English and Japanese, 20 ms retracted 2 of 20 phrases, 40 ms none). A click then
+ * costs the listener ~80 ms of silence.
+ */
+export const RETRACT_GAP_MS = 60;
 /**
  * WebRTC's VAD judges the shape of a sound, hardly its level: it calls a faint voice voice. What
  * AEC3 leaves of the reply's echo (bursts at vowel onsets, measured on the rig at up to -43 dBFS
@@ -38,19 +57,30 @@ export const RELEASE_MS = 300;
 export const SETTLE_FRAMES = 10;
 
 /**
+ * What a push found: a voice began (`onset`), or the onset just reported was a short sound, not
+ * a voice (`retracted`: it stopped before `SUSTAIN_MS`).
+ */
+export type VoiceChange = 'onset' | 'retracted';
+
+/**
  * Voice onsets on the microphone path (local voice activity detection, issue 12): 24 kHz engine
  * audio of any chunk length in, resampled to 16 kHz 10 ms frames for WebRTC's VAD, and a
- * verdict per push: did a voice start in it? After an onset the voice must pause for
- * `releaseMs` before the next one, so a long utterance is one onset, not many.
+ * verdict per push. After an onset the voice must pause for `releaseMs` before the next one, so a
+ * long utterance is one onset, not many; an onset that stops within `SUSTAIN_MS` is retracted,
+ * and the next voiced frame is a new onset.
  */
 export class VoiceOnsetDetector {
   private readonly onsetFrames: number;
+  private readonly sustainFrames: number;
+  private readonly retractFrames: number;
   private readonly releaseFrames: number;
   private readonly minVoiceDb: number;
   private voicedRun = 0;
   private unvoicedRun = 0;
   private inVoice = false;
-  private onsetInPush = false;
+  /** Voiced frames since the onset while it may still be retracted; 0 once sustained. */
+  private provisional = 0;
+  private change: VoiceChange | null = null;
   private settling = SETTLE_FRAMES;
   private readonly toFrames = new Framer(VAD_FRAME_SAMPLES, (frame) => this.onFrame(frame));
 
@@ -60,6 +90,8 @@ export class VoiceOnsetDetector {
     options: VoiceOnsetOptions,
   ) {
     this.onsetFrames = Math.max(1, Math.round((options.onsetMs ?? ONSET_MS) / 10));
+    this.sustainFrames = Math.max(this.onsetFrames, Math.round((options.sustainMs ?? SUSTAIN_MS) / 10));
+    this.retractFrames = Math.max(1, Math.round((options.retractGapMs ?? RETRACT_GAP_MS) / 10));
     this.releaseFrames = Math.max(1, Math.round((options.releaseMs ?? RELEASE_MS) / 10));
     this.minVoiceDb = options.minVoiceDb ?? MIN_VOICE_DB;
   }
@@ -83,11 +115,14 @@ export class VoiceOnsetDetector {
     return this.inVoice;
   }
 
-  /** 24 kHz mono audio, any length: true when a voice onset completed within it. */
-  push(pcm: Int16Array): boolean {
-    this.onsetInPush = false;
+  /**
+   * 24 kHz mono audio, any length: what changed within it, or null (also for an onset retracted
+   * within the same push: nothing was reported, nothing is taken back).
+   */
+  push(pcm: Int16Array): VoiceChange | null {
+    this.change = null;
     this.toFrames.push(this.resampler.processInt16(pcm));
-    return this.onsetInPush;
+    return this.change;
   }
 
   /**
@@ -99,6 +134,7 @@ export class VoiceOnsetDetector {
     this.voicedRun = 0;
     this.unvoicedRun = 0;
     this.inVoice = false;
+    this.provisional = 0;
     this.settling = SETTLE_FRAMES;
     this.toFrames.reset();
     this.resampler.flushInt16();
@@ -125,14 +161,22 @@ export class VoiceOnsetDetector {
     if (voiced) {
       this.voicedRun++;
       this.unvoicedRun = 0;
+      if (this.provisional > 0 && ++this.provisional >= this.sustainFrames) this.provisional = 0;
       if (!this.inVoice && this.voicedRun >= this.onsetFrames) {
         this.inVoice = true;
-        this.onsetInPush = true;
+        this.provisional = this.sustainFrames > this.voicedRun ? this.voicedRun : 0;
+        this.change = 'onset';
       }
     } else {
       this.voicedRun = 0;
       this.unvoicedRun++;
-      if (this.inVoice && this.unvoicedRun >= this.releaseFrames) this.inVoice = false;
+      if (this.provisional > 0 && this.unvoicedRun >= this.retractFrames) {
+        this.inVoice = false;
+        this.provisional = 0;
+        this.change = this.change === 'onset' ? null : 'retracted';
+      } else if (this.inVoice && this.unvoicedRun >= this.releaseFrames) {
+        this.inVoice = false;
+      }
     }
   }
 }

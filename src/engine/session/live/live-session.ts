@@ -270,6 +270,10 @@ export class LiveSession implements ConversationSession {
     if (this.wantsVoiceOnsets && this.turn) this.duck.voiceHeard(this.turn.id);
   }
 
+  voiceRetracted(): void {
+    this.duck.voiceRetracted();
+  }
+
   sendAudio(pcm: Int16Array): void {
     if (pcm.length > 0) {
       this.loudMs = rmsDb(pcm) >= VOICE_DB ? this.loudMs + (pcm.length * 1000) / ENGINE_SAMPLE_RATE : 0;

@@ -134,6 +134,10 @@ export class RealtimeSession implements ConversationSession {
     this.turns.voiceOnset();
   }
 
+  voiceRetracted(): void {
+    this.turns.voiceRetracted();
+  }
+
   sendAudio(pcm: Int16Array): void {
     if (this.acceptsAudio) this.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(pcm) });
   }

@@ -110,6 +110,10 @@ export class TurnStateMachine {
     if (this.wantsVoiceOnsets && this.playingItemId) this.duck.voiceHeard(this.playingItemId);
   }
 
+  voiceRetracted(): void {
+    this.duck.voiceRetracted();
+  }
+
   // ---- the session's life ----
 
   connecting(): void {
