@@ -65,7 +65,7 @@ export class TurnError extends Error {
 
 /**
  * A recording goes out in 40 ms batches: one turn from a file has no barge-in to hurry, so it sends
- * fewer, larger batches than the live microphone path does (MIC_BATCH_SAMPLES, 20 ms).
+ * fewer, larger batches than the live microphone path does (MIC_BATCH_SAMPLES, 10 ms).
  */
 const BATCH_MS = 40;
 const BATCH_SAMPLES = (ENGINE_SAMPLE_RATE * BATCH_MS) / 1000;
