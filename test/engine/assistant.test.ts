@@ -108,8 +108,9 @@ describe('Assistant', () => {
     for (let i = 0; i < 12; i++) chunks[0]!(frame);
     assistant.setMuted(false);
     for (let i = 0; i < 6; i++) chunks[0]!(frame);
-    await until(() => appends() >= 3);
-    expect(appends()).toBe(3);
+    const unmutedBatches = (6 * frame.length) / MIC_BATCH_SAMPLES;
+    await until(() => appends() >= unmutedBatches);
+    expect(appends()).toBe(unmutedBatches);
 
     // Nothing is playing: interrupt is a no-op. The settings change that follows is the barrier.
     assistant.interrupt();
@@ -164,7 +165,7 @@ describe('Assistant', () => {
     expect(w.states()).toEqual(['connecting', 'listening', 'idle', 'connecting', 'listening']);
     // The microphone (started once) now feeds the new session.
     expect(chunks).toHaveLength(1);
-    for (let i = 0; i < 2; i++) chunks[0]!(new Int16Array(240).fill(50));
+    chunks[0]!(new Int16Array(MIC_BATCH_SAMPLES).fill(50));
     await until(() => receivedOfType(s.received, 'input_audio_buffer.append').length === 1);
     expect(w.events.filter((e) => e.type === 'error')).toEqual([]);
     await assistant.stop();
