@@ -156,3 +156,14 @@ export function streamChannels(maxChannels: number): number {
 export function defaultFramesPerBuffer(rate: number): number {
   return 2 ** Math.round(Math.log2(rate / 200));
 }
+
+/**
+ * The capture host buffer: the power of two nearest to 2.5 ms (128 frames at 44.1/48 kHz). A
+ * capture buffer cannot underflow, and every ms it holds delays the voice on its way to the local
+ * VAD and the server: measured on the rig from the microphone's sink monitor to our callback,
+ * median 13 ms with 256 frames and 5 ms reads, 9.5 with 128 and 5 ms reads, 8 with 128 and 2.5 ms
+ * reads (64 frames gained nothing more).
+ */
+export function defaultInputFramesPerBuffer(rate: number): number {
+  return 2 ** Math.round(Math.log2(rate / 400));
+}
