@@ -48,15 +48,24 @@ async function outputLatency(clicks = 15): Promise<{ reported: number; claimed: 
   const monitor = new MonitorRecorder('spk.monitor');
   await monitor.started();
   const output = new NaudiodonOutput();
-  const silence = new Int16Array(ENGINE_FRAME_SAMPLES);
   const click = sine(10, 1000, 20_000);
   const pulls: Array<{ at: number; claimed: number }> = [];
-  let frames = 0;
-  await output.start(() => {
-    frames++;
-    if (frames % 30 !== 0 || pulls.length >= clicks) return silence;
-    pulls.push({ at: performance.now(), claimed: output.latencyMs() });
-    return click;
+  // A click every 300 ms, its start at the beginning of a pull (the device pulls 2.5 ms at a time).
+  let pulled = 0;
+  let clickAt = -1;
+  await output.start((samples = ENGINE_FRAME_SAMPLES) => {
+    const out = new Int16Array(samples);
+    if (clickAt < 0 && pulled % (300 * PER_MS) < samples && pulled > 0 && pulls.length < clicks) {
+      pulls.push({ at: performance.now(), claimed: output.latencyMs() });
+      clickAt = 0;
+    }
+    if (clickAt >= 0) {
+      const part = click.subarray(clickAt, clickAt + samples);
+      out.set(part);
+      clickAt = clickAt + part.length >= click.length ? -1 : clickAt + part.length;
+    }
+    pulled += samples;
+    return out;
   });
   const reported = output.stats()!.portAudioLatencyMs;
   while (pulls.length < clicks) await sleep(100);
@@ -166,7 +175,7 @@ async function micToSocket(config: { echoCancellation: boolean; localVad: boolea
 
 const MODES: Array<Settings['interruption']['mode']> = ['immediate', 'pause-then-decide'];
 /** Rounds per configuration: some land in a pause of the reply's voice and cannot be measured. */
-const ROUNDS = 7;
+const ROUNDS = 9;
 
 interface Figures {
   voiceToSilent: number[];

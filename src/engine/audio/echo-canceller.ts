@@ -23,6 +23,7 @@
  */
 import type * as ApmBindings from '@livekit/rtc-ffi-bindings';
 import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE, type FrameSource, type OutputDevice } from './devices/types';
+import { Framer } from './framer';
 
 const FRAME = ENGINE_FRAME_SAMPLES;
 const FRAME_MS = (FRAME * 1000) / ENGINE_SAMPLE_RATE;
@@ -354,13 +355,18 @@ export function withEchoReference(device: OutputDevice, canceller: () => EchoCan
     get name() {
       return device.name;
     },
-    start: (pull: FrameSource) =>
-      device.start(() => {
-        const frame = pull();
+    start: (pull: FrameSource) => {
+      // The canceller takes 10 ms frames: a device pulling less at a time is re-framed for it.
+      const toFrames = new Framer(ENGINE_FRAME_SAMPLES, (frame) => {
         canceller().processRender(frame);
         onRender?.(frame);
+      });
+      return device.start((samples) => {
+        const frame = pull(samples);
+        toFrames.push(frame);
         return frame;
-      }),
+      });
+    },
     stop: () => device.stop(),
     latencyMs: () => device.latencyMs(),
     positionMs: () => device.positionMs(),

@@ -1,21 +1,24 @@
 /**
  * The player: a queue of reply audio (24 kHz mono PCM16, per item) that an OutputDevice pulls in
- * 10 ms frames at its own clock. It is the truth about what was *heard* (ARCHITECTURE.md, "Data
+ * frames of up to 10 ms at its own clock. It is the truth about what was *heard* (ARCHITECTURE.md, "Data
  * flow"): it counts what it hands out per item and subtracts what the device still holds
  * (`device.latencyMs()`), so played positions, events and the output level follow the speaker,
  * not the network (which delivers a 10 s reply in 1-2 s). A flush reports what was handed out:
  * the device plays out what it holds, so that is what the user ends up hearing.
  *
- * Bookkeeping is a ring with one entry per frame handed out: which item it carried, how far into
- * the item, and its level. The "heard" cursor (frames pulled minus device latency) walks that
- * ring, so played positions stay right across pauses, gaps between items and changing latency.
+ * Bookkeeping is a ring with one entry per pull: where it starts on the output timeline, how long
+ * it is, which item it carried, how far into the item, and its level. The "heard" cursor (samples
+ * pulled minus device latency) walks that ring, so played positions stay right across pauses,
+ * gaps between items and changing latency.
  *
- * Frames: `pull()` returns a shared, all-zero frame when there is nothing to play (treat it as
- * read-only) and otherwise one of 8 rotating buffers: a frame stays valid for the next 7 pulls.
- * Nothing is allocated per frame.
+ * Frames: `pull(samples)` returns a shared, all-zero frame when there is nothing to play (treat it
+ * as read-only) and otherwise one of 8 rotating buffers: a frame stays valid for the next 7 pulls.
+ * A device that pulls less than 10 ms at a time (the speaker: 2.5 ms, issue 12) gets a flush, a
+ * pause or a resume that much sooner: what it pulls is decided when it pulls it. Nothing is
+ * allocated per frame.
  *
  * Items: each frame carries audio of at most one item; when an item's queued audio ends mid-frame
- * the rest of the frame is silence (< 10 ms between replies, never inside one). Audio enqueued
+ * the rest of the frame is silence (< one pull between replies, never inside one). Audio enqueued
  * for an item that is still queued is appended to it seamlessly.
  *
  * Events are emitted from `pull()` (the device clock) after the frame is ready:
@@ -30,8 +33,10 @@ import { amplitudeToDb } from './meter';
 
 const FRAME = ENGINE_FRAME_SAMPLES;
 const SAMPLES_PER_MS = ENGINE_SAMPLE_RATE / 1000;
-/** Frames of history kept for the heard cursor: 10.24 s, far more than any device buffer. */
-const HISTORY_FRAMES = 1024;
+/** Pulls of history kept for the heard cursor: 10.24 s of 2.5 ms pulls, far more than any device buffer. */
+const HISTORY_PULLS = 4096;
+/** Device latency beyond this is not believed (the history could not follow it). */
+const MAX_LATENCY_SAMPLES = 10 * ENGINE_SAMPLE_RATE;
 const OUTPUT_BUFFERS = 8;
 /** Finished items remembered for playedMs()/receivedMs() lookups. */
 const MAX_REMEMBERED_ITEMS = 256;
@@ -92,21 +97,31 @@ export class Player {
   /** Items between item-started and item-finished (usually one). */
   private readonly playing: ItemState[] = [];
 
-  private pulledFrames = 0;
+  /** Pulls so far, and the samples they handed out (the output timeline). */
+  private pulls = 0;
+  private pulledSamples = 0;
+  /** The first pull not yet heard to its end. */
+  private creditCursor = 0;
   private heardSamples = 0;
   /** Timeline position (in samples) just after the last audio sample handed out. */
   private audioEnd = 0;
   private idle = true;
 
-  // Per-frame history, indexed by frame number modulo HISTORY_FRAMES.
-  private readonly historyItem: (ItemState | null)[] = new Array<ItemState | null>(HISTORY_FRAMES).fill(null);
-  private readonly historyBefore = new Float64Array(HISTORY_FRAMES);
-  private readonly historyCount = new Uint16Array(HISTORY_FRAMES);
-  private readonly historyRms = new Float32Array(HISTORY_FRAMES).fill(SILENCE_DB);
-  private readonly historyPeak = new Float32Array(HISTORY_FRAMES).fill(SILENCE_DB);
+  // Per-pull history, indexed by pull number modulo HISTORY_PULLS.
+  private readonly historyStart = new Float64Array(HISTORY_PULLS);
+  private readonly historyLength = new Uint16Array(HISTORY_PULLS);
+  private readonly historyItem: (ItemState | null)[] = new Array<ItemState | null>(HISTORY_PULLS).fill(null);
+  private readonly historyBefore = new Float64Array(HISTORY_PULLS);
+  private readonly historyCount = new Uint16Array(HISTORY_PULLS);
+  private readonly historyRms = new Float32Array(HISTORY_PULLS).fill(SILENCE_DB);
+  private readonly historyPeak = new Float32Array(HISTORY_PULLS).fill(SILENCE_DB);
 
   private readonly silence = new Int16Array(FRAME);
   private readonly buffers = Array.from({ length: OUTPUT_BUFFERS }, () => new Int16Array(FRAME));
+  /** Views of `silence` and `buffers` at the length pulled last (a device pulls one length). */
+  private viewLength = FRAME;
+  private silenceView = this.silence;
+  private bufferViews = this.buffers;
 
   /** Fade position in samples, 0 (silent) .. fadeSamples (full), and where it is heading. */
   private readonly fadeSamples: number;
@@ -161,20 +176,25 @@ export class Player {
     this.idle = false;
   }
 
-  /** The FrameSource for the device: the next 10 ms to play. */
-  readonly pull: FrameSource = () => {
-    const frameIndex = this.pulledFrames;
-    const slot = frameIndex % HISTORY_FRAMES;
-    let frame = this.silence;
+  /** The FrameSource for the device: the next `samples` (1 to 240, default 240: 10 ms) to play. */
+  readonly pull: FrameSource = (samples = FRAME) => {
+    if (!Number.isInteger(samples) || samples < 1 || samples > FRAME) throw new RangeError(`player: a pull is 1 to ${FRAME} samples, not ${samples}`);
+    if (samples !== this.viewLength) this.setViewLength(samples);
+    const index = this.pulls;
+    const slot = index % HISTORY_PULLS;
+    const start = this.pulledSamples;
+    this.historyStart[slot] = start;
+    this.historyLength[slot] = samples;
+    let frame = this.silenceView;
     let item = this.nextItemWithAudio();
     if (item && !(this.gain === 0 && this.targetGain === 0)) {
-      frame = this.buffers[frameIndex % OUTPUT_BUFFERS]!;
+      frame = this.bufferViews[index % OUTPUT_BUFFERS]!;
       const before = item.handedOut;
       const count = this.fill(frame, item);
       this.historyBefore[slot] = before;
       this.historyCount[slot] = count;
       this.measureInto(frame, slot);
-      if (count > 0) this.audioEnd = frameIndex * FRAME + count;
+      if (count > 0) this.audioEnd = start + count;
       if (item.queued === 0) this.dequeueHead();
     } else {
       item = this.lastItem;
@@ -184,11 +204,18 @@ export class Player {
       this.historyPeak[slot] = SILENCE_DB;
     }
     this.historyItem[slot] = item;
-    this.pulledFrames = frameIndex + 1;
+    this.pulls = index + 1;
+    this.pulledSamples = start + samples;
     this.advanceHeard();
     this.emitPending();
     return frame;
   };
+
+  private setViewLength(samples: number): void {
+    this.viewLength = samples;
+    this.silenceView = this.silence.subarray(0, samples);
+    this.bufferViews = this.buffers.map((b) => b.subarray(0, samples));
+  }
 
   /**
    * Interrupt: drops everything queued (the next pull is silence) and reports what of the current
@@ -263,13 +290,15 @@ export class Player {
   /** The level of the frame being heard now (handed out `latencyMs` ago). Fills `out` when given. */
   outputLevel(out: Level = { rmsDb: SILENCE_DB, peakDb: SILENCE_DB }): Level {
     this.advanceHeard();
-    const frame = Math.floor((this.heardSamples - 1) / FRAME);
-    if (this.heardSamples <= 0 || frame < this.pulledFrames - HISTORY_FRAMES) {
+    // The pull holding the last sample heard: the cursor's, or the one before it when the cursor's is not reached yet.
+    let pull = this.creditCursor;
+    if (pull >= this.pulls || this.historyStart[pull % HISTORY_PULLS]! >= this.heardSamples) pull--;
+    if (this.heardSamples <= 0 || pull < 0 || pull < this.pulls - HISTORY_PULLS) {
       out.rmsDb = SILENCE_DB;
       out.peakDb = SILENCE_DB;
     } else {
-      out.rmsDb = this.historyRms[frame % HISTORY_FRAMES]!;
-      out.peakDb = this.historyPeak[frame % HISTORY_FRAMES]!;
+      out.rmsDb = this.historyRms[pull % HISTORY_PULLS]!;
+      out.peakDb = this.historyPeak[pull % HISTORY_PULLS]!;
     }
     return out;
   }
@@ -279,28 +308,30 @@ export class Player {
     return ms > 0 ? Math.round(ms * SAMPLES_PER_MS) : 0;
   }
 
-  /** Moves the heard cursor to (frames pulled - device latency), crediting items and queueing events. */
+  /** Moves the heard cursor to (samples pulled - device latency), crediting items and queueing events. */
   private advanceHeard(): void {
-    const pulledSamples = this.pulledFrames * FRAME;
-    const latency = Math.min(this.latencySamples(), (HISTORY_FRAMES - 1) * FRAME);
-    const heard = pulledSamples - latency;
+    const latency = Math.min(this.latencySamples(), MAX_LATENCY_SAMPLES);
+    const heard = this.pulledSamples - latency;
     if (heard <= this.heardSamples) return;
-    const firstFrame = Math.max(Math.floor(this.heardSamples / FRAME), this.pulledFrames - HISTORY_FRAMES);
-    const lastFrame = Math.floor((heard - 1) / FRAME);
-    for (let f = firstFrame; f <= lastFrame; f++) {
-      const slot = f % HISTORY_FRAMES;
+    let pull = Math.max(this.creditCursor, this.pulls - HISTORY_PULLS);
+    for (; pull < this.pulls; pull++) {
+      const slot = pull % HISTORY_PULLS;
+      const start = this.historyStart[slot]!;
+      if (start >= heard) break;
       const item = this.historyItem[slot];
-      if (!item) continue;
-      const count = this.historyCount[slot]!;
-      const heardInFrame = Math.min(heard - f * FRAME, FRAME, count);
-      const position = this.historyBefore[slot]! + heardInFrame;
-      if (position > item.heard) item.heard = position;
-      if (heardInFrame > 0 && !item.playing) {
-        item.playing = true;
-        this.playing.push(item);
-        this.pending.push(['item-started', item.id]);
+      if (item) {
+        const heardInPull = Math.min(heard - start, this.historyCount[slot]!);
+        const position = this.historyBefore[slot]! + heardInPull;
+        if (position > item.heard) item.heard = position;
+        if (heardInPull > 0 && !item.playing) {
+          item.playing = true;
+          this.playing.push(item);
+          this.pending.push(['item-started', item.id]);
+        }
       }
+      if (start + this.historyLength[slot]! > heard) break; // heard in part: the cursor stays on it
     }
+    this.creditCursor = pull;
     this.heardSamples = heard;
     this.checkFinished();
   }
@@ -356,16 +387,17 @@ export class Player {
     }
   }
 
-  /** Copies up to one frame of `item` into `frame` (zero-filling the rest), applying the fade. */
+  /** Copies up to `frame.length` samples of `item` into `frame` (zero-filling the rest), applying the fade. */
   private fill(frame: Int16Array, item: ItemState): number {
     let written = 0;
+    const length = frame.length;
     const full = this.fadeSamples;
     const ramping = this.gain !== full || this.targetGain !== full;
-    while (written < FRAME && item.chunkIndex < item.chunks.length) {
+    while (written < length && item.chunkIndex < item.chunks.length) {
       if (ramping && this.gain === 0 && this.targetGain === 0) break;
       const chunk = item.chunks[item.chunkIndex]!;
       let offset = item.chunkOffset;
-      const n = Math.min(FRAME - written, chunk.length - offset);
+      const n = Math.min(length - written, chunk.length - offset);
       if (!ramping) {
         for (let i = 0; i < n; i++) frame[written + i] = chunk[offset + i]!;
         written += n;
@@ -400,13 +432,13 @@ export class Player {
   private measureInto(frame: Int16Array, slot: number): void {
     let sum = 0;
     let peak = 0;
-    for (let i = 0; i < FRAME; i++) {
+    for (let i = 0; i < frame.length; i++) {
       const v = frame[i]!;
       sum += v * v;
       const a = v < 0 ? -v : v;
       if (a > peak) peak = a;
     }
-    this.historyRms[slot] = amplitudeToDb(Math.sqrt(sum / FRAME));
+    this.historyRms[slot] = amplitudeToDb(Math.sqrt(sum / frame.length));
     this.historyPeak[slot] = amplitudeToDb(peak);
   }
 

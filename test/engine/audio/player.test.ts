@@ -29,6 +29,11 @@ class FakeOutput implements OutputDevice {
     this.pulled++;
     return this.source();
   }
+  /** Pulls `samples` (a piece shorter than a frame, as the speaker pulls). */
+  pullPiece(samples: number): Int16Array {
+    if (!this.source) throw new Error('not started');
+    return this.source(samples).slice();
+  }
   /** Pulls `n` frames and returns copies of them, concatenated. */
   pull(n: number): Int16Array {
     const out = new Int16Array(n * 240);
@@ -225,6 +230,70 @@ describe('Player: flush (barge-in)', () => {
     player.flush();
     player.enqueue('b', ramp(240));
     expect(device.pull(1)).toEqual(ramp(240));
+  });
+});
+
+describe('Player: pulls shorter than a frame (the speaker pulls 2.5 ms at a time)', () => {
+  it('hands out the same audio whatever the pull sizes, and refuses a size outside 1..240', async () => {
+    const { player, device } = await setup();
+    player.enqueue('a', ramp(1000));
+    const pieces = [60, 60, 1, 239, 240, 60, 100].map((n) => device.pullPiece(n));
+    const joined = new Int16Array(pieces.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of pieces) {
+      joined.set(p, at);
+      at += p.length;
+    }
+    expect(joined.subarray(0, 760)).toEqual(ramp(760));
+    expect(() => device.pullPiece(0)).toThrow(RangeError);
+    expect(() => device.pullPiece(241)).toThrow(RangeError);
+    expect(() => device.pullPiece(2.5)).toThrow(RangeError);
+  });
+
+  it('a flush or a pause takes effect at the next piece, not at the next 10 ms', async () => {
+    const { player, device } = await setup(0, 1);
+    player.enqueue('a', constant(4800, 1000));
+    device.pullPiece(60);
+    expect(player.flush()?.playedMs).toBe(2.5);
+    expect(isSilent(device.pullPiece(60))).toBe(true);
+
+    player.enqueue('b', constant(4800, 1000));
+    device.pullPiece(60);
+    player.pause();
+    const fading = device.pullPiece(60);
+    expect(fading[0]).toBeLessThan(1000);
+    expect(isSilent(fading.subarray(24))).toBe(true); // the 1 ms fade is over within the piece
+  });
+
+  it('never reports more than received; plays max(0, pulled - latency) and levels follow, with pieces of any size', () => {
+    return fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 240 }), { maxLength: 120 }),
+        fc.integer({ min: 0, max: 200 }),
+        async (chunks, pieces, latency) => {
+          const { player, device } = await setup(latency);
+          let received = 0;
+          for (const n of chunks) {
+            player.enqueue('a', constant(n, 100));
+            received += n;
+          }
+          let pulled = 0;
+          for (const n of pieces) {
+            device.pullPiece(n);
+            pulled += n;
+          }
+          const handedOut = Math.min(received, pulled);
+          const heard = Math.max(0, Math.min(handedOut, pulled - latency * 24));
+          expect(player.playedMs('a')).toBeCloseTo(heard / 24, 9);
+          // The level heard now: the constant's while the ear is inside the audio, silence outside it.
+          const level = player.outputLevel();
+          const inAudio = pulled - latency * 24 > 0 && pulled - latency * 24 <= handedOut;
+          if (inAudio) expect(level.rmsDb).toBeGreaterThan(SILENCE_DB);
+          expect(player.flush()?.playedMs ?? player.playedMs('a')).toBeCloseTo(handedOut / 24, 9);
+        },
+      ),
+    );
   });
 });
 

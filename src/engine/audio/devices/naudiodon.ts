@@ -2,18 +2,19 @@
  * The real microphone and speaker: PortAudio through naudiodon2, at the device's own rate and
  * channels, converted to and from the engine's 24 kHz mono PCM16.
  *
- * Output keeps one stream open all session. Each 10 ms frame goes to naudiodon in 2.5 ms chunks,
- * one write outstanding: the next chunk only when the previous one entered naudiodon's queue
- * (`maxQueue` chunks, default 2), and the next frame is pulled from the player only when the
- * current one is all written. So ~10 ms sit between the player and PortAudio's host buffer (it was
- * ~20 ms with whole 10 ms chunks), and a flush or a fade (applied by the player as it is pulled) is
- * heard that much sooner. Two queued chunks (5 ms) cover one PortAudio callback (256 frames at
- * 48 kHz), so the callback does not wait on our event loop in the middle of a buffer. (quit() and
- * abort() drain or stop the stream; they are for stop(), never for barge-in.)
+ * Output keeps one stream open all session. The player is pulled 2.5 ms at a time, each pull
+ * written to naudiodon as it is made, one write outstanding: the next pull only when the previous
+ * write entered naudiodon's queue (`maxQueue` chunks, default 2). So ~5 ms sit between the player
+ * and PortAudio's host buffer (~20 ms with whole 10 ms frames, ~10 with 10 ms frames written in
+ * four pieces), and a flush or a fade, applied by the player as it is pulled, is heard that much
+ * sooner. Two queued chunks (5 ms) cover one PortAudio callback (256 frames at 48 kHz), so the
+ * callback does not wait on our event loop in the middle of a buffer. (quit() and abort() drain or
+ * stop the stream; they are for stop(), never for barge-in.)
  *
  * naudiodon traps handled here: `sampleFormat` 16 explicitly (the default is 8-bit),
  * `closeOnError: false` (an underflow would otherwise end the stream), an explicit host buffer
- * (see defaultFramesPerBuffer), a small read size for capture (the default 16 KiB is ~90 ms).
+ * (see defaultFramesPerBuffer, defaultInputFramesPerBuffer), a small read size for capture (the
+ * default 16 KiB is ~90 ms).
  *
  * A device that goes away shows no error in naudiodon: PortAudio's callback thread stops and
  * writes/reads simply never complete. A watchdog notices (the stream reports inactive, or nothing
@@ -26,6 +27,7 @@ import {
   chooseDevice,
   closesSettled,
   defaultFramesPerBuffer,
+  defaultInputFramesPerBuffer,
   serialClose,
   listAudioDevices,
   loadNaudiodon,
@@ -38,20 +40,22 @@ import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE, type DeviceErrorInfo, type Fr
 export { listAudioDevices, chooseDevice, DeviceNotFoundError, type AudioDeviceInfo, type DeviceSelector } from './native-portaudio';
 
 const WATCHDOG_INTERVAL_MS = 100;
+/** What naudiodon may hold of captured audio while our event loop is busy. */
+const INPUT_QUEUE_MS = 340;
 const WRITE_RING = 64;
 const EMPTY = new Int16Array(0);
 
 export interface NaudiodonOptions {
   /** PortAudio id, or a name (exact, else case-insensitive substring); the system default otherwise. */
   device?: DeviceSelector;
-  /** PortAudio host buffer in frames; default ~10 ms (see defaultFramesPerBuffer). */
+  /** PortAudio host buffer in frames; default ~5 ms for output, ~2.5 ms for capture (see defaultFramesPerBuffer). */
   framesPerBuffer?: number;
-  /** Output: chunks naudiodon may queue (default 2). Input: captured buffers it may queue (default 64). */
+  /** Output: chunks naudiodon may queue (default 2). Input: captured buffers it may queue (default: ~340 ms of them). */
   maxQueue?: number;
   /**
-   * Output: each 10 ms frame goes to naudiodon in this many chunks, the next one only when the
-   * previous one entered its queue (default 4: 2.5 ms chunks). Smaller chunks keep less audio
-   * queued between the player and the speaker, so a flush or a fade is heard sooner.
+   * Output: each 10 ms is pulled from the player and written to naudiodon in this many pieces, the
+   * next one only when the previous one entered its queue (default 4: 2.5 ms). Smaller pieces keep
+   * less audio between the player and the speaker, so a flush or a fade is heard sooner.
    */
   writesPerFrame?: number;
   /** No progress for this long while running means the device is gone (default 1000 ms). */
@@ -100,7 +104,7 @@ abstract class NaudiodonDevice {
     this.info = info;
     this.rate = Math.round(info.defaultSampleRate);
     this.channels = streamChannels(this.direction === 'input' ? info.maxInputChannels : info.maxOutputChannels);
-    this.framesPerBuffer = this.options.framesPerBuffer ?? defaultFramesPerBuffer(this.rate);
+    this.framesPerBuffer = this.options.framesPerBuffer ?? (this.direction === 'input' ? defaultInputFramesPerBuffer : defaultFramesPerBuffer)(this.rate);
     return info;
   }
 
@@ -185,11 +189,11 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
   private io: IoStreamWrite | null = null;
   private resampler: Resampler | null = null;
   private pull: FrameSource | null = null;
-  /** The pulled frame in device format (interleaved), written in `writesPerFrame` slices. */
-  private frame = new Int16Array(0);
-  private frameFrames = 0;
-  private frameWritten = 0;
-  private slice = 0;
+  /** The piece pulled last, in device format (interleaved). */
+  private piece = new Int16Array(0);
+  /** Engine samples per pull, and pulls per 10 ms (their sizes spread the remainder). */
+  private readonly pullsPerFrame: number;
+  private pullInFrame = 0;
   /** Where each write ends in device frames (a ring indexed by write number). */
   private readonly writeEnds = new Float64Array(WRITE_RING);
   private issuedWrites = 0;
@@ -200,12 +204,11 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
   private portAudioLatencyMs = 0;
   private lastUnderflows = 0;
   private readonly maxQueue: number;
-  private readonly writesPerFrame: number;
 
   constructor(options: NaudiodonOptions = {}) {
     super(options, 'output');
     this.maxQueue = Math.max(1, options.maxQueue ?? 2);
-    this.writesPerFrame = Math.max(1, Math.min(8, Math.round(options.writesPerFrame ?? 4)));
+    this.pullsPerFrame = Math.max(1, Math.min(8, Math.round(options.writesPerFrame ?? 4)));
   }
 
   async start(pull: FrameSource): Promise<void> {
@@ -232,9 +235,7 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
     this.completedWrites = 0;
     this.pulledFrames = 0;
     this.lastUnderflows = 0;
-    this.frameFrames = 0;
-    this.frameWritten = 0;
-    this.slice = 0;
+    this.pullInFrame = 0;
     this.running = true;
     this.io.start();
     this.startWatchdog();
@@ -260,57 +261,54 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
     this.writeNext();
   };
 
-  /**
-   * Hands naudiodon the next slice of the current frame; pulls (and converts) the next 10 ms
-   * frame only when the current one is all written, so the pull happens as late as it can.
-   */
+  /** Pulls the next piece from the player (as late as it can be) and hands it to naudiodon. */
   private writeNext(): void {
     const io = this.io;
     if (!io) return;
-    if (this.frameWritten >= this.frameFrames && !this.pullFrame()) return;
-    this.slice++;
-    const end = this.slice >= this.writesPerFrame ? this.frameFrames : Math.round((this.frameFrames * this.slice) / this.writesPerFrame);
-    const from = this.frameWritten;
-    this.frameWritten = end;
-    this.writtenFrames += end - from;
+    const frames = this.pullPiece();
+    if (frames === 0) return;
+    this.writtenFrames += frames;
     this.writeEnds[this.issuedWrites++ % WRITE_RING] = this.writtenFrames;
-    const samples = this.frame.subarray(from * this.channels, end * this.channels);
-    // naudiodon copies the bytes synchronously (Chunk constructor), so the frame buffer is reusable.
+    const samples = this.piece.subarray(0, frames * this.channels);
+    // naudiodon copies the bytes synchronously (Chunk constructor), so the piece buffer is reusable.
     io.write(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength), this.onWritten);
   }
 
-  /** Pulls one 10 ms frame from the player into `frame` in the device format; false on failure. */
-  private pullFrame(): boolean {
+  /** Pulls the next piece from the player into `piece` in the device format: its frames (0 on failure). */
+  private pullPiece(): number {
     const resampler = this.resampler;
-    if (!resampler) return false;
+    if (!resampler) return 0;
     let mono: Int16Array = EMPTY;
-    // A resampler may hold back the first frame's few samples: pull again rather than write nothing.
-    for (let attempt = 0; attempt < 3 && mono.length === 0; attempt++) {
-      if (!this.pull) return false;
+    // A resampler may hold back the first pieces' few samples: pull again rather than write nothing.
+    for (let attempt = 0; attempt < 8 && mono.length === 0; attempt++) {
+      if (!this.pull) return 0;
+      const k = this.pullInFrame;
+      const samples = Math.round((ENGINE_FRAME_SAMPLES * (k + 1)) / this.pullsPerFrame) - Math.round((ENGINE_FRAME_SAMPLES * k) / this.pullsPerFrame);
+      this.pullInFrame = (k + 1) % this.pullsPerFrame;
+      let pulled: Int16Array;
       try {
-        mono = resampler.processInt16(this.pull());
+        pulled = this.pull(samples);
+        mono = resampler.processInt16(pulled);
       } catch (error) {
         this.fail(`the player failed: ${(error as Error).message}`, false);
-        return false;
+        return 0;
       }
-      this.pulledFrames += ENGINE_FRAME_SAMPLES;
+      // What came back, not what was asked: a source that always hands out 10 ms is played as it is.
+      this.pulledFrames += pulled.length;
     }
     const length = mono.length * this.channels;
-    if (this.frame.length < length) this.frame = new Int16Array(length * 2);
-    const out = this.frame;
+    if (this.piece.length < length) this.piece = new Int16Array(length * 2);
+    const out = this.piece;
     for (let i = 0, j = 0; i < mono.length; i++) {
       const v = mono[i]!;
       for (let c = 0; c < this.channels; c++) out[j++] = v;
     }
-    this.frameFrames = mono.length;
-    this.frameWritten = 0;
-    this.slice = 0;
-    return mono.length > 0;
+    return mono.length;
   }
 
   /**
-   * Audio pulled but not yet heard: the rest of the current frame (not yet written), what
-   * naudiodon still holds, and PortAudio's reported latency.
+   * Audio pulled but not yet heard: what naudiodon still holds (every piece is written as it is
+   * pulled), and PortAudio's reported latency.
    * When write k enters naudiodon's full queue, the callback has just taken chunk k - maxQueue;
    * from then on it consumes at the device rate. Frames written minus frames so consumed is what
    * the queue (and the write in flight) holds.
@@ -325,8 +323,7 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
       const elapsedFrames = ((performance.now() - this.lastCompletionAt) / 1000) * this.rate;
       consumed = Math.min(takenEnd, takenStart + elapsedFrames);
     }
-    const unwritten = this.frameFrames - this.frameWritten;
-    return ((this.writtenFrames + unwritten - consumed) / this.rate) * 1000 + this.portAudioLatencyMs;
+    return ((this.writtenFrames - consumed) / this.rate) * 1000 + this.portAudioLatencyMs;
   }
 
   positionMs(): number {
@@ -377,13 +374,15 @@ export class NaudiodonInput extends NaudiodonDevice implements InputDevice {
     const info = await this.open();
     const resampler = await createResampler({ from: this.rate, to: ENGINE_SAMPLE_RATE });
     this.resampler = resampler;
-    // One read = 5 ms of device audio (the Readable asks for highwaterMark bytes at a time): about
+    // One read = 2.5 ms of device audio (the Readable asks for highwaterMark bytes at a time): about
     // one PortAudio buffer, so captured audio does not wait for a second one before it moves on.
-    const readBytes = Math.round(this.rate / 200) * this.channels * 2;
+    const readBytes = Math.round(this.rate / 400) * this.channels * 2;
+    // A stalled event loop (a GC, a module loading) must not drop the microphone: ~340 ms of buffers.
+    const maxQueue = this.options.maxQueue ?? Math.ceil((INPUT_QUEUE_MS * this.rate) / 1000 / this.framesPerBuffer);
     await closesSettled();
     try {
       this.io = pa.AudioIO({
-        inOptions: { ...this.streamOptions(info), maxQueue: this.options.maxQueue ?? 64, highwaterMark: readBytes },
+        inOptions: { ...this.streamOptions(info), maxQueue, highwaterMark: readBytes },
       });
     } catch (error) {
       resampler.destroy();

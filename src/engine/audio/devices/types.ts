@@ -9,8 +9,12 @@ export const ENGINE_SAMPLE_RATE = 24_000;
 /** 10 ms at 24 kHz. */
 export const ENGINE_FRAME_SAMPLES = 240;
 
-/** Delivers the next `ENGINE_FRAME_SAMPLES` samples of what should be heard; silence when idle. */
-export type FrameSource = () => Int16Array;
+/**
+ * Delivers the next `samples` (1 to `ENGINE_FRAME_SAMPLES`, default `ENGINE_FRAME_SAMPLES`) of what
+ * should be heard; silence when idle. What a pull returns is decided when it is called, so a
+ * device that pulls less at a time hears a flush or a fade sooner.
+ */
+export type FrameSource = (samples?: number) => Int16Array;
 
 export interface DeviceErrorInfo {
   message: string;
