@@ -29,6 +29,7 @@ describe('local VAD on the PulseAudio rig', () => {
   let sim: RunningSimulator;
   let ask: SpeechWav;
   let coughPath: string;
+  let clickPath: string;
 
   beforeAll(async () => {
     dir = await tempDir();
@@ -49,6 +50,14 @@ describe('local VAD on the PulseAudio rig', () => {
     }
     coughPath = dir.file('cough.wav');
     await writeFile(coughPath, writeWavPcm16(cough, MONITOR_RATE));
+    // A click (a key, a tap on the desk): 15 ms of the same breath noise and buzz, no decay.
+    const click = new Int16Array((MONITOR_RATE * 100) / 1000);
+    for (let i = 0; i < (MONITOR_RATE * 15) / 1000; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      click[i] = Math.round(2500 * (0.6 * ((seed / 2 ** 32) * 2 - 1) + 0.6 * (((i % 133) / 133) * 2 - 1)));
+    }
+    clickPath = dir.file('click.wav');
+    await writeFile(clickPath, writeWavPcm16(click, MONITOR_RATE));
   });
   afterAll(async () => {
     await sim?.close();
@@ -112,6 +121,23 @@ describe('local VAD on the PulseAudio rig', () => {
     const spanMs = ((span.end - span.start) * 1000) / MONITOR_RATE;
     expect(spanMs).toBeGreaterThan(REPLY_MS + 400);
     expect(spanMs).toBeLessThan(REPLY_MS + 3_000);
+  });
+
+  it('a click over the reply ducks it for a moment only: taken back, the reply plays on at once', async () => {
+    const { events, log, recording } = await turn({ interruption: { mode: 'immediate', minSpeechMs: 400, localVad: true }, turnDetection: { threshold: 0.8 } }, new NaudiodonInput(), async () => {
+      await sleep(1_500);
+      await speakIntoMic(clickPath);
+    });
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(log.some((l) => l.includes('local VAD: voice over the reply, ducked'))).toBe(true);
+    expect(log.some((l) => l.includes('a short sound, not a voice'))).toBe(true);
+    expect(log.some((l) => l.includes('no confirmation within'))).toBe(false);
+    expect(events.filter((e) => e.type === 'interrupted')).toEqual([]);
+    // The whole reply, longer by the short pause only (a cough's costs the duck's 700 ms window).
+    const span = soundSpan(recording.samples)!;
+    const spanMs = ((span.end - span.start) * 1000) / MONITOR_RATE;
+    expect(spanMs).toBeGreaterThan(REPLY_MS - 100);
+    expect(spanMs).toBeLessThan(REPLY_MS + 600);
   });
 
   it('echo path with AEC3: the reply heard back through the room never ducks it', async () => {
