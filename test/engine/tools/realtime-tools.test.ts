@@ -168,6 +168,22 @@ describe('consent over a real session', () => {
   });
 });
 
+/** A tool that answers `{found: 42}` only when `finish()` is called: a barge-in can come while it runs. */
+function slowLookup() {
+  let resolveRun: (value: { found: number }) => void = () => {};
+  const slow = defineTool({
+    name: 'slow_lookup',
+    description: 'takes a while',
+    label: say('tool.get_time.label'),
+    schema: z.object({}),
+    needsConsent: false,
+    timeoutMs: 5_000,
+    consent: () => say('tool.get_time.consent'),
+    run: () => new Promise<{ found: number }>((resolve) => (resolveRun = resolve)),
+  });
+  return { slow, finish: () => resolveRun({ found: 42 }) };
+}
+
 describe('calls that go wrong', () => {
   it('bad arguments and a throwing tool become outputs the model recovers from', async () => {
     const sim = await simulator({
@@ -192,17 +208,7 @@ describe('calls that go wrong', () => {
   });
 
   it('barge-in while a tool runs: usual interruption, the output still goes in, no reply is asked for it', async () => {
-    let finish!: () => void;
-    const slow = defineTool({
-      name: 'slow_lookup',
-      description: 'takes a while',
-      label: say('tool.get_time.label'),
-      schema: z.object({}),
-      needsConsent: false,
-      timeoutMs: 5_000,
-      consent: () => say('tool.get_time.consent'),
-      run: () => new Promise((resolve) => (finish = () => resolve({ found: 42 }))),
-    });
+    const { slow, finish } = slowLookup();
     const sim = await simulator({ toolCalls: [{ name: 'slow_lookup', arguments: '{}' }] });
     const c = await conversation(sim, {}, { tools: [slow] });
     c.turn();
@@ -228,17 +234,7 @@ describe('calls that go wrong', () => {
 
 describe('barge-in by the server\'s voice detection while a tool runs', () => {
   it('speech_started supersedes the round: the output goes in, the server answers the new turn, the client asks for no reply', async () => {
-    let finish!: () => void;
-    const slow = defineTool({
-      name: 'slow_lookup',
-      description: 'takes a while',
-      label: say('tool.get_time.label'),
-      schema: z.object({}),
-      needsConsent: false,
-      timeoutMs: 5_000,
-      consent: () => say('tool.get_time.consent'),
-      run: () => new Promise((resolve) => (finish = () => resolve({ found: 42 }))),
-    });
+    const { slow, finish } = slowLookup();
     const sim = await simulator({ toolCalls: [{ name: 'slow_lookup', arguments: '{}' }] });
     const c = await conversation(sim, { turnDetection: { mode: 'server_vad' } }, { tools: [slow] });
     c.sayAloud();
