@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AssistantEvent } from '../../../src/engine/events';
 import { parseSettings } from '../../../src/engine/settings';
 import { Toolbox } from '../../../src/engine/tools/toolbox';
 import { MemoryHost } from '../tools/memory-host';
-import { startScriptedLiveServer, type ScriptedLiveServer, type ScriptedSocket } from './helpers/live-server';
-import { sessionHarness, sleep, type SessionHarness } from './helpers/session-harness';
+import { openedSessions } from './helpers/opened-session';
+import { sleep } from './helpers/session-harness';
 
 /**
  * The delegation wire, frame by frame, against a scripted Live server (what the simulator never
@@ -12,24 +12,9 @@ import { sessionHarness, sleep, type SessionHarness } from './helpers/session-ha
  * envelope, and what goes back. End-to-end behaviour is in tools.test.ts.
  */
 
-let server: ScriptedLiveServer | null = null;
-let harness: SessionHarness | null = null;
-afterEach(async () => {
-  await harness?.close();
-  await server?.close();
-  harness = server = null;
-});
-
-async function started(): Promise<{ h: SessionHarness; socket: ScriptedSocket }> {
-  server = await startScriptedLiveServer();
-  const settings = parseSettings({});
-  harness = await sessionHarness(server.url, {}, undefined, (emit: (event: AssistantEvent) => void) => new Toolbox({ host: new MemoryHost(), settings, credentials: {}, emit }));
-  const opening = harness.session.open();
-  const socket = await server.connection();
-  await socket.start();
-  await opening;
-  return { h: harness, socket };
-}
+const open = openedSessions();
+const settings = parseSettings({});
+const started = () => open({}, undefined, (emit: (event: AssistantEvent) => void) => new Toolbox({ host: new MemoryHost(), settings, credentials: {}, emit }));
 
 const functionCall = (callId: string, args = '{}') => ({
   type: 'response.event',
@@ -61,8 +46,7 @@ describe('GPT-Live delegation frames', () => {
   });
 
   it('a client delegation is answered at once with commentary for its id (the session declared no tools)', async () => {
-    server = await startScriptedLiveServer();
-    harness = await sessionHarness(server.url);
+    const { h: harness, server } = await open.bare();
     const opening = harness.session.open();
     const socket = await server.connection();
     const start = await socket.start();

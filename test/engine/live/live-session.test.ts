@@ -1,51 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pcm16ToBase64 } from '../../../src/engine/audio/pcm';
 import { ReplayRecord } from '../../../src/engine/session/replay-record';
 import { createI18n, saidWords } from '../../../src/shared/i18n';
 import { TURN_END_MS } from '../../../src/engine/session/live/live-session';
-import { sessionClosed, startScriptedLiveServer, type ScriptedLiveServer, type ScriptedSocket } from './helpers/live-server';
-import { sessionHarness, sleep, voice, type SessionHarness } from './helpers/session-harness';
+import { sessionClosed } from './helpers/live-server';
+import { openedSessions, speak } from './helpers/opened-session';
+import { sleep, voice } from './helpers/session-harness';
 
-let server: ScriptedLiveServer | null = null;
-let harness: SessionHarness | null = null;
-
-afterEach(async () => {
-  await harness?.close();
-  await server?.close();
-  harness = server = null;
-});
-
-/** The model speaking at the pace of speech: a voiced chunk every `chunkMs`, and its words. */
-function speak(socket: ScriptedSocket, totalMs: number, chunkMs = 40, words: string[] = []): { stop(): void; done: Promise<void> } {
-  let sent = 0;
-  let word = 0;
-  let timer: NodeJS.Timeout;
-  let finish!: () => void;
-  const done = new Promise<void>((r) => (finish = r));
-  const chunk = pcm16ToBase64(voice(chunkMs));
-  const perWord = Math.max(1, Math.floor(totalMs / chunkMs / Math.max(1, words.length)));
-  const step = () => {
-    if (sent >= totalMs || socket.socket.readyState !== socket.socket.OPEN) return finish();
-    if (word < words.length && (sent / chunkMs) % perWord === 0) {
-      socket.send({ type: 'session.output_transcript.delta', event_id: `t${word}`, delta: `${words[word++]} `, start_ms: sent, end_ms: sent + chunkMs });
-    }
-    socket.send({ type: 'session.output_audio.delta', delta: chunk });
-    sent += chunkMs;
-    timer = setTimeout(step, chunkMs);
-  };
-  step();
-  return { stop: () => (clearTimeout(timer), finish()), done };
-}
-
-async function started(overrides = {}, record?: ReplayRecord): Promise<{ h: SessionHarness; socket: ScriptedSocket }> {
-  server = await startScriptedLiveServer();
-  harness = await sessionHarness(server.url, overrides, record);
-  const opening = harness.session.open();
-  const socket = await server.connection();
-  await socket.start();
-  await opening;
-  return { h: harness, socket };
-}
+const started = openedSessions();
 
 describe('LiveSession over a real socket', () => {
   it('a conversation: session.start first with model, voice and 24 kHz PCM; mic streamed; both sides shown live and made final', async () => {
@@ -175,12 +137,12 @@ describe('LiveSession over a real socket', () => {
     const record = new ReplayRecord();
     record.final('earlier-u', 'user', 'What is the capital of Japan?');
     record.final('earlier-a', 'assistant', 'Tokyo.');
-    const { h, socket } = await started({}, record);
+    const { h, socket, server } = await started({}, record);
     const first = socket.frames[0] as unknown as { session: { input?: unknown[] } };
     expect(first.session.input).toHaveLength(2);
     socket.send({ type: 'session.input_transcript.delta', event_id: 'u', delta: 'And of France?', start_ms: 0, end_ms: 500 });
     socket.send(sessionClosed('expired', 3599.5));
-    const next = await server!.connection();
+    const next = await server.connection();
     const start = (await next.start()) as unknown as { session: { input: { role: string; content: { text: string }[] }[] } };
     expect(start.session.input.map((m) => [m.role, m.content[0]!.text])).toEqual([
       ['user', 'What is the capital of Japan?'],
@@ -197,10 +159,10 @@ describe('LiveSession over a real socket', () => {
   });
 
   it('a dropped socket: reconnecting (attempt 1), then a new session with the history, and audio flows again', async () => {
-    const { h, socket } = await started();
+    const { h, socket, server } = await started();
     socket.socket.terminate();
     await h.next('state', (e) => e.state === 'reconnecting' && e.attempt === 1);
-    const next = await server!.connection();
+    const next = await server.connection();
     await next.start();
     await h.next('notice', (e) => e.key === 'notice.reconnected');
     expect(h.session.state).toBe('listening');
@@ -244,8 +206,7 @@ describe('LiveSession over a real socket', () => {
   });
 
   it('a refused session.start is one fatal error and the state error', async () => {
-    server = await startScriptedLiveServer();
-    harness = await sessionHarness(server.url);
+    const { h: harness, server } = await started.bare();
     const opening = harness.session.open();
     const socket = await server.connection();
     await socket.next('session.start');

@@ -1,42 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pcm16ToBase64 } from '../../../src/engine/audio/pcm';
 import { DUCK_WINDOW_MS } from '../../../src/engine/session/local-duck';
-import { startScriptedLiveServer, type ScriptedLiveServer, type ScriptedSocket } from './helpers/live-server';
-import { sessionHarness, sleep, voice, type SessionHarness } from './helpers/session-harness';
+import { openedSessions, speak } from './helpers/opened-session';
+import { sleep, voice } from './helpers/session-harness';
 
-let server: ScriptedLiveServer | null = null;
-let harness: SessionHarness | null = null;
-
-afterEach(async () => {
-  await harness?.close();
-  await server?.close();
-  harness = server = null;
-});
-
-async function started(overrides = {}): Promise<{ h: SessionHarness; socket: ScriptedSocket }> {
-  server = await startScriptedLiveServer();
-  harness = await sessionHarness(server.url, overrides);
-  const opening = harness.session.open();
-  const socket = await server.connection();
-  await socket.start();
-  await opening;
-  return { h: harness, socket };
-}
-
-/** The model talking on at the pace of speech for `totalMs`. */
-function talkOn(socket: ScriptedSocket, totalMs: number): Promise<void> {
-  const chunk = pcm16ToBase64(voice(40));
-  return new Promise((resolve) => {
-    let sent = 0;
-    const step = () => {
-      if (sent >= totalMs || socket.socket.readyState !== socket.socket.OPEN) return resolve();
-      socket.send({ type: 'session.output_audio.delta', delta: chunk });
-      sent += 40;
-      setTimeout(step, 40);
-    };
-    step();
-  });
-}
+const started = openedSessions();
 
 /**
  * GPT-Live in full duplex with the local VAD (issue 12): the mic path's onset (the session's
@@ -69,7 +37,7 @@ describe('GPT-Live: the local duck over a real socket', () => {
 
   it('the model talks on: the reply fades back in after the window, nothing cut', async () => {
     const { h, socket } = await started();
-    const talking = talkOn(socket, 1_600);
+    const talking = speak(socket, 1_600).done;
     await h.next('state', (e) => e.state === 'speaking');
     await sleep(200);
     h.session.voiceOnset();
@@ -82,7 +50,7 @@ describe('GPT-Live: the local duck over a real socket', () => {
 
   it('a click: the onset taken back resumes the reply at once, not after the window', async () => {
     const { h, socket } = await started();
-    const talking = talkOn(socket, 800);
+    const talking = speak(socket, 800).done;
     await h.next('state', (e) => e.state === 'speaking');
     await sleep(200);
     h.session.voiceOnset();
@@ -96,7 +64,7 @@ describe('GPT-Live: the local duck over a real socket', () => {
 
   it('off (interruption.localVad false): no onsets wanted, and one changes nothing', async () => {
     const { h, socket } = await started({ interruption: { mode: 'immediate', minSpeechMs: 400, localVad: false } });
-    const talking = talkOn(socket, 600);
+    const talking = speak(socket, 600).done;
     await h.next('state', (e) => e.state === 'speaking');
     expect(h.session.wantsVoiceOnsets).toBe(false);
     h.session.voiceOnset();
