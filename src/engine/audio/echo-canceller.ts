@@ -356,11 +356,16 @@ export function withEchoReference(device: OutputDevice, canceller: () => EchoCan
       return device.name;
     },
     start: (pull: FrameSource) => {
-      // The canceller takes 10 ms frames: a device pulling less at a time is re-framed for it.
-      const toFrames = new Framer(ENGINE_FRAME_SAMPLES, (frame) => {
-        canceller().processRender(frame);
-        onRender?.(frame);
-      });
+      // The canceller takes 10 ms frames: a device pulling less at a time is re-framed for it
+      // (into one buffer: processRender copies, onRender only reads).
+      const toFrames = new Framer(
+        ENGINE_FRAME_SAMPLES,
+        (frame) => {
+          canceller().processRender(frame);
+          onRender?.(frame);
+        },
+        { reuse: true },
+      );
       return device.start((samples) => {
         const frame = pull(samples);
         toFrames.push(frame);

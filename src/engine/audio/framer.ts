@@ -1,18 +1,22 @@
 /**
  * Re-chunks a stream of Int16Array pieces of any length into fixed-size frames (e.g. 240 samples,
- * 10 ms at 24 kHz). Each emitted frame is a new array the receiver may keep; nothing else is
- * allocated per call.
+ * 10 ms at 24 kHz). Each emitted frame is a new array the receiver may keep, unless `reuse` is set:
+ * then one buffer serves every frame, valid only during the callback (for receivers that copy or
+ * consume it at once, on the audio path). Nothing else is allocated per call.
  */
 export class Framer {
   private current: Int16Array;
   private fill = 0;
+  private readonly reuse: boolean;
 
   constructor(
     readonly frameSamples: number,
     private readonly onFrame: (frame: Int16Array) => void,
+    options: { reuse?: boolean } = {},
   ) {
     if (!Number.isInteger(frameSamples) || frameSamples < 1) throw new RangeError(`invalid frame size: ${frameSamples}`);
     this.current = new Int16Array(frameSamples);
+    this.reuse = options.reuse ?? false;
   }
 
   /** Samples waiting for a full frame. */
@@ -30,7 +34,7 @@ export class Framer {
       this.fill += n;
       i += n;
       if (this.fill === size) {
-        this.current = new Int16Array(size);
+        if (!this.reuse) this.current = new Int16Array(size);
         this.fill = 0;
         this.onFrame(frame);
       }
@@ -40,7 +44,8 @@ export class Framer {
   /** Emits the partial frame, zero-padded, if any samples are pending. */
   flush(): void {
     if (this.fill === 0) return;
-    const frame = this.current; // the rest is still zero: frames start zeroed
+    const frame = this.current;
+    frame.fill(0, this.fill); // a reused buffer holds the last frame's samples
     this.current = new Int16Array(this.frameSamples);
     this.fill = 0;
     this.onFrame(frame);

@@ -56,7 +56,8 @@ export class MicPath {
   private echoSetup: Promise<void> | null = null;
   private readonly smoother = new LevelSmoother();
   private readonly frameLevel: Level = silentLevel();
-  private readonly toEchoFrames = new Framer(ENGINE_FRAME_SAMPLES, (frame) => this.onCleanAudio(this.echo.processCapture(frame)));
+  // The canceller copies each frame in (and a failed one passes on to consumers that copy): one buffer serves.
+  private readonly toEchoFrames = new Framer(ENGINE_FRAME_SAMPLES, (frame) => this.onCleanAudio(this.echo.processCapture(frame)), { reuse: true });
   private readonly toBatches = new Framer(MIC_BATCH_SAMPLES, (batch) => this.sink?.sendAudio(batch));
   private onsets: VoiceOnsetDetector | null = null;
   private onsetsLoading: Promise<void> | null = null;

@@ -29,7 +29,7 @@
  */
 import { SILENCE_DB, type Level } from '../events';
 import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE, type FrameSource, type OutputDevice } from './devices/types';
-import { amplitudeToDb } from './meter';
+import { measureLevel, silentLevel } from './meter';
 
 const FRAME = ENGINE_FRAME_SAMPLES;
 const SAMPLES_PER_MS = ENGINE_SAMPLE_RATE / 1000;
@@ -116,6 +116,7 @@ export class Player {
   private readonly historyRms = new Float32Array(HISTORY_PULLS).fill(SILENCE_DB);
   private readonly historyPeak = new Float32Array(HISTORY_PULLS).fill(SILENCE_DB);
 
+  private readonly frameLevel = silentLevel();
   private readonly silence = new Int16Array(FRAME);
   private readonly buffers = Array.from({ length: OUTPUT_BUFFERS }, () => new Int16Array(FRAME));
   /** Views of `silence` and `buffers` at the length pulled last (a device pulls one length). */
@@ -430,16 +431,9 @@ export class Player {
   }
 
   private measureInto(frame: Int16Array, slot: number): void {
-    let sum = 0;
-    let peak = 0;
-    for (let i = 0; i < frame.length; i++) {
-      const v = frame[i]!;
-      sum += v * v;
-      const a = v < 0 ? -v : v;
-      if (a > peak) peak = a;
-    }
-    this.historyRms[slot] = amplitudeToDb(Math.sqrt(sum / frame.length));
-    this.historyPeak[slot] = amplitudeToDb(peak);
+    const level = measureLevel(frame, this.frameLevel);
+    this.historyRms[slot] = level.rmsDb;
+    this.historyPeak[slot] = level.peakDb;
   }
 
   private queuedSamples(): number {

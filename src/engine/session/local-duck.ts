@@ -17,13 +17,13 @@
  * of a confirmed barge-in counts exactly what was heard before the pause, and the echo stops with
  * it, so the server's VAD hears the user alone.
  */
-export interface DuckTarget {
+/** What a duck needs of the player (the Player and every SessionPlayer have it). */
+export interface DuckPlayer {
   /** The player's pause/resume (fade out and hold; fade back in). */
   pause(): void;
   resume(): void;
   /** Paused already (pause-then-decide holds the reply): then there is nothing to duck. */
   readonly isPaused: boolean;
-  log(line: string): void;
 }
 
 /**
@@ -53,7 +53,8 @@ export class LocalDuck {
   private retracted = 0;
 
   constructor(
-    private readonly target: DuckTarget,
+    private readonly target: DuckPlayer,
+    private readonly log: (line: string) => void,
     private readonly windowMs: number = DUCK_WINDOW_MS,
   ) {}
 
@@ -70,7 +71,7 @@ export class LocalDuck {
     this.target.pause();
     this.since = performance.now();
     this.timer = setTimeout(() => this.release(), this.windowMs);
-    this.target.log('local VAD: voice over the reply, ducked');
+    this.log('local VAD: voice over the reply, ducked');
   }
 
   /**
@@ -81,7 +82,7 @@ export class LocalDuck {
   confirmed(): void {
     if (!this.timer) return;
     this.stopTimer();
-    this.target.log(`local VAD: the server confirmed after ${Math.round(performance.now() - this.since)} ms`);
+    this.log(`local VAD: the server confirmed after ${Math.round(performance.now() - this.since)} ms`);
     this.target.resume();
   }
 
@@ -95,7 +96,7 @@ export class LocalDuck {
     if (!this.timer) return;
     this.stopTimer();
     if (++this.retracted >= MAX_RETRACTED_DUCKS) this.spentOn = this.replyId;
-    this.target.log(`local VAD: a short sound, not a voice (${Math.round(performance.now() - this.since)} ms), the reply resumes`);
+    this.log(`local VAD: a short sound, not a voice (${Math.round(performance.now() - this.since)} ms), the reply resumes`);
     this.target.resume();
   }
 
@@ -107,7 +108,7 @@ export class LocalDuck {
   private release(): void {
     this.timer = null;
     this.spentOn = this.replyId;
-    this.target.log(`local VAD: no confirmation within ${this.windowMs} ms, the reply resumes`);
+    this.log(`local VAD: no confirmation within ${this.windowMs} ms, the reply resumes`);
     this.target.resume();
   }
 

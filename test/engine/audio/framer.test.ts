@@ -36,6 +36,16 @@ describe('Framer', () => {
     expect(Array.from(frames[2]!)).toEqual([1, 1, 1, 1]);
   });
 
+  it('with reuse, hands out one buffer (valid during the callback) and the same samples; a flush pads with zeros', () => {
+    const seen: number[][] = [];
+    const buffers = new Set<Int16Array>();
+    const framer = new Framer(4, (f) => (buffers.add(f), seen.push(Array.from(f))), { reuse: true });
+    framer.push(Int16Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
+    framer.flush();
+    expect(seen).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 0, 0, 0]]);
+    expect(buffers.size).toBe(1);
+  });
+
   it('rejects a bad frame size', () => {
     expect(() => new Framer(0, () => {})).toThrow(RangeError);
   });

@@ -9,7 +9,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function rig() {
   const player = new Player();
   const log: string[] = [];
-  const duck = new LocalDuck({ pause: () => player.pause(), resume: () => player.resume(), get isPaused() { return player.isPaused; }, log: (l) => log.push(l) }, WINDOW_MS);
+  const duck = new LocalDuck(player, (l) => log.push(l), WINDOW_MS);
   return { player, duck, log };
 }
 

@@ -161,7 +161,7 @@ export class DeviceWatcher {
       const reopened = await member.reopen(view).catch(() => false);
       if (!reopened) refresh = true;
     }
-    const devices = JSON.stringify(view.portAudio?.devices ?? []);
+    const devices = view.portAudio ? this.lastDevices : '[]'; // lookOnce keeps this view's list, as JSON
     if (!refresh || devices === this.refreshedFor) return;
     this.refreshedFor = devices;
     await this.switchAll();

@@ -189,8 +189,9 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
   private io: IoStreamWrite | null = null;
   private resampler: Resampler | null = null;
   private pull: FrameSource | null = null;
-  /** The piece pulled last, in device format (interleaved). */
+  /** The piece pulled last, in device format (interleaved), and its bytes (a view, made once per size). */
   private piece = new Int16Array(0);
+  private pieceBytes = Buffer.alloc(0);
   /** Engine samples per pull, and pulls per 10 ms (their sizes spread the remainder). */
   private readonly pullsPerFrame: number;
   private pullInFrame = 0;
@@ -269,9 +270,8 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
     if (frames === 0) return;
     this.writtenFrames += frames;
     this.writeEnds[this.issuedWrites++ % WRITE_RING] = this.writtenFrames;
-    const samples = this.piece.subarray(0, frames * this.channels);
     // naudiodon copies the bytes synchronously (Chunk constructor), so the piece buffer is reusable.
-    io.write(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength), this.onWritten);
+    io.write(this.pieceBytes.subarray(0, frames * this.channels * 2), this.onWritten);
   }
 
   /** Pulls the next piece from the player into `piece` in the device format: its frames (0 on failure). */
@@ -297,7 +297,10 @@ export class NaudiodonOutput extends NaudiodonDevice implements OutputDevice {
       this.pulledFrames += pulled.length;
     }
     const length = mono.length * this.channels;
-    if (this.piece.length < length) this.piece = new Int16Array(length * 2);
+    if (this.piece.length < length) {
+      this.piece = new Int16Array(length * 2);
+      this.pieceBytes = Buffer.from(this.piece.buffer, this.piece.byteOffset, this.piece.byteLength);
+    }
     const out = this.piece;
     for (let i = 0, j = 0; i < mono.length; i++) {
       const v = mono[i]!;

@@ -97,7 +97,7 @@ export class VoiceOnsetDetector {
   /** The window judged next: the previous hop and the new one. */
   private readonly window = new Int16Array(VAD_FRAME_SAMPLES);
   private hops = 0;
-  private readonly toHops = new Framer(HOP_SAMPLES, (hop) => this.onHop(hop));
+  private readonly toHops = new Framer(HOP_SAMPLES, (hop) => this.onHop(hop), { reuse: true });
 
   private constructor(
     private readonly vads: readonly [WebRtcVad, WebRtcVad],
@@ -124,11 +124,6 @@ export class VoiceOnsetDetector {
       for (const vad of vads) vad.destroy();
       throw error;
     }
-  }
-
-  /** Whether it is inside a voice now (an onset was reported and no release followed). */
-  get voiced(): boolean {
-    return this.inVoice;
   }
 
   /**

@@ -158,7 +158,7 @@ export class LiveSession implements ConversationSession {
       log: (line) => context.log(line),
     });
     const { player } = context;
-    this.duck = new LocalDuck({ pause: () => player.pause(), resume: () => player.resume(), get isPaused() { return player.isPaused; }, log: context.log });
+    this.duck = new LocalDuck(player, context.log);
     this.unsubscribePlayer = [
       player.on('item-started', (itemId) => {
         if (this.turn?.id === itemId && !this.turn.cut) this.setState('speaking');

@@ -74,10 +74,7 @@ export class TurnStateMachine {
     this.log = options.log ?? (() => {});
     this.policy = this.choosePolicy();
     const { player } = options;
-    this.duck = new LocalDuck(
-      { pause: () => player.pause(), resume: () => player.resume(), get isPaused() { return player.isPaused; }, log: (line) => this.log(line) },
-      options.duckWindowMs,
-    );
+    this.duck = new LocalDuck(player, (line) => this.log(line), options.duckWindowMs);
     this.toolCalls = options.tools
       ? new RealtimeToolCalls({ tools: options.tools, send: this.send, emit: this.emit, log: this.log, changed: () => this.settle() })
       : null;
