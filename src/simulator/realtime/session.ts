@@ -11,7 +11,7 @@ import { Responses } from './responses';
 import { specValidator, type SpecValidator } from './spec/validator';
 import { withoutDocumentedNulls } from './spec-gaps';
 import { Turns } from './turns';
-import { declaredMcp, listMcpTools } from './tool-responses';
+import { listMcpTools } from './tool-responses';
 import type { RealtimeToolScript } from './tool-script';
 
 /**
@@ -174,9 +174,8 @@ export class SimSession implements RealtimeContext {
     for (const tool of this.config.tools ?? []) {
       if (tool.type !== 'mcp' || this.listedMcp.has(tool.server_label)) continue;
       this.listedMcp.add(tool.server_label);
-      const server = declaredMcp(this, tool.server_label)!;
       const names = (this.options.tools?.mcp ?? []).filter((call) => call.server === tool.server_label).map((call) => call.name);
-      listMcpTools(this, this.conversation, server, [...new Set(names)]);
+      listMcpTools(this, this.conversation, tool, [...new Set(names)]);
     }
   }
 

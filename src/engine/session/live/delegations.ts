@@ -62,10 +62,12 @@ export interface DelegationLink {
   /** The Responses backend failed (say, the configured model does not exist): the service's words. */
   backendFailed(detail: string): void;
   log(line: string): void;
+  /** The session's clock (ms), which tests may set. */
+  now(): number;
 }
 
 /** How long after a result or reminder went out a renewal still waits for the model to start saying it. */
-export const REPLY_WAIT_MS = 15_000;
+const REPLY_WAIT_MS = 15_000;
 
 interface Running {
   /** The Live session whose backend made the call. */
@@ -82,7 +84,7 @@ export class LiveDelegations {
   /** Names of the tools the current session declared, and whether it delegates to Responses (else client). */
   private declared: string[] = [];
   private byResponses = false;
-  /** performance.now() when something the model is to say went out, until it starts a turn. */
+  /** The clock when something the model is to say went out, until it starts a turn. */
   private toBeSaidSince: number | null = null;
 
   constructor(
@@ -123,7 +125,7 @@ export class LiveDelegations {
    * (a renewal would close the session before it spoke): a renewal now loses nothing.
    */
   get idle(): boolean {
-    const toBeSaid = this.toBeSaidSince !== null && performance.now() - this.toBeSaidSince < REPLY_WAIT_MS;
+    const toBeSaid = this.toBeSaidSince !== null && this.link.now() - this.toBeSaidSince < REPLY_WAIT_MS;
     return this.running.size === 0 && this.waiting.length === 0 && !toBeSaid;
   }
 
@@ -146,7 +148,7 @@ export class LiveDelegations {
     while (this.waiting.length > 0 && !this.closed && this.link.canAppend()) {
       if (!this.link.send(liveClientEvents.commentary(this.waiting[0]!, null))) return;
       this.waiting.shift();
-      this.toBeSaidSince = performance.now();
+      this.toBeSaidSince = this.link.now();
     }
   }
 
@@ -195,7 +197,7 @@ export class LiveDelegations {
   private deliver(result: ToolResult, origin: Running): void {
     if (origin.sessionId === this.link.sessionId() && this.link.send(liveClientEvents.functionOutput(result.callId, result.output))) {
       if (this.link.send(liveClientEvents.continueResponse())) {
-        this.toBeSaidSince = performance.now();
+        this.toBeSaidSince = this.link.now();
         this.link.replyRequested();
       }
       return;

@@ -156,6 +156,7 @@ export class LiveSession implements ConversationSession {
       backendFailed: (detail) =>
         context.emit({ type: 'error', code: 'server', fatal: false, ...say('error.liveBackendFailed', { model: this.settings.tools.liveBackendModel, detail }) }),
       log: (line) => context.log(line),
+      now: () => this.now(),
     });
     const { player } = context;
     this.duck = new LocalDuck(player, context.log);

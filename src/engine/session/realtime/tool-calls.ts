@@ -36,7 +36,8 @@ interface Round {
   superseded: boolean;
 }
 
-type McpItem = { server: string; name: string; called: boolean };
+/** `called`/`reported`: its tool.call / tool.result was emitted (response.done repeats the item). */
+type McpItem = { server: string; name: string; called: boolean; reported: boolean };
 
 export class RealtimeToolCalls {
   private readonly rounds = new Map<string, Round>();
@@ -51,8 +52,6 @@ export class RealtimeToolCalls {
   private readonly mcpListings = new Map<string, { server: string; tools: string[] }>();
   /** Responses cut by an interruption: a round of theirs starts superseded. */
   private readonly cutResponses = new Set<string>();
-  /** MCP calls whose result was reported (response.done repeats the item). */
-  private readonly mcpDone = new Set<string>();
 
   constructor(private readonly options: ToolCallsOptions) {}
 
@@ -132,7 +131,6 @@ export class RealtimeToolCalls {
     this.started.clear();
     this.mcpItems.clear();
     this.mcpListings.clear();
-    this.mcpDone.clear();
     this.cutResponses.clear();
     this.awaitingResponse = false;
     this.activeResponse = null;
@@ -152,8 +150,9 @@ export class RealtimeToolCalls {
       case 'mcp_call': {
         this.noteItem(item);
         this.mcpCalled(item.id, item.arguments);
-        if (this.mcpDone.has(item.id)) break;
-        this.mcpDone.add(item.id);
+        const known = this.mcpItems.get(item.id)!; // noteItem just made sure
+        if (known.reported) break;
+        known.reported = true;
         const error = item.error ? item.error.message : undefined;
         this.options.emit({
           type: 'tool.result',
@@ -173,7 +172,7 @@ export class RealtimeToolCalls {
 
   /** Remembers what MCP items are about, for the events that name only their id. */
   private noteItem(item: ConversationItem): void {
-    if (item.type === 'mcp_call' && !this.mcpItems.has(item.id)) this.mcpItems.set(item.id, { server: item.server_label, name: item.name, called: false });
+    if (item.type === 'mcp_call' && !this.mcpItems.has(item.id)) this.mcpItems.set(item.id, { server: item.server_label, name: item.name, called: false, reported: false });
     if (item.type === 'mcp_list_tools' && item.id) {
       const tools = item.tools.map((tool) => tool.name);
       const known = this.mcpListings.get(item.id);
@@ -199,29 +198,27 @@ export class RealtimeToolCalls {
   }
 
   private startCall(responseId: string, callId: string, name: string, args: string): void {
-    if (this.started.has(callId)) return;
-    this.started.add(callId);
-    const round = this.round(responseId);
-    round.running.add(callId);
-    const generation = this.generation;
-    void this.options.tools.call({ callId, name, arguments: args }).then((result) => {
-      if (generation !== this.generation) return;
-      this.options.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: result.output } });
-      round.running.delete(callId);
-      this.finish(responseId);
-    });
-    this.options.changed();
+    this.run(responseId, callId, () =>
+      this.options.tools.call({ callId, name, arguments: args }).then((result) => ({ type: 'function_call_output', call_id: callId, output: result.output })),
+    );
   }
 
   private startApproval(responseId: string, id: string, server: string, name: string, args: string): void {
+    this.run(responseId, id, () =>
+      this.options.tools.approveMcp({ id, server, name, arguments: args }).then((approve) => ({ type: 'mcp_approval_response', id: approvalResponseId(), approval_request_id: id, approve })),
+    );
+  }
+
+  /** Runs one call of the round (once per id); its answer goes into the conversation unless the session was reset meanwhile. */
+  private run(responseId: string, id: string, answer: () => Promise<ConversationItem>): void {
     if (this.started.has(id)) return;
     this.started.add(id);
     const round = this.round(responseId);
     round.running.add(id);
     const generation = this.generation;
-    void this.options.tools.approveMcp({ id, server, name, arguments: args }).then((approve) => {
+    void answer().then((item) => {
       if (generation !== this.generation) return;
-      this.options.send({ type: 'conversation.item.create', item: { type: 'mcp_approval_response', id: approvalResponseId(), approval_request_id: id, approve } });
+      this.options.send({ type: 'conversation.item.create', item });
       round.running.delete(id);
       this.finish(responseId);
     });
