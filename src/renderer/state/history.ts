@@ -2,7 +2,7 @@ import type { KeyedWords } from '../../shared/i18n';
 import type { ConversationEntry } from '../../shared/ipc';
 import type { MeterReading } from '../../shared/meter-words';
 import type { Turn } from './reducer';
-import type { ToolLine } from './tools';
+import { mergeTool, type ToolLine } from './tools';
 
 export interface HistoryLine {
   turn?: Turn;
@@ -18,7 +18,7 @@ export interface HistoryLine {
 export function turnsFromEntries(entries: readonly ConversationEntry[]): HistoryLine[] {
   const lines: HistoryLine[] = [];
   const byItem = new Map<string, Turn>();
-  const byCall = new Map<string, ToolLine>();
+  const byCall = new Map<string, HistoryLine & { tool: ToolLine }>();
   for (const entry of entries) {
     if (entry.kind === 'transcript') {
       const turn: Turn = { itemId: entry.itemId, speaker: entry.speaker, text: entry.text, final: true };
@@ -41,14 +41,14 @@ export function turnsFromEntries(entries: readonly ConversationEntry[]): History
     } else if (entry.kind === 'meter') {
       lines.push({ meter: entry.meter });
     } else if (entry.kind === 'tool.call' || entry.kind === 'tool.result') {
-      const { kind, at: _at, ...fields } = entry;
+      const { kind: _kind, at: _at, ...fields } = entry;
       const known = byCall.get(entry.callId);
-      if (known) Object.assign(known, kind === 'tool.call' ? { arguments: entry.arguments } : { outcome: entry.outcome, output: entry.output });
+      if (known) known.tool = mergeTool(known.tool, fields);
       else {
         // A result without its call (a log cut short before it) still shows, with no arguments.
-        const tool: ToolLine = { kind: 'tool', arguments: '', ...fields };
-        byCall.set(entry.callId, tool);
-        lines.push({ tool });
+        const line = { tool: mergeTool(undefined, fields) };
+        byCall.set(entry.callId, line);
+        lines.push(line);
       }
     } else if (entry.kind === 'error') {
       lines.push({ error: { at: entry.at, said: entry.key ? { key: entry.key, ...(entry.params ? { params: entry.params } : {}) } : entry.message } });

@@ -35,14 +35,10 @@ export const isToolLine = (line: TranscriptLine): line is ToolLine => 'kind' in 
 
 export function reduceToolEvent(state: UiState, event: ToolEvent, append: Append): UiState {
   switch (event.type) {
-    case 'tool.call': {
-      const { type: _type, ...call } = event;
-      return upsertTool(state, event.callId, append, (line) => ({ ...line, ...call }), { kind: 'tool', ...call });
-    }
+    case 'tool.call':
     case 'tool.result': {
-      const { callId, name, outcome, output, source, server } = event;
-      const seen = { kind: 'tool' as const, callId, name, arguments: '', source, ...(server === undefined ? {} : { server }) };
-      return upsertTool(state, callId, append, (line) => ({ ...line, outcome, output }), { ...seen, outcome, output });
+      const { type: _type, ...fields } = event;
+      return upsertTool(state, fields, append);
     }
     case 'consent.request': {
       const { type: _type, ...prompt } = event;
@@ -57,11 +53,25 @@ export function closeConsent(state: UiState, id: string): UiState {
   return state.consent.some((c) => c.id === id) ? { ...state, consent: state.consent.filter((c) => c.id !== id) } : state;
 }
 
-/** Updates the tool's line (by call id), or adds one (a result whose call this window did not see starts its line). */
-function upsertTool(state: UiState, callId: string, append: Append, update: (line: ToolLine) => ToolLine, fresh: ToolLine): UiState {
-  const index = state.turns.findIndex((line) => isToolLine(line) && line.callId === callId);
-  if (index < 0) return append(state, fresh);
+export type ToolCallFields = Omit<Extract<AssistantEvent, { type: 'tool.call' }>, 'type'>;
+export type ToolResultFields = Omit<Extract<AssistantEvent, { type: 'tool.result' }>, 'type'>;
+
+/**
+ * A tool's line after its call or its result (the window's live events and the history's log
+ * alike): a result whose call was not seen starts the line, with no arguments.
+ */
+export function mergeTool(line: ToolLine | undefined, fields: ToolCallFields | ToolResultFields): ToolLine {
+  if (!('outcome' in fields)) return line ? { ...line, ...fields } : { kind: 'tool', ...fields };
+  const { callId, name, outcome, output, source, server } = fields;
+  if (line) return { ...line, outcome, output };
+  return { kind: 'tool', callId, name, arguments: '', source, ...(server === undefined ? {} : { server }), outcome, output };
+}
+
+/** Updates the tool's line (by call id), or adds one. */
+function upsertTool(state: UiState, fields: ToolCallFields | ToolResultFields, append: Append): UiState {
+  const index = state.turns.findIndex((line) => isToolLine(line) && line.callId === fields.callId);
+  if (index < 0) return append(state, mergeTool(undefined, fields));
   const turns = state.turns.slice();
-  turns[index] = update(state.turns[index] as ToolLine);
+  turns[index] = mergeTool(state.turns[index] as ToolLine, fields);
   return { ...state, turns };
 }
