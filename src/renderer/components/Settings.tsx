@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { keyed, messageWords, type MessageKey } from '../../shared/i18n';
 import type { DeviceInfo, HotkeyStatus, Protocol, Settings as SettingsValues, SettingsProblem, SettingsView } from '../../shared/ipc';
 import { useBridge } from '../bridge';
 import { useLanguage, useT } from '../i18n';
 import { isEmptyPatch, isOverridden, settingsPatch } from '../state/settingsPatch';
 import { HotkeyField } from './HotkeyField';
+import { SecretField } from './SecretField';
 import { ToolsSettings } from './tools/ToolsSettings';
 import { toolSettingsProblems } from '../state/toolSettings';
 
@@ -540,62 +541,27 @@ function DeviceSelect({ label, path, devices, value, locked, errors, onChange }:
 function ApiKeyField({ view, onViewChange }: { view: SettingsView; onViewChange: (view: SettingsView) => void }) {
   const bridge = useBridge();
   const t = useT();
-  const input = useRef<HTMLInputElement>(null);
-  const [filled, setFilled] = useState(false);
-  const [message, setMessage] = useState<MessageKey | null>(null);
-  const id = useId();
   const keyLocked = view.envOverrides.includes('apiKey');
-
-  const store = async (key: string | null) => {
-    try {
-      const { hasApiKey } = await bridge.setApiKey(key);
-      if (input.current) input.current.value = '';
-      setFilled(false);
-      setMessage(key === null ? 'settings.apiKey.removed' : 'settings.apiKey.saved');
-      onViewChange({ ...view, hasApiKey });
-    } catch {
-      setMessage('settings.apiKey.storeFailed');
-    }
-  };
-
   return (
-    <div className="field api-key" data-path="apiKey">
-      <label htmlFor={id}>{t('settings.apiKey')}</label>
-      <div className="api-key-row">
-        <input
-          id={id}
-          ref={input}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          disabled={keyLocked}
-          placeholder={view.hasApiKey ? t('settings.apiKey.placeholderReplace') : t('settings.apiKey.placeholder')}
-          onChange={(e) => setFilled(e.target.value.trim().length > 0)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              const key = input.current?.value.trim();
-              if (key) void store(key);
-            }
-          }}
-        />
-        <button type="button" className="secondary" disabled={!filled || keyLocked} onClick={() => {
-          const key = input.current?.value.trim();
-          if (key) void store(key);
-        }}>
-          {t('settings.apiKey.save')}
-        </button>
-        {view.hasApiKey && !keyLocked && (
-          <button type="button" className="secondary danger" onClick={() => void store(null)}>
-            {t('settings.apiKey.clear')}
-          </button>
-        )}
-      </div>
-      <span className="field-note" role="status">
-        {keyLocked ? t('settings.envLocked') : view.hasApiKey ? t('settings.apiKey.set') : view.settings.provider === 'local' ? t('settings.apiKey.noneLocal') : t('settings.apiKey.none')}
-        {message && !keyLocked && <span className="key-message"> {t(message)}</span>}
-      </span>
-    </div>
+    <SecretField
+      className="field api-key"
+      rowClassName="api-key-row"
+      data={{ 'data-path': 'apiKey' }}
+      label={t('settings.apiKey')}
+      placeholder={view.hasApiKey ? t('settings.apiKey.placeholderReplace') : t('settings.apiKey.placeholder')}
+      disabled={keyLocked}
+      saveLabel={t('settings.apiKey.save')}
+      clearLabel={t('settings.apiKey.clear')}
+      canClear={view.hasApiKey && !keyLocked}
+      note={keyLocked ? t('settings.envLocked') : view.hasApiKey ? t('settings.apiKey.set') : view.settings.provider === 'local' ? t('settings.apiKey.noneLocal') : t('settings.apiKey.none')}
+      showMessage={!keyLocked}
+      failedMessage="settings.apiKey.storeFailed"
+      save={async (key) => {
+        const { hasApiKey } = await bridge.setApiKey(key);
+        onViewChange({ ...view, hasApiKey });
+        return key === null ? 'settings.apiKey.removed' : 'settings.apiKey.saved';
+      }}
+    />
   );
 }
 

@@ -5,6 +5,7 @@ import { useBridge } from '../../bridge';
 import { useT } from '../../i18n';
 import { NEW_MCP_SERVER, formatList, parseList, toolSettingsProblems, withToolOn, type McpServer, type ToolSettings } from '../../state/toolSettings';
 import { toolName } from '../../state/toolWords';
+import { SecretField } from '../SecretField';
 import './tools.css';
 
 interface Props {
@@ -244,60 +245,25 @@ function ListInput({ id, describedBy, value, readOnly, placeholder, onChange }: 
 function HeaderValue({ label, header, saved, isSet, onSet }: { label: string; header: string; saved: boolean; isSet: boolean; onSet: (set: boolean) => void }) {
   const bridge = useBridge();
   const t = useT();
-  const id = useId();
-  const input = useRef<HTMLInputElement>(null);
-  const [filled, setFilled] = useState(false);
-  const [message, setMessage] = useState<MessageKey | null>(null);
-
-  const store = async (value: string | null) => {
-    try {
-      const { set } = await bridge.setMcpHeader(label, header, value);
-      if (input.current) input.current.value = '';
-      setFilled(false);
-      setMessage(value === null ? 'tools.mcp.value.removed' : set ? 'tools.mcp.value.saved' : 'tools.mcp.value.failed');
-      onSet(set);
-    } catch {
-      setMessage('tools.mcp.value.failed');
-    }
-  };
-  const submit = () => {
-    const value = input.current?.value;
-    if (value && value.trim()) void store(value.trim());
-  };
-
   return (
-    <div className="wide mcp-header" data-header={header}>
-      <label htmlFor={id}>{t('tools.mcp.value', { header })}</label>
-      <div className="mcp-header-row">
-        <input
-          id={id}
-          ref={input}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          disabled={!saved}
-          placeholder={isSet ? t('tools.mcp.value.placeholderReplace') : t('tools.mcp.value.placeholder')}
-          onChange={(e) => setFilled(e.target.value.trim().length > 0)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              submit();
-            }
-          }}
-        />
-        <button type="button" className="secondary" disabled={!saved || !filled} onClick={submit}>
-          {t('tools.mcp.value.save')}
-        </button>
-        {isSet && (
-          <button type="button" className="secondary danger" onClick={() => void store(null)}>
-            {t('tools.mcp.value.clear')}
-          </button>
-        )}
-      </div>
-      <span className="field-note" role="status">
-        {!saved ? t('tools.mcp.value.saveFirst') : isSet ? t('tools.mcp.value.set') : t('tools.mcp.value.none')}
-        {message && <span className="key-message"> {t(message)}</span>}
-      </span>
-    </div>
+    <SecretField
+      className="wide mcp-header"
+      rowClassName="mcp-header-row"
+      data={{ 'data-header': header }}
+      label={t('tools.mcp.value', { header })}
+      placeholder={isSet ? t('tools.mcp.value.placeholderReplace') : t('tools.mcp.value.placeholder')}
+      disabled={!saved}
+      saveLabel={t('tools.mcp.value.save')}
+      clearLabel={t('tools.mcp.value.clear')}
+      canClear={isSet}
+      note={!saved ? t('tools.mcp.value.saveFirst') : isSet ? t('tools.mcp.value.set') : t('tools.mcp.value.none')}
+      showMessage
+      failedMessage="tools.mcp.value.failed"
+      save={async (value) => {
+        const { set } = await bridge.setMcpHeader(label, header, value);
+        onSet(set);
+        return value === null ? 'tools.mcp.value.removed' : set ? 'tools.mcp.value.saved' : 'tools.mcp.value.failed';
+      }}
+    />
   );
 }
