@@ -1,23 +1,6 @@
 import type { Usage } from '../events';
 import type { DurationPrice, TokenPrice } from './prices';
-
-/**
- * A conversation's tokens, summed over its responses, with every detail filled in. Cached tokens
- * are part of the input tokens (the Realtime API counts them in both), billed at the cached rate.
- */
-export interface TokenTotals {
-  input: number;
-  output: number;
-  total: number;
-  inputText: number;
-  inputAudio: number;
-  inputImage: number;
-  cachedText: number;
-  cachedAudio: number;
-  cachedImage: number;
-  outputText: number;
-  outputAudio: number;
-}
+import type { TokenTotals } from './reading';
 
 export const NO_TOKENS: TokenTotals = {
   input: 0,

@@ -1,8 +1,8 @@
 import type { AssistantEvent } from '../events';
 import type { Protocol, Settings } from '../settings';
-import { addTokens, durationCostUsd, NO_TOKENS, tokenCostUsd, tokensOf, type TokenTotals } from './cost';
+import { addTokens, durationCostUsd, NO_TOKENS, tokenCostUsd, tokensOf } from './cost';
 import { priceOf, PRICES_AS_OF, type ModelPrice } from './prices';
-import type { MeterReading } from './reading';
+import type { MeterReading, TokenTotals } from './reading';
 
 /** What the meter reads from the settings: the model as configured and the spending cap. */
 export type MeterSettings = Pick<Settings, 'provider' | 'model' | 'azure' | 'spendingCapUsd'>;

@@ -1,4 +1,20 @@
-import type { TokenTotals } from './cost';
+/**
+ * A conversation's tokens, summed over its responses, with every detail filled in. Cached tokens
+ * are part of the input tokens (the Realtime API counts them in both), billed at the cached rate.
+ */
+export interface TokenTotals {
+  input: number;
+  output: number;
+  total: number;
+  inputText: number;
+  inputAudio: number;
+  inputImage: number;
+  cachedText: number;
+  cachedAudio: number;
+  cachedImage: number;
+  outputText: number;
+  outputAudio: number;
+}
 
 /**
  * What the meter says about the current conversation (one Assistant start..stop, across reconnects
