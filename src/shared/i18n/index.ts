@@ -1,7 +1,7 @@
-import i18next, { type i18n, type TFunction } from 'i18next';
+import i18next from 'i18next';
 import { CATALOGUES, type Language, type MessageKey } from './catalogues';
-import type { en } from './catalogues/en';
 import { formatDateTime, formatDuration, formatMinutes, formatUsd, formatWholeMinutes } from './format';
+import type { Translate, Translator } from './types';
 
 /**
  * The one i18next set-up used by main, renderer and CLI: both catalogues loaded inline (no
@@ -17,17 +17,7 @@ export { chooseLanguage, FALLBACK_LANGUAGE, languageFromEnv, languageOfLocale } 
 export { formatDateTime, formatDuration, formatMinutes, formatUsd, formatWholeMinutes } from './format';
 export { ERROR_KEYS, errorWords, keyed, messageWords, saidWords, STATE_KEYS, stateWords, type KeyedWords } from './words';
 
-declare module 'i18next' {
-  interface CustomTypeOptions {
-    defaultNS: 'translation';
-    resources: { translation: typeof en };
-    keySeparator: false;
-    nsSeparator: false;
-  }
-}
-
-export type Translator = i18n;
-export type Translate = TFunction;
+export type { Translate, Translator } from './types';
 
 export function createI18n(language: Language): Translator {
   const instance = i18next.createInstance();

@@ -1,5 +1,5 @@
 import type { AssistantState, ErrorCode, NoticeSaid } from '../../engine/events';
-import type { Translate } from './index';
+import type { Translate } from './types';
 import type { MessageKey } from './catalogues';
 
 /** The engine's vocabulary, keyed into the catalogues: every front end names states and errors alike. */
