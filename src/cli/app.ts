@@ -5,19 +5,10 @@ import { chooseLanguage, createI18n, keyed, languageFromEnv, messageWords, saidW
 import { parseFlags, UsageError, usage, type CliFlags } from './args';
 import { createDevices, describeAudioDevices, DeviceSetupError, readInputRecording, STDIO } from './devices';
 import { ConversationFile } from '../engine/conversation-log/file';
+import type { CliIo } from './io';
 import { runServe } from './serve';
 import { PlainUi, sessionLine, TtyUi, type ConsentKey, type Ui } from './ui';
 import { TerminalToolHost } from './tool-host';
-
-export interface CliIo {
-  argv: string[];
-  env: Record<string, string | undefined>;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  stdin: NodeJS.ReadStream;
-  /** Registers a shutdown request (SIGINT/SIGTERM); returns an unregister function. */
-  onSignal: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
-}
 
 const STDOUT_PATHS = ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
 

@@ -3,7 +3,7 @@ import { TURN_PATH, startKaiwaServer } from '../server';
 import { startSimulator } from '../simulator';
 import { chooseLanguage, createI18n, languageFromEnv } from '../shared/i18n';
 import { parseFlags, UsageError } from './args';
-import type { CliIo } from './app';
+import type { CliIo } from './io';
 import { serveToken } from './serve-token';
 
 /**
