@@ -6,7 +6,8 @@ import { BridgeProvider } from '../../src/renderer/bridge';
 import { InterruptButton, useEscapeKey } from '../../src/renderer/components/InterruptButton';
 import { StatusBar, TalkControls } from '../../src/renderer/components/StatusBar';
 import { Transcript } from '../../src/renderer/components/Transcript';
-import { initialUiState, uiReducer, type Turn, type UiState } from '../../src/renderer/state/reducer';
+import { initialUiState, uiReducer } from '../../src/renderer/state/reducer';
+import type { Turn, UiState } from '../../src/renderer/state/types';
 import { FakeBridge } from './fakeBridge';
 
 afterEach(cleanup);

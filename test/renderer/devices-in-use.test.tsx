@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AssistantEvent } from '../../src/shared/ipc';
 import { StatusBar } from '../../src/renderer/components/StatusBar';
 import { LanguageProvider } from '../../src/renderer/i18n';
-import { initialUiState, uiReducer, type UiState } from '../../src/renderer/state/reducer';
+import { initialUiState, uiReducer } from '../../src/renderer/state/reducer';
+import type { UiState } from '../../src/renderer/state/types';
 
 afterEach(cleanup);
 

@@ -5,7 +5,7 @@ import { App } from '../../src/renderer/App';
 import { BridgeProvider } from '../../src/renderer/bridge';
 import { Transcript } from '../../src/renderer/components/Transcript';
 import { LanguageProvider, windowLanguage } from '../../src/renderer/i18n';
-import type { Turn } from '../../src/renderer/state/reducer';
+import type { Turn } from '../../src/renderer/state/types';
 import type { AssistantState } from '../../src/shared/ipc';
 import { FakeBridge, settingsView } from './fakeBridge';
 import { ConversationMeter } from '../../src/engine/meter/meter';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AssistantEvent } from '../../src/shared/ipc';
 import type { MeterReading } from '../../src/shared/meter-words';
 import { NO_TOKENS } from '../../src/engine/meter/cost';
-import { canInterrupt, initialUiState, isActive, isTurn, MAX_NOTICES, MAX_TURNS, uiReducer, type Turn, type UiState } from '../../src/renderer/state/reducer';
+import { canInterrupt, initialUiState, isActive, isTurn, MAX_NOTICES, MAX_TURNS, uiReducer } from '../../src/renderer/state/reducer';
+import type { Turn, UiState } from '../../src/renderer/state/types';
 
 const run = (events: AssistantEvent[], from: UiState = initialUiState) => uiReducer(from, { type: 'events', events });
 const turnsOf = (s: UiState): Turn[] => s.turns.filter(isTurn);

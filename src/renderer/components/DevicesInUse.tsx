@@ -1,6 +1,6 @@
 import type { Translate } from '../../shared/i18n';
 import { useT } from '../i18n';
-import type { DeviceShown, UiState } from '../state/reducer';
+import type { DeviceShown, UiState } from '../state/types';
 
 /** "Microphone: X · Speaker: Y" in the status line: the devices in use, marked when they follow the system default. */
 export function DevicesInUse({ devices }: { devices: UiState['devices'] }) {

@@ -1,7 +1,8 @@
 import { memo, useLayoutEffect, useRef, useState } from 'react';
 import { cutReply, heardFraction } from '../../engine/text/cut';
 import { useT } from '../i18n';
-import { isTurn, type TranscriptLine, type Turn } from '../state/reducer';
+import { isTurn } from '../state/reducer';
+import type { TranscriptLine, Turn } from '../state/types';
 import { ToolActivity } from './tools/ToolActivity';
 
 interface Props {

@@ -1,8 +1,8 @@
 import type { KeyedWords } from '../../shared/i18n';
 import type { ConversationEntry } from '../../shared/ipc';
 import type { MeterReading } from '../../shared/meter-words';
-import type { Turn } from './reducer';
-import { mergeTool, type ToolLine } from './tools';
+import { mergeTool } from './tools';
+import type { ToolLine, Turn } from './types';
 
 export interface HistoryLine {
   turn?: Turn;

@@ -1,6 +1,6 @@
-import type { AssistantEvent, AssistantState, ErrorCode, NoticeSaid, Said } from '../../shared/ipc';
-import { closeConsent, reduceToolEvent, type ConsentPrompt, type ToolLine } from './tools';
-import type { MeterReading } from '../../shared/meter-words';
+import type { AssistantEvent, AssistantState, NoticeSaid } from '../../shared/ipc';
+import { closeConsent, reduceToolEvent } from './tools';
+import type { TranscriptLine, Turn, UiState } from './types';
 
 /**
  * The conversation screen's state, reduced from AssistantEvent batches. Pure: no React, no bridge.
@@ -8,64 +8,7 @@ import type { MeterReading } from '../../shared/meter-words';
  * mutable store (see levelStore.ts), so they never cause a React render.
  */
 
-export interface Cut {
-  playedMs: number;
-  receivedMs: number;
-  reason: 'barge-in' | 'user';
-}
-
-export interface Turn {
-  itemId: string;
-  speaker: 'user' | 'assistant';
-  text: string;
-  final: boolean;
-  cut?: Cut;
-}
-
-/** One line of the transcript: something said, or a tool the assistant used (its own entry). */
-export type TranscriptLine = Turn | ToolLine;
-
 export const isTurn = (line: TranscriptLine): line is Turn => !('kind' in line);
-
-export interface UiError {
-  code: ErrorCode;
-  /** The engine's words: a catalogue key and params (see `saidWords`). */
-  said: Said;
-  fatal: boolean;
-}
-
-export interface Notice {
-  id: number;
-  /** The engine's words or main's own (`main.` keys), by key. */
-  said: NoticeSaid;
-}
-
-/** A microphone or speaker in use, as the engine's `device` event names it. */
-export interface DeviceShown {
-  name: string;
-  followsDefault: boolean;
-}
-
-export interface UiState {
-  state: AssistantState;
-  /** The microphone and speaker in use (live devices only; they change when the system's do). */
-  devices: { input?: DeviceShown; output?: DeviceShown };
-  /** Reconnect attempt, while `state` is 'reconnecting'. */
-  attempt?: number;
-  turns: TranscriptLine[];
-  /** Open consent questions, oldest first: the prompt shows the first. */
-  consent: ConsentPrompt[];
-  error: UiError | null;
-  notices: Notice[];
-  /** The conversation's cost and time meter (the engine's latest reading; the last conversation's total once it ended). */
-  meter: MeterReading | null;
-  /**
-   * Where the next user turn belongs. A user's transcript usually completes after the reply to it
-   * has started streaming; it is placed where the user started speaking, not where it arrived.
-   */
-  userSlot: number | null;
-  nextNoticeId: number;
-}
 
 export const MAX_TURNS = 500;
 export const MAX_NOTICES = 3;

@@ -1,32 +1,10 @@
-import type { AssistantEvent, ToolOutcome } from '../../shared/ipc';
-import type { TranscriptLine, UiState } from './reducer';
+import type { AssistantEvent } from '../../shared/ipc';
+import type { ToolLine, TranscriptLine, UiState } from './types';
 
 /**
  * Tool activity and consent questions, reduced from AssistantEvents (part of reducer.ts's state).
  * Pure: no React, no bridge.
  */
-
-/** A tool the assistant used: its own transcript line, from its call to its outcome. */
-export interface ToolLine {
-  kind: 'tool';
-  callId: string;
-  /** The tool's name (`read_clipboard`); an MCP server's tool by its own name. */
-  name: string;
-  /** The arguments as the model wrote them (JSON text). */
-  arguments: string;
-  source: 'function' | 'mcp';
-  /** The MCP server's label. */
-  server?: string;
-  /** Missing while it runs. */
-  outcome?: ToolOutcome;
-  /** What went back to the model (JSON text). */
-  output?: string;
-}
-
-export type ConsentRequestEvent = Extract<AssistantEvent, { type: 'consent.request' }>;
-
-/** A consent question the window shows: the request as it came. */
-export type ConsentPrompt = Omit<ConsentRequestEvent, 'type'>;
 
 type ToolEvent = Extract<AssistantEvent, { type: 'tool.call' | 'tool.result' | 'consent.request' | 'consent.settled' }>;
 type Append = (state: UiState, line: TranscriptLine) => UiState;

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { AssistantEvent, KaiwaBridge, SettingsView } from '../../shared/ipc';
 import { LevelStore } from './levelStore';
-import { initialUiState, uiReducer, type UiAction, type UiState } from './reducer';
+import { initialUiState, uiReducer, type UiAction } from './reducer';
+import type { UiState } from './types';
 
 export interface Kaiwa {
   ui: UiState;

@@ -3,7 +3,7 @@ import { messageWords } from '../../../shared/i18n';
 import type { ConsentAnswer } from '../../../shared/ipc';
 import { useBridge } from '../../bridge';
 import { useT } from '../../i18n';
-import type { ConsentPrompt as Prompt } from '../../state/tools';
+import type { ConsentPrompt as Prompt } from '../../state/types';
 import { toolName } from '../../state/toolWords';
 import './tools.css';
 

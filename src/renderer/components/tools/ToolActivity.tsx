@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { useT } from '../../i18n';
-import type { ToolLine } from '../../state/tools';
+import type { ToolLine } from '../../state/types';
 import { OUTCOME_KEYS, compactArguments, prettyArguments, toolName } from '../../state/toolWords';
 import './tools.css';
 
