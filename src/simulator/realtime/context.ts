@@ -1,6 +1,26 @@
 import type { RealtimeServerEvent } from 'openai/resources/realtime/realtime';
-import type { SessionOptions } from './session';
+import type { DialectName } from '../../engine/realtime/dialects/types';
+import type { FaultPlan } from '../faults';
 import type { SimSessionConfig } from './config';
+import type { RealtimeToolScript } from './tool-script';
+
+/** How the server runs its Realtime sessions (the same for each of its connections). */
+export interface SessionOptions {
+  dialect: DialectName;
+  model: string;
+  /** Length of every spoken reply. */
+  replyMs: number;
+  /** How much faster than real time reply audio is sent (Infinity: as fast as possible). */
+  realtimeFactor: number;
+  /** Audio per `output_audio.delta`. */
+  chunkMs: number;
+  validateOutgoing: boolean;
+  /** Events kept per direction in `received` / `sent` (0: none). Later ones are not kept. */
+  recordLimit: number;
+  faults: FaultPlan;
+  /** Scripted tool use (`--tool-call`, MCP calls), shared by the server's sessions. */
+  tools?: RealtimeToolScript;
+}
 
 /** What the parts of a Realtime session (conversation, turns, responses) share: its config and its way out. */
 export interface RealtimeContext {

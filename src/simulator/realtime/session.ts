@@ -1,18 +1,16 @@
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { DialectName, WireEvent } from '../../engine/realtime/dialects/types';
-import type { FaultPlan } from '../faults';
 import { newId } from '../ids';
 import { Outbox, type Recorded, type SessionTransport } from '../outbox';
 import { wireCodec, type WireCodec } from './codec';
 import { applySessionUpdate, initialConfig, sessionView, type SimSessionConfig } from './config';
-import type { RealtimeContext } from './context';
+import type { RealtimeContext, SessionOptions } from './context';
 import { Conversation, type StoredItem } from './conversation';
 import { Responses } from './responses';
 import { specValidator, type SpecValidator } from './spec/validator';
 import { withoutDocumentedNulls } from './spec-gaps';
 import { Turns } from './turns';
 import { listMcpTools } from './tool-responses';
-import type { RealtimeToolScript } from './tool-script';
 
 /**
  * One Realtime session, as the server keeps it for one WebSocket: it validates and decodes each
@@ -22,23 +20,6 @@ import type { RealtimeToolScript } from './tool-script';
 
 export type { SimSessionConfig } from './config';
 export type { StoredItem } from './conversation';
-
-export interface SessionOptions {
-  dialect: DialectName;
-  model: string;
-  /** Length of every spoken reply. */
-  replyMs: number;
-  /** How much faster than real time reply audio is sent (Infinity: as fast as possible). */
-  realtimeFactor: number;
-  /** Audio per `output_audio.delta`. */
-  chunkMs: number;
-  validateOutgoing: boolean;
-  /** Events kept per direction in `received` / `sent` (0: none). Later ones are not kept. */
-  recordLimit: number;
-  faults: FaultPlan;
-  /** Scripted tool use (`--tool-call`, MCP calls), shared by the server's sessions. */
-  tools?: RealtimeToolScript;
-}
 
 export interface Violation {
   event: WireEvent;
