@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/{engine,simulator,cli,server,main,preload,shared,packaging}/**/*.test.ts'],
+          include: ['test/{engine,simulator,cli,server,main,preload,shared,packaging,architecture}/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
