@@ -113,6 +113,21 @@ export interface ConversationSummary {
   turns: number;
 }
 
+/** A screen or window the share picker offers (Kaiwa's own windows are never among them). */
+export interface ShareSource {
+  /** desktopCapturer's media source id (`screen:…`, `window:…`). */
+  id: string;
+  name: string;
+  kind: 'screen' | 'window';
+  /** A small JPEG data URL; empty when the system gave none. */
+  thumbnail: string;
+}
+
+/** Whether a screen or window is being shared now: every window shows it the whole time. */
+export interface ShareStatus {
+  sharing: boolean;
+  sourceName?: string;
+}
 
 /** A renderer -> main request (ipcRenderer.invoke / ipcMain.handle) made by the bridge method `M`. */
 export interface Request<M extends string, Args extends unknown[], Result> {

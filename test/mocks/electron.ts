@@ -142,6 +142,8 @@ export class BrowserWindow extends EventEmitter {
   destroyed = false;
   position: [number, number] = [0, 0];
   alwaysOnTop = false;
+  /** `setContentProtection`: whether the window asks to be left out of captures. */
+  contentProtected = false;
   loaded: { file?: string; url?: string; hash?: string } = {};
 
   constructor(options: WindowOptions = {}) {
@@ -199,6 +201,13 @@ export class BrowserWindow extends EventEmitter {
   setAlwaysOnTop(flag: boolean): void {
     this.alwaysOnTop = flag;
   }
+  setContentProtection(enable: boolean): void {
+    this.contentProtected = enable;
+  }
+  /** The id desktopCapturer gives this window's source (`window:ID:0`). */
+  getMediaSourceId(): string {
+    return `window:${this.webContents.id}:0`;
+  }
   close(): void {
     const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
     this.emit('close', event);
@@ -250,9 +259,29 @@ export const Menu = {
 };
 
 export class FakeNativeImage {
-  constructor(readonly path: string | undefined) {}
+  /**
+   * `path`: an image loaded from a file (tray icons). `pixels`: a captured picture, as PNG or JPEG
+   * bytes and its size (desktopCapturer thumbnails); encoding returns those bytes.
+   */
+  constructor(
+    readonly path: string | undefined,
+    readonly pixels?: { png: Buffer; jpeg?: Buffer; width: number; height: number },
+  ) {}
   isEmpty(): boolean {
+    if (this.pixels) return this.pixels.width === 0 || this.pixels.height === 0;
     return this.path === undefined || !existsSync(this.path);
+  }
+  getSize(): { width: number; height: number } {
+    return { width: this.pixels?.width ?? 0, height: this.pixels?.height ?? 0 };
+  }
+  toPNG(): Buffer {
+    return Buffer.from(this.pixels?.png ?? Buffer.alloc(0));
+  }
+  toJPEG(_quality: number): Buffer {
+    return Buffer.from(this.pixels?.jpeg ?? this.pixels?.png ?? Buffer.alloc(0));
+  }
+  toDataURL(): string {
+    return `data:image/png;base64,${this.toPNG().toString('base64')}`;
   }
 }
 
@@ -262,6 +291,48 @@ export const nativeImage = {
   },
   createEmpty(): FakeNativeImage {
     return new FakeNativeImage(undefined);
+  },
+};
+
+// ---- desktopCapturer: the screens and windows a test puts on the "desktop" ----
+
+/** A screen or window on the fake desktop; `frame` is what a capture of it shows now. */
+export interface FakeDesktopSource {
+  id: string;
+  name: string;
+  /** Screens: the display's id (as a string, like Electron). */
+  display_id?: string;
+  frame: { png: Buffer; jpeg?: Buffer; width: number; height: number };
+}
+
+export const desktopCapturer = {
+  /** The desktop, front-most window first (the order Electron lists them on Windows and macOS). */
+  sources: [] as FakeDesktopSource[],
+  /** Every getSources call's options, in order. */
+  calls: [] as Array<{ types: string[]; thumbnailSize?: { width: number; height: number } }>,
+  /** When set, getSources rejects with it (no capture permission, the portal was cancelled). */
+  failure: undefined as Error | undefined,
+  async getSources(options: { types: string[]; thumbnailSize?: { width: number; height: number }; fetchWindowIcons?: boolean }) {
+    this.calls.push({ types: [...options.types], ...(options.thumbnailSize ? { thumbnailSize: { ...options.thumbnailSize } } : {}) });
+    if (this.failure) throw this.failure;
+    const box = options.thumbnailSize ?? { width: 150, height: 150 };
+    const listed = this.sources.filter((s) => options.types.includes(s.id.split(':')[0]!));
+    // Like Chromium: a window that belongs to this app is listed too (its own ids come from getMediaSourceId).
+    const own = BrowserWindow.getAllWindows().map((w) => ({ id: w.getMediaSourceId(), name: String(w.options.title ?? 'Kaiwa'), frame: { png: Buffer.from('kaiwa'), width: 480, height: 720 } }));
+    const all = options.types.includes('window') ? [...own, ...listed] : listed;
+    return all.map((s) => {
+      // The thumbnail fits the box, keeping the aspect ratio (never larger than the source).
+      const scale = Math.min(1, box.width / s.frame.width, box.height / s.frame.height);
+      const width = Math.round(s.frame.width * scale);
+      const height = Math.round(s.frame.height * scale);
+      return {
+        id: s.id,
+        name: s.name,
+        display_id: 'display_id' in s ? (s.display_id ?? '') : '',
+        appIcon: null,
+        thumbnail: new FakeNativeImage(undefined, { ...s.frame, width, height }),
+      };
+    });
   },
 };
 
@@ -412,8 +483,10 @@ export const clipboard = {
 // ---- screen, session, dialog, shell ----
 
 export const screen = {
-  getDisplayNearestPoint(): { workArea: typeof electronMock.workArea; bounds: typeof electronMock.workArea } {
-    return { workArea: { ...electronMock.workArea }, bounds: { ...electronMock.workArea } };
+  /** The display a point is on (the test sets which, by id). */
+  cursorDisplayId: 1,
+  getDisplayNearestPoint(): { id: number; workArea: typeof electronMock.workArea; bounds: typeof electronMock.workArea } {
+    return { id: screen.cursorDisplayId, workArea: { ...electronMock.workArea }, bounds: { ...electronMock.workArea } };
   },
   getPrimaryDisplay(): { workArea: typeof electronMock.workArea } {
     return { workArea: { ...electronMock.workArea } };
@@ -538,6 +611,10 @@ export function resetElectronMock(userDataDir = ''): void {
   globalShortcut.registered.clear();
   globalShortcut.calls = [];
   powerMonitor.removeAllListeners();
+  desktopCapturer.sources = [];
+  desktopCapturer.calls = [];
+  desktopCapturer.failure = undefined;
+  screen.cursorDisplayId = 1;
   systemPreferences.trusted = true;
   systemPreferences.prompts = 0;
   ipcMain.handlers.clear();
@@ -562,6 +639,7 @@ const electron = {
   Tray,
   Menu,
   nativeImage,
+  desktopCapturer,
   globalShortcut,
   ipcMain,
   safeStorage,

@@ -308,6 +308,12 @@ export const en = {
   'main.settings.damaged': 'The settings file was damaged ({{why}}); using the defaults. The old file is kept as {{backup}}.',
   'main.settings.notJson': 'not valid JSON',
   'main.settings.unreadable': 'Could not read the settings ({{detail}}); using the defaults.',
+  'main.share.failed': 'Could not capture the screen: {{detail}}',
+  'main.share.noScreen': 'There is no screen to look at.',
+  'main.share.noWindow': 'There is no window to look at (Kaiwa’s own windows are never captured).',
+  'main.share.stopped.ended': 'Sharing stopped: the conversation ended.',
+  'main.share.stopped.gone': 'Sharing stopped: the shared window is no longer there.',
+  'main.share.stopped.lock': 'Sharing stopped: the screen locked.',
   'main.window.quickTalk': 'Kaiwa quick talk',
 
   'meter.capReached': 'Spending cap reached: microphone off',

@@ -298,6 +298,12 @@ export const ja: Catalogue = {
   'main.settings.damaged': '設定ファイルが壊れていました（{{why}}）。既定の設定を使います。元のファイルは {{backup}} として残してあります。',
   'main.settings.notJson': 'JSON として読めません',
   'main.settings.unreadable': '設定を読み込めませんでした（{{detail}}）。既定の設定を使います。',
+  'main.share.failed': '画面を取り込めませんでした：{{detail}}',
+  'main.share.noScreen': '見せられる画面がありません。',
+  'main.share.noWindow': '見せられるウィンドウがありません（Kaiwa 自身のウィンドウは取り込みません）。',
+  'main.share.stopped.ended': '会話が終わったので、共有を止めました。',
+  'main.share.stopped.gone': '共有していたウィンドウがなくなったので、共有を止めました。',
+  'main.share.stopped.lock': '画面がロックされたので、共有を止めました。',
   'main.window.quickTalk': 'Kaiwa クイックトーク',
 
   'meter.capReached': '利用上限に達したためマイク停止中',
