@@ -101,7 +101,7 @@ export async function benchServe(): Promise<BenchRow[]> {
   const wholeMs = quantile(whole, 0.5);
   rows.push({ name: `decode ${round(seconds)} s m4a -> 24 kHz mono PCM16, median of 5`, value: round(wholeMs), unit: 'ms' });
   rows.push({ name: `decode ${round(seconds)} s m4a, speed`, value: round((seconds * 1000) / wholeMs), unit: 'x real time' });
-  rows.push({ name: `decode ${round(seconds)} s m4a, AAC decoder alone (no resampling), median of 5`, value: round(quantile(aacOnly, 0.5)), unit: 'ms' });
+  rows.push({ name: `decode ${round(seconds)} s m4a, ffmpeg alone (no resampling), median of 5`, value: round(quantile(aacOnly, 0.5)), unit: 'ms' });
   return rows;
 }
 

@@ -11,6 +11,7 @@ packages=(
   patchelf binutils                                          # $ORIGIN rpath for the native addon, readelf
   desktop-file-utils                                         # validates the .desktop entries (packaging tests)
   fonts-noto-cjk                                             # Japanese glyphs in the window's screenshots (e2e)
+  ffmpeg                                                     # m4a/AAC in the terminal and `kaiwa serve` (engine/audio/ffmpeg.ts)
 )
 
 missing=()

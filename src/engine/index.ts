@@ -11,7 +11,7 @@ export { NullInput, NullOutput } from './audio/devices/null';
 export { WavFileInput, WavFileOutput, type WavFileInputOptions, type WavFileOutputOptions } from './audio/devices/wav-file';
 export { readWavFile, readWavAsEngineAudio, streamingWavHeader, WavError } from './audio/wav';
 export { WavStreamOutput, type WavStreamOutputOptions } from './audio/devices/wav-stream';
-export { AudioDecodeError, decodeAudio, decodeAsEngineAudio, readRecordingAsEngineAudio, RECORDING_FORMATS, type DecodedAudio } from './audio/decode';
+export { AudioDecodeError, decodeAudio, decodeAsEngineAudio, readRecordingAsEngineAudio, RECORDING_FORMATS, type DecodedAudio, type RecordingDecoder } from './audio/decode';
 export { measureLevel, LevelSmoother } from './audio/meter';
 export { pcm16ToBase64, base64ToPcm16, pcm16ToBytes } from './audio/pcm';
 export { Conversation, TurnError, type ConversationOptions, type TurnListener, type TurnResult } from './turn/conversation';

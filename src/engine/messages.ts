@@ -61,6 +61,8 @@ export interface EngineMessages {
   'recording.cannotDecode': { detail: string };
   'recording.cannotRead': { detail: string };
   'recording.empty': undefined;
+  /** An m4a/AAC recording where the terminal or `kaiwa serve` has no ffmpeg to decode it (audio/ffmpeg.ts). */
+  'recording.needsFfmpeg': { format: string };
   'recording.noAudio': undefined;
   'recording.unknownFormat': { formats: string };
 
@@ -213,6 +215,7 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'recording.cannotDecode': true,
   'recording.cannotRead': true,
   'recording.empty': true,
+  'recording.needsFfmpeg': true,
   'recording.noAudio': true,
   'recording.unknownFormat': true,
   'protocol.binaryFrame': true,

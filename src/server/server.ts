@@ -12,6 +12,7 @@ import {
   type AssistantEvent,
   type ConversationOptions,
   type Credentials,
+  type RecordingDecoder,
   type Settings,
 } from '../engine';
 import { englishT, messageWords } from '../shared/i18n';
@@ -47,6 +48,8 @@ export interface KaiwaServerOptions {
   resilience?: ConversationOptions['resilience'];
   turnTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Decodes m4a/AAC: the system's ffmpeg unless given (the desktop app passes Chromium's). */
+  decodeAac?: RecordingDecoder;
 }
 
 export interface KaiwaServer {
@@ -145,13 +148,12 @@ export async function startKaiwaServer(options: KaiwaServerOptions): Promise<Kai
     try {
       const body = await readBody(request, maxBody);
       if (body.length === 0) return sendError(response, 400, 'empty', 'the request has no recording');
-      recording = await decodeAsEngineAudio(body);
+      recording = await decodeAsEngineAudio(body, undefined, options.decodeAac);
     } catch (error) {
       response.setHeader('Connection', 'close');
       if (error instanceof BodyTooLarge) return sendError(response, 413, 'too-large', error.message);
       if (error instanceof AudioDecodeError) {
-        const unknown = /not a recording/.test(error.message);
-        return sendError(response, unknown ? 415 : 400, unknown ? 'media-type' : 'bad-recording', error.message);
+        return sendError(response, error.unsupported ? 415 : 400, error.unsupported ? 'media-type' : 'bad-recording', error.message);
       }
       throw error;
     }

@@ -83,6 +83,16 @@ describe.concurrent('CLI in Japanese and English', () => {
     expect(c.stderr).toBe('kaiwa: A setting is invalid: An Azure OpenAI API key is required for the Azure provider.\n');
   });
 
+  it('an m4a where no ffmpeg is installed: one line that says what to do', async () => {
+    const m4a = join(__dirname, '../fixtures/recordings/question.m4a');
+    const noFfmpeg = { PATH: suite.dir.path };
+    const [ja, c] = await Promise.all([runKaiwa(['--input', m4a], { env: { ...JA, ...noFfmpeg } }), runKaiwa(['--input', m4a], { env: { ...C, ...noFfmpeg } })]);
+    expect(ja.code).toBe(1);
+    expect(ja.stderr).toBe(`kaiwa: --input ${m4a} を使えません：m4a を読むには ffmpeg が必要です：ffmpeg を入れるか、wav に変換してください\n`);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toBe(`kaiwa: cannot use --input ${m4a}: m4a needs ffmpeg: install it, or convert to wav\n`);
+  });
+
   it('a recording or transcript that cannot be used: the path, and what is wrong, in words', async () => {
     const notRecording = join(__dirname, '../fixtures/recordings/README.md');
     const missing = suite.dir.file('missing.wav');

@@ -51,6 +51,7 @@ const SAMPLE_PARAMS: { [K in EngineMessageKey]: EngineMessages[K] } = {
   'recording.cannotDecode': { detail: 'x' },
   'recording.cannotRead': { detail: 'x' },
   'recording.empty': undefined,
+  'recording.needsFfmpeg': { format: 'm4a' },
   'recording.noAudio': undefined,
   'recording.unknownFormat': { formats: 'wav, mp3' },
   'protocol.binaryFrame': { bytes: 12 },

@@ -6,6 +6,8 @@ import { DEFAULT_SETTINGS, type Settings } from '../../src/engine';
 import { readWav } from '../../src/engine/audio/wav';
 import { startKaiwaServer, type KaiwaServer } from '../../src/server';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import { ffmpegDecoder } from '../../src/engine/audio/ffmpeg';
+import { tempDir } from '../../harness/temp';
 
 const FIXTURES = join(__dirname, '../fixtures/recordings');
 const M4A = readFileSync(join(FIXTURES, 'question.m4a'));
@@ -135,6 +137,20 @@ describe('kaiwa serve: POST /v1/turn against the simulator', () => {
     expect((await post(server, Buffer.alloc(0))).status).toBe(400);
     expect((await post(server, M4A, { 'X-Kaiwa-Conversation': 'bad id with spaces' })).status).toBe(400);
     expect(server.activeTurns).toBe(0);
+  }, 30_000);
+
+  it('m4a goes to the decoder the server is given; without ffmpeg it is a 415 that says so, and WAV still answers', async () => {
+    const empty = await tempDir();
+    const noFfmpeg = await startKaiwaServer({ settings, credentials: {}, localUrl: simulator.url, token: TOKEN, port: 0, decodeAac: ffmpegDecoder({ env: { PATH: empty.path } }) });
+    try {
+      const refused = await post(noFfmpeg, M4A);
+      expect(refused.status).toBe(415);
+      expect(errorOf(refused)).toEqual({ code: 'media-type', message: 'm4a needs ffmpeg: install it, or convert to wav' });
+      expect((await post(noFfmpeg, WAV, { 'Content-Type': 'audio/wav' })).status).toBe(200);
+    } finally {
+      await noFfmpeg.close();
+      await empty.cleanup();
+    }
   }, 30_000);
 
   it('429 when more turns run than allowed', async () => {

@@ -2,54 +2,39 @@
  * Recordings in any common format, as engine audio (24 kHz mono PCM16).
  *
  * WAV is read by wav.ts (any rate, depth and channel count). The others are recognised by their
- * first bytes (`audio-type`) and decoded by one WebAssembly decoder each from the `@audio` family
- * (installs from the npm registry alone, no system ffmpeg), loaded on first use so WAV-only runs
- * never pay for them: m4a/AAC by FAAD2 (@audio/decode-aac, GPL-2.0: see its licence), mp3 by mpg123,
- * flac, ogg/opus and ogg/vorbis (their Ogg/FLAC framing by codec-parser, LGPL-3.0). Only these are
- * installed and shipped: not the umbrella package `audio-decode`, which brings some twenty more
- * (AC-3 and DTS under the GPL among them) that Kaiwa has no use for. Channels are averaged and the
- * rate converted by the engine's resampler.
+ * first bytes (`audio-type`). mp3 (mpg123), flac, ogg/opus and ogg/vorbis are decoded by one
+ * WebAssembly decoder each from the `@audio` family (their Ogg/FLAC framing by codec-parser,
+ * LGPL-3.0), loaded on first use so WAV-only runs never pay for them; not the umbrella package
+ * `audio-decode`, which brings some twenty more (AC-3 and DTS under the GPL among them).
+ * m4a/AAC has no decoder that is not GPL on npm, so Kaiwa ships none: the caller passes one
+ * (`RecordingDecoder`), the system's ffmpeg by default (ffmpeg.ts), Chromium's own in the desktop
+ * app. Channels are averaged and the rate converted by the engine's resampler.
  */
 import { readFile } from 'node:fs/promises';
 import detectAudioType from 'audio-type';
 import { ENGINE_SAMPLE_RATE } from './devices/types';
 import { floatSampleToInt16 } from './pcm';
 import { resampleAll } from './resample';
-import { say, type EngineMessage } from '../messages';
+import { say } from '../messages';
+import { AudioDecodeError, type DecodedAudio, type RecordingDecoder } from './decoded';
+import { ffmpegDecoder } from './ffmpeg';
 import { mixToMono, readWav, type WavError } from './wav';
+
+export { AudioDecodeError, type DecodedAudio, type RecordingDecoder } from './decoded';
 
 /** The formats a recording may come in, as people name them. */
 export const RECORDING_FORMATS = 'wav, m4a/aac, mp3, ogg/opus, ogg/vorbis, flac';
 
-/**
- * A recording that cannot be used: `said` is what is wrong, for people (messages.ts; the path is
- * `path`, named by whoever shows it), `message` one English line for logs, the path first.
- */
-export class AudioDecodeError extends Error {
-  override name = 'AudioDecodeError';
-  constructor(
-    readonly said: EngineMessage,
-    english: string,
-    readonly path?: string,
-  ) {
-    super(path ? `${path}: ${english}` : english);
-  }
-}
-
-export interface DecodedAudio {
-  sampleRate: number;
-  /** Planar samples in [-1, 1], one array per channel. */
-  channelData: Float32Array[];
-}
-
 type Decode = (bytes: Uint8Array) => Promise<DecodedAudio>;
 
-/** The decoder of each container `audio-type` names; loaded on first use. */
+/** The containers `audio-type` names that hold AAC: the injected decoder's. */
+const AAC_FAMILY = new Set(['m4a', 'mp4', 'mov', 'aac']);
+
+/** Where AAC is decoded unless the caller says otherwise: the terminal's and `kaiwa serve`'s. */
+const SYSTEM_FFMPEG = ffmpegDecoder();
+
+/** The decoder of each other container `audio-type` names; loaded on first use. */
 const DECODERS: Record<string, () => Promise<{ default: Decode }>> = {
-  m4a: () => import('@audio/decode-aac'),
-  mp4: () => import('@audio/decode-aac'),
-  mov: () => import('@audio/decode-aac'),
-  aac: () => import('@audio/decode-aac'),
   mp3: () => import('@audio/decode-mp3'),
   flac: () => import('@audio/decode-flac'),
   opus: () => import('@audio/decode-opus'),
@@ -67,8 +52,11 @@ function detectFormat(bytes: Uint8Array): string | undefined {
 const isWav = (bytes: Uint8Array): boolean =>
   bytes.length >= 12 && String.fromCharCode(...bytes.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...bytes.subarray(8, 12)) === 'WAVE';
 
-/** Decodes a whole recording. Throws `AudioDecodeError` for an unknown format, a corrupt file, or no audio. */
-export async function decodeAudio(bytes: Uint8Array, path?: string): Promise<DecodedAudio> {
+/**
+ * Decodes a whole recording; `aac` decodes the m4a/AAC family (default: the system's ffmpeg).
+ * Throws `AudioDecodeError` for an unknown format, a corrupt file, no audio, or no AAC decoder.
+ */
+export async function decodeAudio(bytes: Uint8Array, path?: string, aac: RecordingDecoder = SYSTEM_FFMPEG): Promise<DecodedAudio> {
   if (bytes.length === 0) throw new AudioDecodeError(say('recording.empty'), 'empty: no audio', path);
   if (isWav(bytes)) {
     try {
@@ -81,15 +69,16 @@ export async function decodeAudio(bytes: Uint8Array, path?: string): Promise<Dec
   }
   // The decoders read `bytes.buffer` whole: a Buffer from Node's pool (a small HTTP body) shares it with other data.
   if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) bytes = new Uint8Array(bytes);
-  const load = DECODERS[detectFormat(bytes) ?? ''];
-  if (!load) {
+  const format = detectFormat(bytes) ?? '';
+  const load = DECODERS[format];
+  if (!load && !AAC_FAMILY.has(format)) {
     throw new AudioDecodeError(say('recording.unknownFormat', { formats: RECORDING_FORMATS }), `not a recording Kaiwa can read (it reads ${RECORDING_FORMATS})`, path);
   }
   let decoded: DecodedAudio;
   try {
-    const { default: decode } = await load();
-    decoded = await decode(bytes);
+    decoded = load ? await (await load()).default(bytes) : await aac(bytes, format);
   } catch (error) {
+    if (error instanceof AudioDecodeError) throw new AudioDecodeError(error.said, error.message, path);
     const message = (error as Error)?.message ?? String(error);
     const detail = message.split('\n')[0]!;
     throw new AudioDecodeError(say('recording.cannotDecode', { detail }), `cannot decode: ${detail}`, path);
@@ -100,8 +89,8 @@ export async function decodeAudio(bytes: Uint8Array, path?: string): Promise<Dec
 }
 
 /** A recording as engine audio: 24 kHz mono PCM16. */
-export async function decodeAsEngineAudio(bytes: Uint8Array, path?: string): Promise<Int16Array> {
-  const { sampleRate, channelData } = await decodeAudio(bytes, path);
+export async function decodeAsEngineAudio(bytes: Uint8Array, path?: string, aac?: RecordingDecoder): Promise<Int16Array> {
+  const { sampleRate, channelData } = await decodeAudio(bytes, path, aac);
   const mono = mixToMono(channelData);
   const resampled = sampleRate === ENGINE_SAMPLE_RATE ? mono : await resampleAll(mono, sampleRate, ENGINE_SAMPLE_RATE);
   const out = new Int16Array(resampled.length);
@@ -110,7 +99,7 @@ export async function decodeAsEngineAudio(bytes: Uint8Array, path?: string): Pro
 }
 
 /** Reads and decodes a recording file as engine audio. */
-export async function readRecordingAsEngineAudio(path: string): Promise<Int16Array> {
+export async function readRecordingAsEngineAudio(path: string, aac?: RecordingDecoder): Promise<Int16Array> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -118,5 +107,5 @@ export async function readRecordingAsEngineAudio(path: string): Promise<Int16Arr
     const detail = (error as Error).message;
     throw new AudioDecodeError(say('recording.cannotRead', { detail }), `cannot read: ${detail}`, path);
   }
-  return decodeAsEngineAudio(bytes, path);
+  return decodeAsEngineAudio(bytes, path, aac);
 }

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AudioDecodeError, decodeAsEngineAudio, readRecordingAsEngineAudio } from '../../../src/engine/audio/decode';
+import { AudioDecodeError, decodeAsEngineAudio, decodeAudio, readRecordingAsEngineAudio, type RecordingDecoder } from '../../../src/engine/audio/decode';
+import { ffmpegDecoder } from '../../../src/engine/audio/ffmpeg';
 import { ENGINE_SAMPLE_RATE } from '../../../src/engine/audio/devices/types';
 import { measureLevel } from '../../../src/engine/audio/meter';
+import { englishT, createI18n, messageWords } from '../../../src/shared/i18n';
+import { tempDir } from '../../../harness/temp';
 
 const DIR = join(__dirname, '../../fixtures/recordings');
 /** The spoken question is 2.18 s long (espeak-ng); codecs add a little padding, never much. */
@@ -63,5 +66,44 @@ describe('recordings in any format', () => {
 
   it('a file that cannot be read names it', async () => {
     await expect(readRecordingAsEngineAudio(join(DIR, 'missing.m4a'))).rejects.toThrow(/missing\.m4a: cannot read: ENOENT/);
+  });
+
+  it('m4a goes to the AAC decoder it is given, with its format; the others never do', async () => {
+    const asked: string[] = [];
+    const decoder: RecordingDecoder = async (bytes, format) => {
+      asked.push(`${format} ${bytes.length}`);
+      return { sampleRate: 8000, channelData: [new Float32Array(800).fill(0.5)] };
+    };
+    const m4a = readFileSync(join(DIR, 'question.m4a'));
+    expect(await decodeAudio(m4a, 'q.m4a', decoder)).toEqual({ sampleRate: 8000, channelData: [new Float32Array(800).fill(0.5)] });
+    await decodeAudio(readFileSync(join(DIR, 'question.mp3')), 'q.mp3', decoder);
+    expect(asked).toEqual([`m4a ${m4a.length}`]);
+    const failing: RecordingDecoder = () => Promise.reject(new Error('EncodingError: Unable to decode audio data'));
+    await expect(decodeAudio(m4a, 'q.m4a', failing)).rejects.toThrow('q.m4a: cannot decode: EncodingError: Unable to decode audio data');
+  });
+
+  it('an m4a whose index follows the audio, larger than a pipe lets ffmpeg look back on, decodes whole', async () => {
+    // minute.m4a keeps its `moov` after 171 KB of `mdat`, as phones write them: ffmpeg reads a file, not stdin.
+    const minute = readFileSync(join(DIR, 'minute.m4a'));
+    const { sampleRate, channelData } = await decodeAudio(minute);
+    expect(sampleRate).toBe(44100);
+    expect(channelData[0]!.length / sampleRate).toBeCloseTo(60, 0);
+  });
+
+  it('without ffmpeg, m4a is one line in English and Japanese; the other formats need none', async () => {
+    const empty = await tempDir();
+    try {
+      const noFfmpeg = ffmpegDecoder({ env: { PATH: empty.path } });
+      const error = (await decodeAsEngineAudio(readFileSync(join(DIR, 'question.m4a')), 'voice-memo.m4a', noFfmpeg).catch((e: unknown) => e)) as AudioDecodeError;
+      expect(error).toBeInstanceOf(AudioDecodeError);
+      expect(error.unsupported).toBe(true);
+      expect(error.message).toBe('voice-memo.m4a: m4a needs ffmpeg: install it, or convert to wav');
+      expect(messageWords(englishT(), error.said)).toBe('m4a needs ffmpeg: install it, or convert to wav');
+      expect(messageWords(createI18n('ja').t, error.said)).toBe('m4a を読むには ffmpeg が必要です：ffmpeg を入れるか、wav に変換してください');
+      // WAV and the other formats need no ffmpeg.
+      expect((await decodeAsEngineAudio(readFileSync(join(DIR, 'question.mp3')), 'q.mp3', noFfmpeg)).length).toBeGreaterThan(0);
+    } finally {
+      await empty.cleanup();
+    }
   });
 });

@@ -368,6 +368,7 @@ export const en = {
   'recording.cannotDecode': 'cannot decode: {{detail}}',
   'recording.cannotRead': 'cannot read: {{detail}}',
   'recording.empty': 'empty: no audio',
+  'recording.needsFfmpeg': '{{format}} needs ffmpeg: install it, or convert to wav',
   'recording.noAudio': 'cannot decode: no audio found (corrupt or truncated?)',
   'recording.unknownFormat': 'not a recording Kaiwa can read (it reads {{formats}})',
 

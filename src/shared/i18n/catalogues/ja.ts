@@ -358,6 +358,7 @@ export const ja: Catalogue = {
   'recording.cannotDecode': 'デコードできません：{{detail}}',
   'recording.cannotRead': '読み込めません：{{detail}}',
   'recording.empty': '空です（音声がありません）',
+  'recording.needsFfmpeg': '{{format}} を読むには ffmpeg が必要です：ffmpeg を入れるか、wav に変換してください',
   'recording.noAudio': 'デコードできません：音声が見つかりません（壊れているか途中で切れていますか？）',
   'recording.unknownFormat': 'Kaiwa が読める録音ではありません（読める形式：{{formats}}）',
 
