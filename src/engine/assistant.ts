@@ -9,6 +9,9 @@ import { MeterGuard } from './meter/guard';
 import { Player } from './audio/player';
 import { Toolbox } from './tools/toolbox';
 import type { ConsentAnswer, ToolDefinition, ToolHost } from './tools/types';
+import { InputError, pictureFormatFor, pictureUnsupportedSaid, preparePicture } from './input/picture';
+import { typedTurn } from './input/typed';
+import { pictureSummary, type PictureInput, type PictureOutcome } from './input/types';
 import { createSession, needsEchoCancellation, needsNewSession, ReplayRecord, SessionError, type ConversationSession, type ReplayRecordOptions, type SessionResilience } from './session';
 
 export interface AssistantOptions {
@@ -86,6 +89,10 @@ export class Assistant {
   private stopping: Promise<void> | null = null;
   private levelsTimer: NodeJS.Timeout | null = null;
   private lastLevelsSilent = false;
+  /** The pixels' hash of the last picture sent in this conversation: the same frame again is not sent. */
+  private lastPictureHash: string | null = null;
+  /** Pictures being prepared: a manual turn's commit and typed words wait for them, so the picture comes first. */
+  private readonly preparing = new Set<Promise<unknown>>();
   /** The tools, shared by every session of this Assistant (a timer outlives the session that set it); null without a host. */
   readonly toolbox: Toolbox | null;
   /** The conversation's cost and time meter, and its spending cap (which holds the microphone). */
@@ -165,6 +172,7 @@ export class Assistant {
     if (this.stopping) await this.stopping;
     this.running = true;
     this.record.clear();
+    this.lastPictureHash = null;
     this.meter.begin(this.settings);
     try {
       const session = this.newSession();
@@ -212,9 +220,59 @@ export class Assistant {
   }
 
   stopTalking(): void {
-    // The tail of the utterance must be in the buffer before the commit.
+    // The tail of the utterance must be in the buffer before the commit, and so must a picture shown during it.
     this.mic.flush();
-    this.session?.stopTalking();
+    const session = this.session;
+    if (this.preparing.size === 0) session?.stopTalking();
+    else void this.picturesReady().then(() => this.session === session && session?.stopTalking());
+  }
+
+  /**
+   * Typed words as a user turn of the running conversation (issue 23): a reply playing is
+   * interrupted first exactly like `interrupt()`, and the model answers aloud. A picture still
+   * being prepared goes in first. False, with a `notice` saying why, when no conversation runs or
+   * the text is empty, only spaces, or too long (nothing is sent then).
+   */
+  sendText(text: string): boolean {
+    const turn = typedTurn(text);
+    const refused = 'said' in turn ? turn.said : this.running && this.session ? null : say('notice.noConversation');
+    if (refused || !('text' in turn)) {
+      this.emit({ type: 'notice', ...(refused ?? say('notice.typedEmpty')) });
+      return false;
+    }
+    if (this.preparing.size === 0) return this.deliverText(turn.text);
+    void this.picturesReady().then(() => this.deliverText(turn.text));
+    return true;
+  }
+
+  /**
+   * Shows the model a picture (issue 23): prepared as the settings say (`pictures.maxSide`; JPEG
+   * for Realtime, `pictures.format` for GPT-Live), skipped when identical to the last one sent in
+   * this conversation, and put into the conversation before the user's next turn is committed.
+   * 'unsupported' and 'invalid' are also said with a `notice`, so every front end says them.
+   */
+  async showPicture(input: PictureInput): Promise<PictureOutcome> {
+    const unsupported = this.running && this.session ? pictureUnsupportedSaid(this.settings) : say('notice.noConversation');
+    if (unsupported) return this.refusePicture({ status: 'unsupported', said: unsupported });
+    const preparing = preparePicture(input, { maxSide: this.settings.pictures.maxSide, format: pictureFormatFor(this.settings) });
+    this.preparing.add(preparing);
+    let prepared;
+    try {
+      prepared = await preparing;
+    } catch (error) {
+      const said = error instanceof InputError ? error.said : say('picture.corrupt', { detail: (error as Error).message });
+      this.log(`picture refused: ${(error as Error).message}`);
+      return this.refusePicture({ status: 'invalid', said });
+    } finally {
+      this.preparing.delete(preparing);
+    }
+    if (prepared.hash === this.lastPictureHash) return { status: 'unchanged' };
+    const session = this.session;
+    if (!this.running || !session) return this.refusePicture({ status: 'unsupported', said: say('notice.noConversation') });
+    const outcome = session.showPicture(prepared);
+    if (outcome.status !== 'sent') return this.refusePicture(outcome);
+    this.lastPictureHash = prepared.hash;
+    return { status: 'sent', itemId: outcome.itemId, picture: pictureSummary(prepared) };
   }
 
   setMuted(muted: boolean): void {
@@ -240,6 +298,24 @@ export class Assistant {
   }
 
   // ---- internals ----
+
+  private deliverText(text: string): boolean {
+    const refused = this.running && this.session ? this.session.sendText(text) : say('notice.noConversation');
+    if (refused) this.emit({ type: 'notice', ...refused });
+    return refused === null;
+  }
+
+  private refusePicture<T extends Extract<PictureOutcome, { said: EngineMessage }>>(outcome: T): T {
+    this.emit({ type: 'notice', ...outcome.said });
+    return outcome;
+  }
+
+  /** Settles when the pictures being prepared now have gone in (or were refused). */
+  private async picturesReady(): Promise<void> {
+    await Promise.allSettled([...this.preparing]);
+    // showPicture hands the picture to the session in the continuation after its preparation.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 
   private newSession(): ConversationSession {
     this.session = null;

@@ -1,3 +1,4 @@
+import type { PictureSummary } from './input/types';
 import type { EngineMessage } from './messages';
 import type { MeterReading } from './meter/reading';
 import type { Protocol } from './settings';
@@ -66,7 +67,10 @@ export interface Usage {
 export type AssistantEvent =
   | { type: 'state'; state: AssistantState; attempt?: number }
   | { type: 'transcript.delta'; speaker: Speaker; itemId: string; delta: string }
-  | { type: 'transcript.final'; speaker: Speaker; itemId: string; text: string }
+  /** `typed` marks a user turn that was typed, not spoken (issue 23). */
+  | { type: 'transcript.final'; speaker: Speaker; itemId: string; text: string; typed?: true }
+  /** A picture joined the conversation (front ends show its thumbnail in the transcript; the log keeps it). */
+  | { type: 'picture'; itemId: string; picture: PictureSummary }
   /** A reply was cut: `playedMs` of `receivedMs` were heard (the truncate sent to the server). */
   | { type: 'interrupted'; itemId: string; reason: InterruptReason; playedMs: number; receivedMs: number }
   /** At most 60 Hz. `output` is the level of what is heard now, not of what was received. */

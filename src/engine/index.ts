@@ -14,5 +14,8 @@ export { WavStreamOutput, type WavStreamOutputOptions } from './audio/devices/wa
 export { AudioDecodeError, decodeAudio, decodeAsEngineAudio, readRecordingAsEngineAudio, RECORDING_FORMATS, type DecodedAudio, type RecordingDecoder } from './audio/decode';
 export { measureLevel, LevelSmoother } from './audio/meter';
 export { pcm16ToBase64, base64ToPcm16, pcm16ToBytes } from './audio/pcm';
+export * from './input/types';
+export { InputError, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, pictureFormatFor, picturesSupported, pictureUnsupportedSaid, preparePicture, THUMBNAIL_SIDE, type PrepareOptions } from './input/picture';
+export { MAX_TYPED_CHARS, typedTurn } from './input/typed';
 export { Conversation, TurnError, type ConversationOptions, type TurnListener, type TurnResult } from './turn/conversation';
 export { CapturePlayer } from './turn/capture-player';

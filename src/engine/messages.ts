@@ -17,6 +17,11 @@ export interface EngineMessages {
   'notice.liveServerInfo': { detail: string };
   'notice.liveToolsNextSession': undefined;
   'notice.liveVoiceNextSession': undefined;
+  /** Typed words or a picture with no conversation running. */
+  'notice.noConversation': undefined;
+  /** Pictures (input/picture.ts): what a protocol cannot take. */
+  'notice.picturesNeedRealtimeOrTools': undefined;
+  'notice.picturesNotInBeta': undefined;
   'notice.rateLimitReached': { limits: string };
   'notice.rateLimitReachedResets': { limits: string; resetMs: number };
   'notice.rateLimitReset': undefined;
@@ -29,6 +34,9 @@ export interface EngineMessages {
   'notice.spendingCapRemoved': undefined;
   'notice.spendingCapUnknownPrice': { model: string };
   'notice.transcriptionFailed': { detail: string };
+  /** Typed words (input/typed.ts) that cannot be a turn. */
+  'notice.typedEmpty': undefined;
+  'notice.typedTooLong': { length: number; maximum: number };
 
   'error.badAudio': { detail: string };
   'error.betaRetired': undefined;
@@ -65,6 +73,13 @@ export interface EngineMessages {
   'recording.needsFfmpeg': { format: string };
   'recording.noAudio': undefined;
   'recording.unknownFormat': { formats: string };
+
+  /** Why a picture cannot be used (InputError, input/picture.ts). */
+  'picture.corrupt': { detail: string };
+  'picture.empty': undefined;
+  'picture.notImage': undefined;
+  'picture.tooBig': { maxMb: number };
+  'picture.tooLarge': { width: number; height: number; maxSide: number; maxMegapixels: number };
 
   /** What is wrong with an event the server sent (the dialects' decoders, the connection). */
   'protocol.binaryFrame': { bytes: number };
@@ -178,6 +193,9 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'notice.liveServerInfo': true,
   'notice.liveToolsNextSession': true,
   'notice.liveVoiceNextSession': true,
+  'notice.noConversation': true,
+  'notice.picturesNeedRealtimeOrTools': true,
+  'notice.picturesNotInBeta': true,
   'notice.rateLimitReached': true,
   'notice.rateLimitReachedResets': true,
   'notice.rateLimitReset': true,
@@ -189,6 +207,8 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'notice.spendingCapRemoved': true,
   'notice.spendingCapUnknownPrice': true,
   'notice.transcriptionFailed': true,
+  'notice.typedEmpty': true,
+  'notice.typedTooLong': true,
   'error.badAudio': true,
   'error.betaRetired': true,
   'error.connectionFailed': true,
@@ -218,6 +238,11 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'recording.needsFfmpeg': true,
   'recording.noAudio': true,
   'recording.unknownFormat': true,
+  'picture.corrupt': true,
+  'picture.empty': true,
+  'picture.notImage': true,
+  'picture.tooBig': true,
+  'picture.tooLarge': true,
   'protocol.binaryFrame': true,
   'protocol.fieldInvalid': true,
   'protocol.fieldMissing': true,

@@ -21,6 +21,10 @@ export type Protocol = Exclude<(typeof PROTOCOLS)[number], 'auto'>;
 export const UI_LANGUAGES = ['system', 'en', 'ja'] as const;
 /** Server-side input noise reduction (Realtime `audio.input.noise_reduction.type`; 'off' sends null). */
 export const NOISE_REDUCTIONS = ['off', 'near_field', 'far_field'] as const;
+/** How pictures go to the model (input/picture.ts). */
+export const PICTURE_FORMATS = ['jpeg', 'webp'] as const;
+/** What the desktop's look-at-this hotkey captures: the active window or the whole screen. */
+export const LOOK_TARGETS = ['window', 'screen'] as const;
 /** MCP servers' approval policy (Realtime GA `require_approval`). */
 export const MCP_APPROVALS = ['always', 'never'] as const;
 
@@ -183,9 +187,22 @@ export const SettingsSchema = z.object({
       holdToTalk: z.boolean().default(true),
       /** The play/pause media key (a headset's button) interrupts a reply, else toggles talking. Off: music players keep it. */
       mediaKey: z.boolean().default(false),
+      /** Look at this: one picture of the active window or the screen (`pictures.lookTarget`) joins the conversation. */
+      look: hotkey.default('CommandOrControl+Shift+L'),
     })
-    .default({ talk: 'CommandOrControl+Shift+Space', interrupt: 'CommandOrControl+Shift+X', holdToTalk: true, mediaKey: false })
+    .default({ talk: 'CommandOrControl+Shift+Space', interrupt: 'CommandOrControl+Shift+X', holdToTalk: true, mediaKey: false, look: 'CommandOrControl+Shift+L' })
     .meta(desktopOnly),
+  /** Pictures shown to the model (issue 23): what is sent is downscaled and re-encoded; the original is kept only if asked. */
+  pictures: z
+    .object({
+      /** The long side sent, at most (px); smaller pictures are not enlarged. */
+      maxSide: z.number().int().min(256).max(2_048).default(1_024).meta(flag('cli.flag.picture-max-side')),
+      format: z.enum(PICTURE_FORMATS).default('jpeg').meta(flag('cli.flag.picture-format')),
+      /** Keep the full picture on disk beside the conversation's history (off: only a thumbnail is kept). */
+      keepOriginals: z.boolean().default(false).meta(desktopOnly),
+      lookTarget: z.enum(LOOK_TARGETS).default('window').meta(desktopOnly),
+    })
+    .default({ maxSide: 1_024, format: 'jpeg', keepOriginals: false, lookTarget: 'window' }),
   startAtLogin: z.boolean().default(false).meta(desktopOnly),
   /**
    * Kaiwa as a voice endpoint (`kaiwa serve`, or inside the desktop app when enabled): POST a
@@ -304,6 +321,8 @@ export function settingChoices() {
     languages: UI_LANGUAGES,
     noiseReductions: NOISE_REDUCTIONS,
     mcpApprovals: MCP_APPROVALS,
+    pictureFormats: PICTURE_FORMATS,
+    lookTargets: LOOK_TARGETS,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AssistantEvent, ErrorCode, InterruptReason, Speaker } from '../events';
 import type { EngineMessage } from '../messages';
+import type { PictureSource } from '../input/types';
 import type { MeterReading } from '../meter/reading';
 import type { ToolOutcome } from '../tools/types';
 
@@ -19,7 +20,15 @@ export type ConversationEntry =
       text: string;
       /** The reply was interrupted after this many ms had been heard (its `interrupted` entry came first). */
       interruptedAtMs?: number;
+      /** A user turn that was typed, not spoken. */
+      typed?: true;
     }
+  /**
+   * A picture the user showed (issue 23): its thumbnail (a small JPEG data URL), the size sent and
+   * where it came from. The full picture is not kept unless `pictures.keepOriginals` is on: then
+   * `file` names the original, kept beside the history by the front end that wrote this entry.
+   */
+  | { kind: 'picture'; at: string; itemId: string; thumbnail: string; width: number; height: number; source: PictureSource; name?: string; file?: string }
   /** `reason` is missing in entries written before it was recorded. */
   | { kind: 'interrupted'; at: string; itemId: string; reason?: InterruptReason; playedMs: number; receivedMs: number }
   /**
@@ -60,7 +69,12 @@ export class ConversationRecorder {
           itemId: event.itemId,
           text: event.text,
           ...(interruptedAtMs !== undefined ? { interruptedAtMs } : {}),
+          ...(event.typed ? { typed: true as const } : {}),
         };
+      }
+      case 'picture': {
+        const { thumbnail, width, height, source, name } = event.picture;
+        return { kind: 'picture', at, itemId: event.itemId, thumbnail, width, height, source, ...(name !== undefined ? { name } : {}) };
       }
       case 'interrupted':
         this.interrupted.set(event.itemId, event.playedMs);
@@ -89,6 +103,7 @@ export class ConversationRecorder {
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const TOOL_OUTCOMES: ReadonlySet<string> = new Set(['ok', 'error', 'denied', 'timeout', 'unknown-tool', 'bad-arguments'] satisfies ToolOutcome[]);
+const PICTURE_SOURCES: ReadonlySet<string> = new Set(['file', 'screen', 'window', 'paste', 'drop', 'endpoint'] satisfies PictureSource[]);
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** Whether a parsed line is an entry (a foreign or damaged line is not). */
@@ -101,6 +116,11 @@ export function isConversationEntry(value: unknown): value is ConversationEntry 
       return (entry.speaker === 'user' || entry.speaker === 'assistant') && isString(entry.itemId) && isString(entry.text);
     case 'interrupted':
       return isString(entry.itemId) && isNumber(entry.playedMs) && isNumber(entry.receivedMs);
+    case 'picture':
+      return (
+        isString(entry.itemId) && isString(entry.thumbnail) && entry.thumbnail.startsWith('data:image/') && isNumber(entry.width) && isNumber(entry.height) &&
+        isString(entry.source) && PICTURE_SOURCES.has(entry.source) && (entry.name === undefined || isString(entry.name)) && (entry.file === undefined || isString(entry.file))
+      );
     case 'meter':
       return isMeterReading(entry.meter);
     case 'tool.call':

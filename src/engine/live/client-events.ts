@@ -29,6 +29,16 @@ export const liveClientEvents = {
     delegation_id: delegationId,
     content,
   }),
+  /** Silent context for the model (`session.thinking.append`): it does not ask for speech. */
+  thinking: (content: string) => ({ type: 'session.thinking.append' as const, delegation_id: null, content }),
+  /**
+   * A picture for the Responses backend's conversation (Responses delegation only): a user message
+   * with an `input_image` part, which the Live model itself cannot take (session/live/pictures.ts).
+   */
+  picture: (dataUrl: string) => ({
+    type: 'response.item.create' as const,
+    item: { type: 'message' as const, role: 'user' as const, content: [{ type: 'input_image' as const, image_url: dataUrl, detail: 'auto' as const }] },
+  }),
   /** A tool's result for the Responses backend's function call (Responses delegation only). */
   functionOutput: (callId: string, output: string) => ({
     type: 'response.item.create' as const,

@@ -87,11 +87,16 @@ function azure(settings: Settings, key: string): Endpoint {
   const origin = azureOrigin(need(endpoint, 'azureEndpoint'));
   const dep = encodeURIComponent(need(deployment, 'azureDeployment'));
   const headers = { 'api-key': key };
-  if (apiVersion || settings.dialect === 'beta') {
+  if (dialectFor(settings) === 'beta') {
     const version = encodeURIComponent(apiVersion ?? AZURE_PREVIEW_API_VERSION);
     return make('azure', 'beta', `${origin}/openai/realtime?api-version=${version}&deployment=${dep}`, headers, key);
   }
   return make('azure', 'ga', `${origin}/openai/v1/realtime?model=${dep}`, headers, key);
+}
+
+/** The Realtime wire shape the settings make: the setting, except that an Azure API version means the preview (beta) endpoint. */
+export function dialectFor(settings: Pick<Settings, 'provider' | 'dialect' | 'azure'>): DialectName {
+  return settings.dialect === 'beta' || (settings.provider === 'azure' && settings.azure.apiVersion) ? 'beta' : 'ga';
 }
 
 /** `https://res.openai.azure.com/anything` -> `wss://res.openai.azure.com`. */

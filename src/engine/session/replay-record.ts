@@ -1,4 +1,5 @@
 import type { AssistantEvent, Speaker } from '../events';
+import type { PreparedPicture } from '../input/types';
 import { cutReply, heardFraction } from '../text/cut';
 
 /**
@@ -10,6 +11,12 @@ import { cutReply, heardFraction } from '../text/cut';
  *
  * Order is the order items were first seen (`reserve`, a delta, or a final), not the order finals
  * arrive: a user's transcription often completes after the reply to it has started.
+ *
+ * Typed turns are user turns like spoken ones (their `transcript.final` carries the words).
+ * Pictures (issue 23) keep their place and size; only the newest keeps its data URL, so a new
+ * session can be shown the picture the conversation is most likely about ("what is this?" after a
+ * renewal) without paying again for every picture of the run. Earlier ones, and every picture
+ * where the protocol takes none back (beta, GPT-Live's start history), replay as a one-line note.
  */
 
 export interface ReplayEntry {
@@ -20,6 +27,15 @@ export interface ReplayEntry {
   /** The transcript is complete (a final arrived, or the reply was cut). */
   readonly final: boolean;
   readonly interrupted: boolean;
+  /** A picture the user showed (text ''). */
+  readonly picture?: ReplayPicture;
+}
+
+/** A picture in the record: its size, and for the newest one the data URL that was sent. */
+export interface ReplayPicture {
+  width: number;
+  height: number;
+  dataUrl?: string;
 }
 
 export interface ReplayRecordOptions {
@@ -43,12 +59,20 @@ interface MutableEntry {
   heard?: number;
   /** A final was given for it (by the server, or by `settle`). */
   reported: boolean;
+  picture?: ReplayPicture;
 }
 
 /** One turn as a new session is told it: who spoke, and the words (of a cut reply, those heard). */
 export interface ReplayTurn {
   speaker: Speaker;
   text: string;
+  /** A picture the user showed here (`text` is then the note that stands for it where it cannot be shown). */
+  picture?: ReplayPicture;
+}
+
+/** What a new session is told where a picture cannot be shown again. Words to the model, not to people. */
+export function pictureNote({ width, height }: ReplayPicture): string {
+  return `(The user showed a picture here, ${width}×${height} px. It was not carried over into this session, so you cannot see it now.)`;
 }
 
 export class ReplayRecord {
@@ -83,6 +107,15 @@ export class ReplayRecord {
   /** Holds `itemId`'s place in the conversation before its transcript is known. */
   reserve(itemId: string, speaker: Speaker): void {
     this.entry(itemId, speaker);
+  }
+
+  /** The user showed a picture (it joined the conversation as `itemId`): the newest keeps its data URL. */
+  picture(itemId: string, picture: Pick<PreparedPicture, 'width' | 'height' | 'dataUrl'>): void {
+    for (const entry of this.order) if (entry.picture?.dataUrl) delete entry.picture.dataUrl;
+    const entry = this.entry(itemId, 'user');
+    entry.picture = { width: picture.width, height: picture.height, dataUrl: picture.dataUrl };
+    entry.final = true;
+    entry.reported = true;
   }
 
   delta(itemId: string, speaker: Speaker, delta: string): void {
@@ -159,6 +192,12 @@ export class ReplayRecord {
     let budget = this.options.maxReplayChars;
     for (let i = this.order.length - 1; i >= 0 && picked.length < this.options.maxReplayItems && budget > 0; i--) {
       const entry = this.order[i]!;
+      if (entry.picture) {
+        const note = pictureNote(entry.picture);
+        budget -= note.length;
+        picked.push({ speaker: 'user', text: note, picture: { ...entry.picture } });
+        continue;
+      }
       const text = entry.text.trim();
       if (text === '') continue;
       const kept = text.length <= budget ? text : `…${text.slice(text.length - budget + 1)}`;

@@ -5,6 +5,7 @@ import type { BackoffOptions, RolloverOptions } from '../realtime/reconnect';
 import type { EngineMessage } from '../messages';
 import type { ReplayRecord } from './replay-record';
 import type { SessionTools } from '../tools/types';
+import type { PreparedPicture, SessionPictureOutcome } from '../input/types';
 
 /**
  * One engine interface, two kinds of conversation (ARCHITECTURE.md, "Contracts"): the turn-based
@@ -46,6 +47,20 @@ export interface ConversationSession {
   /** Manual turns (push-to-talk). Sessions without manual turns ignore them. */
   startTalking(): void;
   stopTalking(): void;
+  /**
+   * Typed words as a user turn of this conversation (issue 23), already checked (`typedTurn`:
+   * trimmed, not empty, within the length). A reply playing is interrupted first exactly as
+   * `interrupt('user')` does; the model answers aloud; the words come back as a `transcript.final`
+   * with `typed: true`. Returns null when sent, else why not (not open, reconnecting, too long for
+   * this protocol), for the caller to say.
+   */
+  sendText(text: string): EngineMessage | null;
+  /**
+   * A prepared picture into the conversation, before the user's next turn is committed (Realtime:
+   * a user `input_image` item; GPT-Live: see session/live/pictures.ts). 'unsupported' when this
+   * session's protocol cannot take it (the caller says so). Emits the `picture` event when sent.
+   */
+  showPicture(picture: PreparedPicture): SessionPictureOutcome;
   /** The Assistant holds the user's choice and tells every new session right after creating it. */
   setMuted(muted: boolean): void;
   /**

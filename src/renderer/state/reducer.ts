@@ -91,6 +91,7 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
     case 'usage': // summed by the engine's meter (`meter`)
     case 'session.usage':
     case 'session.started':
+    case 'picture': // thumbnails in the transcript: the window's part of issue 23
       return state;
   }
 }

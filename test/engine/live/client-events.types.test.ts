@@ -18,6 +18,8 @@ describe('GPT-Live client events against openai/resources/live/live', () => {
     expectTypeOf(liveClientEvents.fixture).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.instructions).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.commentary).returns.toExtend<ClientEvent>();
+    expectTypeOf(liveClientEvents.thinking).returns.toExtend<ClientEvent>();
+    expectTypeOf(liveClientEvents.picture).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.functionOutput).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.continueResponse).returns.toExtend<ClientEvent>();
     expectTypeOf(liveClientEvents.delegationTools).returns.toExtend<ClientEvent>();
@@ -33,6 +35,7 @@ describe('GPT-Live client events against openai/resources/live/live', () => {
       | 'session.output_audio.fixture.play'
       | 'session.instructions.append'
       | 'session.commentary.append'
+      | 'session.thinking.append'
       | 'response.item.create'
       | 'response.create'
       | 'session.update'

@@ -78,7 +78,8 @@ interface Running {
 export class LiveDelegations {
   private readonly running = new Map<string, Running>();
   private readonly seen = new Set<string>();
-  private readonly waiting: string[] = [];
+  /** Context waiting for the service to take it: speakable commentary, or silent thinking. */
+  private readonly waiting: { text: string; kind: 'commentary' | 'thinking' }[] = [];
   private unregister: (() => void) | null = null;
   private closed = false;
   /** Names of the tools the current session declared, and whether it delegates to Responses (else client). */
@@ -120,6 +121,11 @@ export class LiveDelegations {
     this.unregister ??= this.tools?.onRemind((text) => this.tell(text)) ?? null;
   }
 
+  /** Whether this session delegates to a Responses backend (Kaiwa's tools on), which can take pictures. */
+  get responsesBackend(): boolean {
+    return this.byResponses;
+  }
+
   /**
    * No tool runs, nothing waits to go out, and the model is not about to say a result or reminder
    * (a renewal would close the session before it spoke): a renewal now loses nothing.
@@ -146,9 +152,10 @@ export class LiveDelegations {
   /** Says what waited, if the service takes it now (a session started, a fixture finished). */
   flush(): void {
     while (this.waiting.length > 0 && !this.closed && this.link.canAppend()) {
-      if (!this.link.send(liveClientEvents.commentary(this.waiting[0]!, null))) return;
+      const { text, kind } = this.waiting[0]!;
+      if (!this.link.send(kind === 'commentary' ? liveClientEvents.commentary(text, null) : liveClientEvents.thinking(text))) return;
       this.waiting.shift();
-      this.toBeSaidSince = this.link.now();
+      if (kind === 'commentary') this.toBeSaidSince = this.link.now();
     }
   }
 
@@ -206,9 +213,13 @@ export class LiveDelegations {
     this.tell(lateResultNote(result.name, result.output));
   }
 
-  private tell(text: string): void {
+  /**
+   * Context for the model, as soon as the service takes it (no fixture playing): `commentary` is
+   * speakable (the model says something about it), `thinking` silent.
+   */
+  tell(text: string, kind: 'commentary' | 'thinking' = 'commentary'): void {
     if (this.closed) return;
-    this.waiting.push(text);
+    this.waiting.push({ text, kind });
     this.flush();
   }
 }

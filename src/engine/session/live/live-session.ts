@@ -14,7 +14,8 @@ import { LiveKeeper } from '../../live/keeper';
 import { cutReply, heardFraction } from '../../text/cut';
 import { SessionError, type ConversationSession, type FlushedAudio, type SessionContext } from '../types';
 import { say, type EngineMessage } from '../../messages';
-import { interruptNote, LIVE_INSTRUCTIONS_CHANGED } from './messages';
+import { backendPictureNote, interruptNote, LIVE_INSTRUCTIONS_CHANGED, typedNote } from './messages';
+import { pictureSummary, type PreparedPicture, type SessionPictureOutcome } from '../../input/types';
 import { LocalDuck } from '../local-duck';
 import { liveSessionStart } from './start';
 import { LiveDelegations } from './delegations';
@@ -50,7 +51,34 @@ import { sessionStarted } from './usage';
  * assistant does not repeat it"), both in `openai/resources/live/live`. Kaiwa plays a 40 ms silent
  * fixture, which stops the model's speech at the server, and once it has played (instructions are
  * rejected while a fixture is active) appends a note with what the user heard.
+ *
+ * Typed words. GPT-Live has no user-text event (`openai/resources/live/live`): the user's turns are
+ * audio only, and the `input` history of `session.start` is for a new session, not a running one.
+ * What the types offer a running session: `session.thinking.append` ("does not directly request
+ * speech": the model would not answer), `session.instructions.append` (standing developer rules,
+ * silent), `response.item.create` + `response.create` (Responses delegation only: the *backend*
+ * model would answer and the Live model relay it, slower, and only with tools on), and
+ * `session.commentary.append`, "speakable context for the Live model", which makes the Live model
+ * itself speak. Kaiwa sends the typed words as commentary, framed as the user's own turn
+ * (`typedNote`), so the model answers them instead of reading them out; a reply playing is stopped
+ * first as the Stop button stops it (fixture, then the note of what was heard), and the commentary
+ * waits for the fixture to finish (it is rejected while one plays). Commentary is limited to 500
+ * tokens: typed words longer than MAX_LIVE_TYPED_CHARS are refused with a notice.
+ *
+ * Pictures. The Live model takes no images; its Responses backend does. With Responses delegation
+ * (Kaiwa's tools on) a picture goes to the backend's conversation as a user `input_image` message
+ * (`response.item.create`, no `response.create`: the user has not asked anything yet), and the
+ * Live model is told silently (`session.thinking.append`) that a picture is there for its backend,
+ * so a question about it is delegated. Without delegation nothing can carry a picture: the session
+ * answers 'unsupported' ("pictures need Realtime, or GPT-Live with tools on"). A new session
+ * (renewal, reconnect) starts with a text history only: pictures become a note there.
  */
+
+/**
+ * Typed words a GPT-Live turn may have: commentary takes at most 500 tokens, and with the framing
+ * of `typedNote` 350 characters stay under it even in Japanese (about 1-1.3 tokens a character).
+ */
+export const MAX_LIVE_TYPED_CHARS = 350;
 
 /**
  * Audio held at the start of a turn before it plays: the server sends at the pace of speech, so
@@ -130,6 +158,7 @@ export class LiveSession implements ConversationSession {
   private ticker: NodeJS.Timeout | null = null;
   private readonly unsubscribePlayer: (() => void)[];
   private stopCount = 0;
+  private itemCount = 0;
   /** The interrupt note waiting for its fixture to finish playing. */
   private pendingNote: { fixtureId: string; note: string; timer: NodeJS.Timeout } | null = null;
   /** Clock time of the last interrupt (benchmarks). */
@@ -298,6 +327,33 @@ export class LiveSession implements ConversationSession {
       this.tellModelOfStop(heard);
     }
     return true;
+  }
+
+  sendText(text: string): EngineMessage | null {
+    if (this.keeper?.state !== 'open') return say('notice.noConversation');
+    const length = [...text].length;
+    if (length > MAX_LIVE_TYPED_CHARS) return say('notice.typedTooLong', { length, maximum: MAX_LIVE_TYPED_CHARS });
+    // The model's words after this answer the typed turn: a new turn, even right after a stopped one.
+    this.replyExpected = true;
+    this.interrupt('user');
+    // What the user was saying ends here; the typed words are a turn of their own.
+    this.finishLine();
+    const itemId = `live-${this.runId}-t${++this.itemCount}`;
+    this.context.emit({ type: 'transcript.final', speaker: 'user', itemId, text, typed: true });
+    this.delegations.tell(typedNote(text));
+    this.endStoppedTurnForReply();
+    return null;
+  }
+
+  showPicture(picture: PreparedPicture): SessionPictureOutcome {
+    if (this.keeper?.state !== 'open') return { status: 'unsupported', said: say('notice.noConversation') };
+    if (!this.delegations.responsesBackend) return { status: 'unsupported', said: say('notice.picturesNeedRealtimeOrTools') };
+    if (!this.send(liveClientEvents.picture(picture.dataUrl))) return { status: 'unsupported', said: say('notice.noConversation') };
+    this.delegations.tell(backendPictureNote(picture.width, picture.height), 'thinking');
+    const itemId = `live-${this.runId}-p${++this.itemCount}`;
+    this.context.record.picture(itemId, picture);
+    this.context.emit({ type: 'picture', itemId, picture: pictureSummary(picture) });
+    return { status: 'sent', itemId };
   }
 
   /** GPT-Live has no manual turns: the model listens all the time. */

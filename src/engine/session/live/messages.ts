@@ -40,3 +40,16 @@ export function lateResultNote(name: string, output: string): string {
   const shown = output.length > 1200 ? `${output.slice(0, 1199)}…` : output;
   return `Earlier you asked for the tool "${name}"; the connection was renewed while it ran. Its result: ${shown}. Tell the user what it means for their request.`;
 }
+
+/**
+ * Typed words as the Live model gets them (live-session.ts, "Typed words"): speakable context that
+ * says they are the user's own turn, so the model answers them rather than reading them out.
+ */
+export function typedNote(text: string): string {
+  return `The user typed this message to you instead of saying it: """${text}""" Answer it now, aloud, exactly as you would answer it spoken. Do not read the message back.`;
+}
+
+/** Silent context when a picture went to the Responses backend (pictures are the backend's, not the Live model's). */
+export function backendPictureNote(width: number, height: number): string {
+  return `The user just showed a picture (${width}×${height} px). You cannot see pictures yourself, but your backend can: for anything about this picture, delegate the task to the backend.`;
+}

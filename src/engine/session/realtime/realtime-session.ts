@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
 import type { AssistantState, ErrorCode, InterruptReason } from '../../events';
 import { say, type EngineMessage } from '../../messages';
@@ -8,6 +9,7 @@ import { EndpointError, resolveEndpoint } from '../../realtime/endpoints';
 import { ResilientConnection } from '../../realtime/resilient';
 import { RateLimitWatch } from '../../realtime/server-notices';
 import { SessionError, type ConversationSession, type SessionContext } from '../types';
+import { pictureSummary, type PreparedPicture, type SessionPictureOutcome } from '../../input/types';
 import { replayItems } from './replay';
 import { sessionStarted } from './server-events';
 import { sessionUpdate, toolsConfig } from './session-config';
@@ -28,8 +30,11 @@ export class RealtimeSession implements ConversationSession {
   private readonly unsubscribePlayer: (() => void)[];
   private connection: ResilientConnection | null = null;
   private closed = false;
-  /** The beta protocol has no MCP tools. */
-  private withMcp = false;
+  /** The beta protocol has no MCP tools and no pictures (`input_image`). */
+  private ga = false;
+  /** Ids of the items Kaiwa adds (typed turns, pictures): `kaiwa_<run>_<n>`, within the API's 32 characters. */
+  private readonly runId = randomUUID().slice(0, 8);
+  private itemCount = 0;
   private unsubscribeRemind: (() => void) | null = null;
 
   constructor(context: SessionContext) {
@@ -71,13 +76,13 @@ export class RealtimeSession implements ConversationSession {
       if (error instanceof EndpointError) throw this.fail('config', detail, say('error.settingInvalid', { detail: error.said }));
       throw this.fail('internal', detail, say('error.internalDetail', { detail }));
     }
-    this.withMcp = endpoint.dialect === 'ga';
+    this.ga = endpoint.dialect === 'ga';
     const connection = new ResilientConnection({
       endpoint,
       // Every session (the first, a reconnect, a rollover) gets the current settings and the
       // conversation so far.
       sessionUpdate: () => this.sessionUpdate(),
-      replay: () => replayItems(context.record.replay()),
+      replay: () => replayItems(context.record.replay(), { pictures: this.ga }),
       canRollover: () => this.state === 'listening' && !context.player.isPlaying,
       ...context.resilience,
     });
@@ -146,6 +151,25 @@ export class RealtimeSession implements ConversationSession {
     return this.turns.interrupt(reason);
   }
 
+  sendText(text: string): EngineMessage | null {
+    if (this.connection?.state !== 'open') return say('notice.noConversation');
+    const itemId = this.newItemId();
+    this.turns.typed(itemId, text);
+    this.context.emit({ type: 'transcript.final', speaker: 'user', itemId, text, typed: true });
+    return null;
+  }
+
+  showPicture(picture: PreparedPicture): SessionPictureOutcome {
+    // The beta shape has no `input_image` (its encoder would refuse it): nothing is sent.
+    if (this.connection && !this.ga) return { status: 'unsupported', said: say('notice.picturesNotInBeta') };
+    if (this.connection?.state !== 'open') return { status: 'unsupported', said: say('notice.noConversation') };
+    const itemId = this.newItemId();
+    this.turns.picture(itemId, picture.dataUrl);
+    this.context.record.picture(itemId, picture);
+    this.context.emit({ type: 'picture', itemId, picture: pictureSummary(picture) });
+    return { status: 'sent', itemId };
+  }
+
   startTalking(): void {
     this.turns.startTalking();
   }
@@ -173,7 +197,11 @@ export class RealtimeSession implements ConversationSession {
 
   private sessionUpdate() {
     const { tools } = this.context;
-    return sessionUpdate(this.settings, tools ? toolsConfig(tools, this.withMcp) : undefined);
+    return sessionUpdate(this.settings, tools ? toolsConfig(tools, this.ga) : undefined);
+  }
+
+  private newItemId(): string {
+    return `kaiwa_${this.runId}_${++this.itemCount}`;
   }
 
   private onServerEvent(event: RealtimeServerEvent): void {

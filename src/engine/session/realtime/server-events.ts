@@ -7,6 +7,11 @@ import { describeServerError } from '../../realtime/server-notices';
 /** Errors the server reports for a benign race (it finished or cancelled the response first). */
 const BENIGN_ERROR_CODES = new Set(['response_cancel_not_active']);
 
+export function isBenignError(event: Extract<RealtimeServerEvent, { type: 'error' }>): boolean {
+  const { code } = event.error;
+  return !!code && BENIGN_ERROR_CODES.has(code);
+}
+
 /**
  * What a Realtime server event tells the front ends, if anything: transcripts (the reply's and the
  * user's), usage, server errors. Turn-taking (state, audio, interruptions) is the state machine's.
@@ -34,9 +39,8 @@ export function translateServerEvent(event: RealtimeServerEvent, log: (line: str
       return usage && id ? { type: 'usage', responseId: id, usage: toUsage(usage) } : null;
     }
     case 'error': {
-      const { code } = event.error;
-      if (code && BENIGN_ERROR_CODES.has(code)) {
-        log(`server: ${code} (ignored)`);
+      if (isBenignError(event)) {
+        log(`server: ${event.error.code} (ignored)`);
         return null;
       }
       const info = describeServerError(event);

@@ -9,7 +9,7 @@ import type { SessionPlayer } from '../types';
 import { pausesThenDecide, type BargeInPolicy, type BargeInTarget } from './barge-in';
 import { ImmediateInterruption } from './immediate-interruption';
 import { PauseThenDecide } from './pause-then-decide';
-import { translateServerEvent } from './server-events';
+import { isBenignError, translateServerEvent } from './server-events';
 import type { SessionTools } from '../../tools/types';
 import { RealtimeToolCalls } from './tool-calls';
 
@@ -63,6 +63,16 @@ export class TurnStateMachine {
   private talking = false;
   private mutedFlag = false;
   private readonly toolCalls: RealtimeToolCalls | null;
+  /**
+   * A picture went in after the user's turn was committed and before its answer was created (the
+   * answer may have been made without it): the answer, once created, is asked for again.
+   */
+  private reanswerForPicture = false;
+  /**
+   * Kaiwa asked for an answer (typed words, a picture's re-answer) and its `response.created` has
+   * not come: the `response.done` of a reply cancelled on the way must not settle to listening.
+   */
+  private awaitingResponse = false;
   /** Reminders (a timer firing) waiting for a quiet moment: spoken when the conversation is back to listening. */
   private readonly reminders: string[] = [];
 
@@ -137,6 +147,8 @@ export class TurnStateMachine {
     this.playingItemId = null;
     this.userSpeaking = false;
     this.talking = false;
+    this.reanswerForPicture = false;
+    this.awaitingResponse = false;
     this.toolCalls?.reset();
     if (state) this.setState(state);
   }
@@ -190,6 +202,33 @@ export class TurnStateMachine {
     this.setState('thinking');
   }
 
+  /**
+   * Typed words are a user turn: a reply playing is cut exactly as the Interrupt button cuts it
+   * (cancel, truncate at what was heard), then the words go in as a user message and the answer
+   * is asked for. `itemId` is the item's id (the client may name items).
+   */
+  typed(itemId: string, text: string): void {
+    this.cut('user');
+    this.send({ type: 'conversation.item.create', item: { id: itemId, type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+    this.send({ type: 'response.create' });
+    this.awaitingResponse = true;
+    this.setState('thinking');
+  }
+
+  /**
+   * A picture joins the conversation as a user message with an `input_image` part. Sent now, it
+   * comes before the user's turn that is not yet committed (the audio item is added at the commit),
+   * so the answer to that turn sees it. A picture that comes after the commit but before the answer
+   * has any audio makes that answer start again with the picture in view; one that comes while a
+   * reply plays belongs to the user's next turn.
+   */
+  picture(itemId: string, dataUrl: string): void {
+    this.send({ type: 'conversation.item.create', item: { id: itemId, type: 'message', role: 'user', content: [{ type: 'input_image', image_url: dataUrl, detail: 'auto' }] } });
+    if (this.current !== 'thinking' || this.toolCalls?.busy) return;
+    if (this.activeResponseId) this.reanswer(this.activeResponseId);
+    else this.reanswerForPicture = true;
+  }
+
   // ---- player events ----
 
   playbackStarted(itemId: string): void {
@@ -234,8 +273,10 @@ export class TurnStateMachine {
         this.policy.committed(event.item_id);
         break;
       case 'response.created':
+        this.awaitingResponse = false;
         this.activeResponseId = event.response.id ?? null;
         if (this.current === 'listening') this.setState('thinking');
+        if (this.reanswerForPicture && this.activeResponseId) this.reanswer(this.activeResponseId);
         break;
       case 'response.output_audio.delta':
         this.onAudioDelta(event.response_id, event.item_id, event.delta);
@@ -253,6 +294,13 @@ export class TurnStateMachine {
         break;
       case 'conversation.item.input_audio_transcription.failed':
         this.policy.transcript(event.item_id, '', true);
+        break;
+      case 'error':
+        // A refused response.create is not coming.
+        if (this.awaitingResponse && !isBenignError(event)) {
+          this.awaitingResponse = false;
+          this.settle();
+        }
         break;
       case 'response.done': {
         const response = event.response;
@@ -273,6 +321,7 @@ export class TurnStateMachine {
     if (state === this.current && attempt === undefined) return;
     this.current = state;
     this.emit(attempt === undefined ? { type: 'state', state } : { type: 'state', state, attempt });
+    if (state !== 'thinking') this.reanswerForPicture = false;
     if (state === 'listening') this.deliverReminder();
   }
 
@@ -282,6 +331,18 @@ export class TurnStateMachine {
     this.send({ type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_text', text }] } });
     this.send({ type: 'response.create' });
     this.setState('thinking');
+  }
+
+  /** The answer being made may not have seen a picture that just went in: unless it is already heard, it is made again. */
+  private reanswer(responseId: string): void {
+    this.reanswerForPicture = false;
+    for (const item of this.items.values()) if (item.responseId === responseId) return;
+    this.log(`picture after the commit: ${responseId} is made again`);
+    this.send({ type: 'response.cancel', response_id: responseId });
+    this.interrupted.add(responseId);
+    this.activeResponseId = null;
+    this.send({ type: 'response.create' });
+    this.awaitingResponse = true;
   }
 
   private choosePolicy(): BargeInPolicy {
@@ -387,7 +448,7 @@ export class TurnStateMachine {
 
   /** After a reply: back to listening once nothing is generating and nothing is left to hear. */
   private settle(): void {
-    if (this.activeResponseId || this.playingItemId) return;
+    if (this.activeResponseId || this.playingItemId || this.awaitingResponse) return;
     for (const item of this.items.values()) if (!item.drained) return;
     this.items.clear();
     if (this.userSpeaking || this.talking) this.setState('user-speaking');
