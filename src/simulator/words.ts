@@ -9,3 +9,9 @@ export function splitWords(text: string): string[] {
 export function speechStandIn(samples: number): string {
   return `(${(samplesToMs(samples) / 1000).toFixed(1)} s of speech)`;
 }
+
+/** The simulator's answer to typed words: it reads them back, since it cannot understand them. */
+export function typedReply(text: string): string {
+  const shown = [...text];
+  return `You typed: ${shown.length > 120 ? `${shown.slice(0, 119).join('')}…` : text}`;
+}

@@ -105,7 +105,7 @@ describe('Assistant resilience', () => {
     const w = watch(a);
     await a.start();
     const reply = (await w.next((e) => e.type === 'transcript.final' && e.speaker === 'assistant')) as Extract<AssistantEvent, { type: 'transcript.final' }>;
-    expect(reply.text).toMatch(/^You wrote "\(\d\.\d s of speech\)"/);
+    expect(reply.text).toMatch(/^You typed: \(\d\.\d s of speech\)/);
     const fresh = s.sessions[1]!;
     const types = fresh.received.map((r) => (r.event as { type: string }).type);
     expect(types.slice(0, 3)).toEqual(['session.update', 'conversation.item.create', 'response.create']);

@@ -6,7 +6,7 @@ import type {
 } from 'openai/resources/realtime/realtime';
 import { msToSamples, samplesToMs } from '../../engine/audio/pcm';
 import { newId } from '../ids';
-import { speechStandIn, splitWords } from '../words';
+import { speechStandIn, splitWords, typedReply } from '../words';
 import type { RealtimeContext } from './context';
 
 /**
@@ -181,7 +181,7 @@ export class Conversation {
         return `You said something ${seconds} seconds long. ${BABBLE_NOTE}`;
       }
       const text = item.content.find((c) => c.type === 'input_text')?.text;
-      if (text) return `You wrote ${JSON.stringify(text.slice(0, 60))}. ${BABBLE_NOTE}`;
+      if (text) return typedReply(text);
     }
     return `Hello from the Kaiwa simulator. ${BABBLE_NOTE}`;
   }
