@@ -41,7 +41,7 @@ describe('GPT-Live client events against openai/resources/live/live', () => {
       | 'session.update'
       | 'session.close'
     >();
-    expect(Object.keys(liveClientEvents)).toHaveLength(10);
+    expect(Object.keys(liveClientEvents)).toHaveLength(12);
   });
 
   it('LIVE_VOICES covers every BuiltInVoice (and the Japanese voices are among them)', () => {
