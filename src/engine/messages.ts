@@ -27,6 +27,14 @@ export interface EngineMessages {
   'notice.rateLimitReset': undefined;
   'notice.reconnected': undefined;
   'notice.sessionRenewed': undefined;
+  /** Version skew (realtime/version-skew.ts): a setting this server's API version does not take. */
+  'notice.skewNoiseReduction': undefined;
+  'notice.skewOther': { param: string };
+  'notice.skewSpeed': undefined;
+  'notice.skewTools': { param: string };
+  'notice.skewTranscriptionLanguage': undefined;
+  'notice.skewTurnDetection': { param: string };
+  'notice.skewVoice': { voice: string };
   /** The spending cap (meter/guard.ts); amounts in US dollars. */
   'notice.spendingCapRaised': { capUsd: number };
   'notice.spendingCapReached': { capUsd: number; costUsd: number };
@@ -201,6 +209,13 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'notice.rateLimitReset': true,
   'notice.reconnected': true,
   'notice.sessionRenewed': true,
+  'notice.skewNoiseReduction': true,
+  'notice.skewOther': true,
+  'notice.skewSpeed': true,
+  'notice.skewTools': true,
+  'notice.skewTranscriptionLanguage': true,
+  'notice.skewTurnDetection': true,
+  'notice.skewVoice': true,
   'notice.spendingCapRaised': true,
   'notice.spendingCapReached': true,
   'notice.spendingCapReachedLive': true,

@@ -13,6 +13,7 @@ import { LiveSimSession } from './live/session';
 import { ToolCallScript, type ScriptedToolCall } from './live/delegation';
 import { SimSession } from './realtime/session';
 import type { RealtimeToolScript, ScriptedMcpCall } from './realtime/tool-script';
+import type { StrictOptions } from './strict';
 
 /**
  * A local WebSocket server speaking OpenAI's voice protocols. GPT-Live at `/v1/live/sessions` (and
@@ -64,6 +65,12 @@ export interface SimulatorOptions {
    * code 4000. Default false (the beta dialect is served).
    */
   retireBeta?: boolean;
+  /**
+   * A server of another API version (issue 21): Realtime refuses every field its dialect's schema
+   * does not have with `unknown_parameter`; both protocols refuse the parameters named
+   * (`unknown: ['session.speed']`, `invalid: ['session.voice']`). `true`: the schema check only.
+   */
+  strict?: boolean | StrictOptions;
   /** Check every outgoing event against the spec; failures land in `session.violations`. */
   validateOutgoing?: boolean;
   /**
@@ -206,11 +213,17 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
         recordLimit: recordLimit(this.options.record),
         faults: faultsFor(this.options.faults, this.sessions.length),
         tools: this.realtimeTools,
+        ...this.strict(),
       },
     );
     this.sessions.push(session);
     attach(ws, session);
     this.emit('session', session);
+  }
+
+  private strict(): { strict?: StrictOptions } {
+    const { strict } = this.options;
+    return strict ? { strict: strict === true ? {} : strict } : {};
   }
 
   private connectLive(ws: WebSocket): void {
@@ -224,6 +237,7 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
       recordLimit: recordLimit(this.options.record),
       faults: faultsFor(this.options.faults, this.sessions.length + this.liveSessions.length),
       toolCalls: this.liveToolCalls,
+      ...this.strict(),
     });
     this.liveSessions.push(session);
     attach(ws, session);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ClientEvent, ServerEvent, SessionClosedEvent, SessionStartEvent, SessionStartedEvent } from 'openai/resources/live/live';
+import type { ClientEvent, ServerEvent, SessionClosedEvent, SessionStartEvent, SessionStartedEvent, SessionUpdateEvent } from 'openai/resources/live/live';
 import type { ErrorCode } from '../events';
 import { say, type EngineMessage } from '../messages';
 import { ConnectionError, DEFAULT_CONNECT_TIMEOUT_MS, type CloseInfo, type ProtocolErrorInfo } from '../realtime/connection';
@@ -7,6 +7,7 @@ import { ReconnectPolicy, describeFailure, failureSaid, type BackoffOptions, typ
 import { DEFAULT_STABLE_AFTER_MS, handshakeFailure } from '../realtime/resilient';
 import { describeServerError } from '../realtime/server-notices';
 import { TimerSet } from '../realtime/timers';
+import { VersionSkew } from '../realtime/version-skew';
 import { liveClientEvents } from './client-events';
 import { LiveConnection } from './connection';
 import type { LiveEndpoint } from './endpoints';
@@ -49,6 +50,8 @@ export interface LiveKeeperEvents {
   ended: [{ reason: 'expired' | 'lost'; message: string; said: EngineMessage }];
   /** A rollover's new session is about to take over: whatever is in flight on the old one ends here. */
   handover: [];
+  /** The server refused a session parameter (`session.start` or `session.update`): left out from now on, said once. */
+  skew: [{ dropped: string; message: string; said: EngineMessage }];
   /** Gave up: nothing more happens on this keeper. */
   failed: [{ code: ErrorCode; message: string; said: EngineMessage }];
 }
@@ -81,6 +84,8 @@ export const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
 export const DEFAULT_RENEWAL = { aheadMs: 5 * 60_000, forceAheadMs: 60_000 } as const;
 /** How often a due renewal looks for a quiet moment (less for short sessions). */
 const RENEWAL_POLL_MS = 1_000;
+/** What a Live session cannot go without: the model, and the audio format Kaiwa speaks. */
+const KEEP = new Set(['model', 'audio.format']);
 
 /**
  * When to renew a session that expires at `expiresAt` (Unix seconds, as `SessionResource.expires_at`
@@ -125,6 +130,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
   /** performance.now() after which a due renewal no longer waits for a quiet moment. */
   private forceRenewalAt = Number.POSITIVE_INFINITY;
   private renewalPollMs = RENEWAL_POLL_MS;
+  private readonly skew = new VersionSkew<SessionStartEvent | SessionUpdateEvent>((param) => param.split('.'), KEEP, 'kaiwa_session_');
 
   constructor(private readonly options: LiveKeeperOptions) {
     super();
@@ -166,7 +172,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
   send(event: ClientEvent): boolean {
     const connection = this.current;
     if (this.stateValue !== 'open' || !connection || connection.state !== 'open') return false;
-    connection.send(event);
+    connection.send(event.type === 'session.update' ? this.skew.prepare(event) : event);
     return true;
   }
 
@@ -227,7 +233,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     this.pending = connection;
     try {
       await connection.connect();
-      const start = this.options.start();
+      const start = this.skew.prepare(this.options.start());
       return await new Promise((resolve, reject) => {
         const fail = (error: ConnectionError) => {
           cleanup();
@@ -246,6 +252,7 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
             cleanup();
             resolve({ connection, started: event });
           } else if (event.type === 'error') {
+            if (this.recovered(connection, event)) return;
             const info = describeServerError(event);
             fail(new ConnectionError(info.code, `The server refused to start the session: ${info.message}`, undefined, say('failure.liveStartRefused', { failure: info.said })));
           } else if (event.type === 'session.closed') {
@@ -382,8 +389,18 @@ export class LiveKeeper extends EventEmitter<LiveKeeperEvents> {
     }
   }
 
+  /** A refused session parameter dropped and the configuration sent again (see version-skew.ts). */
+  private recovered(connection: LiveConnection, event: Extract<ServerEvent, { type: 'error' }>): boolean {
+    const recovery = this.skew.recover(event.error);
+    if (!recovery) return false;
+    connection.send(recovery.resend);
+    this.emit('skew', { dropped: recovery.dropped, message: recovery.message, said: recovery.said });
+    return true;
+  }
+
   private onEvent(connection: LiveConnection, event: ServerEvent): void {
     if (connection !== this.current) return;
+    if (event.type === 'error' && this.recovered(connection, event)) return;
     if (event.type !== 'session.closed') {
       this.emit('event', event);
       return;

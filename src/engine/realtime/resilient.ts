@@ -2,10 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { ConversationItemCreateEvent, SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import type { ErrorCode } from '../events';
 import { ConnectionError, RealtimeConnection, type CloseInfo, type ProtocolErrorInfo } from './connection';
-import type { RealtimeClientEvent, RealtimeServerEvent } from './dialects';
+import { getDialect, type RealtimeClientEvent, type RealtimeServerEvent } from './dialects';
 import type { Endpoint } from './endpoints';
 import { BETA_RETIRED_CODE, BETA_RETIRED_MESSAGE } from './server-notices';
 import { TimerSet } from './timers';
+import { VersionSkew } from './version-skew';
 import { say, type EngineMessage } from '../messages';
 import { ReconnectPolicy, describeFailure, failureSaid, rolloverTimes, type BackoffOptions, type Failure, type RolloverOptions } from './reconnect';
 
@@ -40,6 +41,11 @@ export interface ResilientEvents {
    * is in flight on it ends here. Emitted before the new session is configured and replayed.
    */
   handover: [{ reason: 'rollover' | 'expired' }];
+  /**
+   * The server refused a session parameter of its version's shape: it is left out from now on and
+   * the configuration went again. Said once per parameter.
+   */
+  skew: [{ dropped: string; message: string; said: EngineMessage }];
   /** A session is configured and the history replayed into it. */
   session: [{ reason: SessionReason; replayed: number }];
   /** Gave up: nothing more will happen until `connect()` is called on a new instance. */
@@ -63,6 +69,8 @@ export interface ResilientConnectionOptions {
 }
 
 export const DEFAULT_STABLE_AFTER_MS = 10_000;
+/** What a session cannot go without, whatever the server says: its type and the audio formats Kaiwa speaks. */
+const KEEP = new Set(['type', 'audio.input.format', 'audio.output.format']);
 /** How often a due rollover looks for a quiet moment. */
 const ROLLOVER_POLL_MS = 1_000;
 
@@ -80,9 +88,12 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
   private rolloverTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private sessionsOpened = 0;
+  private readonly skew: VersionSkew<SessionUpdateEvent>;
 
   constructor(private readonly options: ResilientConnectionOptions) {
     super();
+    const dialect = getDialect(options.endpoint.dialect);
+    this.skew = new VersionSkew((param) => dialect.sessionParamPath(param), KEEP, 'kaiwa_session_');
     this.policy = new ReconnectPolicy(options.backoff);
     this.rollover = options.rollover === false ? null : rolloverTimes(options.rollover);
   }
@@ -137,7 +148,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
   send(event: RealtimeClientEvent): boolean {
     const connection = this.current;
     if (this.stateValue !== 'open' || !connection || connection.state !== 'open') return false;
-    connection.send(event);
+    connection.send(event.type === 'session.update' ? this.skew.prepare(event) : event);
     return true;
   }
 
@@ -174,7 +185,7 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
     });
     connection.on('close', (info) => this.onClose(connection, info));
 
-    connection.send(this.options.sessionUpdate());
+    connection.send(this.skew.prepare(this.options.sessionUpdate()));
     const items = this.options.replay?.() ?? [];
     for (const item of items) connection.send(item);
     this.sessionsOpened++;
@@ -214,6 +225,14 @@ export class ResilientConnection extends EventEmitter<ResilientEvents> {
       this.dropCurrent();
       this.emit('failed', { code: 'config', message: BETA_RETIRED_MESSAGE, said: say('error.betaRetired') });
       return;
+    }
+    if (event.type === 'error') {
+      const recovery = this.skew.recover(event.error);
+      if (recovery) {
+        connection.send(recovery.resend);
+        this.emit('skew', { dropped: recovery.dropped, message: recovery.message, said: recovery.said });
+        return;
+      }
     }
     if (event.type === 'error' && event.error.code === 'session_expired') {
       // The server closes next; renew at once instead of treating it as a network loss.

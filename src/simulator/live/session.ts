@@ -17,6 +17,7 @@ import { liveSpecValidator } from './spec/validator';
 import { InputTimeline } from './input-timeline';
 import { checkFixture, FixtureAudio } from './fixture';
 import { SimDelegations, type ToolCallScript } from './delegation';
+import { refusedParam, type StrictOptions } from '../strict';
 
 /**
  * One GPT-Live session on a primary WebSocket, as the service keeps it: nothing until the client's
@@ -49,6 +50,8 @@ export interface LiveSessionOptions {
   faults: FaultPlan;
   /** Tool calls the model makes by delegation, shared by the server's sessions (delegation.ts). */
   toolCalls: ToolCallScript;
+  /** Refuse the parameters named, as a server of another version would (strict.ts). */
+  strict?: StrictOptions;
 }
 
 export interface LiveViolation {
@@ -161,6 +164,8 @@ export class LiveSimSession {
     const clientEventId = clientEventIdOf(parsed);
     const check = liveSpecValidator().validate('client', parsed);
     if (!check.ok) return this.sendError(check.code, check.message, check.param, clientEventId);
+    const refused = this.options.strict && refusedParam(parsed, this.options.strict);
+    if (refused) return this.sendError(refused.code, refused.message, refused.param, clientEventId);
     this.handle(parsed as ClientEvent, clientEventId);
   }
 

@@ -3,6 +3,7 @@ import type { DialectName } from '../../engine/realtime/dialects/types';
 import type { FaultPlan } from '../faults';
 import type { SimSessionConfig } from './config';
 import type { RealtimeToolScript } from './tool-script';
+import type { StrictOptions } from '../strict';
 
 /** How the server runs its Realtime sessions (the same for each of its connections). */
 export interface SessionOptions {
@@ -20,6 +21,8 @@ export interface SessionOptions {
   faults: FaultPlan;
   /** Scripted tool use (`--tool-call`, MCP calls), shared by the server's sessions. */
   tools?: RealtimeToolScript;
+  /** Refuse what the dialect's schema does not have, and the parameters named (strict.ts). */
+  strict?: StrictOptions;
 }
 
 /** What the parts of a Realtime session (conversation, turns, responses) share: its config and its way out. */

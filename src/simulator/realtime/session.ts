@@ -9,6 +9,8 @@ import { Conversation, type StoredItem } from './conversation';
 import { Responses } from './responses';
 import { specValidator, type SpecValidator } from './spec/validator';
 import { withoutDocumentedNulls } from './spec-gaps';
+import { unknownParam } from './spec/unknown-params';
+import { refusedParam, unknownParameter } from '../strict';
 import { Turns } from './turns';
 import { listMcpTools } from './tool-responses';
 
@@ -112,6 +114,9 @@ export class SimSession implements RealtimeContext {
       this.sendError(code, check.message, check.param ?? null, clientEventId);
       return;
     }
+    const strict = this.options.strict;
+    const unknown = strict && (refusedParam(parsed, strict) ?? this.unknownParameter(parsed));
+    if (unknown) return this.sendError(unknown.code, unknown.message, unknown.param, clientEventId);
     const decoded = this.codec.decodeClient(parsed);
     if (decoded.ok !== true) {
       const message = decoded.ok === false ? decoded.error : `Unsupported event type '${decoded.type}'.`;
@@ -119,6 +124,11 @@ export class SimSession implements RealtimeContext {
       return;
     }
     this.handle(decoded.event, clientEventId);
+  }
+
+  private unknownParameter(parsed: unknown) {
+    const param = unknownParam(this.spec, 'client', parsed as { type: string });
+    return param === undefined ? undefined : unknownParameter(param);
   }
 
   receiveBinary(): void {

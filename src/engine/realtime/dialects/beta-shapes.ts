@@ -214,6 +214,16 @@ export function sessionToBeta(session: unknown): unknown {
   );
 }
 
+/** A beta session field's dotted path (`speed`, `turn_detection.eagerness`) -> its place in the GA session. */
+export function sessionParamPathToGa(param: string): string[] {
+  const [head = '', ...rest] = param.split('.');
+  const audio = hasOwn(BETA_AUDIO_KEYS, head) ? BETA_AUDIO_KEYS[head] : undefined;
+  if (audio) return ['audio', audio[0], audio[1], ...rest];
+  return [hasOwn(SESSION_KEYS_TO_GA, head) ? SESSION_KEYS_TO_GA[head]! : head, ...rest];
+}
+
+const SESSION_KEYS_TO_GA: Record<string, string> = { modalities: 'output_modalities', max_response_output_tokens: 'max_output_tokens' };
+
 // ---- responses (server objects) and response.create parameters ---------------------------------
 
 export function responseToGa(response: unknown): unknown {

@@ -7,6 +7,7 @@ import {
   responseParamsToGa,
   responseToBeta,
   responseToGa,
+  sessionParamPathToGa,
   sessionToBeta,
   sessionToGa,
 } from './beta-shapes';
@@ -201,4 +202,6 @@ export const betaDialect: Dialect = {
       return fail(untranslatable(wireType, err), snippet(wire));
     }
   },
+
+  sessionParamPath: sessionParamPathToGa,
 };

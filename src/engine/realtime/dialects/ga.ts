@@ -36,4 +36,8 @@ export const gaDialect: Dialect = {
     if (problem) return fail(problem, snippet(wire));
     return { ok: true, event: event as unknown as RealtimeServerEvent };
   },
+
+  sessionParamPath(param: string): string[] {
+    return param.split('.');
+  },
 };

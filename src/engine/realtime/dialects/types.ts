@@ -40,4 +40,6 @@ export interface Dialect {
   encodeServer(event: RealtimeServerEvent): WireEvent | null;
   /** Wire text or object -> GA server event (the engine's inbound side). Never throws. */
   decodeServer(wire: string | unknown): DecodeResult<RealtimeServerEvent>;
+  /** A session field as an error's `param` names it (`speed`, without `session.`) -> its path in the GA session (`audio.output.speed`). */
+  sessionParamPath(param: string): string[];
 }

@@ -242,6 +242,9 @@ export class LiveSession implements ConversationSession {
       if (!this.closed && state === 'reconnecting') this.setState('reconnecting', attempt);
     });
     keeper.on('closed', (event) => this.onSessionClosed(event));
+    keeper.on('skew', ({ said }) => {
+      if (!this.closed) context.emit({ type: 'notice', ...said });
+    });
     // A forced renewal mid-turn ends that turn (at a quiet moment there is none).
     keeper.on('handover', () => {
       if (!this.closed) this.endTurns();

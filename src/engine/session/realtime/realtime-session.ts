@@ -99,6 +99,9 @@ export class RealtimeSession implements ConversationSession {
       this.endTurns(); // 'reconnecting' (with its attempt) follows from the connection
       context.emit({ type: 'notice', ...say('notice.connectionLost', { detail: said }) });
     });
+    connection.on('skew', ({ said }) => {
+      if (!this.closed) context.emit({ type: 'notice', ...said });
+    });
     connection.on('handover', () => {
       // A renewal mid-turn (the server's session_expired, or a forced rollover) ends that turn.
       if (!this.closed) this.endTurns('listening');
@@ -183,9 +186,10 @@ export class RealtimeSession implements ConversationSession {
   }
 
   updateSettings(settings: Settings): void {
+    const previous = this.settings;
     this.settings = settings;
     this.turns.updateSettings(settings);
-    this.send(this.sessionUpdate());
+    this.send(this.sessionUpdate(previous));
   }
 
   async close(finalState: 'idle' | 'error' = 'idle'): Promise<void> {
@@ -195,9 +199,10 @@ export class RealtimeSession implements ConversationSession {
 
   // ---- internals ----
 
-  private sessionUpdate() {
+  /** `previous`: the settings the running session has (an update, not a new session). */
+  private sessionUpdate(previous?: Settings) {
     const { tools } = this.context;
-    return sessionUpdate(this.settings, tools ? toolsConfig(tools, this.ga) : undefined);
+    return sessionUpdate(this.settings, tools ? toolsConfig(tools, this.ga) : undefined, previous);
   }
 
   private newItemId(): string {

@@ -54,7 +54,10 @@ describe("interruption mode 'pause-then-decide'", () => {
     const semantic = sessionUpdate((await rig({ turnDetection: { mode: 'semantic_vad' } })).settings);
     expect(semantic.session.type === 'realtime' && semantic.session.audio?.input?.turn_detection).toMatchObject({ interrupt_response: false, create_response: false });
     const immediate = sessionUpdate((await rig({ interruption: { mode: 'immediate' } })).settings);
-    expect(immediate.session.type === 'realtime' && immediate.session.audio?.input?.turn_detection).toMatchObject({ interrupt_response: true, create_response: true });
+    // Immediate is the protocol's default: the flags are left out.
+    const flags = immediate.session.type === 'realtime' ? immediate.session.audio?.input?.turn_detection : undefined;
+    expect(flags).not.toHaveProperty('interrupt_response');
+    expect(flags).not.toHaveProperty('create_response');
   });
 
   it('a cough: the reply fades out within 20 ms, holds, and resumes where it stopped; nothing is cancelled, truncated or answered', async () => {

@@ -4,6 +4,7 @@ import { parseSettings } from '../../../../src/engine/settings';
 import { specValidator } from '../../../../src/simulator/realtime/spec/validator';
 import { betaDialect } from '../../../../src/engine/realtime/dialects';
 import { needsNewSession } from '../../../../src/engine/session';
+import { unknownParam } from '../../../../src/simulator/realtime/spec/unknown-params';
 
 describe('session.update', () => {
   it('is a valid GA event carrying voice, instructions, transcription, 24 kHz PCM and server VAD with interrupt_response', () => {
@@ -21,7 +22,7 @@ describe('session.update', () => {
         input: {
           format: { type: 'audio/pcm', rate: 24_000 },
           transcription: { model: 'whisper-1' },
-          turn_detection: { type: 'server_vad', threshold: 0.7, silence_duration_ms: 650, prefix_padding_ms: 250, interrupt_response: true },
+          turn_detection: { type: 'server_vad', threshold: 0.7, silence_duration_ms: 650, prefix_padding_ms: 250 },
         },
         output: { format: { type: 'audio/pcm', rate: 24_000 }, voice: 'cedar' },
       },
@@ -45,12 +46,10 @@ describe('session.update', () => {
   it('uses semantic VAD with its eagerness, and no turn detection at all in manual mode', () => {
     const semantic = sessionUpdate(parseSettings({ turnDetection: { mode: 'semantic_vad', eagerness: 'high' } }));
     expect(specValidator('ga').validate('client', semantic)).toEqual({ ok: true });
-    expect(semantic.session.type === 'realtime' && semantic.session.audio?.input?.turn_detection).toEqual({
-      type: 'semantic_vad',
-      eagerness: 'high',
-      create_response: true,
-      interrupt_response: true,
-    });
+    // The server decides and interrupts by default: true flags are left out.
+    expect(semantic.session.type === 'realtime' && semantic.session.audio?.input?.turn_detection).toEqual({ type: 'semantic_vad', eagerness: 'high' });
+    const auto = sessionUpdate(parseSettings({ turnDetection: { mode: 'semantic_vad' } }));
+    expect(auto.session.type === 'realtime' && auto.session.audio?.input?.turn_detection).toEqual({ type: 'semantic_vad' });
     const manual = sessionUpdate(parseSettings({ turnDetection: { mode: 'manual' } }));
     expect(specValidator('ga').validate('client', manual)).toEqual({ ok: true });
     expect(manual.session.type === 'realtime' && manual.session.audio?.input?.turn_detection).toBeNull();
@@ -88,5 +87,31 @@ describe('server-side audio options (issue 14)', () => {
     expect(specValidator('beta').validate('client', wire)).toEqual({ ok: true });
     expect(wire).toMatchObject({ type: 'session.update', session: { input_audio_noise_reduction: { type: 'far_field' }, speed: 1.25 } });
     expect(wire.session).not.toHaveProperty('audio');
+  });
+});
+
+describe('only what the user set (issue 21)', () => {
+  it("the default session carries no speed, no tool_choice, no VAD flag at its default, and nothing either schema lacks", () => {
+    const update = sessionUpdate(parseSettings({}), []);
+    const session = update.session.type === 'realtime' ? update.session : undefined;
+    expect(session?.audio?.output).not.toHaveProperty('speed');
+    expect(session).not.toHaveProperty('tool_choice');
+    expect(session?.tools).toEqual([]); // tools are always declared, so turning them off takes them away
+    expect(session?.audio?.input?.turn_detection).toEqual({ type: 'server_vad', threshold: 0.5, silence_duration_ms: 500, prefix_padding_ms: 300 });
+    expect(unknownParam(specValidator('ga'), 'client', update)).toBeUndefined();
+    const beta = betaDialect.encodeClient(update);
+    expect(specValidator('beta').validate('client', beta)).toEqual({ ok: true });
+    expect(unknownParam(specValidator('beta'), 'client', beta)).toBeUndefined();
+    // The check does see a field the beta shape lacks.
+    expect(unknownParam(specValidator('beta'), 'client', betaDialect.encodeClient(sessionUpdate(parseSettings({ speed: 1.1 }))))).toBe('session.speed');
+  });
+
+  it('an update to a running session names a setting going back to its default, which the session would otherwise keep', () => {
+    const fast = parseSettings({ speed: 1.3, interruption: { mode: 'pause-then-decide' } });
+    const back = sessionUpdate(parseSettings({}), undefined, fast);
+    expect(back.session.type === 'realtime' && back.session.audio?.output?.speed).toBe(1);
+    expect(back.session.type === 'realtime' && back.session.audio?.input?.turn_detection).toMatchObject({ create_response: true, interrupt_response: true });
+    const unchanged = sessionUpdate(parseSettings({}), undefined, parseSettings({}));
+    expect(unchanged.session.type === 'realtime' && unchanged.session.audio?.output).not.toHaveProperty('speed');
   });
 });
