@@ -2,6 +2,9 @@ import type { AssistantEvent, AssistantState, Level, Protocol, Settings, ToolOut
 import { resolveProtocol, SILENCE_DB } from '../engine';
 import { meterLine, type MeterReading } from '../shared/meter-words';
 import { saidWords, type MessageKey, type Translate } from '../shared/i18n';
+import { StringDecoder } from 'node:string_decoder';
+import { LinePrompt } from './line-prompt';
+import { clipColumns, columns, tailColumns } from './terminal-text';
 
 /** What the terminal shows. Two implementations: a live status line (TTY) and plain lines. */
 export interface Ui {
@@ -48,7 +51,12 @@ export interface Keys {
   interrupt(): void;
   toggleTalk(): void;
   quit(): void;
+  /** A line typed at the prompt (Enter or / opens it): words for the model, or `/image PATH`. */
+  type(line: string): void;
 }
+
+/** The keys that open the typing prompt: Enter (empty), or / (the start of `/image PATH`). */
+const PROMPT_KEYS: Record<string, string> = { '\r': '', '\n': '', '/': '/' };
 
 /** The terminal's short state words (lower case, like the rest of the status line). */
 const LABEL: Record<AssistantState, MessageKey> = {
@@ -114,6 +122,17 @@ function who(t: Translate, speaker: 'user' | 'assistant'): string {
   return speaker === 'user' ? t('cli.who.user') : t('cli.who.assistant');
 }
 
+/** "you: …", or "you (typed): …" for words typed rather than spoken. */
+function transcriptLine(t: Translate, event: Extract<AssistantEvent, { type: 'transcript.final' }>): string {
+  return t(event.typed ? 'cli.lineTyped' : 'cli.line', { who: who(t, event.speaker), text: event.text });
+}
+
+/** A picture that joined the conversation: "🖼 shot.png 1024×576" (the terminal shows no thumbnail). */
+function pictureLine(t: Translate, event: Extract<AssistantEvent, { type: 'picture' }>): string {
+  const { name, source, width, height } = event.picture;
+  return t('cli.picture.sent', { name: name ?? source, width, height });
+}
+
 /** Non-TTY: one plain line per transcript final, state change, interruption, error. */
 export class PlainUi implements Ui {
   constructor(
@@ -127,7 +146,10 @@ export class PlainUi implements Ui {
         this.out.write(`[${stateLabel(this.t, event.state, event.attempt)}]\n`);
         break;
       case 'transcript.final':
-        this.out.write(`${this.t('cli.line', { who: who(this.t, event.speaker), text: event.text })}\n`);
+        this.out.write(`${transcriptLine(this.t, event)}\n`);
+        break;
+      case 'picture':
+        this.out.write(`${pictureLine(this.t, event)}\n`);
         break;
       case 'interrupted':
         this.out.write(`[${this.t('cli.interruptedAfter', { played: event.playedMs, received: event.receivedMs })}]\n`);
@@ -186,6 +208,10 @@ export class TtyUi implements Ui {
   private readonly onData: (data: Buffer) => void;
   /** The consent question the next y/n/a answers. */
   private question: { id: string; answer: (key: ConsentKey) => void } | null = null;
+  /** The typing prompt while it is open: every key is text for it then. */
+  private prompt: LinePrompt | null = null;
+  /** A kana's three bytes may arrive in two reads. */
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(
     private readonly t: Translate,
@@ -196,7 +222,9 @@ export class TtyUi implements Ui {
     private readonly protocol?: Protocol,
   ) {
     this.onData = (data) => {
-      const key = data.toString('utf8');
+      const key = this.decoder.write(data);
+      if (key === '') return;
+      if (this.prompt) return this.typing(key, keys);
       const asked = this.question;
       const lower = key.toLowerCase();
       if (asked && (lower === 'y' || lower === 'n' || lower === 'a')) {
@@ -205,6 +233,10 @@ export class TtyUi implements Ui {
       } else if (key === ' ') keys.interrupt();
       else if (key === 't' || key === 'T') keys.toggleTalk();
       else if (key === 'q' || key === 'Q' || key === '\u0003') keys.quit();
+      else if (Object.hasOwn(PROMPT_KEYS, key)) {
+        this.prompt = new LinePrompt(PROMPT_KEYS[key]);
+        this.draw();
+      }
     };
     if (stdin.isTTY) {
       stdin.setRawMode(true);
@@ -236,7 +268,10 @@ export class TtyUi implements Ui {
       case 'transcript.final':
         this.partial = '';
         this.partialSpeaker = null;
-        this.line(this.t('cli.line', { who: who(this.t, event.speaker), text: event.text }));
+        this.line(transcriptLine(this.t, event));
+        break;
+      case 'picture':
+        this.line(pictureLine(this.t, event));
         break;
       case 'interrupted':
         this.line(`  ⏹ ${this.t('cli.interruptedTty', { played: event.playedMs })}`);
@@ -266,6 +301,15 @@ export class TtyUi implements Ui {
 
   info(line: string): void {
     this.line(line);
+  }
+
+  /** A key while the prompt is open: the line is sent on Enter (if it has words), closed on Esc. */
+  private typing(key: string, keys: Keys): void {
+    const step = this.prompt!.feed(key);
+    if (step.kind === 'quit') return keys.quit();
+    if (step.kind !== 'edit') this.prompt = null;
+    this.draw();
+    if (step.kind === 'send' && step.text.trim() !== '') keys.type(step.text.trim());
   }
 
   ask(id: string, line: string, answer: (key: ConsentKey) => void): boolean {
@@ -303,11 +347,24 @@ export class TtyUi implements Ui {
   private draw(): void {
     this.lastDraw = performance.now();
     const width = this.out.columns || 80; // 0 when the terminal does not say
+    if (this.prompt) return this.drawPrompt(this.prompt.text, width);
     const hint = this.manual ? this.t('cli.keys.manual') : this.t('cli.keys.auto');
     const partial = this.partialSpeaker ? `  ${this.t('cli.line', { who: who(this.t, this.partialSpeaker), text: `…${this.partial.slice(-40)}` })}` : '';
     const meters = this.t('cli.meters', { input: meter(this.input), output: meter(this.output) });
     const status = `[${stateLabel(this.t, this.state, this.attempt)}] ${this.session()}${meters}  ${hint}${partial}`;
-    this.out.write(`\r\x1b[2K${status.slice(0, Math.max(0, width - 1))}`);
+    this.out.write(`\r\x1b[2K${clipColumns(status, Math.max(0, width - 1))}`);
+  }
+
+  /** The prompt in place of the status line, the cursor after the text; empty, it says what to do (dimmed, after the cursor). */
+  private drawPrompt(text: string, width: number): void {
+    const head = `${this.t('cli.prompt.label')} `;
+    const room = Math.max(0, width - 1 - columns(head));
+    if (text !== '') {
+      this.out.write(`\r\x1b[2K${head}${tailColumns(text, room)}`);
+      return;
+    }
+    const hint = clipColumns(this.t('cli.prompt.hint'), room);
+    this.out.write(`\r\x1b[2K${head}\x1b[2m${hint}\x1b[22m${hint ? `\x1b[${columns(hint)}D` : ''}`);
   }
 }
 

@@ -36,7 +36,7 @@ describe('CLI: reconnecting (attempt n)', () => {
   it('status line: shows the attempt, and drops it once connected', () => {
     const out = capture();
     const stdin = new PassThrough() as unknown as NodeJS.ReadStream;
-    const ui = new TtyUi(en, out.stream as unknown as NodeJS.WriteStream, stdin, { interrupt: () => {}, toggleTalk: () => {}, quit: () => {} }, false);
+    const ui = new TtyUi(en, out.stream as unknown as NodeJS.WriteStream, stdin, { interrupt: () => {}, toggleTalk: () => {}, quit: () => {}, type: () => {} }, false);
     ui.show({ type: 'state', state: 'reconnecting', attempt: 2 });
     expect(out.text()).toContain('[reconnecting (attempt 2)] mic');
     ui.show({ type: 'state', state: 'listening' });

@@ -48,6 +48,7 @@ function tty(manual = false, protocol?: Protocol, t = en) {
     interrupt: () => calls.push('interrupt'),
     toggleTalk: () => calls.push('talk'),
     quit: () => calls.push('quit'),
+    type: (line) => calls.push(`type:${line}`),
   }, manual, protocol);
   return { screen, keyboard, calls, ui };
 }
@@ -59,6 +60,43 @@ describe('terminal UI', () => {
     expect(calls).toEqual(['interrupt', 'talk', 'quit', 'quit']);
     ui.close();
     expect(keyboard.raw).toEqual([true, false]);
+  });
+
+  it('opens a one-line prompt on Enter: Japanese arrives in pieces of UTF-8, space and q are text there, Enter sends, Esc closes', () => {
+    const { screen, keyboard, calls, ui } = tty();
+    expect(screen.status).toContain('enter: type');
+    keyboard.press('\r');
+    // Empty, the prompt says what to do, dimmed, and the cursor goes back to where the words will be.
+    const hint = 'Enter sends · Esc cancels · /image PATH shows a picture';
+    expect(screen.status).toBe(`type › \u001b[2m${hint}\u001b[22m\u001b[${hint.length}D`);
+    const words = Buffer.from('今日は q と');
+    keyboard.emit('data', words.subarray(0, 4)); // 今 and the first byte of 日
+    keyboard.emit('data', words.subarray(4));
+    expect(screen.status).toBe('type › 今日は q と');
+    keyboard.press('\r');
+    expect(calls).toEqual(['type:今日は q と']);
+    expect(screen.status).toMatch(/^\[idle\]/);
+    keyboard.press('/');
+    keyboard.press('image ~/a b.png');
+    keyboard.press('\u001b');
+    keyboard.press('\r');
+    keyboard.press('   ');
+    keyboard.press('\r'); // only spaces: nothing to send
+    keyboard.press(' ');
+    expect(calls).toEqual(['type:今日は q と', 'interrupt']);
+    ui.close();
+  });
+
+  it('fits the status line and the prompt to the terminal by columns, wide characters counted twice', () => {
+    const ja = createI18n('ja').t;
+    const { screen, keyboard, ui } = tty(false, 'realtime', ja);
+    screen.columns = 21;
+    ui.show({ type: 'state', state: 'listening' });
+    expect(screen.status).toBe('[聞いています] Realt'); // 20 columns (kana count twice): one left for the cursor
+    keyboard.press('\r');
+    keyboard.press('あいうえおかきくけこさしすせそ');
+    expect(screen.status).toBe('入力 › こさしすせそ'); // the end of the line, where the cursor is
+    ui.close();
   });
 
   it('keeps a status line with the state and both meters, and prints transcripts above it', () => {
