@@ -1,4 +1,4 @@
-import { Assistant, AssistantError, resolveProtocol, type AssistantEvent, type AssistantState, type Said } from '../engine';
+import { Assistant, AssistantError, pictureUnsupportedSaid, resolveProtocol, type AssistantEvent, type AssistantState, type Said } from '../engine';
 import { startSimulator } from '../simulator';
 import type { ConsentAnswer, ConsentRequest } from '../engine';
 import { chooseLanguage, createI18n, keyed, languageFromEnv, messageWords, saidWords } from '../shared/i18n';
@@ -9,6 +9,7 @@ import type { CliIo } from './io';
 import { runServe } from './serve';
 import { PlainUi, sessionLine, TtyUi, type ConsentKey, type Ui } from './ui';
 import { TerminalToolHost } from './tool-host';
+import { imageCommandPath, PictureFiles } from './picture-file';
 
 const STDOUT_PATHS = ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
 
@@ -102,6 +103,7 @@ export async function runCli(io: CliIo): Promise<number> {
       // "Always allow" lasts for this run: the terminal keeps no settings file.
     });
     cleanups.push(() => assistant.dispose());
+    const pictureFiles = new PictureFiles(assistant, t, (line) => showLine(line));
 
     let quit!: (code: number) => void;
     const finished = new Promise<number>((resolve) => (quit = resolve));
@@ -121,6 +123,11 @@ export async function runCli(io: CliIo): Promise<number> {
             interrupt: () => assistant.interrupt(),
             toggleTalk: () => (talking ? assistant.stopTalking() : assistant.startTalking()),
             quit: () => quit(0),
+            type: (line) => {
+              const path = imageCommandPath(line, io.env.HOME);
+              if (path === undefined) assistant.sendText(line);
+              else void pictureFiles.show(path);
+            },
           }, manual, resolveProtocol(flags.settings))
         : new PlainUi(t, lines);
     cleanups.push(() => ui.close());
@@ -150,6 +157,10 @@ export async function runCli(io: CliIo): Promise<number> {
         ui.info(t(SETTLED[event.answer]));
         return;
       }
+      if (event.type === 'notice') {
+        const aboutPicture = pictureFiles.noticeLine(event);
+        if (aboutPicture) return ui.info(aboutPicture);
+      }
       if (event.type === 'error' && event.fatal) {
         // Shown once, on stderr, when the run ends.
         fatal = event;
@@ -164,6 +175,14 @@ export async function runCli(io: CliIo): Promise<number> {
     ui.info(sessionLine(t, flags.settings));
     for (const note of devices.notes) ui.info(messageWords(t, note));
 
+    /** `--image`: shown before the first turn is committed (the engine sees to it), one line for each that cannot be. */
+    const showPictures = async (paths: string[]) => {
+      if (paths.length === 0) return;
+      const unsupported = pictureUnsupportedSaid(flags.settings);
+      if (unsupported) return ui.info(saidWords(t, unsupported));
+      await Promise.all(paths.map((path) => pictureFiles.show(path)));
+    };
+
     try {
       await assistant.start();
     } catch (error) {
@@ -177,6 +196,18 @@ export async function runCli(io: CliIo): Promise<number> {
     if (flags.durationMs) {
       const timer = setTimeout(() => quit(0), flags.durationMs);
       cleanups.push(() => clearTimeout(timer));
+    }
+    const pictures = showPictures(flags.images);
+    if (flags.texts.length > 0) {
+      void (async () => {
+        await pictures;
+        for (const text of flags.texts) {
+          const replies = states.replies;
+          if (assistant.sendText(text)) await states.replyAfter(replies);
+        }
+        // Like the end of --input: with --output the run is a script, and it is done.
+        if (flags.output) quit(0);
+      })();
     }
     if (devices.inputFinished) {
       if (manual) assistant.startTalking();
@@ -212,14 +243,20 @@ function fail(io: CliIo, message: string, code: number): number {
   return code;
 }
 
+/** A typed turn whose reply has not begun by then is given up on (the next one goes, or the run ends). */
+const REPLY_START_MS = 15_000;
+
 /** Tracks the assistant's state to tell when a conversation has gone quiet. */
 class StateWatch {
   private state: AssistantState = 'idle';
   private since = performance.now();
   private waiters: Array<() => void> = [];
+  /** Replies begun so far (the model thinking or speaking after listening). */
+  replies = 0;
 
   set(state: AssistantState): void {
     if (state === this.state) return;
+    if ((state === 'thinking' || state === 'speaking') && this.state !== 'thinking' && this.state !== 'speaking') this.replies++;
     this.state = state;
     this.since = performance.now();
     for (const wake of this.waiters.splice(0)) wake();
@@ -237,6 +274,16 @@ class StateWatch {
         await this.changeOr(Number.POSITIVE_INFINITY);
       }
     }
+  }
+
+  /** Resolves once a reply begun after `replies` were counted has ended and the conversation is quiet. */
+  async replyAfter(replies: number): Promise<void> {
+    const deadline = performance.now() + REPLY_START_MS;
+    while (this.replies === replies) {
+      const left = deadline - performance.now();
+      if (left <= 0 || !(await this.changeOr(left))) return;
+    }
+    await this.quietFor(SETTLE_MS);
   }
 
   private changeOr(ms: number): Promise<boolean> {

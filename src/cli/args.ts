@@ -33,6 +33,10 @@ export interface CliFlags {
   localUrl?: string;
   /** The built-in simulator's model calls these tools, one per user turn (`--tool-call NAME[:JSON]`, repeatable). */
   toolCalls: ScriptedToolCall[];
+  /** `--text`, in order: typed turns instead of a recording. */
+  texts: string[];
+  /** `--image`: picture files for the first turn. */
+  images: string[];
 }
 
 /**
@@ -84,11 +88,13 @@ const RUN_FLAGS = [
   { name: 'input', value: 'FILE|-', helpKey: 'cli.flag.input' },
   { name: 'output', value: 'FILE.wav|-', helpKey: 'cli.flag.output' },
   { name: 'transcript', value: 'FILE.jsonl', helpKey: 'cli.flag.transcript' },
+  { name: 'text', value: 'WORDS', helpKey: 'cli.flag.text', multiple: true },
+  { name: 'image', value: 'FILE', helpKey: 'cli.flag.image', multiple: true },
   { name: 'duration', value: 'SECONDS', helpKey: 'cli.flag.duration' },
-  { name: 'tool-call', value: 'NAME[:JSON]', helpKey: 'cli.flag.tool-call' },
+  { name: 'tool-call', value: 'NAME[:JSON]', helpKey: 'cli.flag.tool-call', multiple: true },
   { name: 'list-devices', helpKey: 'cli.flag.list-devices' },
   { name: 'help', helpKey: 'cli.flag.help' },
-] as const satisfies ReadonlyArray<{ name: string; value?: string; helpKey: MessageKey }>;
+] as const satisfies ReadonlyArray<{ name: string; value?: string; helpKey: MessageKey; multiple?: true }>;
 
 /**
  * On the command line the provider is chosen by what is given: `--url` alone is a custom endpoint,
@@ -135,15 +141,17 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
       allowPositionals: false,
       options: {
         ...Object.fromEntries(FLAGS.map((flag) => [flag.name, { type: 'string' as const }])),
-        ...Object.fromEntries(RUN_FLAGS.map((flag) => [flag.name, { type: 'value' in flag ? ('string' as const) : ('boolean' as const) }])),
+        ...Object.fromEntries(
+          RUN_FLAGS.map((flag) => [flag.name, { type: 'value' in flag ? ('string' as const) : ('boolean' as const), multiple: 'multiple' in flag }]),
+        ),
         help: { type: 'boolean', short: 'h' },
-        'tool-call': { type: 'string', multiple: true },
       },
     }));
   } catch (error) {
     throw commandLineError(error as Error);
   }
   const text = (name: string) => values[name] as string | undefined;
+  const list = (name: string) => (values[name] as string[] | undefined) ?? [];
 
   let durationMs: number | undefined;
   const duration = text('duration');
@@ -154,6 +162,9 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
   }
   if (text('input') !== undefined && text('input-device') !== undefined) throw new UsageError('cli.error.inputTwice');
   if (text('output') !== undefined && text('output-device') !== undefined) throw new UsageError('cli.error.outputTwice');
+  const texts = list('text');
+  if (texts.length > 0 && text('input') !== undefined) throw new UsageError('cli.error.textAndInput');
+  if (texts.some((words) => words.trim() === '')) throw new UsageError('cli.error.flagNeedsValue', { flag: '--text' });
   const url = text('url');
   if (url !== undefined && !/^wss?:\/\/[^\s]+$/.test(url)) throw new UsageError('cli.error.url', { value: url });
 
@@ -199,7 +210,7 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
   }
   const settings = parsed.data;
   const startSimulator = settings.provider === 'local' && !localUrl;
-  const toolCallFlags = (values['tool-call'] as string[] | undefined) ?? [];
+  const toolCallFlags = list('tool-call');
   if (toolCallFlags.length > 0 && !startSimulator) throw new UsageError('cli.error.toolCallNeedsSimulator');
   let toolCalls: ScriptedToolCall[];
   try {
@@ -221,6 +232,8 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
     startSimulator,
     ...(localUrl ? { localUrl } : {}),
     toolCalls,
+    texts,
+    images: list('image'),
   };
 }
 

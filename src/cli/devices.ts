@@ -104,7 +104,7 @@ export async function readInputRecording(path: string, stdin: Readable = process
     if (!(await stat(path)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
     return await readRecordingAsEngineAudio(path);
   } catch (error) {
-    throw new DeviceSetupError(keyed('cli.device.inputUnusable', { path, problem: problemOf(error) }));
+    throw new DeviceSetupError(keyed('cli.device.inputUnusable', { path, problem: fileProblem(error) }));
   }
 }
 
@@ -143,8 +143,8 @@ export async function describeAudioDevices(t: Translate): Promise<string[]> {
   });
 }
 
-/** What is wrong with a recording, without its path (the line names it). */
-function problemOf(error: unknown): KeyedWords | string {
+/** What is wrong with a file (a recording, a picture), without its path (the line names it). */
+export function fileProblem(error: unknown): KeyedWords | string {
   const e = error as NodeJS.ErrnoException;
   if (e.code === 'ENOENT') return keyed('cli.device.noSuchFile');
   if (e.code === 'EACCES') return keyed('cli.device.permissionDenied');

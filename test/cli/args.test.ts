@@ -89,6 +89,20 @@ describe('CLI flags and environment', () => {
     expect(parseFlags(['--echo-cancellation', 'off'], {}).settings.echoCancellation).toBe(false);
   });
 
+  it('takes --text and --image, each repeatable and kept in order; the help names them and the typing key', () => {
+    const flags = parseFlags(['--text', '東京の天気は？', '--image', 'a.png', '--text', 'And tomorrow?', '--image', 'b.jpg'], {});
+    expect(flags.texts).toEqual(['東京の天気は？', 'And tomorrow?']);
+    expect(flags.images).toEqual(['a.png', 'b.jpg']);
+    expect(parseFlags(['--input', 'q.wav', '--image', 'a.png'], {})).toMatchObject({ input: 'q.wav', images: ['a.png'], texts: [] });
+    for (const [language, key] of [['en', 'Enter'], ['ja', 'Enter']] as const) {
+      const help = usage(createI18n(language).t);
+      expect(help).toMatch(/--text WORDS/);
+      expect(help).toMatch(/--image FILE/);
+      expect(help).toContain(key);
+      expect(help).toContain('/image');
+    }
+  });
+
   it('passes the device flags on as settings and device choices', () => {
     const flags = parseFlags(['--input-device', 'default', '--output-device', 'USB'], {});
     expect(flags).toMatchObject({ inputDevice: 'default', outputDevice: 'USB', settings: { inputDevice: 'default', outputDevice: 'USB' } });
@@ -116,6 +130,9 @@ describe('CLI flags and environment', () => {
     [['--duration', 'soon'], /--duration must be a positive number/],
     [['--url', 'http://example.com'], /--url must be a ws:\/\/ or wss:\/\/ URL/],
     [['stray'], /^unexpected argument stray /],
+    [['--text', 'hi', '--input', 'q.wav'], /^use --text or --input, not both/],
+    [['--text', '  '], /^--text needs a value/],
+    [['--image'], /^--image needs a value/],
   ])('rejects %j with one readable line', (argv, message) => {
     let error: unknown;
     try {
