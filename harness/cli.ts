@@ -35,20 +35,27 @@ export const FAILING_SOUND_SYSTEM = {
   JACK_DEFAULT_SERVER: 'kaiwa-test-no-such-server',
 };
 
-/**
- * Starts `node bin/kaiwa.mjs ARGS` without any API key or locale from this environment (unless given in
- * `env`) and with no sound system (unless `env` gives one); it is killed after `timeoutMs`, which a
- * test then sees as `signal: 'SIGKILL'`.
- */
-export function startKaiwa(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): RunningCli {
+/** This environment without any API key or locale (unless given in `env`) and with no sound system (unless `env` gives one). */
+export function kaiwaEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of ['OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'KAIWA_URL', 'KAIWA_MODEL', 'KAIWA_VOICE', 'KAIWA_DIALECT', 'KAIWA_PROTOCOL', 'KAIWA_AUDIO_DEBUG',
     // The CLI speaks the locale's language: English unless a test asks for another.
     'LANG', 'LC_ALL', 'LC_MESSAGES', 'LANGUAGE']) {
     delete env[name];
   }
-  Object.assign(env, NO_SOUND_SYSTEM, options.env);
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return Object.assign(env, NO_SOUND_SYSTEM, extra);
+}
+
+/** The command that runs the CLI: node and its entry (for a terminal multiplexer, say). */
+export const KAIWA_COMMAND = [process.execPath, BIN] as const;
+
+/**
+ * Starts `node bin/kaiwa.mjs ARGS` without any API key or locale from this environment (unless given in
+ * `env`) and with no sound system (unless `env` gives one); it is killed after `timeoutMs`, which a
+ * test then sees as `signal: 'SIGKILL'`.
+ */
+export function startKaiwa(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: kaiwaEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const watchers: Array<{ pattern: RegExp; resolve: () => void }> = [];

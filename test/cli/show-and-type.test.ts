@@ -1,0 +1,118 @@
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
+import { startSimulator } from '../../src/simulator';
+import { runKaiwa, type CliRun } from '../../harness/cli';
+import { speechPerSuite, SPOKEN_QUESTION } from '../../harness/speech';
+import { plainPng, writeBadPictures } from '../../harness/pictures';
+
+// `--text` and `--image` (issue 23), the CLI as a child process against the simulator.
+
+const suite = speechPerSuite('question', SPOKEN_QUESTION);
+
+function expectCleanExit(run: CliRun): void {
+  expect(run.signal, `killed: did not exit by itself\n${run.stdout}`).toBeNull();
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+}
+
+type Received = Array<{ event: unknown }>;
+const typesOf = (received: Received) => received.map((r) => (r.event as { type?: string }).type);
+/** What the user's items held, in order: 'input_text:WORDS', 'input_image', 'input_audio'. */
+function userItems(received: Received): string[] {
+  return received.flatMap(({ event }) => {
+    const e = event as { type?: string; item?: { role?: string; content?: Array<{ type: string; text?: string }> } };
+    if (e.type !== 'conversation.item.create' || e.item?.role !== 'user') return [];
+    return (e.item.content ?? []).map((c) => (c.type === 'input_text' ? `input_text:${c.text}` : c.type));
+  });
+}
+
+describe.concurrent('typed turns and pictures from the command line', () => {
+  it('--text twice with --output: each typed turn answered aloud, in order, and the run ends after the last reply', async () => {
+    const sim = await startSimulator({ port: 0, replyMs: 800 });
+    try {
+      const out = suite.dir.file('typed.wav');
+      const run = await runKaiwa(['--provider', 'local', '--url', sim.url, '--text', 'Hello there', '--text', '東京の天気は？', '--output', out]);
+      expectCleanExit(run);
+      expect(run.stdout).toMatch(/^you \(typed\): Hello there$/m);
+      expect(run.stdout).toMatch(/^you \(typed\): 東京の天気は？$/m);
+      expect(run.stdout).toMatch(/^kaiwa: You typed: Hello there/m);
+      expect(run.stdout).toMatch(/^kaiwa: You typed: 東京の天気は？/m);
+      expect(run.stdout.indexOf('Hello there')).toBeLessThan(run.stdout.indexOf('東京の天気は？'));
+      const received = sim.sessions[0]!.received as Received;
+      expect(userItems(received)).toEqual(['input_text:Hello there', 'input_text:東京の天気は？']);
+      expect(typesOf(received).filter((t) => t === 'response.create')).toHaveLength(2);
+      expect((await readWavAsEngineAudio(out)).length).toBeGreaterThan(24_000);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('--image with --input: the picture joins the conversation before the spoken turn is committed, and is shown as a line', async () => {
+    const sim = await startSimulator({ port: 0, replyMs: 800 });
+    try {
+      const picture = suite.dir.file('red.png');
+      await writeFile(picture, await plainPng(1600, 900));
+      const run = await runKaiwa(['--provider', 'local', '--url', sim.url, '--input', suite.speech.path, '--image', picture, '--output', suite.dir.file('pic.wav')]);
+      expectCleanExit(run);
+      expect(run.stdout).toMatch(/^🖼 red\.png 1024×576$/m);
+      const received = sim.sessions[0]!.received as Received;
+      const types = typesOf(received);
+      const image = received.findIndex(({ event }) => JSON.stringify(event).includes('"input_image"'));
+      expect(image).toBeGreaterThanOrEqual(0);
+      expect(image).toBeLessThan(types.indexOf('input_audio_buffer.commit'));
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('--image with --text: the picture before the words', async () => {
+    const sim = await startSimulator({ port: 0, replyMs: 500 });
+    try {
+      const picture = suite.dir.file('blue.png');
+      await writeFile(picture, await plainPng(200, 100, [10, 20, 230]));
+      const run = await runKaiwa(['--provider', 'local', '--url', sim.url, '--image', picture, '--text', 'What is this?', '--output', suite.dir.file('pic-text.wav')]);
+      expectCleanExit(run);
+      expect(userItems(sim.sessions[0]!.received as Received)).toEqual(['input_image', 'input_text:What is this?']);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('bad pictures: one line each, and the conversation goes on', async () => {
+    const sim = await startSimulator({ port: 0, replyMs: 500 });
+    try {
+      const bad = await writeBadPictures(suite.dir.file);
+      const missing = suite.dir.file('missing.png');
+      const images = [...Object.values(bad), missing, suite.dir.path].flatMap((path) => ['--image', path]);
+      const run = await runKaiwa(['--provider', 'local', '--url', sim.url, ...images, '--text', 'Still there?', '--output', suite.dir.file('bad.wav')]);
+      expectCleanExit(run);
+      const lines = run.stdout.split('\n');
+      const about = (pattern: RegExp) => lines.filter((line) => pattern.test(line));
+      expect(about(/not a picture Kaiwa can read/)).toHaveLength(1);
+      expect(about(/damaged/)).toHaveLength(2); // 0 px and the corrupt PNG
+      expect(about(/30000×2 px/)).toHaveLength(1);
+      expect(about(/huge\.png: .*larger than 50 MB/)).toHaveLength(1);
+      expect(about(new RegExp(`cannot use picture ${missing}: no such file`))).toHaveLength(1);
+      expect(about(/: it is a directory$/)).toHaveLength(1);
+      expect(run.stdout).toMatch(/^kaiwa: You typed: Still there\?/m);
+      expect(userItems(sim.sessions[0]!.received as Received)).toEqual(['input_text:Still there?']);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('the beta dialect cannot take pictures: one line, nothing sent, the typed turn answered', async () => {
+    const sim = await startSimulator({ port: 0, dialect: 'beta', replyMs: 500 });
+    try {
+      const picture = suite.dir.file('beta.png');
+      await writeFile(picture, await plainPng(64, 64));
+      const run = await runKaiwa(['--provider', 'local', '--url', sim.url, '--dialect', 'beta', '--image', picture, '--image', picture, '--text', 'Hi', '--output', suite.dir.file('beta.wav')]);
+      expectCleanExit(run);
+      expect(run.stdout.split('\n').filter((line) => /picture/i.test(line))).toHaveLength(1);
+      expect(userItems(sim.sessions[0]!.received as Received)).toEqual(['input_text:Hi']);
+    } finally {
+      await sim.close();
+    }
+  });
+});
