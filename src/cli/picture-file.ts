@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { MAX_PICTURE_BYTES, say, type Assistant, type EngineMessage, type PictureInput } from '../engine';
-import { messageWords, type KeyedWords, type Translate } from '../shared/i18n';
+import { MAX_PICTURE_BYTES, say, type Assistant, type NoticeSaid, type PictureInput } from '../engine';
+import { messageWords, saidWords, type KeyedWords, type Translate } from '../shared/i18n';
 import { fileProblem } from './devices';
 
 /**
@@ -74,8 +74,8 @@ export class PictureFiles {
   }
 
   /** A notice of the engine as a line naming the picture's file, when it is about the picture being shown. */
-  noticeLine(said: EngineMessage): string | null {
-    return this.showing === null ? null : this.t('cli.picture.unreadable', { path: this.showing, problem: messageWords(this.t, said) });
+  noticeLine(said: NoticeSaid): string | null {
+    return this.showing === null ? null : this.t('cli.picture.unreadable', { path: this.showing, problem: saidWords(this.t, said) });
   }
 
   private async showNow(path: string): Promise<void> {
