@@ -348,11 +348,19 @@ export class TtyUi implements Ui {
     this.lastDraw = performance.now();
     const width = this.out.columns || 80; // 0 when the terminal does not say
     if (this.prompt) return this.drawPrompt(this.prompt.text, width);
-    const hint = this.manual ? this.t('cli.keys.manual') : this.t('cli.keys.auto');
+    const room = Math.max(0, width - 1);
+    const state = `[${stateLabel(this.t, this.state, this.attempt)}] `;
+    const keys = this.t(this.manual ? 'cli.keys.manual' : 'cli.keys.auto');
+    const typeKey = this.t('cli.keys.type');
+    const meters = `${this.t('cli.meters', { input: meter(this.input), output: meter(this.output) })}  `;
+    // The key that opens the prompt stays in sight: on a narrow terminal the other keys go, then the meters, then the rest.
+    const fits = [
+      `${state}${this.session()}${meters}${keys}`,
+      `${state}${this.session()}${meters}${typeKey}`,
+      `${state}${this.session()}${typeKey}`,
+    ].find((status) => columns(status) <= room) ?? `${state}${typeKey}`;
     const partial = this.partialSpeaker ? `  ${this.t('cli.line', { who: who(this.t, this.partialSpeaker), text: `…${this.partial.slice(-40)}` })}` : '';
-    const meters = this.t('cli.meters', { input: meter(this.input), output: meter(this.output) });
-    const status = `[${stateLabel(this.t, this.state, this.attempt)}] ${this.session()}${meters}  ${hint}${partial}`;
-    this.out.write(`\r\x1b[2K${clipColumns(status, Math.max(0, width - 1))}`);
+    this.out.write(`\r\x1b[2K${clipColumns(fits + partial, room)}`);
   }
 
   /** The prompt in place of the status line, the cursor after the text; empty, it says what to do (dimmed, after the cursor). */

@@ -90,9 +90,13 @@ describe('terminal UI', () => {
   it('fits the status line and the prompt to the terminal by columns, wide characters counted twice', () => {
     const ja = createI18n('ja').t;
     const { screen, keyboard, ui } = tty(false, 'realtime', ja);
-    screen.columns = 21;
+    screen.columns = 60;
     ui.show({ type: 'state', state: 'listening' });
-    expect(screen.status).toBe('[聞いています] Realt'); // 20 columns (kana count twice): one left for the cursor
+    // The typing key stays in sight: the other keys and the meters give way first.
+    expect(screen.status).toBe('[聞いています] Realtime  Enter：入力');
+    screen.columns = 21;
+    ui.show({ type: 'transcript.delta', speaker: 'assistant', itemId: 'i', delta: 'こんにちは' });
+    expect(screen.status).toBe('[聞いています] Enter'); // 20 columns (kana and ： count twice): one left for the cursor
     keyboard.press('\r');
     keyboard.press('あいうえおかきくけこさしすせそ');
     expect(screen.status).toBe('入力 › こさしすせそ'); // the end of the line, where the cursor is

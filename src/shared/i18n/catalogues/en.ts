@@ -96,6 +96,7 @@ export const en = {
   'cli.interruptedTty': 'interrupted after {{played, duration}}',
   'cli.keys.auto': 'space: interrupt  enter: type  q: quit',
   'cli.keys.manual': 'space: interrupt  t: talk  enter: type  q: quit',
+  'cli.keys.type': 'enter: type',
   'cli.line': '{{who}}: {{text}}',
   'cli.lineTyped': '{{who}} (typed): {{text}}',
   'cli.meters': 'mic {{input}} out {{output}}',

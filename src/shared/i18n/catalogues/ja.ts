@@ -86,6 +86,7 @@ export const ja: Catalogue = {
   'cli.interruptedTty': '{{played, duration}} で中断',
   'cli.keys.auto': 'スペース：中断  Enter：入力  q：終了',
   'cli.keys.manual': 'スペース：中断  t：話す  Enter：入力  q：終了',
+  'cli.keys.type': 'Enter：入力',
   'cli.line': '{{who}}：{{text}}',
   'cli.lineTyped': '{{who}}（入力）：{{text}}',
   'cli.meters': 'マイク {{input}} 出力 {{output}}',
