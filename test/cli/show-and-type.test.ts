@@ -27,7 +27,8 @@ function userItems(received: Received): string[] {
   });
 }
 
-describe.concurrent('typed turns and pictures from the command line', () => {
+// One run at a time: each is a node process with a conversation, and the machine's cores are shared.
+describe('typed turns and pictures from the command line', () => {
   it('--text twice with --output: each typed turn answered aloud, in order, and the run ends after the last reply', async () => {
     const sim = await startSimulator({ port: 0, replyMs: 800 });
     try {
@@ -46,7 +47,7 @@ describe.concurrent('typed turns and pictures from the command line', () => {
     } finally {
       await sim.close();
     }
-  });
+  }, 60_000);
 
   it('--image with --input: the picture joins the conversation before the spoken turn is committed, and is shown as a line', async () => {
     const sim = await startSimulator({ port: 0, replyMs: 800 });
@@ -56,15 +57,16 @@ describe.concurrent('typed turns and pictures from the command line', () => {
       const run = await runKaiwa(['--provider', 'local', '--url', sim.url, '--input', suite.speech.path, '--image', picture, '--output', suite.dir.file('pic.wav')]);
       expectCleanExit(run);
       expect(run.stdout).toMatch(/^🖼 red\.png 1024×576$/m);
-      const received = sim.sessions[0]!.received as Received;
-      const types = typesOf(received);
-      const image = received.findIndex(({ event }) => JSON.stringify(event).includes('"input_image"'));
-      expect(image).toBeGreaterThanOrEqual(0);
-      expect(image).toBeLessThan(types.indexOf('input_audio_buffer.commit'));
+      // Server VAD commits the spoken turn: the picture was in the conversation before that.
+      const session = sim.sessions[0]!;
+      const image = (session.received as Array<{ at: number; event: unknown }>).find(({ event }) => JSON.stringify(event).includes('"input_image"'));
+      const committed = (session.sent as Array<{ at: number; event: unknown }>).find(({ event }) => (event as { type?: string }).type === 'input_audio_buffer.committed');
+      expect(image).toBeDefined();
+      expect(image!.at).toBeLessThan(committed!.at);
     } finally {
       await sim.close();
     }
-  });
+  }, 60_000);
 
   it('--image with --text: the picture before the words', async () => {
     const sim = await startSimulator({ port: 0, replyMs: 500 });
@@ -77,7 +79,7 @@ describe.concurrent('typed turns and pictures from the command line', () => {
     } finally {
       await sim.close();
     }
-  });
+  }, 60_000);
 
   it('bad pictures: one line each, and the conversation goes on', async () => {
     const sim = await startSimulator({ port: 0, replyMs: 500 });
@@ -100,7 +102,7 @@ describe.concurrent('typed turns and pictures from the command line', () => {
     } finally {
       await sim.close();
     }
-  });
+  }, 60_000);
 
   it('the beta dialect cannot take pictures: one line, nothing sent, the typed turn answered', async () => {
     const sim = await startSimulator({ port: 0, dialect: 'beta', replyMs: 500 });
@@ -114,5 +116,5 @@ describe.concurrent('typed turns and pictures from the command line', () => {
     } finally {
       await sim.close();
     }
-  });
+  }, 60_000);
 });
