@@ -88,6 +88,9 @@ export async function preparePicture(input: PictureInput, options: PrepareOption
 
 /** Checks the picture's header (nothing decoded yet): an InputError says what is wrong with it. */
 async function checkSize(data: Uint8Array): Promise<void> {
+  // libvips calls a PNG of 0 px a corrupt header; people are told what it is.
+  const png = pngHeaderSize(data);
+  if (png && (png.width === 0 || png.height === 0)) throw new InputError('The picture has no pixels (0 px).', say('picture.empty'));
   let metadata: Metadata;
   try {
     metadata = await sharp(data, { limitInputPixels: false }).metadata();
@@ -106,6 +109,15 @@ async function checkSize(data: Uint8Array): Promise<void> {
       say('picture.tooLarge', { width, height, maxSide: MAX_PICTURE_SIDE, maxMegapixels: MAX_PICTURE_PIXELS / 1_000_000 }),
     );
   }
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** A PNG's size as its IHDR chunk states it (bytes 16-23), or null for anything else. */
+function pngHeaderSize(data: Uint8Array): { width: number; height: number } | null {
+  if (data.byteLength < 24 || PNG_SIGNATURE.some((byte, i) => data[i] !== byte)) return null;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 function corrupt(error: unknown): InputError {

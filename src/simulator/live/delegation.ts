@@ -212,7 +212,7 @@ export class SimDelegations {
     for (const nested of [added, delta, argsDone, done]) emit(wrap(nested, delegationId));
   }
 
-  private mode(): string {
+  mode(): string {
     return this.host.config()?.delegation?.type ?? 'client';
   }
 

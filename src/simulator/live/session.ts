@@ -12,7 +12,8 @@ import { newId } from '../ids';
 import { Outbox, type Recorded, type SessionTransport, type WireObject } from '../outbox';
 import { PacedReply } from '../paced-reply';
 import { EnergyVad, type VadEvent } from '../vad';
-import { speechStandIn } from '../words';
+import { speechStandIn, typedReply } from '../words';
+import { lookAt, pictureWords, type SeenPicture } from '../picture';
 import { liveSpecValidator } from './spec/validator';
 import { InputTimeline } from './input-timeline';
 import { checkFixture, FixtureAudio } from './fixture';
@@ -98,6 +99,8 @@ export class LiveSimSession {
   private turn: { startMs: number; startSample: number } | undefined;
   private reply: PacedReply | undefined;
   private replies = 0;
+  /** Pictures the Responses backend got since the model last answered (being looked at). */
+  private readonly unseenPictures: Promise<SeenPicture | null>[] = [];
   /** Delegations the model made and what the client answered (delegation.ts). */
   readonly delegations: SimDelegations;
 
@@ -213,10 +216,12 @@ export class LiveSimSession {
         if (!taken.ok) return;
         const now = this.nowMs();
         this.emit({ type: 'session.commentary.appended', event_id: newId('event'), start_ms: now, end_ms: now, ...ack(clientEventId) });
-        if (taken.speak) this.speak(taken.speak);
+        if (taken.speak) this.answer(typedWords(taken.speak) ?? taken.speak);
         return;
       }
       case 'response.item.create':
+        this.takePicture(event.item);
+        return this.delegations.onResponseCommand(event, clientEventId);
       case 'response.create':
         return this.delegations.onResponseCommand(event, clientEventId);
       case 'session.update':
@@ -357,7 +362,30 @@ export class LiveSimSession {
       if (!this.reply?.isRunning) this.speak(ACKNOWLEDGEMENT);
       return;
     }
-    this.speak(this.replyText(samples));
+    this.answer(this.replyText(samples));
+  }
+
+  /**
+   * A picture for the Responses backend (a user message with an `input_image` part): the simulated
+   * backend looks at it, and the model's next answer says what it saw. Only with Responses
+   * delegation (otherwise the command is refused as the service refuses it).
+   */
+  private takePicture(item: unknown): void {
+    if (this.delegations.mode() !== 'responses') return;
+    const message = item as { type?: string; role?: string; content?: unknown };
+    if (message.type !== 'message' || message.role !== 'user' || !Array.isArray(message.content)) return;
+    for (const part of message.content as { type?: string; image_url?: unknown }[]) {
+      if (part.type === 'input_image' && typeof part.image_url === 'string') this.unseenPictures.push(lookAt(part.image_url));
+    }
+  }
+
+  /** Says `words`, and what the backend saw in the pictures it got since the last answer. */
+  private answer(words: string): void {
+    const pictures = this.unseenPictures.splice(0);
+    if (pictures.length === 0) return this.speak(words);
+    void Promise.all(pictures).then((seen) => {
+      if (this.stateValue === 'started') this.speak([words, ...seen.map(pictureWords)].join(' '));
+    });
   }
 
   // --- output ----------------------------------------------------------------------------------
@@ -482,4 +510,13 @@ function clientEventIdOf(parsed: unknown): string | undefined {
 /** `client_event_id` on an acknowledgement, when the command carried one. */
 function ack(clientEventId: string | undefined): { client_event_id?: string } {
   return clientEventId ? { client_event_id: clientEventId } : {};
+}
+
+/**
+ * Typed words, as a client frames them in commentary (the words in triple quotes, said to be
+ * typed): the simulated model answers them as it answers typed words on Realtime.
+ */
+function typedWords(commentary: string): string | undefined {
+  const quoted = /\btyped\b[\s\S]*?"""([\s\S]*?)"""/i.exec(commentary);
+  return quoted ? typedReply(quoted[1]!) : undefined;
 }

@@ -7,6 +7,7 @@ import type {
 import { msToSamples, samplesToMs } from '../../engine/audio/pcm';
 import { newId } from '../ids';
 import { speechStandIn, splitWords, typedReply } from '../words';
+import { lookAt, pictureTokens, pictureWords, type SeenPicture } from '../picture';
 import type { RealtimeContext } from './context';
 
 /**
@@ -22,6 +23,10 @@ export interface StoredItem {
 export class Conversation {
   readonly items = new Map<string, StoredItem>();
   private readonly order: string[] = [];
+  /** What the simulated model saw in each picture (`input_image` parts), by item id. */
+  private readonly seen = new Map<string, SeenPicture | null>();
+  /** Pictures still being looked at: a response waits for them (it is about them). */
+  private readonly looking = new Set<Promise<void>>();
 
   constructor(private readonly ctx: RealtimeContext) {}
 
@@ -106,6 +111,26 @@ export class Conversation {
     }
     const item = { ...event.item, id, object: 'realtime.item', status: 'completed' } as ConversationItem & { id: string };
     this.add(item, 0, previous);
+    const image = item.type === 'message' && item.role === 'user' ? item.content.find((c) => c.type === 'input_image')?.image_url : undefined;
+    if (image !== undefined) {
+      const look: Promise<void> = lookAt(image).then((seen) => {
+        this.seen.set(id, seen);
+        this.looking.delete(look);
+      });
+      this.looking.add(look);
+    }
+  }
+
+  /** Settles once every picture in the conversation has been looked at; null when none is pending. */
+  lookedAt(): Promise<void> | null {
+    return this.looking.size === 0 ? null : Promise.all([...this.looking]).then(() => undefined);
+  }
+
+  /** Rough OpenAI figure for the pictures in the conversation (see pictureTokens). */
+  imageInputTokens(): number {
+    let tokens = 0;
+    for (const itemId of this.order) if (this.seen.has(itemId)) tokens += pictureTokens(this.seen.get(itemId) ?? null);
+    return tokens;
   }
 
   delete(itemId: string, clientEventId: string | null): void {
@@ -167,23 +192,33 @@ export class Conversation {
   /**
    * What a reply "says": what the last tool said when the model is answering a tool's result (the
    * output it got, so a test hears it used), else a description of the last user turn (the voice
-   * itself only babbles).
+   * itself only babbles; typed words are read back) and of the pictures shown since the last reply.
    */
   replyText(): string {
     const toolSaid = this.toolReplyText();
     if (toolSaid) return toolSaid;
-    for (let i = this.order.length - 1; i >= 0; i--) {
-      const stored = this.items.get(this.order[i]!)!;
+    let said: string | undefined;
+    const pictures: string[] = [];
+    let sinceReply = true;
+    for (let i = this.order.length - 1; i >= 0 && (said === undefined || sinceReply); i--) {
+      const id = this.order[i]!;
+      const stored = this.items.get(id)!;
       const item = stored.item;
+      if (item.type === 'message' && item.role === 'assistant') sinceReply = false;
       if (item.type !== 'message' || item.role !== 'user') continue;
-      if (stored.audioSamples > 0) {
-        const seconds = (samplesToMs(stored.audioSamples) / 1000).toFixed(1);
-        return `You said something ${seconds} seconds long. ${BABBLE_NOTE}`;
+      if (this.seen.has(id)) {
+        if (sinceReply) pictures.unshift(pictureWords(this.seen.get(id) ?? null));
+        continue;
       }
-      const text = item.content.find((c) => c.type === 'input_text')?.text;
-      if (text) return typedReply(text);
+      if (said !== undefined) continue;
+      if (stored.audioSamples > 0) said = `You said something ${(samplesToMs(stored.audioSamples) / 1000).toFixed(1)} seconds long. ${BABBLE_NOTE}`;
+      else {
+        const text = item.content.find((c) => c.type === 'input_text')?.text;
+        if (text) said = typedReply(text);
+      }
     }
-    return `Hello from the Kaiwa simulator. ${BABBLE_NOTE}`;
+    const words = [said, ...pictures].filter((w) => w !== undefined);
+    return words.length > 0 ? words.join(' ') : `Hello from the Kaiwa simulator. ${BABBLE_NOTE}`;
   }
 
   private toolReplyText(): string | undefined {

@@ -80,6 +80,14 @@ export class Responses {
   }
 
   start(params?: RealtimeResponseCreateParams): void {
+    // A reply about a picture waits until the simulated model has looked at it.
+    const looking = this.conversation.lookedAt();
+    if (looking) {
+      void looking.then(() => {
+        if (!this.current) this.start(params);
+      });
+      return;
+    }
     if (this.toolTurn()) return;
     const { options, config } = this.ctx;
     const modalities = params?.output_modalities ?? config.output_modalities ?? ['audio'];
@@ -240,7 +248,8 @@ export class Responses {
       const textOut = Math.ceil(active.reply.wordCount * 1.3);
       const output_tokens = audioOut + textOut;
       const audioIn = Math.min(active.inputTokens, this.conversation.audioInputTokens());
-      const textIn = active.inputTokens - audioIn;
+      const imageIn = Math.min(active.inputTokens - audioIn, this.conversation.imageInputTokens());
+      const textIn = active.inputTokens - audioIn - imageIn;
       // What an earlier response already read is served from the prompt cache, in blocks of 64 tokens.
       const cachedText = cacheBlocks(Math.min(textIn, this.cacheable.text));
       const cachedAudio = cacheBlocks(Math.min(audioIn, this.cacheable.audio));
@@ -252,7 +261,7 @@ export class Responses {
         input_token_details: {
           text_tokens: textIn,
           audio_tokens: audioIn,
-          image_tokens: 0,
+          image_tokens: imageIn,
           cached_tokens: cachedText + cachedAudio,
           cached_tokens_details: { text_tokens: cachedText, audio_tokens: cachedAudio, image_tokens: 0 },
         },
@@ -264,7 +273,7 @@ export class Responses {
 
   private inputTokens(): number {
     const instructions = splitWords(this.ctx.config.instructions ?? '').length;
-    return Math.ceil(instructions * 1.3) + this.conversation.audioInputTokens();
+    return Math.ceil(instructions * 1.3) + this.conversation.audioInputTokens() + this.conversation.imageInputTokens();
   }
 }
 
