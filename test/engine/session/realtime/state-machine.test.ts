@@ -204,3 +204,47 @@ describe('a reminder (a timer firing, issue 13)', () => {
     expect(r.types()).toEqual(['session.update', 'conversation.item.create', 'response.create', 'conversation.item.create', 'response.create']);
   });
 });
+
+describe('a picture after the commit (issue 23)', () => {
+  const commit = (r: Awaited<ReturnType<typeof started>>) => {
+    r.server({ type: 'input_audio_buffer.speech_started', audio_start_ms: 0, item_id: 'user_1' });
+    r.server({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: 900, item_id: 'user_1' });
+    r.server({ type: 'input_audio_buffer.committed', item_id: 'user_1', previous_item_id: null });
+  };
+
+  it('before the answer is created: the answer, once created, is cancelled and asked again, without a trip to listening', async () => {
+    const r = await started();
+    commit(r);
+    r.sent.length = 0;
+    r.conversation.picture('pic_1', 'data:image/jpeg;base64,AAAA');
+    r.reply.created('resp_1');
+    r.reply.done('resp_1', 'cancelled');
+    expect(r.types()).toEqual(['conversation.item.create', 'response.cancel', 'response.create']);
+    expect(r.sent[1]).toMatchObject({ response_id: 'resp_1' });
+    expect(r.conversation.state).toBe('thinking');
+    r.reply.created('resp_2');
+    r.reply.delta(100, 'item_b', 'resp_2');
+    r.output.tick(1);
+    expect(r.conversation.state).toBe('speaking');
+    expect(r.states()).toEqual(['listening', 'user-speaking', 'thinking', 'speaking']);
+  });
+
+  it('once the answer has audio, the picture is for the next turn: nothing is cancelled', async () => {
+    const r = await started();
+    commit(r);
+    r.reply.created('resp_1');
+    r.reply.delta(100);
+    r.sent.length = 0;
+    r.conversation.picture('pic_1', 'data:image/jpeg;base64,AAAA');
+    expect(r.types()).toEqual(['conversation.item.create']);
+  });
+
+  it('while listening, the picture simply goes in (it comes before the next commit)', async () => {
+    const r = await started();
+    r.sent.length = 0;
+    r.conversation.picture('pic_1', 'data:image/jpeg;base64,AAAA');
+    r.reply.created('resp_1');
+    expect(r.types()).toEqual(['conversation.item.create']);
+    expect(r.sent[0]).toMatchObject({ item: { id: 'pic_1', type: 'message', role: 'user', content: [{ type: 'input_image', image_url: 'data:image/jpeg;base64,AAAA', detail: 'auto' }] } });
+  });
+});
