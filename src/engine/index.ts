@@ -17,5 +17,5 @@ export { pcm16ToBase64, base64ToPcm16, pcm16ToBytes } from './audio/pcm';
 export * from './input/types';
 export { InputError, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, pictureFormatFor, picturesSupported, pictureUnsupportedSaid, preparePicture, THUMBNAIL_SIDE, type PrepareOptions } from './input/picture';
 export { MAX_TYPED_CHARS, typedTurn } from './input/typed';
-export { Conversation, TurnError, type ConversationOptions, type TurnListener, type TurnResult } from './turn/conversation';
+export { Conversation, TurnError, type ConversationOptions, type TurnInput, type TurnListener, type TurnResult } from './turn/conversation';
 export { CapturePlayer } from './turn/capture-player';

@@ -4,6 +4,9 @@ import { resolveProtocol, type Credentials, type Settings } from '../settings';
 import { ENGINE_SAMPLE_RATE } from '../audio/devices/types';
 import { createSession, ReplayRecord, SessionError, type ConversationSession, type SessionResilience } from '../session';
 import { CapturePlayer } from './capture-player';
+import { InputError, pictureFormatFor, preparePicture } from '../input/picture';
+import { typedTurn } from '../input/typed';
+import type { PictureInput, PreparedPicture } from '../input/types';
 
 /**
  * A conversation driven one recorded turn at a time (the HTTP endpoint, scripted clients): each
@@ -17,7 +20,17 @@ import { CapturePlayer } from './capture-player';
  *   when the response is done.
  * - GPT-Live (full duplex, always listening): the recording is streamed at the pace of speech,
  *   then silence, until the model has taken its turn and finished it.
+ *
+ * A turn may be typed words instead of a recording (`{ text }`: the session's typed turn), and may
+ * show pictures first (`pictures`): they are prepared before anything is sent (a bad one rejects
+ * the turn with an InputError, the conversation unchanged) and go into the conversation before the
+ * turn, so its answer sees them. A picture identical to the last one shown is not sent again.
  */
+
+/** One turn: a recording (24 kHz mono PCM16) or typed words, and the pictures shown before it. */
+export type TurnInput = ({ audio: Int16Array; text?: undefined } | { text: string; audio?: undefined }) & {
+  pictures?: readonly PictureInput[];
+};
 
 export interface ConversationOptions {
   settings: Settings;
@@ -81,6 +94,8 @@ export class Conversation {
   private closed = false;
   /** Wall time of the end of the last turn (for idle expiry by the owner). */
   lastUsed = Date.now();
+  /** The pixels' hash of the last picture shown in this conversation: the same one again is not sent. */
+  private lastPictureHash: string | null = null;
 
   constructor(private readonly options: ConversationOptions) {
     const protocol = resolveProtocol(options.settings);
@@ -95,18 +110,26 @@ export class Conversation {
   }
 
   /**
-   * Runs one turn. Resolves when the reply has ended (or `signal` aborted it: the reply is then
-   * cancelled at the model and `completed` is false). Rejects with `TurnError` when the session
-   * cannot open or fails during the turn. One turn at a time.
+   * Runs one turn (a recording, or `TurnInput`: typed words or a recording, with pictures).
+   * Resolves when the reply has ended (or `signal` aborted it: the reply is then cancelled at the
+   * model and `completed` is false). Rejects with `InputError` for typed words or a picture that
+   * cannot be used (nothing sent), with `TurnError` when the session cannot open, cannot take
+   * pictures ('config'), or fails during the turn. One turn at a time.
    */
-  async turn(recording: Int16Array, listener: TurnListener, signal?: AbortSignal): Promise<TurnResult> {
+  async turn(input: Int16Array | TurnInput, listener: TurnListener, signal?: AbortSignal): Promise<TurnResult> {
     if (this.running) throw new TurnError('internal', 'a turn is already running in this conversation');
     if (this.closed) throw new TurnError('internal', 'the conversation has ended');
+    const turn: TurnInput = input instanceof Int16Array ? { audio: input } : input;
     this.running = true;
     try {
+      const words = turn.text !== undefined ? checkedText(turn.text) : { audio: turn.audio };
+      const pictures = await Promise.all(
+        (turn.pictures ?? []).map((picture) => preparePicture(picture, { maxSide: this.settings.pictures.maxSide, format: pictureFormatFor(this.settings) })),
+      );
       const session = await this.open();
       if (signal?.aborted) return { completed: false };
-      return await this.drive(session, recording, listener, signal);
+      for (const picture of pictures) this.show(session, picture, listener);
+      return await this.drive(session, words, listener, signal);
     } finally {
       this.listener = null;
       this.running = false;
@@ -152,7 +175,18 @@ export class Conversation {
     return this.opening;
   }
 
-  private drive(session: ConversationSession, recording: Int16Array, listener: TurnListener, signal?: AbortSignal): Promise<TurnResult> {
+  /** A picture into the conversation before the turn; the session's refusal ends the turn before it starts. */
+  private show(session: ConversationSession, picture: PreparedPicture, listener: TurnListener): void {
+    if (picture.hash === this.lastPictureHash) return;
+    this.listener = listener;
+    const outcome = session.showPicture(picture);
+    this.listener = null;
+    if (outcome.status !== 'sent') throw new TurnError('config', `this conversation cannot take pictures (${outcome.said.key})`, outcome.said);
+    this.lastPictureHash = picture.hash;
+  }
+
+  private drive(session: ConversationSession, words: { audio: Int16Array } | { text: string }, listener: TurnListener, signal?: AbortSignal): Promise<TurnResult> {
+    const recording = 'audio' in words ? words.audio : new Int16Array(0);
     const live = session.protocol === 'live';
     return new Promise<TurnResult>((resolve, reject) => {
       let usage: Usage | undefined;
@@ -206,12 +240,16 @@ export class Conversation {
 
       // What the last turn left in the capture player is over: not something to interrupt.
       this.player.flush();
-      if (!live) {
+      if ('text' in words) {
+        const refused = session.sendText(words.text);
+        if (refused) return finish({ error: new TurnError('config', `the typed words were not taken (${refused.key})`, refused) });
+      } else if (!live) {
         session.startTalking();
         for (let i = 0; i < recording.length; i += BATCH_SAMPLES) session.sendAudio(recording.subarray(i, i + BATCH_SAMPLES));
         session.stopTalking();
         return;
       }
+      if (!live) return;
       // GPT-Live listens as a person would: the recording at the pace of speech, then silence.
       const silence = new Int16Array(BATCH_SAMPLES);
       let offset = 0;
@@ -231,4 +269,11 @@ export class Conversation {
       );
     });
   }
+}
+
+/** Typed words as a turn, or an InputError saying why they cannot be one. */
+function checkedText(text: string): { text: string } {
+  const turn = typedTurn(text);
+  if ('said' in turn) throw new InputError(`The typed words cannot be a turn (${turn.said.key}).`, turn.said);
+  return turn;
 }
