@@ -7,21 +7,10 @@ import { NullInput, NullOutput } from '../../../src/engine/audio/devices/null';
 import { MAX_LIVE_TYPED_CHARS } from '../../../src/engine/session/live/live-session';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { MemoryHost } from '../tools/memory-host';
+import { until } from './until';
 
 type Sent = { type: string; content?: string; item?: { type?: string; role?: string; content?: { type: string; image_url?: string }[] } };
 
-function until<T>(assistant: Assistant, pick: (event: AssistantEvent) => T | undefined, timeoutMs = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for an event')), timeoutMs);
-    const off = assistant.subscribe((event) => {
-      const found = pick(event);
-      if (found === undefined) return;
-      clearTimeout(timer);
-      off();
-      resolve(found);
-    });
-  });
-}
 
 const answer = (assistant: Assistant, match: RegExp) =>
   until(assistant, (e) => (e.type === 'transcript.final' && e.speaker === 'assistant' && match.test(e.text) ? e : undefined));

@@ -9,6 +9,7 @@ import type { InputDevice } from '../../../src/engine/audio/devices/types';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { tempDir } from '../../../harness/temp';
 import { speechWav, type SpeechWav } from '../../../harness/speech';
+import { until } from './until';
 
 type Received = { at: number; event: unknown }[];
 const typeOf = (r: { event: unknown }) => (r.event as { type: string }).type;
@@ -23,18 +24,6 @@ async function bluePicture(width = 800, height = 600): Promise<Uint8Array> {
   return sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite([{ input: half, left: 0, top: 0 }]).png().toBuffer();
 }
 
-function until<T>(assistant: Assistant, pick: (event: AssistantEvent) => T | undefined, timeoutMs = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for an event')), timeoutMs);
-    const off = assistant.subscribe((event) => {
-      const found = pick(event);
-      if (found === undefined) return;
-      clearTimeout(timer);
-      off();
-      resolve(found);
-    });
-  });
-}
 
 /**
  * Pictures in a Realtime conversation (issue 23), against the simulator on 127.0.0.1: a user

@@ -5,21 +5,10 @@ import type { AssistantEvent } from '../../../src/engine/events';
 import { NullInput, NullOutput } from '../../../src/engine/audio/devices/null';
 import { startSimulator } from '../../../src/simulator';
 import { receivedOfType } from '../../../harness/replies';
+import { until } from './until';
 
 type Event<T extends AssistantEvent['type']> = Extract<AssistantEvent, { type: T }>;
 
-function until<T>(assistant: Assistant, pick: (event: AssistantEvent) => T | undefined, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for an event')), timeoutMs);
-    const off = assistant.subscribe((event) => {
-      const found = pick(event);
-      if (found === undefined) return;
-      clearTimeout(timer);
-      off();
-      resolve(found);
-    });
-  });
-}
 
 /**
  * Typed words in a Realtime conversation (issue 23), against the simulator on 127.0.0.1: a user
