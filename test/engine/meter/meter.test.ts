@@ -66,6 +66,37 @@ describe('Realtime usage', () => {
     expect(reading).toMatchObject({ models: ['gpt-realtime'], unknownModels: [], sessions: 1, sessionExpiresAt: 1_800_000_000_000, pricesAsOf: PRICES_AS_OF, final: false });
   });
 
+  it('prices image input (a picture shown, issue 23) at the image rates, cached images at the cached image rate', () => {
+    // response.done usage as a GA server reports a turn with a picture: input_token_details.image_tokens.
+    const event = translateServerEvent(
+      {
+        type: 'response.done',
+        event_id: 'event_1',
+        response: {
+          id: 'resp_img',
+          object: 'realtime.response',
+          status: 'completed',
+          output: [],
+          usage: {
+            total_tokens: 1_400,
+            input_tokens: 1_300,
+            output_tokens: 100,
+            input_token_details: { text_tokens: 100, audio_tokens: 0, image_tokens: 1_200, cached_tokens: 400, cached_tokens_details: { text_tokens: 0, audio_tokens: 0, image_tokens: 400 } },
+            output_token_details: { text_tokens: 0, audio_tokens: 100 },
+          },
+        },
+      },
+      () => {},
+    )!;
+    expect(event).toMatchObject({ type: 'usage', usage: { inputImageTokens: 1_200, cachedImageTokens: 400 } });
+    const meter = new ConversationMeter(settings());
+    feed(meter, [created(realtimeSessionCreated(1_800_000_000)), event]);
+    const price = priceOf('gpt-realtime') as TokenPrice;
+    const expected = (100 * price.text.input + 800 * price.image!.input + 400 * price.image!.cachedInput + 100 * price.audio.output) / 1_000_000;
+    expect(meter.reading().tokens).toMatchObject({ inputImage: 1_200, cachedImage: 400, inputText: 100 });
+    expect(meter.reading().costUsd).toBeCloseTo(expected, 12);
+  });
+
   it('counts a response once, even when its response.done comes twice', () => {
     const meter = new ConversationMeter(settings());
     expect(feed(meter, [told(realtimeResponses[0]!), told(realtimeResponses[0]!)])).toEqual([true, false]);
