@@ -15,7 +15,7 @@ const devServerCsp: Plugin = {
 };
 
 // One build for the three parts (electron-vite): out/main/index.js (ESM, like package.json),
-// out/preload/index.cjs, out/renderer/index.html.
+// out/preload/index.cjs (and decoder.cjs, the hidden decoder window's), out/renderer/index.html.
 export default defineConfig({
   main: {
     build: {
@@ -30,7 +30,7 @@ export default defineConfig({
       // A sandboxed preload cannot be an ES module: CommonJS, everything but `electron` bundled in.
       externalizeDeps: false,
       rolldownOptions: {
-        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        input: { index: resolve(__dirname, 'src/preload/index.ts'), decoder: resolve(__dirname, 'src/preload/decoder/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

@@ -4,6 +4,7 @@ import { parseLaunchArgs, type LaunchRequest } from './argv';
 import { listAudioDevices } from './audio-devices';
 import { applyLoginItem, loginItemDeps } from './login-item';
 import { KaiwaController, type ControllerOptions } from './controller';
+import { ChromiumDecoder } from './chromium-decoder';
 import { EventBatcher } from './event-batcher';
 import { Hotkeys } from './hotkeys';
 import { KeyHook } from './key-hook';
@@ -44,6 +45,8 @@ export class KaiwaApp {
   quickTalkWindow: BrowserWindow | undefined;
 
   private readonly batcher: EventBatcher;
+  /** m4a/AAC for the voice endpoint, by Chromium's decoders in a hidden window (opened on first use). */
+  private readonly decoder: ChromiumDecoder;
   private readonly loaded = new WeakSet<BrowserWindow>();
   private backlog: AssistantEvent[] = [];
   private quitting = false;
@@ -51,6 +54,7 @@ export class KaiwaApp {
   private removeIpc: (() => void) | undefined;
 
   constructor(private readonly options: KaiwaAppOptions) {
+    this.decoder = new ChromiumDecoder({ log: options.log });
     this.controller = new KaiwaController({
       userDataDir: options.userDataDir ?? app.getPath('userData'),
       env: options.env,
@@ -58,6 +62,7 @@ export class KaiwaApp {
       locale: app.getLocale(),
       ...(options.devices ? { devices: options.devices } : {}),
       toolHost: createDesktopToolHost((said) => messageWords(this.controller.t, said)),
+      decodeAac: this.decoder.decode,
     });
     const keyHook =
       options.keyHook ??
@@ -229,6 +234,7 @@ export class KaiwaApp {
     this.removeIpc?.();
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref());
     await Promise.race([this.controller.dispose().catch(() => undefined), timeout]);
+    this.decoder.close();
     this.tray?.destroy();
     this.shutDown = true;
   }

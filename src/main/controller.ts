@@ -6,6 +6,7 @@ import {
   type AssistantEvent,
   type AssistantState,
   type Credentials,
+  type RecordingDecoder,
   type Settings,
 } from '../engine';
 import { startSimulator, type RunningSimulator } from '../simulator';
@@ -32,6 +33,8 @@ export interface ControllerOptions {
   locale?: string;
   /** What Kaiwa's tools reach (the desktop: tools-host.ts). Without one the model gets no tools. */
   toolHost?: ToolHost;
+  /** Decodes m4a/AAC for the voice endpoint (the desktop: Chromium's decoders); the system's ffmpeg without one. */
+  decodeAac?: RecordingDecoder;
 }
 
 /** Fields whose change needs a new connection or new devices, not just a session update. */
@@ -105,6 +108,7 @@ export class KaiwaController {
       notice: (said) => this.notice(said),
       log: options.log,
       redact: (line) => redact(line, this.secretValues()),
+      ...(options.decodeAac ? { decodeAac: options.decodeAac } : {}),
     });
   }
 

@@ -5,12 +5,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Every path the app resolves at run time, in one place. The built layout (electron-vite) is
- * out/main/index.js, out/preload/index.cjs, out/renderer/index.html; icons live in assets/.
+ * out/main/index.js, out/preload/index.cjs (and decoder.cjs, the hidden decoder window's),
+ * out/renderer/index.html; icons live in assets/.
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 export const preloadPath = (): string => join(here, '..', 'preload', 'index.cjs');
+
+export const decoderPreloadPath = (): string => join(here, '..', 'preload', 'decoder.cjs');
 
 export const rendererIndexPath = (): string => join(here, '..', 'renderer', 'index.html');
 

@@ -1,5 +1,5 @@
 import { startKaiwaServer, TURN_PATH, type KaiwaServer } from '../server';
-import type { Credentials, Settings } from '../engine';
+import type { Credentials, RecordingDecoder, Settings } from '../engine';
 import { messageWords, type Translate } from '../shared/i18n';
 import type { ServeStatus } from '../shared/ipc';
 import { mainSaid, type MainSaid } from './said';
@@ -15,6 +15,8 @@ export interface ServeHostOptions {
   log: (line: string) => void;
   /** Keeps the API key out of the lines the server logs. */
   redact: (line: string) => string;
+  /** Decodes m4a/AAC recordings (the app's: Chromium's decoders, chromium-decoder.ts). */
+  decodeAac?: RecordingDecoder;
 }
 
 /** Settings that are the desktop's own: changing them does not change how the endpoint answers. */
@@ -69,6 +71,7 @@ export class ServeHost {
         token: wanted.token,
         port,
         log: (line) => this.options.log(this.options.redact(line)),
+        ...(this.options.decodeAac ? { decodeAac: this.options.decodeAac } : {}),
       });
       this.startedWith = wanted;
       this.problem = undefined;

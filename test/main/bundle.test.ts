@@ -47,11 +47,14 @@ describe('the built app', () => {
     expect(result.trayIcon).toMatch(/assets[/\\]tray-idle\.png$/);
   });
 
-  it('the preload is a CommonJS script that needs nothing but electron (sandbox rules)', () => {
-    const preload = readFileSync(join(outDir, 'preload', 'index.cjs'), 'utf8');
+  it.each([
+    ['index.cjs', 'exposeInMainWorld'],
+    ['decoder.cjs', 'decodeAudioData'],
+  ])('the preload %s is a CommonJS script that needs nothing but electron (sandbox rules)', (file, marker) => {
+    const preload = readFileSync(join(outDir, 'preload', file), 'utf8');
     expect(preload).not.toMatch(/^\s*(import|export)\s/m);
     const required = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
     expect(required).toEqual(['electron']);
-    expect(preload).toContain('exposeInMainWorld');
+    expect(preload).toContain(marker);
   });
 });

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as mock from '../mocks/electron';
 import { NullInput, NullOutput } from '../../src/engine';
+import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
+import { DECODER_CHANNELS, type DecodeRequest } from '../../src/shared/decoder-ipc';
 import type { AssistantEvent, SettingsResult, SettingsView } from '../../src/shared/ipc';
 import { createI18n, saidWords } from '../../src/shared/i18n';
 import { runKaiwa, type KaiwaApp } from '../../src/main/app';
@@ -16,6 +18,7 @@ vi.mock('electron', () => import('../mocks/electron'));
 // Real: the app's controller, the endpoint on 127.0.0.1, the in-process simulator it answers
 // with, the secret files. The `electron` module is the test double.
 const WAV = readFileSync(join(__dirname, '../fixtures/recordings/question.wav'));
+const M4A = readFileSync(join(__dirname, '../fixtures/recordings/question.m4a'));
 const devices = () => ({ input: new NullInput(), output: new NullOutput() });
 
 let dir: string;
@@ -171,5 +174,29 @@ describe('the voice endpoint inside the desktop app', () => {
     await expect(invoke('serve:reveal-token')).rejects.toThrow(/foreign page/);
     await expect(invoke('serve:copy-token')).rejects.toThrow(/foreign page/);
     expect(mock.clipboard.text).toBe('');
+  });
+
+  it('decodes an m4a with Chromium, in its hidden decoder window (no ffmpeg, no GPL decoder), and answers it', async () => {
+    const port = await closedPort();
+    await launch();
+    await update({ serve: { enabled: true, port } });
+    const token = await invoke<string>('serve:reveal-token');
+    const answered = postTurn(port, token, M4A, 'audio/mp4');
+
+    // The decoder window's preload, played here: it gets the recording as sent, answers with samples at the engine's rate.
+    await expect.poll(() => mock.electronMock.sent.some((m) => m.channel === DECODER_CHANNELS.decode), { timeout: 5000 }).toBe(true);
+    const message = mock.electronMock.sent.find((m) => m.channel === DECODER_CHANNELS.decode)!;
+    const request = message.payload[0] as DecodeRequest;
+    expect(Buffer.from(request.bytes)).toEqual(M4A);
+    const decoderWindow = mock.BrowserWindow.instances.find((w) => w.webContents.id === message.webContentsId)!;
+    expect(decoderWindow.options.webPreferences!.preload).toMatch(/decoder\.cjs$/);
+    const speech = await readWavAsEngineAudio(join(__dirname, '../fixtures/recordings/question.wav'));
+    decoderWindow.webContents.ipc.emit(DECODER_CHANNELS.decoded, {}, { id: request.id, channelData: [Float32Array.from(speech, (s) => s / 32768)] });
+
+    const answer = await answered;
+    expect(answer.status).toBe(200);
+    expect(answer.body.length).toBeGreaterThan(44 + 24_000);
+    await kaiwa!.shutdown();
+    expect(decoderWindow.isDestroyed()).toBe(true);
   });
 });

@@ -35,6 +35,8 @@ export const electronMock = {
   exposed: new Map<string, unknown>(),
   invoked: [] as Array<{ channel: string; args: unknown[] }>,
   invokeResult: undefined as unknown,
+  /** Every ipcRenderer.send (the decoder window's preload answers main with it), in order. */
+  rendererSent: [] as Array<{ channel: string; payload: unknown[] }>,
 };
 
 let nextId = 1;
@@ -104,6 +106,8 @@ export class FakeWebContents extends EventEmitter {
   readonly mainFrame = new FakeWebFrameMain('about:blank');
   windowOpenHandler: ((details: { url: string }) => { action: string }) | undefined;
   destroyed = false;
+  /** `webContents.ipc`: what this page alone sends main (a test emits `(channel, event, ...payload)`). */
+  readonly ipc = new EventEmitter();
 
   send(channel: string, ...payload: unknown[]): void {
     // Electron serialises with the structured clone algorithm: so do we (and keep a snapshot).
@@ -574,8 +578,8 @@ class FakeIpcRenderer extends EventEmitter {
     electronMock.invoked.push({ channel, args });
     return Promise.resolve(electronMock.invokeResult);
   }
-  send(): void {
-    throw new Error('Kaiwa never uses ipcRenderer.send');
+  send(channel: string, ...payload: unknown[]): void {
+    electronMock.rendererSent.push({ channel, payload: structuredClone(payload) });
   }
   /** Test helper: main pushed a message. */
   push(channel: string, payload: unknown): void {
@@ -602,6 +606,7 @@ export function resetElectronMock(userDataDir = ''): void {
     exposed: new Map(),
     invoked: [],
     invokeResult: undefined,
+    rendererSent: [],
   });
   app.removeAllListeners();
   app.isPackaged = false;
