@@ -72,7 +72,7 @@ export interface ReplayTurn {
 
 /** What a new session is told where a picture cannot be shown again. Words to the model, not to people. */
 export function pictureNote({ width, height }: ReplayPicture): string {
-  return `(The user showed a picture here, ${width}×${height} px. It was not carried over into this session, so you cannot see it now.)`;
+  return `(The user showed a picture here, ${width}×${height} px; it is not shown again in this session.)`;
 }
 
 export class ReplayRecord {

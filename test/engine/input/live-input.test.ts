@@ -23,8 +23,12 @@ const answer = (assistant: Assistant, match: RegExp) =>
  * tools are on (Responses delegation), and are refused with a notice when they are off.
  */
 describe('typed words and pictures, GPT-Live', () => {
-  async function run(settings: SettingsInput, body: (assistant: Assistant, sent: () => Sent[], events: AssistantEvent[]) => Promise<void>) {
-    const sim: RunningSimulator = await startSimulator({ port: 0, replyMs: 3000, realtimeFactor: 1, validateOutgoing: true });
+  async function run(
+    settings: SettingsInput,
+    body: (assistant: Assistant, sent: () => Sent[], events: AssistantEvent[], sim: RunningSimulator) => Promise<void>,
+    faults?: Parameters<typeof startSimulator>[0]['faults'],
+  ) {
+    const sim: RunningSimulator = await startSimulator({ port: 0, replyMs: 3000, realtimeFactor: 1, validateOutgoing: true, ...(faults ? { faults } : {}) });
     const assistant = new Assistant({
       settings: parseSettings({ provider: 'local', protocol: 'live', interruption: { localVad: false }, ...settings }),
       credentials: {},
@@ -38,7 +42,7 @@ describe('typed words and pictures, GPT-Live', () => {
     try {
       await assistant.start();
       const live = sim.liveSessions[0]!;
-      await body(assistant, () => live.received.map((r) => r.event as Sent), events);
+      await body(assistant, () => live.received.map((r) => r.event as Sent), events, sim);
       expect(live.violations).toEqual([]);
       // Every client event passed the simulator's schema check (a refused one comes back as an error).
       expect(events.filter((e) => e.type === 'error')).toEqual([]);
@@ -102,4 +106,27 @@ describe('typed words and pictures, GPT-Live', () => {
       expect(sent().filter((e) => e.type === 'response.item.create' || e.type === 'session.thinking.append')).toHaveLength(0);
     });
   });
+
+  it('a renewal: the new session starts with the picture as a note, and its backend gets the newest picture again', async () => {
+    await run(
+      {},
+      async (assistant, _sent, _events, sim) => {
+        const renewed = until(assistant, (e) => (e.type === 'session.started' && e.sessionId !== sim.liveSessions[0]!.config?.id ? true : undefined), 15_000);
+        const data = await sharp({ create: { width: 320, height: 200, channels: 3, background: '#28a028' } }).png().toBuffer();
+        expect((await assistant.showPicture({ data, source: 'window' })).status).toBe('sent');
+        await renewed;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const next = sim.liveSessions[1]!.received.map((r) => r.event as Sent & { session?: { input?: { content: { text: string }[] }[] } });
+        const start = next.find((e) => e.type === 'session.start')!;
+        expect(start.session!.input!.map((i) => i.content[0]!.text)).toEqual([expect.stringContaining('320×200 px')]);
+        const again = next.find((e) => e.type === 'response.item.create')!;
+        expect(again.item!.content![0]!.image_url).toMatch(/^data:image\/jpeg;base64,/);
+        expect(next.filter((e) => e.type === 'session.thinking.append').map((e) => e.content)).toEqual([expect.stringContaining('again')]);
+        const answered = answer(assistant, /^You typed: And this\?/);
+        assistant.sendText('And this?');
+        expect((await answered).text).toContain('I see a picture 320 by 200 pixels, mostly green.');
+      },
+      (i) => (i === 0 ? { sessionExpiredAfterMs: 1_500 } : undefined),
+    );
+  }, 30_000);
 });

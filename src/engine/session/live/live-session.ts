@@ -14,7 +14,7 @@ import { LiveKeeper } from '../../live/keeper';
 import { cutReply, heardFraction } from '../../text/cut';
 import { SessionError, type ConversationSession, type FlushedAudio, type SessionContext } from '../types';
 import { say, type EngineMessage } from '../../messages';
-import { backendPictureNote, interruptNote, LIVE_INSTRUCTIONS_CHANGED, typedNote } from './messages';
+import { backendPictureAgainNote, backendPictureNote, interruptNote, LIVE_INSTRUCTIONS_CHANGED, typedNote } from './messages';
 import { pictureSummary, type PreparedPicture, type SessionPictureOutcome } from '../../input/types';
 import { LocalDuck } from '../local-duck';
 import { liveSessionStart } from './start';
@@ -71,7 +71,8 @@ import { sessionStarted } from './usage';
  * Live model is told silently (`session.thinking.append`) that a picture is there for its backend,
  * so a question about it is delegated. Without delegation nothing can carry a picture: the session
  * answers 'unsupported' ("pictures need Realtime, or GPT-Live with tools on"). A new session
- * (renewal, reconnect) starts with a text history only: pictures become a note there.
+ * (renewal, reconnect) starts with a text history only, where pictures are notes; the newest
+ * picture goes to the new session's backend again (`showNewestPictureAgain`).
  */
 
 /**
@@ -267,6 +268,7 @@ export class LiveSession implements ConversationSession {
       );
       if (this.muted) this.send(liveClientEvents.mute());
       this.setState('listening');
+      this.showNewestPictureAgain();
       this.delegations.flush();
     });
     keeper.on('failed', ({ code, message, said }) => {
@@ -357,6 +359,18 @@ export class LiveSession implements ConversationSession {
     this.context.record.picture(itemId, picture);
     this.context.emit({ type: 'picture', itemId, picture: pictureSummary(picture) });
     return { status: 'sent', itemId };
+  }
+
+  /**
+   * A new session's backend starts empty and its history has pictures only as notes: the newest
+   * picture (the one the conversation is most likely about) goes to the new backend again, as the
+   * Realtime replay puts it back into a new Realtime session.
+   */
+  private showNewestPictureAgain(): void {
+    if (!this.delegations.responsesBackend) return;
+    const newest = [...this.context.record.entries].reverse().find((entry) => entry.picture?.dataUrl)?.picture;
+    if (!newest?.dataUrl || !this.send(liveClientEvents.picture(newest.dataUrl))) return;
+    this.delegations.tell(backendPictureAgainNote(newest.width, newest.height), 'thinking');
   }
 
   /** GPT-Live has no manual turns: the model listens all the time. */

@@ -53,3 +53,8 @@ export function typedNote(text: string): string {
 export function backendPictureNote(width: number, height: number): string {
   return `The user just showed a picture (${width}×${height} px). You cannot see pictures yourself, but your backend can: for anything about this picture, delegate the task to the backend.`;
 }
+
+/** Silent context when a new session's backend is given the newest picture again (after a renewal or reconnect). */
+export function backendPictureAgainNote(width: number, height: number): string {
+  return `The last picture the user showed (${width}×${height} px) is with your backend again in this session: for anything about it, delegate the task to the backend.`;
+}
