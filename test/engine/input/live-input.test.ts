@@ -5,7 +5,7 @@ import { parseSettings, type SettingsInput } from '../../../src/engine/settings'
 import type { AssistantEvent } from '../../../src/engine/events';
 import { NullInput, NullOutput } from '../../../src/engine/audio/devices/null';
 import { MAX_LIVE_TYPED_CHARS } from '../../../src/engine/session/live/live-session';
-import { startSimulator, type RunningSimulator } from '../../../src/simulator';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator';
 import { MemoryHost } from '../tools/memory-host';
 import { until } from './until';
 
@@ -26,7 +26,7 @@ describe('typed words and pictures, GPT-Live', () => {
   async function run(
     settings: SettingsInput,
     body: (assistant: Assistant, sent: () => Sent[], events: AssistantEvent[], sim: RunningSimulator) => Promise<void>,
-    faults?: Parameters<typeof startSimulator>[0]['faults'],
+    faults?: SimulatorOptions['faults'],
   ) {
     const sim: RunningSimulator = await startSimulator({ port: 0, replyMs: 3000, realtimeFactor: 1, validateOutgoing: true, ...(faults ? { faults } : {}) });
     const assistant = new Assistant({
