@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import type { AssistantEvent, AssistantState, SettingsView } from '../src/shared/ipc';
+import type { AssistantEvent, AssistantState, SettingsView, ShareSource } from '../src/shared/ipc';
+import { QUICK_TALK_SIZE } from '../src/shared/window-sizes';
 import { defaultView } from './settings-view';
 
 export { defaultView } from './settings-view';
@@ -113,6 +114,8 @@ export interface BridgeCall {
 interface BridgeInit {
   view: SettingsView;
   state: AssistantState;
+  /** What the share picker lists. */
+  shareSources: ShareSource[];
 }
 
 /**
@@ -122,7 +125,7 @@ interface BridgeInit {
  */
 function installBridge(init: BridgeInit): void {
   type Listener = (value: unknown) => void;
-  const listeners: Record<'events' | 'settings' | 'navigate', Set<Listener>> = { events: new Set(), settings: new Set(), navigate: new Set() };
+  const listeners: Record<'events' | 'settings' | 'navigate' | 'share', Set<Listener>> = { events: new Set(), settings: new Set(), navigate: new Set(), share: new Set() };
   const calls: { name: string; args: unknown[] }[] = [];
   const w = globalThis as unknown as PageGlobals;
   w.__calls = calls;
@@ -158,9 +161,21 @@ function installBridge(init: BridgeInit): void {
     newServeToken: method('newServeToken'),
     answerConsent: method('answerConsent', () => ({ accepted: true })),
     setMcpHeader: method('setMcpHeader', (_label, _header, value) => ({ set: value !== null })),
+    sendText: method('sendText', () => ({ accepted: true })),
+    showPicture: method('showPicture', () => ({ status: 'unchanged' })),
+    listShareSources: method('listShareSources', () => init.shareSources),
+    startSharing: method('startSharing', (id) => {
+      const source = init.shareSources.find((s) => s.id === id);
+      const status = source ? { sharing: true, sourceName: source.name } : { sharing: false };
+      listeners.share.forEach((l) => l(status));
+      return status;
+    }),
+    stopSharing: method('stopSharing', () => listeners.share.forEach((l) => l({ sharing: false }))),
+    lookOnce: method('lookOnce'),
     onEvents: subscribe(listeners.events),
     onSettingsChanged: subscribe(listeners.settings),
     onNavigate: subscribe(listeners.navigate),
+    onShareStatus: subscribe(listeners.share),
   };
   // Like IPC, every delivery is a structured clone.
   w.__push = (events: unknown) => listeners.events.forEach((l) => l(structuredClone(events)));
@@ -196,12 +211,14 @@ export interface OpenOptions {
   state?: AssistantState;
   /** The browser's language (`navigator.language`), as Electron's application locale would set it. */
   locale?: string;
+  /** What the share picker lists (none by default). */
+  shareSources?: ShareSource[];
 }
 
 /** Opens the renderer with the scripted bridge; resolves once the pulse draws frames. */
 export async function openKaiwa(browser: Browser, baseUrl: string, options: OpenOptions = {}): Promise<KaiwaPage> {
   const context = await browser.newContext({
-    viewport: { width: options.width ?? (options.quick ? 360 : 480), height: options.height ?? (options.quick ? 160 : 720) },
+    viewport: { width: options.width ?? (options.quick ? QUICK_TALK_SIZE.width : 480), height: options.height ?? (options.quick ? QUICK_TALK_SIZE.height : 720) },
     deviceScaleFactor: options.scale ?? 1,
     colorScheme: options.colorScheme ?? 'dark',
     reducedMotion: 'no-preference',
@@ -219,7 +236,7 @@ export async function openKaiwa(browser: Browser, baseUrl: string, options: Open
   await page.addInitScript(() => {
     (globalThis as unknown as PageGlobals).document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
-  await page.addInitScript(installBridge, { view: options.view ?? defaultView(), state: options.state ?? 'idle' });
+  await page.addInitScript(installBridge, { view: options.view ?? defaultView(), state: options.state ?? 'idle', shareSources: options.shareSources ?? [] });
   await page.goto(options.quick ? `${baseUrl}#quick-talk` : baseUrl);
   await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).__kaiwaPulseStats?.frames ?? 0) > 2);
   return {

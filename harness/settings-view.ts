@@ -20,6 +20,7 @@ export function defaultView(overrides: Partial<SettingsView> = {}): SettingsView
     ],
     serve: { running: false, tokenSaved: true },
     mcpHeadersSet: {},
+    picturesSupported: true,
     ...overrides,
   };
 }

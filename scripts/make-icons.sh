@@ -81,4 +81,15 @@ for state in idle listening speaking; do
   done
 done
 
+# --- tray while sharing: the bubble with a round "recording" dot instead of bars -----------------
+# (red in colour; punched out of the black template), shown whatever the assistant's state.
+dot='<circle cx="8" cy="6.5" r="3"/>'
+bubble='<rect x="1" y="1" width="14" height="11" rx="4"/><path d="M 3 9.5 L 2.5 15 L 9 11.5 Z"/>'
+printf '%s' "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"16\" height=\"16\" viewBox=\"0 0 16 16\"><g fill=\"#E5484D\">$bubble</g><g fill=\"#fff\">$dot</g></svg>" >"$tmp/tray-sharing.svg"
+printf '%s' "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"16\" height=\"16\" viewBox=\"0 0 16 16\"><mask id=\"m\"><g fill=\"#fff\">$bubble</g><g fill=\"#000\">$dot</g></mask><rect width=\"16\" height=\"16\" fill=\"#000\" mask=\"url(#m)\"/></svg>" >"$tmp/trayTemplate-sharing.svg"
+for name in tray-sharing trayTemplate-sharing; do
+  render "$tmp/$name.svg" 16 "$name.png"
+  render "$tmp/$name.svg" 32 "$name@2x.png"
+done
+
 echo "make-icons: wrote $(ls icon.png icon.icns icon.ico icons/*.png tray*.png | wc -l) files in assets/"

@@ -12,6 +12,7 @@ import { registerIpcHandlers, sendToWindows, type Handlers } from './ipc';
 import { devServerUrl, isAppUrl } from './paths';
 import { hardenEveryWebContents, hardenSession, lockDownWindow } from './security';
 import { KaiwaTray } from './tray';
+import { ScreenShare } from './screen-share/sharing';
 import { createDesktopToolHost } from './tools-host';
 import { createMainWindow, createQuickTalkWindow, showQuickTalkNearTray } from './windows';
 import { messageWords } from '../shared/i18n';
@@ -40,6 +41,8 @@ const BACKLOG_LIMIT = 20;
 export class KaiwaApp {
   readonly controller: KaiwaController;
   readonly hotkeys: Hotkeys;
+  /** Sharing a screen or window, and "look at this". */
+  readonly share: ScreenShare;
   tray!: KaiwaTray;
   mainWindow: BrowserWindow | undefined;
   quickTalkWindow: BrowserWindow | undefined;
@@ -77,6 +80,7 @@ export class KaiwaApp {
         talk: () => void this.controller.talkHotkey(),
         interrupt: () => this.controller.interrupt(),
         media: () => void this.controller.mediaKey(),
+        look: () => void this.share.hotkey(),
         holdStart: () => void this.controller.holdTalkStart(),
         holdStop: () => void this.controller.holdTalkStop(),
         talking: () => this.controller.isTalking,
@@ -85,6 +89,13 @@ export class KaiwaApp {
       keyHook,
     );
     this.batcher = new EventBatcher((events) => this.deliver(events));
+    this.share = new ScreenShare({
+      windows: () => this.windows(),
+      show: (picture) => this.controller.showPicture(picture),
+      pictures: () => this.controller.settings.pictures,
+      notice: (said) => this.controller.notice(said),
+      log: options.log,
+    });
   }
 
   /** Everything that needs a ready app: session, IPC, tray, hotkeys, the first window. */
@@ -107,7 +118,10 @@ export class KaiwaApp {
     };
     controller.onEvent((event) => {
       this.batcher.push(event);
-      if (event.type === 'state') this.tray.update(event.state, controller.muted);
+      if (event.type === 'state') {
+        this.tray.update(event.state, controller.muted);
+        this.share.onState(event.state);
+      }
       if (event.type === 'consent.request') this.showConsentWindow();
     });
     controller.onSettingsChanged((view) => {
@@ -124,13 +138,21 @@ export class KaiwaApp {
       quickTalk: () => this.quickTalk(),
       showWindow: () => this.showMainWindow(),
       showSettings: () => this.showMainWindow('settings'),
+      stopSharing: () => this.share.stop('user'),
       quit: () => app.quit(),
+    });
+    this.share.onStatus((status) => {
+      this.tray.setSharing(status);
+      this.push('share:status', status);
     });
 
     this.hotkeys.apply(controller.settings);
     notices.push(...this.hotkeys.failures());
     // A held talk key's release may never reach the hook once the screen locks or the system sleeps.
-    powerMonitor.on('lock-screen', () => this.hotkeys.abandonHold());
+    powerMonitor.on('lock-screen', () => {
+      this.hotkeys.abandonHold();
+      this.share.stop('lock');
+    });
     powerMonitor.on('suspend', () => this.hotkeys.abandonHold());
     // Re-asserted at start (the entry may have been removed); never removed at start, so a
     // development run cannot delete an installed copy's entry.
@@ -229,6 +251,7 @@ export class KaiwaApp {
   async shutdown(): Promise<void> {
     if (this.shutDown) return;
     this.quitting = true;
+    this.share.stop('user');
     this.hotkeys.unregisterAll();
     this.batcher.dispose();
     this.removeIpc?.();
@@ -262,13 +285,24 @@ export class KaiwaApp {
       'serve:new-token': () => c.renewServeToken(),
       'consent:answer': (_origin, id, answer) => c.consent.answer(id, answer),
       'settings:set-mcp-header': (_origin, label, header, value) => c.setMcpHeader(label, header, value),
+      'assistant:send-text': async (_origin, text) => {
+        await this.share.beforeTypedTurn();
+        return c.sendText(text);
+      },
+      'picture:show': (_origin, picture) => c.showPicture(picture),
+      'share:sources': () => this.share.listSources(),
+      'share:start': (_origin, id) => this.share.start(id),
+      'share:stop': () => this.share.stop('user'),
+      'share:look': () => this.share.look(),
     };
   }
 
   private adopt(window: BrowserWindow): void {
     lockDownWindow(window, (url) => isAppUrl(url), this.options.log);
+    this.share.adopt(window);
     window.webContents.on('did-finish-load', () => {
       this.loaded.add(window);
+      if (this.share.sharing) window.webContents.send('share:status', this.share.status);
       if (this.backlog.length > 0) {
         window.webContents.send('assistant:events', this.backlog);
         this.backlog = [];

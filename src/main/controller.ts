@@ -2,6 +2,7 @@ import {
   Assistant,
   SettingsError,
   applyEnvironment,
+  picturesSupported,
   resolveProtocol,
   type AssistantEvent,
   type AssistantState,
@@ -13,6 +14,7 @@ import { startSimulator, type RunningSimulator } from '../simulator';
 import { chooseLanguage, createI18n, languageOfLocale, type Language, type Translate } from '../shared/i18n';
 import type { EngineMessage } from '../engine/messages';
 import type { ToolHost } from '../engine/tools/types';
+import type { PictureInput, PictureOutcome } from '../engine/input/types';
 import { mainSaid, type MainSaid } from './said';
 import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
 import { createAudioDevices, type AudioDevices } from './audio-devices';
@@ -91,6 +93,7 @@ export class KaiwaController {
   private mutedFlag = false;
   private talking = false;
   private lifecycle: Promise<unknown> = Promise.resolve();
+  private pictureQueue: Promise<unknown> = Promise.resolve();
   private readonly eventListeners = new Set<(event: AssistantEvent) => void>();
   private readonly settingsListeners = new Set<(view: SettingsView) => void>();
   private deviceNoteShown = false;
@@ -176,6 +179,7 @@ export class KaiwaController {
       hotkeys: this.hotkeyStatus(),
       serve: { ...this.serve.status, tokenSaved: this.secrets.persistence === 'keychain' },
       mcpHeadersSet: this.secrets.mcpHeadersSet(this.effective.tools.mcpServers),
+      picturesSupported: picturesSupported(this.effective),
     };
   }
 
@@ -216,6 +220,31 @@ export class KaiwaController {
 
   interrupt(): void {
     this.assistant?.interrupt();
+  }
+
+  /**
+   * Typed words as a user turn (a playing reply is interrupted first: the engine does it). Typing
+   * is an explicit action: with no conversation running, one starts. Not accepted: the engine said
+   * why in a notice.
+   */
+  async sendText(text: string): Promise<{ accepted: boolean }> {
+    const assistant = await this.ensureStarted();
+    return { accepted: assistant.sendText(text) };
+  }
+
+  /**
+   * A picture into the conversation (dropped, pasted, a shared screen's frame, "look at this"),
+   * starting one if none runs. One at a time, so the log knows which picture an event is about:
+   * with `pictures.keepOriginals` on, the picture as given is saved beside the conversation's log.
+   */
+  showPicture(input: PictureInput): Promise<PictureOutcome> {
+    const run = this.pictureQueue.then(async () => {
+      const assistant = await this.ensureStarted();
+      const original = this.effective.pictures.keepOriginals ? input.data : undefined;
+      return this.conversations.withOriginal(original, () => assistant.showPicture(input));
+    });
+    this.pictureQueue = run.catch(() => undefined);
+    return run;
   }
 
   talkStart(): void {
@@ -352,6 +381,14 @@ export class KaiwaController {
       // The assistant has emitted the error event (state `error`); the log keeps one line.
       this.options.log(`assistant: start failed: ${redact((error as Error).message, this.secretValues())}`);
     }
+  }
+
+  /** The assistant, its conversation started first if none runs (after earlier lifecycle actions). A failed start has said why. */
+  private async ensureStarted(): Promise<Assistant> {
+    await this.serialise(async () => {
+      if (!this.running) await this.doStart();
+    });
+    return this.ensureAssistant();
   }
 
   private async doStop(): Promise<void> {

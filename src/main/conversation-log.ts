@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AssistantEvent } from '../engine/events';
@@ -18,6 +18,8 @@ export class ConversationLog {
   private file: ConversationFile | undefined;
   private recorder = new ConversationRecorder();
   private currentId: string | undefined;
+  /** The picture being shown now, as given, when its original is to be kept (`withOriginal`). */
+  private original: Uint8Array | undefined;
 
   constructor(userDataDir: string) {
     this.dir = join(userDataDir, 'conversations');
@@ -39,7 +41,29 @@ export class ConversationLog {
   record(event: AssistantEvent): void {
     const entry = this.recorder.entryFor(event);
     if (!entry || (entry.kind === 'error' && this.currentId === undefined)) return;
-    this.append(entry);
+    const original = entry.kind === 'picture' ? this.original : undefined;
+    this.original = undefined;
+    if (entry.kind !== 'picture' || !original) return this.append(entry);
+    try {
+      entry.file = this.keepOriginal(entry.itemId, original);
+    } finally {
+      // Saving the picture failed (the caller logs why): the entry and its thumbnail are kept all the same.
+      this.append(entry);
+    }
+  }
+
+  /**
+   * While `show` runs, the picture it joins to the conversation is `original`: the log keeps it in
+   * full beside the conversation (`ID/ITEM.png`), and its entry names the file. Without an
+   * original (the setting is off) only the entry's thumbnail is kept.
+   */
+  async withOriginal<T>(original: Uint8Array | undefined, show: () => Promise<T>): Promise<T> {
+    this.original = original;
+    try {
+      return await show();
+    } finally {
+      this.original = undefined;
+    }
   }
 
   append(entry: ConversationEntry): void {
@@ -49,6 +73,15 @@ export class ConversationLog {
       this.file = ConversationFile.open(this.path(id), { permissions: 0o600 });
     }
     this.file.append(entry);
+  }
+
+  /** Saves a picture as given; returns its path relative to the conversations folder. */
+  private keepOriginal(itemId: string, data: Uint8Array): string {
+    const id = this.currentId ?? this.begin();
+    const file = `${id}/${itemId.replace(/[^A-Za-z0-9_-]/g, '_')}.${imageExtension(data)}`;
+    mkdirSync(join(this.dir, id), { recursive: true, mode: 0o700 });
+    writeFileSync(join(this.dir, file), data, { mode: 0o600 });
+    return file;
   }
 
   end(): void {
@@ -91,6 +124,16 @@ export class ConversationLog {
     if (!isConversationId(id)) throw new Error('not a conversation id');
     return join(this.dir, `${id}.jsonl`);
   }
+}
+
+/** The file extension a picture's bytes call for (the formats people drop and paste; `img` otherwise). */
+function imageExtension(data: Uint8Array): string {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => data[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'png';
+  if (starts(0xff, 0xd8, 0xff)) return 'jpg';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'gif';
+  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...data.subarray(8, 12)) === 'WEBP') return 'webp';
+  return 'img';
 }
 
 const isConversationId = (id: string) => /^[A-Za-z0-9_-]+$/.test(id);

@@ -15,6 +15,8 @@ export interface HotkeyActions {
   interrupt(): void;
   /** The play/pause key: interrupt a speaking reply, otherwise toggle talking. */
   media(): void;
+  /** "Look at this" (hotkeys.look): one picture of the active window or the screen; while sharing, stop sharing. */
+  look(): void;
   /** Hold-to-talk: the talk key went down (starts talking, and the assistant if needed). */
   holdStart(): void;
   /** Hold-to-talk: the talk key came up after a hold, or a tap ended talking (commit and answer). */
@@ -45,11 +47,13 @@ const ACTION_WORDS: Record<HotkeyStatus['action'], MainSaid['key']> = {
   talk: 'main.hotkey.talk',
   interrupt: 'main.hotkey.interrupt',
   media: 'main.hotkey.media',
+  look: 'main.hotkey.look',
 };
 
 interface Plan {
   talk: string;
   interrupt: string;
+  look: string;
   media: boolean;
   hold: boolean;
 }
@@ -89,6 +93,7 @@ export class Hotkeys {
     const plan: Plan = {
       talk: settings.hotkeys.talk,
       interrupt: settings.hotkeys.interrupt,
+      look: settings.hotkeys.look,
       media: settings.hotkeys.mediaKey,
       hold: holdToTalkApplies(settings),
     };
@@ -105,6 +110,7 @@ export class Hotkeys {
           { action: 'talk', accelerator: plan.talk, registered: true, hold: true }
         : { ...talk, ...(plan.hold ? { hold: false, holdError: this.holdWords(this.holdProblem) } : {}) },
       this.register('interrupt', plan.interrupt, () => this.actions.interrupt()),
+      this.register('look', plan.look, () => this.actions.look()),
     ];
     if (plan.media) statuses.push(this.register('media', MEDIA_ACCELERATOR, () => this.actions.media()));
     this.statuses = statuses;

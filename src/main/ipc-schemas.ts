@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SettingsSchema } from '../engine/settings';
-import { INVOKE_CHANNELS, type InvokeChannel, type InvokeChannels, type SettingsPatch } from '../shared/ipc';
+import { INVOKE_CHANNELS, MAX_PICTURE_UPLOAD_BYTES, type InvokeChannel, type InvokeChannels, type PictureUpload, type SettingsPatch } from '../shared/ipc';
 import { patchSchemaOf } from './ipc-settings-patch';
 
 /**
@@ -37,6 +37,28 @@ export const HeaderValueSchema = z
   .max(8_192, 'the header value is too long')
   .regex(/^[^\r\n\0]+$/, 'the header value has a line break');
 
+/**
+ * Typed words, bounded for the trip only: the engine has the real limit and says so in a notice
+ * (a refusal here would reach nobody).
+ */
+export const TypedTextSchema = z.string().max(65_536, 'the text is too long');
+
+/** A desktopCapturer source id (`screen:0:0`, `window:12345:0`); main shares only one its last list offered. */
+export const ShareSourceIdSchema = z.string().regex(/^(screen|window):[\w.-]{1,64}:[\w.-]{1,64}$/, 'not a screen or window id');
+
+/**
+ * A dropped or pasted picture: bytes (checked as a picture by the engine, which says what is wrong
+ * with them), bounded for the trip; a file name without control characters or path separators.
+ */
+export const PictureUploadSchema: z.ZodType<PictureUpload> = z.strictObject({
+  data: z
+    .instanceof(Uint8Array, { message: 'the picture is not bytes' })
+    .refine((data) => data.byteLength > 0, 'the picture is empty')
+    .refine((data) => data.byteLength <= MAX_PICTURE_UPLOAD_BYTES, 'the picture is too large'),
+  source: z.enum(['paste', 'drop']),
+  name: z.string().regex(/^[^\p{Cc}/\\]{1,255}$/u, 'not a file name').optional(),
+});
+
 type Args<C extends InvokeChannel> = InvokeChannels[C]['args'];
 /** The channels that take arguments: each needs its schema here (the type demands it). */
 type WithArgs = { [C in InvokeChannel]: Args<C> extends [] ? never : C }[InvokeChannel];
@@ -48,6 +70,9 @@ const ARGS_SCHEMAS: { [C in WithArgs]: z.ZodType<Args<C>> } = {
   'conversations:open': z.tuple([ConversationIdSchema]),
   'consent:answer': z.tuple([ConsentIdSchema, ConsentAnswerSchema]),
   'settings:set-mcp-header': z.tuple([McpLabelSchema, HeaderNameSchema, HeaderValueSchema.nullable()]),
+  'assistant:send-text': z.tuple([TypedTextSchema]),
+  'picture:show': z.tuple([PictureUploadSchema]),
+  'share:start': z.tuple([ShareSourceIdSchema]),
 };
 
 const hasArgs = (channel: InvokeChannel): channel is WithArgs => channel in ARGS_SCHEMAS;

@@ -23,7 +23,8 @@ export function devServerUrl(): string | undefined {
   return !app.isPackaged && url ? url : undefined;
 }
 
-export type TrayIconState = 'idle' | 'listening' | 'speaking';
+/** `sharing`: a screen or window is shared (whatever the assistant's state). */
+export type TrayIconState = 'idle' | 'listening' | 'speaking' | 'sharing';
 
 /**
  * assets/tray-STATE.png in resources (packaged: extraResources) or next to the app (development);

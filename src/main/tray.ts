@@ -1,6 +1,6 @@
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { stateWords, type Translate } from '../shared/i18n';
-import type { AssistantState } from '../shared/ipc';
+import type { AssistantState, ShareStatus } from '../shared/ipc';
 import { trayIconPath, type TrayIconState } from './paths';
 
 export interface TrayActions {
@@ -12,6 +12,8 @@ export interface TrayActions {
   quickTalk(): void;
   showWindow(): void;
   showSettings(): void;
+  /** While a screen or window is shared: stop (one click). */
+  stopSharing(): void;
   quit(): void;
 }
 
@@ -43,6 +45,7 @@ export class KaiwaTray {
   private readonly icons = new Map<TrayIconState, NativeImage>();
   private state: AssistantState = 'idle';
   private muted = false;
+  private share: ShareStatus = { sharing: false };
   private iconState: TrayIconState | undefined;
 
   /** `t` follows Kaiwa's language; `update` rebuilds the menu in it. */
@@ -58,18 +61,30 @@ export class KaiwaTray {
   update(state: AssistantState, muted: boolean): void {
     this.state = state;
     this.muted = muted;
-    const iconState = trayIconState(state);
+    // Sharing outranks every state: the icon says so the whole time.
+    const iconState = this.share.sharing ? 'sharing' : trayIconState(state);
     if (iconState !== this.iconState) {
       this.iconState = iconState;
       this.tray.setImage(this.icon(iconState));
     }
-    this.tray.setToolTip(this.t(muted ? 'tray.tooltipMuted' : 'tray.tooltip', { state: stateWords(this.t, state) }));
+    const tooltip = this.t(muted ? 'tray.tooltipMuted' : 'tray.tooltip', { state: stateWords(this.t, state) });
+    this.tray.setToolTip(this.share.sharing ? `${this.t('tray.tooltipSharing', { name: this.share.sourceName ?? '' })}\n${tooltip}` : tooltip);
     this.tray.setContextMenu(Menu.buildFromTemplate(this.menuTemplate()));
+  }
+
+  /** A screen or window is shared, or no longer. */
+  setSharing(share: ShareStatus): void {
+    this.share = share;
+    this.update(this.state, this.muted);
   }
 
   menuTemplate(): MenuItemConstructorOptions[] {
     const running = isRunning(this.state);
+    const sharing: MenuItemConstructorOptions[] = this.share.sharing
+      ? [{ id: 'share-stop', label: this.t('tray.shareStop'), click: () => this.actions.stopSharing() }, { type: 'separator' }]
+      : [];
     return [
+      ...sharing,
       { id: 'talk', label: running ? this.t('tray.stop') : this.t('tray.talk'), click: () => this.actions.toggle() },
       { id: 'interrupt', label: this.t('tray.interrupt'), enabled: running, click: () => this.actions.interrupt() },
       {

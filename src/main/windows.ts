@@ -1,10 +1,10 @@
 import { BrowserWindow, screen, type Rectangle, type WebPreferences } from 'electron';
+import { QUICK_TALK_SIZE } from '../shared/window-sizes';
 import { devServerUrl, preloadPath, rendererIndexPath } from './paths';
 
 /** The quick-talk window loads the same page with this hash; the renderer shows its compact view. */
 export const QUICK_TALK_HASH = 'quick-talk';
 
-export const QUICK_TALK_SIZE = { width: 360, height: 160 } as const;
 
 export function secureWebPreferences(): WebPreferences {
   return {

@@ -8,6 +8,9 @@ import { Settings } from './components/Settings';
 import { StatusBar, TalkControls } from './components/StatusBar';
 import { Transcript } from './components/Transcript';
 import { ConsentPrompt } from './components/tools/ConsentPrompt';
+import { ConversationInput, DropOverlay } from './components/input/ConversationInput';
+import { SharingIndicator } from './components/input/SharingIndicator';
+import { usePictureInput } from './components/input/usePictureInput';
 import { LanguageProvider, useT, windowLanguage } from './i18n';
 import { useKaiwa, type Kaiwa } from './state/useKaiwa';
 import { describeError, describeState, stateHint } from './state/words';
@@ -41,6 +44,7 @@ function MainWindow({ kaiwa }: { kaiwa: Kaiwa }) {
 
   const { ui } = kaiwa;
   const manualTurns = kaiwa.settings?.settings.turnDetection.mode === 'manual';
+  const pictures = usePictureInput();
   return (
     <div className="app" data-state={ui.state}>
       <header className="topbar">
@@ -55,6 +59,7 @@ function MainWindow({ kaiwa }: { kaiwa: Kaiwa }) {
             </button>
           ))}
         </nav>
+        <SharingIndicator share={kaiwa.share} />
       </header>
       <main className={`view view-${view}`}>
         {view === 'conversation' && (
@@ -72,8 +77,10 @@ function MainWindow({ kaiwa }: { kaiwa: Kaiwa }) {
                 <TalkControls state={ui.state} muted={kaiwa.muted} manualTurns={manualTurns} onMute={kaiwa.setMuted} />
               </div>
             </section>
-            <section className="talk-log" aria-label={t('conversation.transcript')}>
+            <section className="talk-log" aria-label={t('conversation.transcript')} {...pictures.dropTarget}>
               <Transcript turns={ui.turns} />
+              <ConversationInput kaiwa={kaiwa} pictures={pictures} />
+              {pictures.dragging && <DropOverlay />}
             </section>
           </div>
         )}
@@ -93,11 +100,13 @@ function MainWindow({ kaiwa }: { kaiwa: Kaiwa }) {
   );
 }
 
-/** The quick-talk window: pulse, state and the interrupt button; Esc hides it when nothing plays. */
+/** The quick-talk window: pulse, state, the interrupt button and a line to type in; Esc hides it when nothing plays. */
 function QuickTalk({ kaiwa }: { kaiwa: Kaiwa }) {
   const t = useT();
   const { ui } = kaiwa;
+  const pictures = usePictureInput();
   return (
+    <div className="quick-frame" {...pictures.dropTarget}>
     <div className="quick" data-state={ui.state}>
       <div className="quick-pulse">
         <Pulse state={ui.state} levels={kaiwa.levels} />
@@ -113,6 +122,12 @@ function QuickTalk({ kaiwa }: { kaiwa: Kaiwa }) {
         )}
         <InterruptButton state={ui.state} compact />
       </div>
+    </div>
+    <div className="quick-input">
+      <SharingIndicator share={kaiwa.share} compact />
+      <ConversationInput kaiwa={kaiwa} pictures={pictures} compact />
+    </div>
+    {pictures.dragging && <DropOverlay />}
     </div>
   );
 }

@@ -15,9 +15,10 @@ import type { Protocol, Settings } from '../engine/settings';
 import type { ConversationEntry } from '../engine/conversation-log/entry';
 import type { EngineMessage } from '../engine/messages';
 import type { ConsentAnswer, ToolOutcome } from '../engine/tools/types';
+import type { PictureOutcome, PictureSummary } from '../engine/input/types';
 
 /** `ConversationEntry`: one line of a saved conversation, in the format the CLI's transcript shares. */
-export type { AssistantEvent, AssistantState, ConsentAnswer, ConversationEntry, ErrorCode, NoticeSaid, Protocol, Said, Settings, ToolOutcome };
+export type { AssistantEvent, AssistantState, ConsentAnswer, ConversationEntry, ErrorCode, NoticeSaid, PictureOutcome, PictureSummary, Protocol, Said, Settings, ToolOutcome };
 
 /**
  * What the renderer may change: any part of the settings, sections in part too (`{ hotkeys: { talk } }`).
@@ -60,8 +61,8 @@ export interface DeviceInfo {
 }
 
 export interface HotkeyStatus {
-  /** 'media': the play/pause key (setting hotkeys.mediaKey). */
-  action: 'talk' | 'interrupt' | 'media';
+  /** 'media': the play/pause key (setting hotkeys.mediaKey); 'look': "look at this" (hotkeys.look). */
+  action: 'talk' | 'interrupt' | 'media' | 'look';
   accelerator: string;
   registered: boolean;
   /** Why it failed, in words (taken by another app, unsupported on Wayland...). */
@@ -95,6 +96,8 @@ export interface SettingsView {
   serve: ServeStatus & { tokenSaved: boolean };
   /** MCP servers' headers that have a value (server label -> header names): all the window learns of the values. */
   mcpHeadersSet: Record<string, string[]>;
+  /** Whether the conversation can take pictures (Realtime GA; GPT-Live with tools on): the window says why not. */
+  picturesSupported: boolean;
 }
 
 /** One thing wrong with a settings patch: the setting's path and what is wrong, by catalogue key (the form puts it into words). */
@@ -122,6 +125,20 @@ export interface ShareSource {
   /** A small JPEG data URL; empty when the system gave none. */
   thumbnail: string;
 }
+
+/** A picture the window hands over (dropped or pasted): its encoded bytes, any format the engine reads. */
+export interface PictureUpload {
+  data: Uint8Array;
+  source: 'paste' | 'drop';
+  /** The file's name, when it had one. */
+  name?: string;
+}
+
+/**
+ * The most picture bytes one call carries (a bound for the trip; the engine's own limit is lower
+ * and says so in words). The window checks a file's size against it before reading the file.
+ */
+export const MAX_PICTURE_UPLOAD_BYTES = 64 * 1024 * 1024;
 
 /** Whether a screen or window is being shared now: every window shows it the whole time. */
 export interface ShareStatus {
@@ -192,10 +209,23 @@ export const IPC_CONTRACT = {
   'consent:answer': request<[id: string, answer: ConsentAnswer], { accepted: boolean }>()('answerConsent'),
   /** Write-only, like the API key: an MCP server's header value (null clears it). The window learns only whether it is set. */
   'settings:set-mcp-header': request<[label: string, header: string, value: string | null], { set: boolean }>()('setMcpHeader'),
+  /** Typed words: a user turn of the running conversation (one is started if none runs); a playing reply is interrupted first. */
+  'assistant:send-text': request<[text: string], { accepted: boolean }>()('sendText'),
+  /** A dropped or pasted picture into the conversation (one is started if none runs). */
+  'picture:show': request<[picture: PictureUpload], PictureOutcome>()('showPicture'),
+  /** The screens and windows that may be shared, Kaiwa's own left out. */
+  'share:sources': request<[], ShareSource[]>()('listShareSources'),
+  /** Shares a source the last list offered: its first frame goes at once, then one with each new turn. */
+  'share:start': request<[sourceId: string], ShareStatus>()('startSharing'),
+  'share:stop': request()('stopSharing'),
+  /** "Look at this" once: the active window or the screen (setting pictures.lookTarget). */
+  'share:look': request()('lookOnce'),
   /** Engine events, batched: levels at most 60 Hz, everything else as it happens. */
   'assistant:events': push<AssistantEvent[]>()('onEvents'),
   /** Settings changed from elsewhere (tray, another window, hotkey registration). */
   'settings:changed': push<SettingsView>()('onSettingsChanged'),
+  /** Sharing started or stopped (also sent to a window when its page loads). */
+  'share:status': push<ShareStatus>()('onShareStatus'),
   /** Which view a window should show (e.g. the tray opens settings). */
   'app:navigate': push<View>()('onNavigate'),
 } as const;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssistantEvent } from '../../src/shared/ipc';
 import { ConversationMeter } from '../../src/engine/meter/meter';
 import { parseSettings } from '../../src/engine/settings';
+import { QUICK_TALK_SIZE } from '../../src/shared/window-sizes';
 import { buildRenderer, defaultView, launchChromium, measureDiscRadius, measureFrames, openKaiwa, ROOT, screenshot, serve, waitFrames, type KaiwaPage } from '../../harness/renderer';
 
 let browser: Browser;
@@ -374,13 +375,13 @@ describe('renderer in Chromium, in Japanese', () => {
       await quick.streamLevels(-60, -9);
       await waitFrames(quick.page, 40);
       await quick.page.getByText('Esc で中断').waitFor();
-      const fits = await quick.page.evaluate(() => {
+      const fits = await quick.page.evaluate((size) => {
         const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { scrollWidth: number; clientWidth: number; getBoundingClientRect(): { right: number; bottom: number } }[] } }).document;
         return [...doc.querySelectorAll('.quick-state, .quick-hint, .interrupt-button')].every((el) => {
           const box = el.getBoundingClientRect();
-          return el.scrollWidth <= el.clientWidth + 1 && box.right <= 360 && box.bottom <= 160;
+          return el.scrollWidth <= el.clientWidth + 1 && box.right <= size.width && box.bottom <= size.height;
         });
-      });
+      }, QUICK_TALK_SIZE);
       expect(fits).toBe(true);
       await screenshot(quick.page, 'ja-quick-speaking');
       expect(quick.problems).toEqual([]);

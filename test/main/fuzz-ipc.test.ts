@@ -121,6 +121,21 @@ const validArgs: Record<InvokeChannel, fc.Arbitrary<unknown[]>> = {
     fc.stringMatching(/^[A-Za-z0-9-]{1,128}$/),
     fc.oneof(fc.constant(null), fc.stringMatching(/^[^\r\n\0]{1,200}$/)),
   ),
+  'assistant:send-text': fc.tuple(fc.string({ maxLength: 500 })),
+  'picture:show': fc.tuple(
+    fc.record(
+      {
+        data: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        source: fc.constantFrom('paste', 'drop'),
+        name: fc.stringMatching(/^[A-Za-z0-9 ._-]{1,40}$/),
+      },
+      { requiredKeys: ['data', 'source'] },
+    ),
+  ),
+  'share:sources': fc.constant([]),
+  'share:start': fc.tuple(fc.stringMatching(/^(screen|window):[0-9]{1,8}:[0-9]$/)),
+  'share:stop': fc.constant([]),
+  'share:look': fc.constant([]),
 };
 
 describe('fuzz: IPC schemas', () => {

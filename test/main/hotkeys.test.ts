@@ -24,6 +24,7 @@ function actions(): HotkeyActions & { calls: string[]; talkingNow: boolean } {
     talk: () => a.calls.push('talk'),
     interrupt: () => a.calls.push('interrupt'),
     media: () => a.calls.push('media'),
+    look: () => a.calls.push('look'),
     holdStart: () => {
       a.calls.push('holdStart');
       a.talkingNow = true;
@@ -38,32 +39,36 @@ function actions(): HotkeyActions & { calls: string[]; talkingNow: boolean } {
 }
 
 describe('Hotkeys (globalShortcut)', () => {
-  it('registers both actions and calls them on a press', () => {
+  it('registers every action and calls it on a press', () => {
     const a = actions();
     const hotkeys = new Hotkeys(a);
-    expect(hotkeys.apply(settings({ talk: 'Alt+T', interrupt: 'Alt+I' }))).toEqual([
+    expect(hotkeys.apply(settings({ talk: 'Alt+T', interrupt: 'Alt+I', look: 'Alt+L' }))).toEqual([
       { action: 'talk', accelerator: 'Alt+T', registered: true },
       { action: 'interrupt', accelerator: 'Alt+I', registered: true },
+      { action: 'look', accelerator: 'Alt+L', registered: true },
     ]);
     mock.globalShortcut.press('Alt+I');
     mock.globalShortcut.press('Alt+T');
-    expect(a.calls).toEqual(['interrupt', 'talk']);
+    mock.globalShortcut.press('Alt+L');
+    expect(a.calls).toEqual(['interrupt', 'talk', 'look']);
   });
 
   it('rebinding unregisters only what it registered; unchanged settings register nothing again', () => {
     const hotkeys = new Hotkeys(actions());
-    hotkeys.apply(settings({ talk: 'Alt+T', interrupt: 'Alt+I' }));
+    hotkeys.apply(settings({ talk: 'Alt+T', interrupt: 'Alt+I', look: 'Alt+L' }));
     mock.globalShortcut.calls = [];
-    hotkeys.apply(settings({ talk: 'Alt+T', interrupt: 'Alt+I' }));
+    hotkeys.apply(settings({ talk: 'Alt+T', interrupt: 'Alt+I', look: 'Alt+L' }));
     expect(mock.globalShortcut.calls).toEqual([]);
-    hotkeys.apply(settings({ talk: 'Alt+Y', interrupt: 'Alt+I' }));
+    hotkeys.apply(settings({ talk: 'Alt+Y', interrupt: 'Alt+I', look: 'Alt+L' }));
     expect(mock.globalShortcut.calls).toEqual([
       { op: 'unregister', accelerator: 'Alt+T' },
       { op: 'unregister', accelerator: 'Alt+I' },
+      { op: 'unregister', accelerator: 'Alt+L' },
       { op: 'register', accelerator: 'Alt+Y' },
       { op: 'register', accelerator: 'Alt+I' },
+      { op: 'register', accelerator: 'Alt+L' },
     ]);
-    expect([...mock.globalShortcut.registered.keys()]).toEqual(['Alt+Y', 'Alt+I']);
+    expect([...mock.globalShortcut.registered.keys()]).toEqual(['Alt+Y', 'Alt+I', 'Alt+L']);
   });
 
   it('the same accelerator for both: the second is reported, not registered twice', () => {
@@ -95,7 +100,7 @@ describe('the media key', () => {
   it('off by default: play/pause stays with the music players', () => {
     const hotkeys = new Hotkeys(actions());
     const statuses = hotkeys.apply(settings({}));
-    expect(statuses.map((s) => s.action)).toEqual(['talk', 'interrupt']);
+    expect(statuses.map((s) => s.action)).toEqual(['talk', 'interrupt', 'look']);
     expect(mock.globalShortcut.isRegistered(MEDIA_ACCELERATOR)).toBe(false);
   });
 

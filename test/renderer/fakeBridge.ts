@@ -10,10 +10,14 @@ import type {
   ConversationSummary,
   DeviceInfo,
   KaiwaBridge,
+  PictureOutcome,
+  PictureUpload,
   PushChannels,
   SettingsPatch,
   SettingsResult,
   SettingsView,
+  ShareSource,
+  ShareStatus,
 } from '../../src/shared/ipc';
 import { DEFAULT_SETTINGS } from '../../src/engine/settings';
 import { defaultView } from '../../harness/settings-view';
@@ -67,7 +71,15 @@ export class FakeBridge implements KaiwaBridge {
     return { ok: true, view: this.view };
   };
 
+  /** What `sendText` answers (main accepts unless the engine refused). */
+  textAccepted = true;
+  /** What `showPicture` answers. */
+  pictureOutcome: PictureOutcome = { status: 'unchanged' };
+  /** What the share picker lists. */
+  shareSources: ShareSource[] = [];
+
   private eventListeners = new Set<(events: AssistantEvent[]) => void>();
+  private shareListeners = new Set<(status: ShareStatus) => void>();
   private settingsListeners = new Set<(view: SettingsView) => void>();
   private navigateListeners = new Set<(view: PushChannels['app:navigate']) => void>();
 
@@ -159,6 +171,40 @@ export class FakeBridge implements KaiwaBridge {
     if (value === null) this.mcpHeaderValues.delete(`${label}/${header}`);
     else this.mcpHeaderValues.set(`${label}/${header}`, value);
     return { set: value !== null };
+  }
+  async sendText(text: string) {
+    this.record('sendText', [text]);
+    return { accepted: this.textAccepted };
+  }
+  async showPicture(picture: PictureUpload) {
+    this.record('showPicture', [picture]);
+    return this.pictureOutcome;
+  }
+  async listShareSources() {
+    this.record('listShareSources', []);
+    return this.shareSources;
+  }
+  async startSharing(id: string) {
+    this.record('startSharing', [id]);
+    const source = this.shareSources.find((s) => s.id === id);
+    const status: ShareStatus = source ? { sharing: true, sourceName: source.name } : { sharing: false };
+    this.pushShare(status);
+    return status;
+  }
+  async stopSharing() {
+    this.record('stopSharing', []);
+    this.pushShare({ sharing: false });
+  }
+  async lookOnce() {
+    this.record('lookOnce', []);
+  }
+  /** Main says sharing started or stopped. */
+  pushShare(status: ShareStatus): void {
+    for (const listener of this.shareListeners) listener(structuredClone(status));
+  }
+  onShareStatus(listener: (status: ShareStatus) => void) {
+    this.shareListeners.add(listener);
+    return () => void this.shareListeners.delete(listener);
   }
   onEvents(listener: (events: AssistantEvent[]) => void) {
     this.eventListeners.add(listener);

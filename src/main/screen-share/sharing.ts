@@ -125,7 +125,7 @@ export class ScreenShare {
       this.deps.notice(mainSaid(lookTarget === 'window' ? 'main.share.noWindow' : 'main.share.noScreen'));
       return;
     }
-    await this.deps.show({ data: frame.data, source: frame.source, name: frame.name });
+    await this.present(frame, frame.name);
   }
 
   /** Follows the assistant: a new user turn gets a fresh frame; the end of the conversation ends the share. */
@@ -169,8 +169,17 @@ export class ScreenShare {
     // Stopped (a click, the screen locked) while the capture ran: the frame goes nowhere.
     if (this.source !== source) return;
     if (!frame) return this.stop('gone');
-    const outcome = await this.deps.show({ data: frame.data, source: frame.source, name: source.name });
-    if (outcome.status === 'unsupported') this.stop('unsupported');
+    if ((await this.present(frame, source.name)) === 'unsupported') this.stop('unsupported');
+  }
+
+  /** Hands a frame to the conversation; a failure there (the assistant could not start) is logged, not thrown at a state change. */
+  private async present(frame: Frame, name: string): Promise<string> {
+    try {
+      return (await this.deps.show({ data: frame.data, source: frame.source, name })).status;
+    } catch (error) {
+      this.deps.log(`share: the picture was not shown: ${(error as Error).message}`);
+      return 'failed';
+    }
   }
 
   private own(): Set<string> {

@@ -77,7 +77,7 @@ export function History() {
               <h2>{open.summary.title || t('history.untitled')}</h2>
               <span className="muted">{when(t, open.summary.startedAt)}</span>
             </header>
-            <Transcript turns={open.lines.flatMap((l) => l.turn ?? l.tool ?? [])} follow={false} emptyText={t('history.nothingSaid')} />
+            <Transcript turns={open.lines.flatMap((l) => l.turn ?? l.tool ?? l.picture ?? [])} follow={false} emptyText={t('history.nothingSaid')} />
             {open.lines.map((l, i) => (l.meter ? <HistoryMeter key={`meter-${i}`} meter={l.meter} /> : null))}
             {open.lines.some((l) => l.error) && (
               <ul className="history-errors">

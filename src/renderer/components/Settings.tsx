@@ -1,10 +1,12 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { keyed, messageWords, type MessageKey } from '../../shared/i18n';
 import type { DeviceInfo, HotkeyStatus, Protocol, Settings as SettingsValues, SettingsProblem, SettingsView } from '../../shared/ipc';
 import { useBridge } from '../bridge';
 import { useLanguage, useT } from '../i18n';
 import { isEmptyPatch, isOverridden, settingsPatch } from '../state/settingsPatch';
 import { HotkeyField } from './HotkeyField';
+import { Check, Field, Section } from './SettingsFields';
+import { PicturesSettings } from './input/PicturesSettings';
 import { SecretField } from './SecretField';
 import { ToolsSettings } from './tools/ToolsSettings';
 import { toolSettingsProblems } from '../state/toolSettings';
@@ -411,6 +413,8 @@ export function Settings({ view, onViewChange }: Props) {
         <Check label={t('settings.hotkey.mediaKey')} hint={mediaHint()} checked={draft.hotkeys.mediaKey} locked={locked('hotkeys.mediaKey')} onChange={(mediaKey) => updateNested('hotkeys', { mediaKey })} />
       </Section>
 
+      <PicturesSettings view={view} draft={draft} onChange={update} locked={locked} fieldErrors={fieldErrors} />
+
       <Section title={t('settings.section.system')}>
         <Check label={t('settings.startAtLogin')} checked={draft.startAtLogin} locked={locked('startAtLogin')} onChange={(startAtLogin) => update({ startAtLogin })} />
       </Section>
@@ -447,63 +451,6 @@ export function Settings({ view, onViewChange }: Props) {
         </button>
       </div>
     </form>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <fieldset className="settings-section">
-      <legend>{title}</legend>
-      {children}
-    </fieldset>
-  );
-}
-
-interface FieldProps {
-  label: string;
-  path: string;
-  locked: boolean;
-  errors: string[];
-  hint?: string | undefined;
-  wide?: boolean;
-  children: (id: string, describedBy: string | undefined) => ReactNode;
-}
-
-function Field({ label, path, locked, errors, hint, wide, children }: FieldProps) {
-  const t = useT();
-  const id = useId();
-  const noteId = `${id}-note`;
-  const hasNote = locked || errors.length > 0 || Boolean(hint);
-  return (
-    <div className={`field${wide ? ' wide' : ''}${errors.length ? ' invalid' : ''}${locked ? ' locked' : ''}`} data-path={path}>
-      <label htmlFor={id}>{label}</label>
-      {children(id, hasNote ? noteId : undefined)}
-      {hasNote && (
-        <span id={noteId} className="field-note">
-          {locked && <span className="locked-note">{t('settings.envLocked')}</span>}
-          {errors.map((e) => (
-            <span key={e} className="field-error">
-              {e}
-            </span>
-          ))}
-          {!locked && errors.length === 0 && hint}
-        </span>
-      )}
-    </div>
-  );
-}
-
-function Check({ label, hint, checked, locked, onChange }: { label: string; hint?: string; checked: boolean; locked: boolean; onChange: (checked: boolean) => void }) {
-  const t = useT();
-  return (
-    <label className="check">
-      <input type="checkbox" checked={checked} disabled={locked} onChange={(e) => onChange(e.target.checked)} />
-      <span>
-        {label}
-        {hint && <span className="field-note">{hint}</span>}
-        {locked && <span className="locked-note">{t('settings.envLocked')}</span>}
-      </span>
-    </label>
   );
 }
 

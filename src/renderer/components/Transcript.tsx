@@ -4,6 +4,7 @@ import { useT } from '../i18n';
 import { isTurn } from '../state/reducer';
 import type { TranscriptLine, Turn } from '../state/types';
 import { ToolActivity } from './tools/ToolActivity';
+import { PictureEntry } from './input/PictureEntry';
 
 interface Props {
   turns: readonly TranscriptLine[];
@@ -47,7 +48,7 @@ export function Transcript({ turns, emptyText, follow = true }: Props) {
   return (
     <div className="transcript">
       <div className="transcript-list" ref={listRef} onScroll={onScroll} role="log" aria-live="polite" aria-label={t('transcript.label')}>
-        {turns.length === 0 ? <p className="transcript-empty">{emptyText ?? t('transcript.empty')}</p> : turns.map((line) => (isTurn(line) ? <TurnLine key={`${line.speaker}:${line.itemId}`} turn={line} /> : <ToolActivity key={`tool:${line.callId}`} line={line} />))}
+        {turns.length === 0 ? <p className="transcript-empty">{emptyText ?? t('transcript.empty')}</p> : turns.map((line) => (isTurn(line) ? <TurnLine key={`${line.speaker}:${line.itemId}`} turn={line} /> : line.kind === 'tool' ? <ToolActivity key={`tool:${line.callId}`} line={line} /> : <PictureEntry key={`picture:${line.itemId}`} line={line} />))}
       </div>
       {behind && follow && (
         <button type="button" className="jump-latest" onClick={jump}>
@@ -63,8 +64,11 @@ const TurnLine = memo(function TurnLine({ turn }: { turn: Turn }) {
   const t = useT();
   const who = turn.speaker === 'user' ? t('transcript.user') : t('transcript.assistant');
   return (
-    <div className={`turn turn-${turn.speaker}${turn.final ? '' : ' turn-live'}${turn.cut ? ' turn-cut' : ''}`} data-item-id={turn.itemId}>
-      <div className="turn-speaker">{who}</div>
+    <div className={`turn turn-${turn.speaker}${turn.final ? '' : ' turn-live'}${turn.cut ? ' turn-cut' : ''}${turn.typed ? ' turn-typed' : ''}`} data-item-id={turn.itemId}>
+      <div className="turn-speaker">
+        {who}
+        {turn.typed && <span className="turn-typed-mark"> · {t('transcript.typed')}</span>}
+      </div>
       <div className="turn-bubble">{turn.cut ? <CutText turn={turn} /> : turn.text || <span className="turn-pending">…</span>}</div>
     </div>
   );

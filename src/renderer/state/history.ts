@@ -2,12 +2,14 @@ import type { KeyedWords } from '../../shared/i18n';
 import type { ConversationEntry } from '../../shared/ipc';
 import type { MeterReading } from '../../shared/meter-words';
 import { mergeTool } from './tools';
-import type { ToolLine, Turn } from './types';
+import type { PictureLine, ToolLine, Turn } from './types';
 
 export interface HistoryLine {
   turn?: Turn;
   /** A tool the assistant used: its call and, once saved, its outcome (one line). */
   tool?: ToolLine;
+  /** A picture the user showed: its thumbnail, as the log kept it. */
+  picture?: PictureLine;
   /** What went wrong: by key, or (an entry written before errors were keyed) its English line. */
   error?: { at: string; said: KeyedWords | string };
   /** What the conversation used and cost (its last entry). */
@@ -21,7 +23,7 @@ export function turnsFromEntries(entries: readonly ConversationEntry[]): History
   const byCall = new Map<string, HistoryLine & { tool: ToolLine }>();
   for (const entry of entries) {
     if (entry.kind === 'transcript') {
-      const turn: Turn = { itemId: entry.itemId, speaker: entry.speaker, text: entry.text, final: true };
+      const turn: Turn = { itemId: entry.itemId, speaker: entry.speaker, text: entry.text, final: true, ...(entry.typed ? { typed: true as const } : {}) };
       const key = `${entry.speaker}:${entry.itemId}`;
       const existing = byItem.get(key);
       if (existing) existing.text = entry.text;
@@ -38,6 +40,9 @@ export function turnsFromEntries(entries: readonly ConversationEntry[]): History
         byItem.set(`assistant:${entry.itemId}`, placeholder);
         lines.push({ turn: placeholder });
       }
+    } else if (entry.kind === 'picture') {
+      const { kind: _kind, at: _at, itemId, file: _file, ...picture } = entry;
+      lines.push({ picture: { kind: 'picture', itemId, picture } });
     } else if (entry.kind === 'meter') {
       lines.push({ meter: entry.meter });
     } else if (entry.kind === 'tool.call' || entry.kind === 'tool.result') {

@@ -65,7 +65,11 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
       return upsertTurn(state, event.speaker, event.itemId, (turn) =>
         turn.final ? turn : { ...turn, text: turn.text + event.delta });
     case 'transcript.final':
-      return upsertTurn(state, event.speaker, event.itemId, (turn) => ({ ...turn, text: event.text, final: true }));
+      return upsertTurn(state, event.speaker, event.itemId, (turn) => ({ ...turn, text: event.text, final: true, ...(event.typed ? { typed: true as const } : {}) }));
+    case 'picture': {
+      const { thumbnail, width, height, source, name } = event.picture;
+      return appendLine(state, { kind: 'picture', itemId: event.itemId, picture: { thumbnail, width, height, source, ...(name !== undefined ? { name } : {}) } });
+    }
     case 'interrupted':
       return upsertTurn(state, 'assistant', event.itemId, (turn) => ({
         ...turn,
@@ -91,7 +95,6 @@ export function reduceEvent(state: UiState, event: AssistantEvent): UiState {
     case 'usage': // summed by the engine's meter (`meter`)
     case 'session.usage':
     case 'session.started':
-    case 'picture': // thumbnails in the transcript: the window's part of issue 23
       return state;
   }
 }

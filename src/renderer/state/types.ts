@@ -1,4 +1,4 @@
-import type { AssistantEvent, AssistantState, ErrorCode, NoticeSaid, Said, ToolOutcome } from '../../shared/ipc';
+import type { AssistantEvent, AssistantState, ErrorCode, NoticeSaid, PictureSummary, Said, ToolOutcome } from '../../shared/ipc';
 import type { MeterReading } from '../../shared/meter-words';
 
 /**
@@ -18,6 +18,8 @@ export interface Turn {
   text: string;
   final: boolean;
   cut?: Cut;
+  /** The user typed these words (the text field, `--text`) rather than said them. */
+  typed?: true;
 }
 
 /** A tool the assistant used: its own transcript line, from its call to its outcome. */
@@ -37,8 +39,18 @@ export interface ToolLine {
   output?: string;
 }
 
-/** One line of the transcript: something said, or a tool the assistant used (its own entry). */
-export type TranscriptLine = Turn | ToolLine;
+/** A picture the conversation was shown: the window holds only its summary and small thumbnail. */
+export interface PictureLine {
+  kind: 'picture';
+  itemId: string;
+  picture: PictureShown;
+}
+
+/** What the window shows of a picture: the thumbnail, the size sent, where it came from. */
+export type PictureShown = Pick<PictureSummary, 'thumbnail' | 'width' | 'height' | 'source' | 'name'>;
+
+/** One line of the transcript: something said, a tool the assistant used, or a picture shown (each its own entry). */
+export type TranscriptLine = Turn | ToolLine | PictureLine;
 
 export type ConsentRequestEvent = Extract<AssistantEvent, { type: 'consent.request' }>;
 

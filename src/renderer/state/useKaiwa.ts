@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import type { AssistantEvent, KaiwaBridge, SettingsView } from '../../shared/ipc';
+import type { AssistantEvent, KaiwaBridge, SettingsView, ShareStatus } from '../../shared/ipc';
 import { LevelStore } from './levelStore';
 import { initialUiState, uiReducer, type UiAction } from './reducer';
 import type { UiState } from './types';
@@ -14,6 +14,8 @@ export interface Kaiwa {
   /** Null until main answers `getSettings`. */
   settings: SettingsView | null;
   setSettings: (view: SettingsView) => void;
+  /** Whether a screen or window is shared now (main says so the whole time). */
+  share: ShareStatus;
 }
 
 /** Subscribes to the bridge once and keeps the conversation's UI state. */
@@ -22,6 +24,7 @@ export function useKaiwa(bridge: KaiwaBridge): Kaiwa {
   const levels = useRef(new LevelStore()).current;
   const [muted, setMutedState] = useState(false);
   const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [share, setShare] = useState<ShareStatus>({ sharing: false });
 
   useEffect(() => {
     let live = true;
@@ -37,6 +40,7 @@ export function useKaiwa(bridge: KaiwaBridge): Kaiwa {
       if (others) dispatch({ type: 'events', events: others });
     });
     const unsubscribeSettings = bridge.onSettingsChanged((view) => setSettings(view));
+    const unsubscribeShare = bridge.onShareStatus((status) => setShare(status));
     bridge.getState().then(
       ({ state, muted }) => {
         if (!live) return;
@@ -51,6 +55,7 @@ export function useKaiwa(bridge: KaiwaBridge): Kaiwa {
       live = false;
       unsubscribe();
       unsubscribeSettings();
+      unsubscribeShare();
     };
   }, [bridge, levels]);
 
@@ -62,5 +67,5 @@ export function useKaiwa(bridge: KaiwaBridge): Kaiwa {
     [bridge],
   );
 
-  return { ui, dispatch, levels, muted, setMuted, settings, setSettings };
+  return { ui, dispatch, levels, muted, setMuted, settings, setSettings, share };
 }
