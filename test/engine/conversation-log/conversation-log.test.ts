@@ -67,6 +67,30 @@ describe('tool entries (issue 13)', () => {
   });
 });
 
+describe('typed turns and pictures (issue 23)', () => {
+  const thumbnail = 'data:image/jpeg;base64,/9j/AAAA';
+  it('keeps a typed turn marked typed and a picture as its thumbnail, size and source (no full picture), and reads them back', () => {
+    const recorder = new ConversationRecorder();
+    const now = new Date('2026-12-08T03:00:00Z');
+    const events: AssistantEvent[] = [
+      { type: 'picture', itemId: 'kaiwa_1', picture: { mime: 'image/jpeg', width: 1024, height: 640, hash: 'ab'.repeat(32), thumbnail, source: 'screen' } },
+      { type: 'transcript.final', speaker: 'user', itemId: 'kaiwa_2', text: 'What is this?', typed: true },
+      { type: 'transcript.final', speaker: 'user', itemId: 'u3', text: 'spoken' },
+    ];
+    const entries = events.map((e) => recorder.entryFor(e, now));
+    expect(entries).toEqual([
+      { kind: 'picture', at: now.toISOString(), itemId: 'kaiwa_1', thumbnail, width: 1024, height: 640, source: 'screen' },
+      { kind: 'transcript', at: now.toISOString(), speaker: 'user', itemId: 'kaiwa_2', text: 'What is this?', typed: true },
+      { kind: 'transcript', at: now.toISOString(), speaker: 'user', itemId: 'u3', text: 'spoken' },
+    ]);
+    const withFile = { ...entries[0]!, file: 'pictures/kaiwa_1.png', name: 'shot.png' };
+    expect(parseConversation([...entries, withFile].map((e) => JSON.stringify(e)).join('\n'))).toEqual([...entries, withFile]);
+    // A picture entry without a thumbnail data URL, or from an unknown source, is not one.
+    const bad = [{ ...entries[0]!, thumbnail: 'file:///etc/passwd' }, { ...entries[0]!, source: 'camera' }];
+    expect(parseConversation(bad.map((e) => JSON.stringify(e)).join('\n'))).toEqual([]);
+  });
+});
+
 describe('ConversationFile and its reader', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeEach(async () => {
