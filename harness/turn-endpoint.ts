@@ -7,8 +7,8 @@ export interface TurnReply {
   body: Buffer;
 }
 
-/** POSTs a recording to the voice endpoint's `/v1/turn` on 127.0.0.1, with the bearer token when given. */
-export function postTurn(port: number, token: string | undefined, recording: Buffer, contentType = 'audio/wav'): Promise<TurnReply> {
+/** POSTs a recording (or words, or a form) to the voice endpoint's `/v1/turn` on 127.0.0.1, with the bearer token when given. */
+export function postTurn(port: number, token: string | undefined, recording: Buffer, contentType = 'audio/wav', headers: Record<string, string> = {}): Promise<TurnReply> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -16,7 +16,7 @@ export function postTurn(port: number, token: string | undefined, recording: Buf
         port,
         method: 'POST',
         path: '/v1/turn',
-        headers: { 'Content-Type': contentType, ...(token !== undefined ? { Authorization: `Bearer ${token}` } : {}) },
+        headers: { 'Content-Type': contentType, ...(token !== undefined ? { Authorization: `Bearer ${token}` } : {}), ...headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -39,4 +39,15 @@ export function probe(port: number): Promise<string> {
     req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
     req.end();
   });
+}
+
+/** A multipart/form-data body as a client sends it (the platform's FormData encoder): parts by name, files with a file name. */
+export async function formBody(parts: Array<[name: string, value: string | { data: Uint8Array; file: string; type?: string }]>): Promise<{ body: Buffer; contentType: string }> {
+  const form = new FormData();
+  for (const [name, value] of parts) {
+    if (typeof value === 'string') form.append(name, value);
+    else form.append(name, new Blob([value.data], value.type ? { type: value.type } : {}), value.file);
+  }
+  const request = new Request('http://127.0.0.1/', { method: 'POST', body: form });
+  return { body: Buffer.from(await request.arrayBuffer()), contentType: request.headers.get('content-type')! };
 }

@@ -1,13 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  AudioDecodeError,
-  decodeAsEngineAudio,
   ENGINE_SAMPLE_RATE,
   measureLevel,
   pcm16ToBase64,
   pcm16ToBytes,
   streamingWavHeader,
+  InputError,
   TurnError,
   type AssistantEvent,
   type ConversationOptions,
@@ -17,7 +16,9 @@ import {
 } from '../engine';
 import { englishT, messageWords } from '../shared/i18n';
 import { Conversations } from './conversations';
-import { BodyTooLarge, hostAllowed, readBody, tokenAllowed } from './guard';
+import { hostAllowed, tokenAllowed } from './guard';
+import { Refusal } from './refusal';
+import { checkMediaType, checkPicturesTaken, readTurnRequest, refusalOf, type TurnRequest } from './turn-request';
 
 /**
  * Kaiwa as a voice endpoint: `POST /v1/turn` with a recording (any format audio/decode reads)
@@ -65,17 +66,6 @@ export const TURN_PATH = '/v1/turn';
 export const CONVERSATION_HEADER = 'x-kaiwa-conversation';
 const NDJSON = 'application/x-ndjson';
 const CONVERSATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** A refusal: the status and one line for the client. */
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export async function startKaiwaServer(options: KaiwaServerOptions): Promise<KaiwaServer> {
   const maxBody = options.maxBodyBytes ?? 25 * 1024 * 1024;
@@ -133,10 +123,7 @@ export async function startKaiwaServer(options: KaiwaServerOptions): Promise<Kai
     if (path !== TURN_PATH) throw new Refusal(404, 'not-found', `no such endpoint; POST ${TURN_PATH}`);
     if (request.method !== 'POST') throw new Refusal(405, 'method', `use POST ${TURN_PATH}`);
     if (!tokenAllowed(request, options.token)) throw new Refusal(401, 'auth', 'missing or wrong bearer token');
-    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type && !type.startsWith('audio/') && type !== 'application/octet-stream' && type !== 'video/mp4') {
-      throw new Refusal(415, 'media-type', `send a recording (audio/*), not ${type}`);
-    }
+    checkMediaType(request);
     const id = request.headers[CONVERSATION_HEADER];
     if (id !== undefined && (typeof id !== 'string' || !CONVERSATION_ID.test(id))) {
       throw new Refusal(400, 'conversation', 'X-Kaiwa-Conversation must be 1-128 letters, digits or ._:-');
@@ -144,18 +131,14 @@ export async function startKaiwaServer(options: KaiwaServerOptions): Promise<Kai
   }
 
   async function turn(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    let recording: Int16Array;
+    let asked: TurnRequest;
     try {
-      const body = await readBody(request, maxBody);
-      if (body.length === 0) return sendError(response, 400, 'empty', 'the request has no recording');
-      recording = await decodeAsEngineAudio(body, undefined, options.decodeAac);
+      asked = await readTurnRequest(request, maxBody, options.decodeAac);
+      checkPicturesTaken(asked, options.settings);
     } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
       response.setHeader('Connection', 'close');
-      if (error instanceof BodyTooLarge) return sendError(response, 413, 'too-large', error.message);
-      if (error instanceof AudioDecodeError) {
-        return sendError(response, error.unsupported ? 415 : 400, error.unsupported ? 'media-type' : 'bad-recording', error.message);
-      }
-      throw error;
+      return sendError(response, error.status, error.code, error.message);
     }
     // (The request stream is destroyed once read to its end; the response tells whether the client is still there.)
     if (response.destroyed) return;
@@ -173,10 +156,14 @@ export async function startKaiwaServer(options: KaiwaServerOptions): Promise<Kai
     });
     request.socket.setNoDelay(true);
     try {
-      const result = await conversation.turn(recording, { audio: (pcm) => stream.audio(pcm), event: (event) => stream.event(event) }, cancel.signal);
+      const result = await conversation.turn(asked, { audio: (pcm) => stream.audio(pcm), event: (event) => stream.event(event) }, cancel.signal);
       if (result.completed) stream.end(result);
       else log(`serve: turn cancelled (the client went away)`);
     } catch (error) {
+      if (error instanceof InputError) {
+        const refusal = refusalOf(error);
+        return sendError(response, refusal.status, refusal.code, refusal.message);
+      }
       if (!(error instanceof TurnError)) throw error;
       log(`serve: turn failed: ${englishOf(error)}`);
       stream.fail(error);
@@ -302,7 +289,11 @@ class NdjsonReply implements ReplyStream {
       case 'transcript.delta':
         return this.line({ type: 'transcript.delta', speaker: event.speaker, delta: event.delta });
       case 'transcript.final':
-        return this.line({ type: 'transcript', speaker: event.speaker, text: event.text });
+        return this.line({ type: 'transcript', speaker: event.speaker, text: event.text, ...(event.typed ? { typed: true } : {}) });
+      case 'picture': {
+        const { thumbnail: _thumbnail, ...picture } = event.picture;
+        return this.line({ type: 'picture', picture });
+      }
       case 'usage':
         return this.line({ type: 'usage', usage: event.usage });
       case 'session.usage':

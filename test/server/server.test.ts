@@ -127,7 +127,7 @@ describe('kaiwa serve: POST /v1/turn against the simulator', () => {
     expect((await post(server, M4A, {}, { host: `evil.example:${server.port}` })).status).toBe(403);
     expect((await post(server, M4A, {}, { host: `127.0.0.1:${server.port + 1}` })).status).toBe(403);
     expect((await post(server, Buffer.alloc(300_000, 1))).status).toBe(413);
-    expect((await post(server, M4A, { 'Content-Type': 'text/plain' })).status).toBe(415);
+    expect((await post(server, M4A, { 'Content-Type': 'text/html' })).status).toBe(415);
     const notAudio = await post(server, Buffer.from('not audio at all, just words'));
     expect(notAudio.status).toBe(415);
     expect(errorOf(notAudio).code).toBe('media-type');
