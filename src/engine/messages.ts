@@ -108,6 +108,8 @@ export interface EngineMessages {
   'failure.closedTooBig': { code: number };
   'failure.closedUnacceptable': { code: number };
   'failure.dnsFailed': { host: string };
+  'failure.entraNoRole': { status: number };
+  'failure.entraRejected': { status: number };
   'failure.gaveUp': { attempts: number; failure: Words };
   'failure.http': { status: number };
   'failure.liveConnectionLost': undefined;
@@ -134,6 +136,12 @@ export interface EngineMessages {
   'failure.reset': { host: string };
   'failure.serverSaid': { failure: Words; detail: string };
   'failure.timedOut': { host: string; ms: number };
+
+  /** Microsoft Entra ID (engine/auth): why no token came. */
+  'auth.cliMissing': undefined;
+  'auth.notSignedIn': undefined;
+  'auth.tokenFailed': { detail: string };
+  'auth.wrongTenant': undefined;
 
   /** What is wrong with the settings an endpoint is made of (EndpointError). */
   'endpoint.azureDeploymentMissing': undefined;
@@ -274,6 +282,8 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'failure.closedTooBig': true,
   'failure.closedUnacceptable': true,
   'failure.dnsFailed': true,
+  'failure.entraNoRole': true,
+  'failure.entraRejected': true,
   'failure.gaveUp': true,
   'failure.http': true,
   'failure.liveConnectionLost': true,
@@ -300,6 +310,10 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'failure.reset': true,
   'failure.serverSaid': true,
   'failure.timedOut': true,
+  'auth.cliMissing': true,
+  'auth.notSignedIn': true,
+  'auth.tokenFailed': true,
+  'auth.wrongTenant': true,
   'endpoint.azureDeploymentMissing': true,
   'endpoint.azureEndpointMissing': true,
   'endpoint.azureKeyMissing': true,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { say, type EngineMessage } from './messages';
+import type { AccessTokenSource } from './auth/token-source';
 
 /**
  * Settings: one zod schema, its defaults, and the environment overrides. Front ends persist and
@@ -25,6 +26,8 @@ export const NOISE_REDUCTIONS = ['off', 'near_field', 'far_field'] as const;
 export const PICTURE_FORMATS = ['jpeg', 'webp'] as const;
 /** What the desktop's look-at-this hotkey captures: the active window or the whole screen. */
 export const LOOK_TARGETS = ['window', 'screen'] as const;
+/** How Kaiwa authenticates to Azure OpenAI: the resource's key, or Microsoft Entra ID. */
+export const AZURE_AUTHS = ['key', 'entra'] as const;
 /** MCP servers' approval policy (Realtime GA `require_approval`). */
 export const MCP_APPROVALS = ['always', 'never'] as const;
 
@@ -86,8 +89,13 @@ export const SettingsSchema = z.object({
       deployment: z.string().trim().min(1).max(128).optional().meta(flag('cli.flag.azure-deployment')),
       /** Set for the preview (beta) endpoint `openai/realtime?api-version=...&deployment=...`. */
       apiVersion: z.string().trim().min(1).max(64).optional().meta(flag('cli.flag.azure-api-version')),
+      /** `key`: the resource's API key; `entra`: Microsoft Entra ID tokens (`az login`, `azd auth login`, the window's Sign in). */
+      auth: z.enum(AZURE_AUTHS).default('key').meta(flag('cli.flag.azure-auth')),
+      /** The window's browser sign-in: the directory (tenant) and the app registration (client) it signs in with. */
+      tenantId: z.string().trim().min(1).max(128).optional().meta(desktopOnly),
+      clientId: z.string().trim().min(1).max(128).optional().meta(desktopOnly),
     })
-    .default({}),
+    .default({ auth: 'key' }),
   voice: z
     .string()
     .refine((v) => VOICES.includes(v), { message: OWN_PROBLEMS.voice.english })
@@ -224,6 +232,8 @@ export interface Credentials {
   apiKey?: string;
   /** MCP servers' header values by server label, then header name. Secrets like the API key. */
   mcpHeaders?: Record<string, Record<string, string>>;
+  /** Azure with `azure.auth` `entra`: where tokens come from (the app's browser sign-in); unset, the Azure CLI and azd. */
+  azureTokens?: AccessTokenSource;
 }
 
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});

@@ -51,7 +51,7 @@ describe('applySettingsPatch', () => {
   it('merges sections one level deep', () => {
     const next = applySettingsPatch(DEFAULT_SETTINGS, { turnDetection: { mode: 'manual' }, azure: { deployment: 'gpt' } });
     expect(next.turnDetection).toEqual({ ...DEFAULT_SETTINGS.turnDetection, mode: 'manual' });
-    expect(next.azure).toEqual({ deployment: 'gpt' });
+    expect(next.azure).toEqual({ ...DEFAULT_SETTINGS.azure, deployment: 'gpt' });
   });
 
   it('an explicit undefined clears an optional field', () => {

@@ -1,12 +1,13 @@
 import type { Credentials, Settings } from '../settings';
-import { azureOrigin, need, sealEndpoint, unknownProvider, wsUrl } from '../realtime/endpoints';
+import { azureCredential, azureOrigin, need, sealEndpoint, unknownProvider, wsUrl } from '../realtime/endpoints';
 
 /**
  * Where a GPT-Live session connects and how it authenticates (ARCHITECTURE.md, "Providers"):
  * - OpenAI: `wss://api.openai.com/v1/live/sessions`, no query string (the model goes in
  *   `session.start`), `Authorization: Bearer`;
  * - Azure: `wss://RESOURCE.openai.azure.com/openai/v1/live/sessions`, `api-key`, or
- *   `Authorization: Bearer` when the credential is a Microsoft Entra access token (a JWT);
+ *   `Authorization: Bearer` when the credential is a Microsoft Entra access token (a JWT pasted as
+ *   the key, or with `azure.auth` `entra` a token fetched per connect);
  * - custom: any ws:// or wss:// Live URL as given, Bearer when a key is set;
  * - local: the built-in simulator's origin + `/v1/live/sessions`.
  *
@@ -17,6 +18,8 @@ export interface LiveEndpoint {
   readonly url: string;
   /** Handshake headers, auth included. Non-enumerable. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Auth headers asked anew for every connect (Microsoft Entra ID tokens). Non-enumerable. */
+  readonly authHeaders?: () => Promise<Record<string, string>>;
   readonly provider: Settings['provider'];
   readonly redactedUrl: string;
 }
@@ -33,9 +36,10 @@ export function resolveLiveEndpoint(settings: Settings, credentials: Credentials
       return sealEndpoint({ url: OPENAI_LIVE_URL, provider: 'openai' as const }, { Authorization: `Bearer ${apiKey}` }, apiKey);
     }
     case 'azure': {
-      const apiKey = need(key, 'azureKey');
+      const credential = azureCredential(settings, credentials);
       const origin = azureOrigin(need(settings.azure.endpoint, 'azureEndpoint'));
-      return sealEndpoint({ url: `${origin}${AZURE_LIVE_PATH}`, provider: 'azure' as const }, azureAuth(apiKey), apiKey);
+      const headers = credential.key ? azureAuth(credential.key) : credential.headers;
+      return sealEndpoint({ url: `${origin}${AZURE_LIVE_PATH}`, provider: 'azure' as const }, headers, credential.key, credential.authHeaders);
     }
     case 'custom': {
       const url = wsUrl(need(settings.url, 'customUrl'), 'custom URL');

@@ -70,7 +70,7 @@ const BODY_LIMIT = 4_096;
 const SERVER_MESSAGE_LIMIT = 200;
 
 /** What a WebSocket connection needs of an endpoint (Realtime and GPT-Live endpoints both have it). */
-export type SocketEndpoint = Pick<Endpoint, 'url' | 'headers' | 'redactedUrl'>;
+export type SocketEndpoint = Pick<Endpoint, 'url' | 'headers' | 'authHeaders' | 'redactedUrl'>;
 
 /** Client events to wire JSON, wire text to server events (never throwing). */
 export interface WireCodec<C, S> {
@@ -82,6 +82,8 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
   private readonly connectTimeoutMs: number;
   // A #private field: util.inspect(connection) must not reach the handshake request's headers.
   #ws: WebSocket | null = null;
+  /** This connect's per-connect auth header values (a bearer token), to mask in what the server says. */
+  #secrets: string[] = [];
   private stateValue: ConnectionState = 'idle';
   private firstEventValue: S | null = null;
   private abortConnect: ((error: ConnectionError) => void) | null = null;
@@ -104,18 +106,37 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
     return this.#ws?.bufferedAmount ?? 0;
   }
 
-  connect(): Promise<void> {
+  async connect(): Promise<void> {
     if (this.stateValue !== 'idle') {
-      return Promise.reject(
-        new ConnectionError('internal', `connect() was already called (the connection is ${this.stateValue}).`, undefined, say('failure.openedTwice')),
-      );
+      throw new ConnectionError('internal', `connect() was already called (the connection is ${this.stateValue}).`, undefined, say('failure.openedTwice'));
     }
     this.stateValue = 'connecting';
+    const auth = await this.authHeaders();
+    if (this.stateValue !== 'connecting') {
+      throw new ConnectionError('network', 'The connection was closed before it opened.', undefined, say('failure.closedBeforeOpen'));
+    }
+    return this.open(auth);
+  }
+
+  /** The endpoint's per-connect auth headers (a fresh Entra token), or a ConnectionError saying why none came. */
+  private async authHeaders(): Promise<Record<string, string>> {
+    if (!this.endpoint.authHeaders) return {};
+    try {
+      return await this.endpoint.authHeaders();
+    } catch (error) {
+      this.stateValue = 'closed';
+      const said = (error as { said?: EngineMessage }).said ?? say('auth.tokenFailed', { detail: (error as Error).message });
+      throw new ConnectionError('auth', (error as Error).message, undefined, said);
+    }
+  }
+
+  private open(auth: Record<string, string>): Promise<void> {
     const host = hostOf(this.endpoint.redactedUrl);
+    this.#secrets = Object.values(auth);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const ws = new WebSocket(this.endpoint.url, {
-        headers: { ...this.endpoint.headers },
+        headers: { ...this.endpoint.headers, ...auth },
         perMessageDeflate: false,
         handshakeTimeout: this.connectTimeoutMs,
       });
@@ -137,7 +158,7 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
       const timer = setTimeout(() => fail(timedOut(host, this.connectTimeoutMs)), this.connectTimeoutMs);
 
       ws.on('unexpected-response', (req: ClientRequest, res: IncomingMessage) => {
-        void readBody(res).then((body) => fail(handshakeError(res.statusCode ?? 0, body, this.endpoint)));
+        void readBody(res).then((body) => fail(handshakeError(res.statusCode ?? 0, body, this.endpoint, this.#secrets)));
         req.on('error', () => {});
       });
       ws.on('error', (err: NodeJS.ErrnoException) => fail(networkError(err, host, this.connectTimeoutMs)));
@@ -169,7 +190,8 @@ export class WsConnection<C extends { type: string }, S> extends EventEmitter<Co
   /** Idempotent. A pending connect() rejects; an open socket closes with `code` and emits `close`. */
   close(code = 1000, reason = ''): void {
     if (this.stateValue === 'connecting') {
-      this.abortConnect?.(new ConnectionError('network', 'The connection was closed before it opened.', undefined, say('failure.closedBeforeOpen')));
+      if (this.abortConnect) this.abortConnect(new ConnectionError('network', 'The connection was closed before it opened.', undefined, say('failure.closedBeforeOpen')));
+      else this.stateValue = 'closed'; // still fetching a token: connect() sees it and stops
       return;
     }
     if (this.stateValue !== 'open' || !this.#ws) {
@@ -310,17 +332,26 @@ const STATUS: [test: (s: number) => boolean, code: ErrorCode, key: StatusKey, en
   [() => true, 'network', 'failure.http', (s) => `The server answered the WebSocket upgrade with HTTP ${s}.`],
 ];
 
-function handshakeError(status: number, body: string, endpoint: SocketEndpoint): ConnectionError {
-  const [, code, key, english] = STATUS.find(([test]) => test(status))!;
+/** A 401/403 answering a Microsoft Entra token: the token, or the account's role on the resource. */
+const ENTRA_STATUS: Record<number, [StatusKey | 'failure.entraRejected' | 'failure.entraNoRole', (s: number) => string]> = {
+  401: ['failure.entraRejected', (s) => `The Microsoft Entra token was refused (${s}): sign in again, or check the resource's tenant.`],
+  403: ['failure.entraNoRole', (s) => `Your account lacks the Cognitive Services OpenAI User role on this resource (${s}).`],
+};
+
+function handshakeError(status: number, body: string, endpoint: SocketEndpoint, secrets: readonly string[]): ConnectionError {
+  const found = STATUS.find(([test]) => test(status))!;
+  const entra = endpoint.authHeaders ? ENTRA_STATUS[status] : undefined;
+  const [, code] = found;
+  const [key, english] = entra ?? [found[2], found[3]];
   const why = say(key, { status });
-  const detail = serverMessage(body, endpoint);
+  const detail = serverMessage(body, [...Object.values(endpoint.headers), ...secrets]);
   return detail
     ? new ConnectionError(code, `${english(status)} The server said: ${detail}`, status, say('failure.serverSaid', { failure: why, detail }))
     : new ConnectionError(code, english(status), status, why);
 }
 
 /** The `error.message` (or `message`) of a JSON body, with every credential value masked. */
-function serverMessage(body: string, endpoint: SocketEndpoint): string | undefined {
+function serverMessage(body: string, secrets: readonly string[]): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -331,7 +362,7 @@ function serverMessage(body: string, endpoint: SocketEndpoint): string | undefin
   const candidate = typeof root?.error === 'object' && root.error !== null ? root.error.message : (root?.error ?? root?.message);
   if (typeof candidate !== 'string' || candidate.trim() === '') return undefined;
   let text = candidate.trim();
-  for (const value of Object.values(endpoint.headers)) {
+  for (const value of secrets) {
     for (const secret of [value, value.replace(/^Bearer\s+/i, '')]) {
       if (secret.length >= 4) text = text.split(secret).join('***');
     }

@@ -1,6 +1,7 @@
 import type { Credentials, Settings } from '../settings';
 import { say, type EngineMessage, type EngineMessageKey } from '../messages';
 import { getDialect, type DialectName } from './dialects';
+import { BearerTokens, developerCliCredential } from '../auth';
 
 /**
  * Where to connect and how to authenticate, per ARCHITECTURE.md's Providers table.
@@ -12,6 +13,11 @@ export interface Endpoint {
   readonly url: string;
   /** Handshake headers, auth included. Non-enumerable. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Auth headers asked anew for every connect (Microsoft Entra ID: a fresh bearer token); they
+   * add to `headers`. Non-enumerable.
+   */
+  readonly authHeaders?: () => Promise<Record<string, string>>;
   readonly dialect: DialectName;
   readonly provider: Settings['provider'];
   /** `url` with anything secret-looking (userinfo, key/token query values) masked; safe to log. */
@@ -63,7 +69,7 @@ export function resolveEndpoint(settings: Settings, credentials: Credentials, op
     case 'openai':
       return openai(settings, need(key, 'openaiKey'));
     case 'azure':
-      return azure(settings, need(key, 'azureKey'));
+      return azure(settings, azureCredential(settings, credentials));
     case 'custom': {
       const url = need(settings.url, 'customUrl');
       return make('custom', settings.dialect, wsUrl(url, 'custom URL'), key ? { Authorization: `Bearer ${key}` } : {}, key);
@@ -82,16 +88,32 @@ function openai(settings: Settings, key: string): Endpoint {
   return make('openai', settings.dialect, url, { Authorization: `Bearer ${key}` }, key);
 }
 
-function azure(settings: Settings, key: string): Endpoint {
+/** How an Azure endpoint authenticates: the resource's key, or Microsoft Entra ID bearer tokens fetched per connect. */
+export interface AzureCredential {
+  headers: Record<string, string>;
+  key?: string;
+  authHeaders?: () => Promise<Record<string, string>>;
+}
+
+export function azureCredential(settings: Settings, credentials: Credentials): AzureCredential {
+  if (settings.azure.auth === 'entra') {
+    const tokens = new BearerTokens(credentials.azureTokens ?? developerCliCredential());
+    return { headers: {}, authHeaders: () => tokens.headers() };
+  }
+  const key = need(credentials.apiKey?.trim() || undefined, 'azureKey');
+  return { headers: { 'api-key': key }, key };
+}
+
+function azure(settings: Settings, credential: AzureCredential): Endpoint {
   const { endpoint, deployment, apiVersion } = settings.azure;
   const origin = azureOrigin(need(endpoint, 'azureEndpoint'));
   const dep = encodeURIComponent(need(deployment, 'azureDeployment'));
-  const headers = { 'api-key': key };
+  const { headers, key, authHeaders } = credential;
   if (dialectFor(settings) === 'beta') {
     const version = encodeURIComponent(apiVersion ?? AZURE_PREVIEW_API_VERSION);
-    return make('azure', 'beta', `${origin}/openai/realtime?api-version=${version}&deployment=${dep}`, headers, key);
+    return make('azure', 'beta', `${origin}/openai/realtime?api-version=${version}&deployment=${dep}`, headers, key, authHeaders);
   }
-  return make('azure', 'ga', `${origin}/openai/v1/realtime?model=${dep}`, headers, key);
+  return make('azure', 'ga', `${origin}/openai/v1/realtime?model=${dep}`, headers, key, authHeaders);
 }
 
 /** The Realtime wire shape the settings make: the setting, except that an Azure API version means the preview (beta) endpoint. */
@@ -144,23 +166,32 @@ function make(
   url: string,
   auth: Record<string, string>,
   key: string | undefined,
+  authHeaders?: () => Promise<Record<string, string>>,
 ): Endpoint {
-  return sealEndpoint({ url, dialect, provider }, { ...getDialect(dialect).handshakeHeaders, ...auth }, key);
+  return sealEndpoint({ url, dialect, provider }, { ...getDialect(dialect).handshakeHeaders, ...auth }, key, authHeaders);
 }
 
+type Sealed = {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly authHeaders?: () => Promise<Record<string, string>>;
+  readonly redactedUrl: string;
+};
+
 /**
- * Freezes an endpoint with its handshake `headers` non-enumerable and a `redactedUrl` safe to log
- * (the Realtime and the GPT-Live endpoints alike).
+ * Freezes an endpoint with its handshake `headers` (and `authHeaders`, when tokens are fetched per
+ * connect) non-enumerable and a `redactedUrl` safe to log (the Realtime and the GPT-Live endpoints alike).
  */
 export function sealEndpoint<T extends { url: string }>(
   fields: T,
   headers: Record<string, string>,
   key: string | undefined,
-): T & { readonly headers: Readonly<Record<string, string>>; readonly redactedUrl: string } {
+  authHeaders?: () => Promise<Record<string, string>>,
+): T & Sealed {
   const redacted = key ? redactUrl(fields.url).split(key).join('***') : redactUrl(fields.url);
   const endpoint = { ...fields, redactedUrl: redacted };
   Object.defineProperty(endpoint, 'headers', { value: Object.freeze({ ...headers }), enumerable: false });
-  return Object.freeze(endpoint) as T & { readonly headers: Readonly<Record<string, string>>; readonly redactedUrl: string };
+  if (authHeaders) Object.defineProperty(endpoint, 'authHeaders', { value: authHeaders, enumerable: false });
+  return Object.freeze(endpoint) as T & Sealed;
 }
 
 const SECRET_PARAM = /key|token|secret|sig|auth|password/i;

@@ -15,6 +15,11 @@ export const en = {
   'app.name': 'Kaiwa',
   'app.noBridge': 'Kaiwa’s window must be opened by the Kaiwa app.',
 
+  'auth.cliMissing': 'No Microsoft Entra sign-in is possible here: neither the Azure CLI (az) nor the Azure Developer CLI (azd) is installed. Install one and run az login, or use the resource\'s key (--azure-auth key).',
+  'auth.notSignedIn': 'Not signed in to Azure: run az login (or azd auth login), then start again.',
+  'auth.tokenFailed': 'Could not get a Microsoft Entra token: {{detail}}',
+  'auth.wrongTenant': 'Your Azure sign-in belongs to another tenant than this resource: run az login --tenant TENANT_ID with the resource\'s tenant.',
+
   'cli.consent.allowed': 'Allowed.',
   'cli.consent.allowedAlways': 'Allowed, and from now on without asking (for this run).',
   'cli.consent.ask': 'Kaiwa would like to: {{what}}. Allow? y/n/a(lways)',
@@ -52,6 +57,7 @@ export const en = {
   'cli.failed.internal': 'internal error: {{detail}}',
   'cli.failed.unexpected': 'unexpected failure: {{detail}}',
   'cli.flag.azure-api-version': 'Azure preview (beta) endpoint: its api-version',
+  'cli.flag.azure-auth': 'Azure: key (the resource\'s API key) or entra (Microsoft Entra ID: az login / azd auth login)',
   'cli.flag.azure-deployment': 'Azure: the deployment name',
   'cli.flag.azure-endpoint': 'Azure: the resource URL, e.g. https://NAME.openai.azure.com',
   'cli.flag.dialect': 'Realtime wire shape',
@@ -227,6 +233,8 @@ export const en = {
   'failure.closedTooBig': 'The connection closed because a message was too big for the server ({{code}}).',
   'failure.closedUnacceptable': 'The connection closed because the server refused data it cannot accept ({{code}}).',
   'failure.dnsFailed': 'Could not find {{host}} (DNS lookup failed).',
+  'failure.entraNoRole': 'Your account lacks the Cognitive Services OpenAI User role on this Azure OpenAI resource ({{status}}).',
+  'failure.entraRejected': 'The Microsoft Entra token was refused ({{status}}): sign in again (az login), or check the resource\'s tenant.',
   'failure.gaveUp': 'Gave up reconnecting after {{attempts}} tries. {{failure}}',
   'failure.http': 'The server answered the WebSocket upgrade with HTTP {{status}}.',
   'failure.httpKeyRejected': 'The API key was rejected ({{status}}).',

@@ -5,6 +5,11 @@ export const ja: Catalogue = {
   'app.name': 'Kaiwa',
   'app.noBridge': 'Kaiwa のウィンドウは Kaiwa アプリから開いてください。',
 
+  'auth.cliMissing': 'Microsoft Entra でサインインできません。Azure CLI（az）も Azure Developer CLI（azd）もインストールされていません。どちらかをインストールして az login を実行するか、リソースのキーを使ってください（--azure-auth key）。',
+  'auth.notSignedIn': 'Azure にサインインしていません。az login（または azd auth login）を実行してから、もう一度始めてください。',
+  'auth.tokenFailed': 'Microsoft Entra のトークンを取得できませんでした：{{detail}}',
+  'auth.wrongTenant': 'Azure のサインイン先が、このリソースとは別のテナントです。リソースのテナントを指定して az login --tenant テナントID を実行してください。',
+
   'cli.consent.allowed': '許可しました。',
   'cli.consent.allowedAlways': '許可しました。この実行中は今後確認しません。',
   'cli.consent.ask': 'Kaiwa が次の操作をしようとしています：{{what}}。許可しますか？ y/n/a（常に許可）',
@@ -42,6 +47,7 @@ export const ja: Catalogue = {
   'cli.failed.internal': '内部エラー：{{detail}}',
   'cli.failed.unexpected': '予期しない失敗：{{detail}}',
   'cli.flag.azure-api-version': 'Azure プレビュー（beta）エンドポイントの api-version',
+  'cli.flag.azure-auth': 'Azure の認証：key（リソースの API キー）または entra（Microsoft Entra ID：az login / azd auth login）',
   'cli.flag.azure-deployment': 'Azure のデプロイ名',
   'cli.flag.azure-endpoint': 'Azure のリソース URL（例: https://NAME.openai.azure.com）',
   'cli.flag.dialect': 'Realtime の通信形式',
@@ -217,6 +223,8 @@ export const ja: Catalogue = {
   'failure.closedTooBig': 'メッセージがサーバーには大きすぎたため、接続が閉じられました（{{code}}）。',
   'failure.closedUnacceptable': 'サーバーが受け付けられないデータを拒否したため、接続が閉じられました（{{code}}）。',
   'failure.dnsFailed': '{{host}} が見つかりません（DNS の名前解決に失敗しました）。',
+  'failure.entraNoRole': 'このアカウントには、この Azure OpenAI リソースの「Cognitive Services OpenAI User」ロールがありません（{{status}}）。',
+  'failure.entraRejected': 'Microsoft Entra のトークンが拒否されました（{{status}}）。もう一度サインイン（az login）するか、リソースのテナントを確認してください。',
   'failure.gaveUp': '{{attempts}} 回試しましたが、再接続できませんでした。{{failure}}',
   'failure.http': 'サーバーが WebSocket のアップグレードに HTTP {{status}} で応答しました。',
   'failure.httpKeyRejected': 'API キーが拒否されました（{{status}}）。',
