@@ -7,6 +7,7 @@
  * KAIWA_UPDATE_SCREENSHOT=1 also refreshes assets/screenshot.png and assets/screenshot-ja.png (the READMEs' pictures).
  */
 import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,13 @@ const conversation: AssistantEvent[] = [
     delta: 'Nara is an easy favourite: forty minutes by train, with the deer park, Tōdai-ji and quiet back streets for lunch. If you would rather hike, take the Kurama to Kibune trail and end with a riverside meal.',
   },
 ];
+
+/** A picture shown to the conversation, as the engine's event carries it: a real JPEG thumbnail. */
+async function pictureShown(itemId: string, source: 'screen' | 'drop'): Promise<AssistantEvent> {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="100"><rect width="160" height="100" fill="#1e3a5f"/><rect x="10" y="10" width="90" height="12" fill="#e8eaf0"/><rect x="10" y="30" width="140" height="6" fill="#98a0b0"/><rect x="10" y="42" width="120" height="6" fill="#98a0b0"/><circle cx="130" cy="75" r="16" fill="#f2b04c"/></svg>';
+  const jpeg = await sharp(Buffer.from(svg)).jpeg().toBuffer();
+  return { type: 'picture', itemId, picture: { mime: 'image/jpeg', width: 1024, height: 640, hash: itemId, thumbnail: `data:image/jpeg;base64,${jpeg.toString('base64')}`, source } };
+}
 
 /** Settles the pulse's spring at the current level (it settles in ~0.3 s; this waits ~0.7 s at 60 fps). */
 const settle = () => waitFrames(kaiwa.page, 40);
@@ -230,6 +238,48 @@ describe('renderer in Chromium', () => {
     }
   });
 
+  it('a typed question after a picture: the thumbnail and the typed mark in the transcript; Enter in the field sends', async () => {
+    const page = await openKaiwa(browser, server.url, { scale: 2 });
+    try {
+      await page.push([
+        { type: 'state', state: 'listening' },
+        await pictureShown('pic1', 'screen'),
+        { type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'What does the error on line 12 mean?', typed: true },
+        { type: 'transcript.final', speaker: 'assistant', itemId: 'a1', text: 'The function returns before the promise settles: add await before fetchUser().' },
+      ]);
+      const thumb = page.page.getByRole('img', { name: 'Picture shown (screen, 1024 × 640)' });
+      await thumb.waitFor();
+      expect(await thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(160);
+      await expect(page.page.locator('[data-item-id="u1"] .turn-typed-mark').textContent()).resolves.toContain('typed');
+      const field = page.page.getByRole('textbox', { name: 'Type a message' });
+      await field.fill('https://kaiwa.example/status');
+      await field.press('Enter');
+      await expect(page.calls().then((c) => c.filter((x) => x.name === 'sendText').map((x) => x.args))).resolves.toEqual([['https://kaiwa.example/status']]);
+      await screenshot(page.page, 'typed-and-picture');
+      expect(page.problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sharing: the picker lists sources with thumbnails; the indicator stays until Stop', async () => {
+    const shot = (await pictureShown('x', 'screen')) as Extract<AssistantEvent, { type: 'picture' }>;
+    const page = await openKaiwa(browser, server.url, { shareSources: [{ id: 'screen:1:0', name: 'Entire screen', kind: 'screen', thumbnail: shot.picture.thumbnail }, { id: 'window:9:0', name: 'Editor — app.ts', kind: 'window', thumbnail: shot.picture.thumbnail }] });
+    try {
+      await page.page.getByRole('button', { name: 'Share…' }).click();
+      await page.page.getByRole('dialog', { name: 'Share a screen or a window' }).getByRole('button', { name: 'Editor — app.ts' }).waitFor();
+      await screenshot(page.page, 'share-picker');
+      await page.page.getByRole('button', { name: 'Editor — app.ts' }).click();
+      await page.page.getByText('Sharing “Editor — app.ts” with Kaiwa').waitFor();
+      await screenshot(page.page, 'sharing');
+      await page.page.locator('.sharing-indicator').getByRole('button', { name: 'Stop sharing' }).click();
+      await expect(page.page.locator('.sharing-indicator').count()).resolves.toBe(0);
+      expect(page.problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('quick-talk: compact pulse, state and interrupt; Esc with nothing playing hides it', async () => {
     const quick = await openKaiwa(browser, server.url, { quick: true, scale: 2 });
     try {
@@ -360,6 +410,25 @@ describe('renderer in Chromium, in Japanese', () => {
       expect(overflow).toBeLessThanOrEqual(0);
       await ja.page.getByRole('tab', { name: '履歴' }).click();
       await ja.page.getByText('まだ会話はありません。').waitFor();
+      expect(ja.problems).toEqual([]);
+    } finally {
+      await ja.close();
+    }
+  });
+
+  it('a typed question and a picture in Japanese', async () => {
+    const ja = await openKaiwa(browser, server.url, { view: japanese, scale: 2 });
+    try {
+      await ja.push([
+        { type: 'state', state: 'listening' },
+        await pictureShown('pic1', 'drop'),
+        { type: 'transcript.final', speaker: 'user', itemId: 'u1', text: 'この画像の右下の黄色い丸は何？', typed: true },
+        { type: 'transcript.final', speaker: 'assistant', itemId: 'a1', text: '右下の黄色い丸は、通知のアイコンのようです。' },
+      ]);
+      await ja.page.getByRole('img', { name: '画像を見せました（ドロップ、1024 × 640）' }).waitFor();
+      await expect(ja.page.locator('[data-item-id="u1"] .turn-typed-mark').textContent()).resolves.toContain('入力');
+      await ja.page.getByRole('textbox', { name: 'メッセージを入力' }).waitFor();
+      await screenshot(ja.page, 'ja-typed-and-picture');
       expect(ja.problems).toEqual([]);
     } finally {
       await ja.close();
