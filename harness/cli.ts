@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/kaiwa.mjs', import.meta.url));
@@ -95,4 +96,11 @@ export function startKaiwa(args: string[], options: { env?: Record<string, strin
 /** Runs the CLI to completion. */
 export function runKaiwa(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliRun> {
   return startKaiwa(args, options).done;
+}
+
+/** A run that ended by itself, with exit code 0 and nothing on stderr. */
+export function expectCleanExit(run: CliRun): void {
+  expect(run.signal, `killed: did not exit by itself\n${run.stdout}`).toBeNull();
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
 }

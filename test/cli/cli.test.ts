@@ -5,7 +5,7 @@ import { readWavAsEngineAudio } from '../../src/engine/audio/wav';
 import { startSimulator } from '../../src/simulator';
 import { readConversationFile } from '../../src/engine/conversation-log/file';
 import { speechWav, speechPerSuite, SPOKEN_QUESTION } from '../../harness/speech';
-import { FAILING_SOUND_SYSTEM, runKaiwa, startKaiwa, type CliRun } from '../../harness/cli';
+import { expectCleanExit, FAILING_SOUND_SYSTEM, runKaiwa, startKaiwa, type CliRun } from '../../harness/cli';
 import { locateReply, receivedOfType, replyAudio } from '../../harness/replies';
 
 const suite = speechPerSuite('question', SPOKEN_QUESTION);
@@ -24,11 +24,6 @@ async function transcript(path: string): Promise<TranscriptLine[]> {
     .map((line) => JSON.parse(line) as TranscriptLine);
 }
 
-function expectCleanExit(run: CliRun): void {
-  expect(run.signal, `killed: did not exit by itself\n${run.stdout}`).toBeNull();
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-}
 
 /** A failure: non-zero, exactly one line on stderr, and no stack trace anywhere. */
 function expectOneLineFailure(run: CliRun, pattern: RegExp): void {
