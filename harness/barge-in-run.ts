@@ -23,6 +23,12 @@ import { readWavAsEngineAudio } from '../src/engine/audio/wav';
 import { receivedOfType, replyAudio } from './replies';
 import { MonitorRecorder, firstAbove, lastAbove, loadEchoLoopback, speakIntoMic, type MonitorRecording } from './audio-rig';
 import { replyPositionAt } from './audio-analysis';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { withBed, type ReplyBed } from '../src/simulator/reply-bed';
+import { ReplyVoice } from '../src/simulator/voice';
+
+const runCommand = promisify(execFile);
 
 const PER_MS = 24;
 /** Above the monitor's digital silence and resampler ringing, below the voice's quietest syllable edges. */
@@ -70,6 +76,23 @@ export interface BargeInOptions {
   output?: NaudiodonOutput;
   /** How far into each reply the user speaks (default 2000 ms; the first reply 1.5 s later with the echo path). */
   speakAfterMs?: number;
+  /** The echo path's level at the microphone (default ECHO_PATH.gainDb). */
+  echoGainDb?: number;
+  /**
+   * The user's voice at the microphone, dB re the reply's echo there (voicedRmsDb of each): `stop`
+   * is played that much louder or quieter than the echo. Default: `stop` as it is.
+   */
+  voiceReEchoDb?: number;
+  /** The server VAD's threshold (default the setting's default, 0.5: -40 dBFS for the simulator's energy VAD). */
+  vadThreshold?: number;
+  /** What the simulator plays under its replies (its `replyBed`), for the echo's level. */
+  replyBed?: ReplyBed;
+  /** The echo path without the canceller: the microphone hears the speaker and nothing removes it. */
+  cancellerOff?: boolean;
+  /** No echo path, but a microphone taken to hear the speaker, so the canceller runs (a headset with the setting on). */
+  cancellerWithoutEcho?: boolean;
+  /** The assistant's log lines. */
+  log?: (line: string) => void;
 }
 
 export interface BargeInRound {
@@ -106,13 +129,17 @@ export interface BargeInRun {
   /** What went wrong in rounds that could not be analysed (no interruption, no voice found). */
   problems: string[];
   events: Array<{ at: number; event: AssistantEvent }>;
+  /** What the rig recorded and the simulator saw, for a closer look. */
+  recorded: { mic: MonitorRecording; speaker: MonitorRecording; session: SimSession; stopsAt: number[] };
 }
 
 type Timed = { at: number; event: unknown };
 const typeOf = (e: Timed) => (e.event as { type?: string }).type;
 
 export async function runBargeIns(options: BargeInOptions): Promise<BargeInRun> {
-  const unloadEcho = options.echoPath ? await loadEchoLoopback(ECHO_PATH) : null;
+  const stopWav = options.voiceReEchoDb === undefined ? options.stop : await atLevel(options.stop, echoLevelDb(options) + options.voiceReEchoDb);
+  options = { ...options, stop: stopWav };
+  const unloadEcho = options.echoPath ? await loadEchoLoopback({ ...ECHO_PATH, gainDb: options.echoGainDb ?? ECHO_PATH.gainDb }) : null;
   const speaker = new MonitorRecorder('spk.monitor');
   const mic = new MonitorRecorder('micsrc.monitor');
   const output = options.output ?? new NaudiodonOutput();
@@ -127,13 +154,15 @@ export async function runBargeIns(options: BargeInOptions): Promise<BargeInRun> 
     assistant = new Assistant({
       settings: parseSettings({
         provider: 'local',
-        echoCancellation: options.echoPath,
+        echoCancellation: (options.echoPath && !options.cancellerOff) || options.cancellerWithoutEcho === true,
         interruption: { mode: options.mode, localVad: options.localVad },
+        ...(options.vadThreshold === undefined ? {} : { turnDetection: { mode: 'server_vad', threshold: options.vadThreshold } }),
       }),
       credentials: {},
-      input: options.echoPath ? new NaudiodonInput() : new HeadsetMicrophone(),
+      input: options.echoPath || options.cancellerWithoutEcho ? new NaudiodonInput() : new HeadsetMicrophone(),
       output,
       localUrl: options.sim.url,
+      log: options.log,
     });
     const session = options.sim.nextSession();
     const speakingWaiters: Array<(at: number) => void> = [];
@@ -154,12 +183,17 @@ export async function runBargeIns(options: BargeInOptions): Promise<BargeInRun> 
     let speaking = nextSpeaking(20_000);
     await speakIntoMic(options.ask.path);
     for (let round = 0; round < options.rounds; round++) {
-      const speakingAt = await speaking;
+      // A "stop" the server did not take for a turn (a quiet voice) gets no reply: ask again.
+      const speakingAt = await speaking.catch(async () => {
+        const retry = nextSpeaking(20_000);
+        await speakIntoMic(options.ask.path);
+        return retry;
+      });
       // With the echo canceller the first reply plays longer: for its first 2 s of playback the
       // canceller warms up and the microphone is gated (echo-warmup.ts), the user unheard.
-      const after = (options.speakAfterMs ?? 2000) + (options.echoPath && round === 0 ? 1500 : 0);
+      const after = (options.speakAfterMs ?? 2000) + ((options.echoPath || options.cancellerWithoutEcho) && round === 0 ? 1500 : 0);
       await sleep(Math.max(0, speakingAt + after - performance.now()));
-      speaking = nextSpeaking(20_000);
+      speaking = nextSpeaking(10_000);
       stopsAt.push(performance.now());
       await speakIntoMic(options.stop.path);
     }
@@ -177,7 +211,8 @@ export async function runBargeIns(options: BargeInOptions): Promise<BargeInRun> 
   const underflows = output.underflows;
   if (!sessionLog) throw new Error('the simulator recorded no session');
   const stopVoice = await readWavAsEngineAudio(options.stop.path);
-  return analyse({ events, stopsAt, heardSpeaker, heardMic, sent: sessionLog.sent, received: sessionLog.received, stopVoice, underflows });
+  const run = analyse({ events, stopsAt, heardSpeaker, heardMic, sent: sessionLog.sent, received: sessionLog.received, stopVoice, underflows });
+  return { ...run, recorded: { mic: heardMic, speaker: heardSpeaker, session: sessionLog, stopsAt } };
 }
 
 interface Recorded {
@@ -191,7 +226,7 @@ interface Recorded {
   underflows: number;
 }
 
-function analyse(r: Recorded): BargeInRun {
+function analyse(r: Recorded): Omit<BargeInRun, 'recorded'> {
   const replies = replyAudio(r.sent as Parameters<typeof replyAudio>[0]);
   const truncates = receivedOfType<{ item_id: string; audio_end_ms: number }>(r.received, 'conversation.item.truncate');
   const speechStarted = r.sent.filter((s) => typeOf(s) === 'input_audio_buffer.speech_started').map((s) => s.at);
@@ -217,7 +252,13 @@ function analyse(r: Recorded): BargeInRun {
     const interrupted = interruptions.find((e) => e.at >= voiceAt);
     const speechStartedAt = speechStarted.find((t) => t >= voiceAt);
     if (!interrupted || speechStartedAt === undefined || interrupted.event.type !== 'interrupted') {
-      problems.push(`round ${i + 1}: no interruption followed the voice`);
+      const near = (t: number) => `${(t - voiceAt).toFixed(0)} ms`;
+      const lastStarted = speechStarted.filter((t) => t > replyStart && t < voiceAt).pop();
+      problems.push(
+        `round ${i + 1}: no interruption followed the voice` +
+          (lastStarted !== undefined ? ` (speech_started ${near(lastStarted)} from the voice, before it)` : '') +
+          (interrupted ? ` (interrupted ${near(interrupted.at)} from the voice)` : ''),
+      );
       continue;
     }
     const itemId = interrupted.event.itemId;
@@ -282,7 +323,10 @@ function analyse(r: Recorded): BargeInRun {
  * match, not a threshold, since the rig's echo path plays the reply into the same microphone.
  */
 export function voiceOnset(mic: MonitorRecording, voice: Int16Array, playedAt: number): number | null {
-  const start = firstAbove(voice, 1000);
+  // 1000 for the phrase as espeak-ng says it (peak ~22000): the same point of it at any level.
+  let peak = 0;
+  for (let i = 0; i < voice.length; i++) peak = Math.max(peak, Math.abs(voice[i]!));
+  const start = firstAbove(voice, peak / 22);
   if (start < 0) return null;
   const template = voice.subarray(start, Math.min(voice.length, start + 150 * PER_MS));
   const n = template.length;
@@ -310,6 +354,38 @@ export function voiceOnset(mic: MonitorRecording, voice: Int16Array, playedAt: n
     if (s > best.score) best = { at, score: s };
   }
   return best.score > 0.6 ? mic.timeOf(best.at) : null;
+}
+
+/** RMS (dBFS) of the 10 ms frames of `pcm` louder than -50 dBFS: a voice's level, its pauses left out. */
+export function voicedRmsDb(pcm: Int16Array): number {
+  let sum = 0;
+  let frames = 0;
+  for (let i = 0; i + PER_MS * 10 <= pcm.length; i += PER_MS * 10) {
+    let e = 0;
+    for (let j = i; j < i + PER_MS * 10; j++) e += pcm[j]! * pcm[j]!;
+    e /= PER_MS * 10 * 32768 * 32768;
+    if (e > 1e-5) {
+      sum += e;
+      frames++;
+    }
+  }
+  return frames ? 10 * Math.log10(sum / frames) : -Infinity;
+}
+
+/** The level (voicedRmsDb) of the simulator's reply, with its bed, as its echo reaches the microphone. */
+export function echoLevelDb(options: { echoGainDb?: number; replyBed?: ReplyBed }): number {
+  const voice = withBed(new ReplyVoice(6000, 1), options.replyBed ?? 'none');
+  const reply = new Int16Array(voice.totalSamples);
+  voice.render(reply);
+  return voicedRmsDb(reply) + (options.echoGainDb ?? ECHO_PATH.gainDb);
+}
+
+/** `speech` played at `levelDb` (voicedRmsDb): a copy beside it, made with sox. */
+async function atLevel(speech: SpeechWav, levelDb: number): Promise<SpeechWav> {
+  const gainDb = levelDb - voicedRmsDb(await readWavAsEngineAudio(speech.path));
+  const path = speech.path.replace(/\.wav$/, `.at${levelDb.toFixed(1)}dB.wav`);
+  await runCommand('sox', [speech.path, path, 'gain', gainDb.toFixed(2)]);
+  return { ...speech, path };
 }
 
 export function medianAndMax(values: readonly number[]): { median: number; max: number } {

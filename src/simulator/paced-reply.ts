@@ -1,4 +1,5 @@
 import { msToSamples, samplesToMs } from '../engine/audio/pcm';
+import { withBed, type ReplyBed } from './reply-bed';
 import { ReplyVoice } from './voice';
 import { splitWords } from './words';
 
@@ -28,6 +29,8 @@ export type PacedReplyOptions = {
       durationMs: number;
       /** Seeds the voice, so each reply sounds different and every run the same. */
       seed: number;
+      /** What sounds under the voice (default none). */
+      bed?: ReplyBed;
     }
   | { source: AudioSource }
 );
@@ -57,7 +60,7 @@ export class PacedReply {
     private readonly sink: PacedReplySink,
   ) {
     this.words = splitWords(options.text);
-    this.voice = 'source' in options ? options.source : new ReplyVoice(options.durationMs, options.seed);
+    this.voice = 'source' in options ? options.source : withBed(new ReplyVoice(options.durationMs, options.seed), options.bed ?? 'none');
     this.chunk = new Int16Array(Math.max(1, msToSamples(options.chunkMs)));
   }
 

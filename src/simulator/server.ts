@@ -9,6 +9,7 @@ import { specValidator } from './realtime/spec/validator';
 import { newId } from './ids';
 import type { SessionTransport } from './outbox';
 import { faultsFor, type FaultOption } from './faults';
+import type { ReplyBed } from './reply-bed';
 import { LiveSimSession } from './live/session';
 import { ToolCallScript, type ScriptedToolCall } from './live/delegation';
 import { SimSession } from './realtime/session';
@@ -41,6 +42,8 @@ export interface SimulatorOptions {
   requireApiKey?: string;
   /** Length of every spoken reply (default 3000 ms). */
   replyMs?: number;
+  /** What sounds under every spoken reply (default none): a steady tone or chords, for echo tests. */
+  replyBed?: ReplyBed;
   /** How much faster than real time reply audio streams; default: a whole reply within ~0.8 s (at least 2x). */
   realtimeFactor?: number;
   /** Audio per delta event (default 100 ms). */
@@ -207,6 +210,7 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
         dialect,
         model: modelOf(req, dialect),
         replyMs,
+        replyBed: this.options.replyBed,
         realtimeFactor: this.options.realtimeFactor ?? Math.max(2, replyMs / TARGET_STREAM_MS),
         chunkMs: this.options.chunkMs ?? DEFAULT_CHUNK_MS,
         validateOutgoing: this.options.validateOutgoing ?? false,
@@ -230,6 +234,7 @@ export class SimulatorServer extends EventEmitter<{ session: [SimSession]; liveS
     const live = this.options.live ?? {};
     const session = new LiveSimSession(transportOf(ws), {
       replyMs: this.options.replyMs ?? DEFAULT_REPLY_MS,
+      replyBed: this.options.replyBed,
       chunkMs: live.chunkMs ?? LIVE_CHUNK_MS,
       realtimeFactor: live.realtimeFactor ?? 1,
       usageIntervalMs: live.usageIntervalMs ?? LIVE_USAGE_INTERVAL_MS,

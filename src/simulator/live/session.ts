@@ -11,6 +11,7 @@ import type { FaultPlan } from '../faults';
 import { newId } from '../ids';
 import { Outbox, type Recorded, type SessionTransport, type WireObject } from '../outbox';
 import { PacedReply } from '../paced-reply';
+import type { ReplyBed } from '../reply-bed';
 import { EnergyVad, type VadEvent } from '../vad';
 import { speechStandIn, typedReply } from '../words';
 import { lookAt, pictureWords, type SeenPicture } from '../picture';
@@ -40,6 +41,8 @@ import { refusedParam, type StrictOptions } from '../strict';
 export interface LiveSessionOptions {
   /** Length of every spoken reply. */
   replyMs: number;
+  /** What sounds under every spoken reply (default none). */
+  replyBed?: ReplyBed;
   /** Audio per `session.output_audio.delta`. */
   chunkMs: number;
   /** 1 (default) is real time, as the service streams. */
@@ -394,7 +397,7 @@ export class LiveSimSession {
     this.reply?.stop();
     const beganMs = this.nowMs();
     const reply = new PacedReply(
-      { text, durationMs: this.options.replyMs, seed: ++this.replies, chunkMs: this.options.chunkMs, realtimeFactor: this.options.realtimeFactor },
+      { text, durationMs: this.options.replyMs, bed: this.options.replyBed, seed: ++this.replies, chunkMs: this.options.chunkMs, realtimeFactor: this.options.realtimeFactor },
       {
         // The primary WebSocket's audio deltas carry neither an event_id nor timestamps.
         audio: (pcm) => this.emit({ type: 'session.output_audio.delta', delta: pcm16ToBase64(pcm) }),

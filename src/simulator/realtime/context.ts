@@ -4,6 +4,7 @@ import type { FaultPlan } from '../faults';
 import type { SimSessionConfig } from './config';
 import type { RealtimeToolScript } from './tool-script';
 import type { StrictOptions } from '../strict';
+import type { ReplyBed } from '../reply-bed';
 
 /** How the server runs its Realtime sessions (the same for each of its connections). */
 export interface SessionOptions {
@@ -11,6 +12,8 @@ export interface SessionOptions {
   model: string;
   /** Length of every spoken reply. */
   replyMs: number;
+  /** What sounds under every spoken reply (default none). */
+  replyBed?: ReplyBed;
   /** How much faster than real time reply audio is sent (Infinity: as fast as possible). */
   realtimeFactor: number;
   /** Audio per `output_audio.delta`. */

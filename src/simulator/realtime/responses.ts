@@ -106,6 +106,7 @@ export class Responses {
       {
         text: this.conversation.replyText(),
         durationMs: options.replyMs,
+        bed: options.replyBed,
         seed: ++this.count,
         chunkMs: options.chunkMs,
         realtimeFactor: options.realtimeFactor,
