@@ -36,14 +36,21 @@ describe('barge-in on the PulseAudio rig', () => {
     await dir?.cleanup();
   });
 
-  async function check(run: BargeInRun): Promise<void> {
+  /** The session's log of a run, shown when it fails (what the duck and the barge-in policy decided). */
+  function logged(): { lines: string[]; log: (line: string) => void } {
+    const started = performance.now();
+    const lines: string[] = [];
+    return { lines, log: (line) => lines.push(`${(performance.now() - started).toFixed(0)} ms: ${line}`) };
+  }
+
+  async function check(run: BargeInRun, log: string[] = []): Promise<void> {
     // Underflow gaps on a loaded machine can spoil the match of where the reply stopped in one
     // round (bench/native-audio.ts lists them): the other round is checked in full.
     const unmatched = run.problems.filter((p) => p.includes('did not match'));
-    expect(run.problems.filter((p) => !unmatched.includes(p))).toEqual([]);
+    expect(run.problems.filter((p) => !unmatched.includes(p)), log.join('\n')).toEqual([]);
     expect(unmatched.length).toBeLessThanOrEqual(1);
     expect(run.rounds.length + unmatched.length).toBe(2);
-    expect(run.falseBargeIns).toBe(0);
+    expect(run.falseBargeIns, log.join('\n')).toBe(0);
     for (const r of run.rounds) {
       console.log(
         `barge-in: voice -> silent ${r.voiceToSilentMs.toFixed(1)} ms, speech_started -> silent ${r.speechStartedToSilentMs.toFixed(1)} ms, ` +
@@ -67,6 +74,7 @@ describe('barge-in on the PulseAudio rig', () => {
   });
 
   it('pause-then-decide over the echo path with its canceller and the local VAD: the same, and no false barge-in', async () => {
-    await check(await runBargeIns({ sim, ask, stop, rounds: 2, mode: 'pause-then-decide', echoPath: true, localVad: true }));
+    const { lines, log } = logged();
+    await check(await runBargeIns({ sim, ask, stop, rounds: 2, mode: 'pause-then-decide', echoPath: true, localVad: true, log }), lines);
   });
 });
