@@ -331,6 +331,7 @@ export function settingChoices() {
     languages: UI_LANGUAGES,
     noiseReductions: NOISE_REDUCTIONS,
     mcpApprovals: MCP_APPROVALS,
+    azureAuths: AZURE_AUTHS,
     pictureFormats: PICTURE_FORMATS,
     lookTargets: LOOK_TARGETS,
   };

@@ -43,6 +43,8 @@ export interface SettingsOptions {
   languages: readonly string[];
   noiseReductions: readonly Settings['noiseReduction'][];
   mcpApprovals: readonly Settings['tools']['mcpServers'][number]['requireApproval'][];
+  /** Azure: the resource's key, or Microsoft Entra ID. */
+  azureAuths: readonly Settings['azure']['auth'][];
   /** Kaiwa's built-in tools (the engine's registry), each to be turned on or off. */
   tools: readonly ToolChoice[];
 }

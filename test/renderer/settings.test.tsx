@@ -50,6 +50,19 @@ describe('Settings', () => {
     expect(bridge.callsOf('updateSettings')[0]![0]).toEqual({ azure: { endpoint: 'not a url' } });
   });
 
+  it('offers Azure sign-in by key or Microsoft Entra ID, and sends the choice (issue 21)', async () => {
+    const bridge = new FakeBridge();
+    bridge.view = settingsView({ settings: { ...bridge.view.settings, provider: 'azure' } });
+    await openSettings(bridge);
+    const select = screen.getByLabelText('Sign-in') as HTMLSelectElement;
+    expect(select.value).toBe('key');
+    expect([...select.options].map((o) => o.textContent)).toEqual(['API key', 'Microsoft Entra ID (az login / azd auth login)']);
+    fireEvent.change(select, { target: { value: 'entra' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(bridge.callsOf('updateSettings')).toHaveLength(1));
+    expect(bridge.callsOf('updateSettings')[0]![0]).toEqual({ azure: { auth: 'entra' } });
+  });
+
   it('sends the API key write-only and never renders it', async () => {
     const secret = 'sk-test-1234567890abcdef';
     const { bridge, container } = await openSettings();

@@ -24,6 +24,11 @@ const PROVIDER_NAMES: Record<string, MessageKey> = {
   custom: 'settings.provider.custom',
 };
 
+const AZURE_AUTH_NAMES: Record<string, MessageKey> = {
+  key: 'settings.azureAuth.key',
+  entra: 'settings.azureAuth.entra',
+};
+
 const PROTOCOL_NAMES: Record<string, MessageKey> = {
   auto: 'settings.protocol.auto',
   realtime: 'settings.protocol.realtime',
@@ -239,6 +244,17 @@ export function Settings({ view, onViewChange }: Props) {
             <Field label={t('settings.azureApiVersion')} path="azure.apiVersion" locked={locked('azure.apiVersion')} errors={fieldErrors('azure.apiVersion')} hint={t('settings.azureApiVersion.hint')}>
               {(id, describedBy) => (
                 <input id={id} aria-describedby={describedBy} value={draft.azure.apiVersion ?? ''} readOnly={locked('azure.apiVersion')} placeholder="2024-10-01-preview" onChange={(e) => updateNested('azure', { apiVersion: e.target.value || undefined })} />
+              )}
+            </Field>
+            <Field label={t('settings.azureAuth')} path="azure.auth" locked={locked('azure.auth')} errors={fieldErrors('azure.auth')} hint={t('settings.azureAuth.hint')}>
+              {(id, describedBy) => (
+                <select id={id} aria-describedby={describedBy} value={draft.azure.auth} disabled={locked('azure.auth')} onChange={(e) => updateNested('azure', { auth: e.target.value as SettingsValues['azure']['auth'] })}>
+                  {options.azureAuths.map((a) => (
+                    <option key={a} value={a}>
+                      {AZURE_AUTH_NAMES[a] ? t(AZURE_AUTH_NAMES[a]) : a}
+                    </option>
+                  ))}
+                </select>
               )}
             </Field>
           </>
