@@ -11,7 +11,8 @@ import { tempDir } from '../../harness/temp';
 
 describe('the interactive terminal', () => {
   it('types a turn (interrupting the reply that plays), shows a picture, and quits', async () => {
-    const sim = await startSimulator({ port: 0, replyMs: 6000, realtimeFactor: 1 });
+    // A reply long enough to still be playing when the next typed turn comes, however loaded the machine.
+    const sim = await startSimulator({ port: 0, replyMs: 20_000, realtimeFactor: 1 });
     const dir = await tempDir();
     const terminal = await openTerminal([...KAIWA_COMMAND, '--provider', 'local', '--url', sim.url], kaiwaEnv());
     try {
@@ -30,7 +31,8 @@ describe('the interactive terminal', () => {
       await terminal.press('Enter');
       await terminal.type('今日は何曜日？');
       await terminal.press('Enter');
-      const screen = await terminal.waitFor(/^kaiwa: You typed: 今日は何曜日？/m);
+      const screen = await terminal.waitFor(/^you \(typed\): 今日は何曜日？$/m);
+      await terminal.waitFor(/kaiwa: …?You typed: 今日は/); // the answer streams (its whole line comes when it ends)
       expect(screen).toMatch(/⏹ interrupted after/);
       expect(screen.indexOf('⏹ interrupted')).toBeLessThan(screen.indexOf('you (typed): 今日は何曜日？'));
 
