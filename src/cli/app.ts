@@ -10,6 +10,7 @@ import { runServe } from './serve';
 import { PlainUi, sessionLine, TtyUi, type ConsentKey, type Ui } from './ui';
 import { TerminalToolHost } from './tool-host';
 import { imageCommandPath, PictureFiles } from './picture-file';
+import { kaiwaVersion } from './version';
 
 const STDOUT_PATHS = ['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'];
 
@@ -31,6 +32,10 @@ export async function runCli(io: CliIo): Promise<number> {
   const t = i18n.t;
   if (flags.help) {
     io.stdout.write(usage(i18n.t));
+    return 0;
+  }
+  if (flags.version) {
+    io.stdout.write(`${t('cli.version', { version: kaiwaVersion() })}\n`);
     return 0;
   }
   if (flags.listDevices) {

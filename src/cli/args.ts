@@ -17,6 +17,8 @@ import { FlagValueError, SETTING_FLAGS, assign, flagOfPath, flagValue, placehold
 
 export interface CliFlags {
   help: boolean;
+  /** `--version`: print it and exit. */
+  version: boolean;
   settings: Settings;
   credentials: Credentials;
   input?: string;
@@ -94,6 +96,7 @@ const RUN_FLAGS = [
   { name: 'tool-call', value: 'NAME[:JSON]', helpKey: 'cli.flag.tool-call', multiple: true },
   { name: 'list-devices', helpKey: 'cli.flag.list-devices' },
   { name: 'help', helpKey: 'cli.flag.help' },
+  { name: 'version', helpKey: 'cli.flag.version' },
 ] as const satisfies ReadonlyArray<{ name: string; value?: string; helpKey: MessageKey; multiple?: true }>;
 
 /**
@@ -220,6 +223,7 @@ export function parseFlags(argv: string[], env: Record<string, string | undefine
   }
   return {
     help: (values.help as boolean | undefined) ?? false,
+    version: (values.version as boolean | undefined) ?? false,
     settings,
     credentials: fromEnv.credentials,
     ...(text('input') !== undefined ? { input: text('input') } : {}),

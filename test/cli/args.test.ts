@@ -53,7 +53,7 @@ describe('CLI flags and environment', () => {
       Object.entries(value).flatMap(([key, v]) =>
         v && typeof v === 'object' && !Array.isArray(v) ? leaves(v as object, [...prefix, key]) : [[...prefix, key]],
       );
-    const desktopOnly = ['hotkeys.talk', 'hotkeys.interrupt', 'hotkeys.holdToTalk', 'hotkeys.mediaKey', 'hotkeys.look', 'pictures.keepOriginals', 'pictures.lookTarget', 'startAtLogin', 'serve.enabled', 'tools.off', 'tools.alwaysAllow', 'tools.mcpServers'];
+    const desktopOnly = ['hotkeys.talk', 'hotkeys.interrupt', 'hotkeys.holdToTalk', 'hotkeys.mediaKey', 'hotkeys.look', 'pictures.keepOriginals', 'pictures.lookTarget', 'startAtLogin', 'serve.enabled', 'tools.off', 'tools.alwaysAllow', 'tools.mcpServers', 'updates.enabled', 'updates.channel'];
     // Optional fields are absent from the defaults; these are the ones today's schema has.
     const optional = ['url', 'azure.endpoint', 'azure.deployment', 'azure.apiVersion', 'transcriptionLanguage', 'inputDevice', 'outputDevice', 'spendingCapUsd'];
     const settings = [...leaves(DEFAULT_SETTINGS).map((p) => p.join('.')), ...optional].filter((p) => !desktopOnly.includes(p));

@@ -187,6 +187,16 @@ describe.concurrent('bad input: one clear line on stderr, a non-zero exit, no st
     expect(run.stdout).toMatch(/^Usage: kaiwa/);
     expect(run.stderr).toBe('');
   });
+
+  it('--version prints the package version, in the language asked, and exits 0', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const run = await runKaiwa(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Kaiwa ${version}\n`);
+    expect(run.stderr).toBe('');
+    const help = await runKaiwa(['--help', '--language', 'ja']);
+    expect(help.stdout).toMatch(/--version\s+Kaiwa のバージョンを表示して終了する/);
+  });
 });
 
 // PortAudio's ALSA and JACK probes print natively to stderr; the addon silences them (patches/),
