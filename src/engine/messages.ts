@@ -162,6 +162,7 @@ export interface EngineMessages {
   'setting.issue': { field: string; problem: Words };
   'setting.invalid': undefined;
   'setting.notBoolean': undefined;
+  'setting.notFeedUrl': undefined;
   'setting.notInteger': undefined;
   'setting.notLanguageCode': undefined;
   'setting.notNumber': undefined;
@@ -330,6 +331,7 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'setting.issue': true,
   'setting.invalid': true,
   'setting.notBoolean': true,
+  'setting.notFeedUrl': true,
   'setting.notInteger': true,
   'setting.notLanguageCode': true,
   'setting.notNumber': true,

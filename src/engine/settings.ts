@@ -30,6 +30,10 @@ export const LOOK_TARGETS = ['window', 'screen'] as const;
 export const AZURE_AUTHS = ['key', 'entra'] as const;
 /** MCP servers' approval policy (Realtime GA `require_approval`). */
 export const MCP_APPROVALS = ['always', 'never'] as const;
+/** Release channels: 'beta' also takes pre-releases. */
+export const UPDATE_CHANNELS = ['stable', 'beta'] as const;
+/** An update feed is HTTPS; plain HTTP only on this machine (a feed served locally, or a test's). */
+const FEED_URL = /^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$))/;
 
 /** Built-in voices of the Realtime API (the literal members of the `voice` union in `openai/resources/realtime`). */
 export const REALTIME_VOICES = ['alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'marin', 'sage', 'shimmer', 'verse'] as const;
@@ -56,6 +60,7 @@ const OWN_PROBLEMS = {
   wsUrl: { english: 'must be a ws:// or wss:// URL', said: say('setting.notWsUrl') },
   voice: { english: `must be one of ${VOICES.join(', ')}`, said: say('setting.notOneOf', { values: VOICES.join(', ') }) },
   languageCode: { english: 'must be an ISO-639-1 language code such as ja or en', said: say('setting.notLanguageCode') },
+  feedUrl: { english: 'must be an https:// URL (http:// only on 127.0.0.1)', said: say('setting.notFeedUrl') },
 };
 
 const hotkey = z.string().trim().min(1).max(64);
@@ -222,6 +227,16 @@ export const SettingsSchema = z.object({
       port: z.number().int().min(1024).max(65_535).default(8788).meta(flag('cli.flag.serve-port')),
     })
     .default({ enabled: false, port: 8788 }),
+  /** The desktop app updates itself from a release feed (issue 25); the terminal front end never does. */
+  updates: z
+    .object({
+      enabled: z.boolean().default(true),
+      channel: z.enum(UPDATE_CHANNELS).default('stable'),
+      /** A self-hosted feed (electron-builder's `generic` provider); unset: the GitHub releases. */
+      feed: z.string().url().refine((u) => FEED_URL.test(u), OWN_PROBLEMS.feedUrl.english).optional(),
+    })
+    .default({ enabled: true, channel: 'stable' })
+    .meta(desktopOnly),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -334,6 +349,7 @@ export function settingChoices() {
     azureAuths: AZURE_AUTHS,
     pictureFormats: PICTURE_FORMATS,
     lookTargets: LOOK_TARGETS,
+    updateChannels: UPDATE_CHANNELS,
   };
 }
 

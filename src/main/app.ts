@@ -1,4 +1,4 @@
-import { app, clipboard, powerMonitor, session, systemPreferences, type BrowserWindow } from 'electron';
+import { app, clipboard, powerMonitor, session, shell, systemPreferences, type BrowserWindow } from 'electron';
 import type { AssistantEvent, PushChannels } from '../shared/ipc';
 import { parseLaunchArgs, type LaunchRequest } from './argv';
 import { listAudioDevices } from './audio-devices';
@@ -16,6 +16,8 @@ import { ScreenShare } from './screen-share/sharing';
 import { createDesktopToolHost } from './tools-host';
 import { createMainWindow, createQuickTalkWindow, showQuickTalkNearTray } from './windows';
 import { messageWords } from '../shared/i18n';
+import { Updates, type UpdatesOptions } from './updates';
+import { installedPaths, type UpdaterPaths } from './updates/updater';
 
 export interface KaiwaAppOptions {
   argv: readonly string[];
@@ -27,6 +29,10 @@ export interface KaiwaAppOptions {
   devices?: ControllerOptions['devices'];
   /** Hold-to-talk's keyboard hook; defaults to uiohook-napi, checked against this session. */
   keyHook?: KeyHook;
+  /** Where the updater finds app-update.yml and keeps downloads; defaults to the installed app's. */
+  updatePaths?: UpdaterPaths;
+  /** When it checks (tests make it short). */
+  updateTiming?: UpdatesOptions['timing'];
 }
 
 /** Bound on the clean-up at quit: a stuck socket must not keep the app alive. */
@@ -46,6 +52,7 @@ export class KaiwaApp {
   tray!: KaiwaTray;
   mainWindow: BrowserWindow | undefined;
   quickTalkWindow: BrowserWindow | undefined;
+  updates!: Updates;
 
   private readonly batcher: EventBatcher;
   /** m4a/AAC for the voice endpoint, by Chromium's decoders in a hidden window (opened on first use). */
@@ -112,6 +119,7 @@ export class KaiwaApp {
         startAtLogin = settings.startAtLogin;
         void this.applyLoginItem(startAtLogin);
       }
+      this.updates.apply(settings.updates);
       const before = JSON.stringify(this.hotkeys.status);
       this.hotkeys.apply(settings);
       return JSON.stringify(this.hotkeys.status) === before ? [] : this.hotkeys.failures();
@@ -121,6 +129,7 @@ export class KaiwaApp {
       if (event.type === 'state') {
         this.tray.update(event.state, controller.muted);
         this.share.onState(event.state);
+        this.updates.busyChanged();
       }
       if (event.type === 'consent.request') this.showConsentWindow();
     });
@@ -129,6 +138,7 @@ export class KaiwaApp {
       this.tray.update(controller.state, controller.muted); // its words follow the language setting
     });
 
+    this.updates = this.createUpdates();
     this.removeIpc = registerIpcHandlers(this.handlers(), { windows: () => this.windows(), isAppUrl: (url) => isAppUrl(url) }, this.options.log);
 
     this.tray = new KaiwaTray(controller.t, {
@@ -139,12 +149,15 @@ export class KaiwaApp {
       showWindow: () => this.showMainWindow(),
       showSettings: () => this.showMainWindow('settings'),
       stopSharing: () => this.share.stop('user'),
+      restartToUpdate: () => this.updates.restart(),
+      openUpdateDownload: () => void this.updates.openDownload(),
       quit: () => app.quit(),
     });
     this.share.onStatus((status) => {
       this.tray.setSharing(status);
       this.push('share:status', status);
     });
+    this.updates.apply(controller.settings.updates);
 
     this.hotkeys.apply(controller.settings);
     notices.push(...this.hotkeys.failures());
@@ -253,6 +266,7 @@ export class KaiwaApp {
     this.quitting = true;
     this.share.stop('user');
     this.hotkeys.unregisterAll();
+    this.updates?.dispose();
     this.batcher.dispose();
     this.removeIpc?.();
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref());
@@ -294,7 +308,30 @@ export class KaiwaApp {
       'share:start': (_origin, id) => this.share.start(id),
       'share:stop': () => this.share.stop('user'),
       'share:look': () => this.share.look(),
+      'updates:get': () => this.updates.status,
+      'updates:check': () => this.updates.check(),
+      'updates:restart': () => void this.updates.restart(),
+      'updates:open-download': async () => void (await this.updates.openDownload()),
     };
+  }
+
+  /** The updater (updates/): its state goes to every window and the tray. */
+  private createUpdates(): Updates {
+    const paths = this.options.updatePaths ?? installedPaths();
+    return new Updates({
+      version: app.getVersion(),
+      install: { platform: process.platform, isPackaged: app.isPackaged, env: this.options.env, resourcesPath: paths.resources },
+      paths,
+      log: this.options.log,
+      busy: () => this.controller.running,
+      onStatus: (status) => {
+        this.push('updates:changed', status);
+        this.tray?.setUpdate(status);
+      },
+      openExternal: (url) => shell.openExternal(url),
+      quit: () => app.quit(),
+      ...(this.options.updateTiming ? { timing: this.options.updateTiming } : {}),
+    });
   }
 
   private adopt(window: BrowserWindow): void {

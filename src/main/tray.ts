@@ -1,6 +1,6 @@
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import { stateWords, type Translate } from '../shared/i18n';
-import type { AssistantState, ShareStatus } from '../shared/ipc';
+import type { AssistantState, ShareStatus, UpdateStatus } from '../shared/ipc';
 import { trayIconPath, type TrayIconState } from './paths';
 
 export interface TrayActions {
@@ -14,6 +14,10 @@ export interface TrayActions {
   showSettings(): void;
   /** While a screen or window is shared: stop (one click). */
   stopSharing(): void;
+  /** A verified update is waiting: install it and start the new version. */
+  restartToUpdate(): void;
+  /** A .deb install: open the new version's download link. */
+  openUpdateDownload(): void;
   quit(): void;
 }
 
@@ -47,6 +51,7 @@ export class KaiwaTray {
   private muted = false;
   private share: ShareStatus = { sharing: false };
   private iconState: TrayIconState | undefined;
+  private updateStatus: UpdateStatus | undefined;
 
   /** `t` follows Kaiwa's language; `update` rebuilds the menu in it. */
   constructor(
@@ -78,6 +83,12 @@ export class KaiwaTray {
     this.update(this.state, this.muted);
   }
 
+  /** The updater's state: "Restart to update" once an update is ready (greyed during a conversation), or the new version's link for a .deb. */
+  setUpdate(status: UpdateStatus): void {
+    this.updateStatus = status;
+    this.update(this.state, this.muted);
+  }
+
   menuTemplate(): MenuItemConstructorOptions[] {
     const running = isRunning(this.state);
     const sharing: MenuItemConstructorOptions[] = this.share.sharing
@@ -97,6 +108,7 @@ export class KaiwaTray {
       { type: 'separator' },
       { id: 'show', label: this.t('tray.show'), click: () => this.actions.showWindow() },
       { id: 'settings', label: this.t('tray.settings'), click: () => this.actions.showSettings() },
+      ...this.updateItems(),
       { type: 'separator' },
       { id: 'quit', label: this.t('tray.quit'), click: () => this.actions.quit() },
     ];
@@ -104,6 +116,18 @@ export class KaiwaTray {
 
   destroy(): void {
     this.tray.destroy();
+  }
+
+  private updateItems(): MenuItemConstructorOptions[] {
+    const status = this.updateStatus;
+    const version = status?.next?.version ?? '';
+    if (status?.phase === 'ready') {
+      return [{ type: 'separator' }, { id: 'update', label: this.t('tray.restartToUpdate', { version }), enabled: status.canRestart, click: () => this.actions.restartToUpdate() }];
+    }
+    if (status?.phase === 'available') {
+      return [{ type: 'separator' }, { id: 'update', label: this.t('tray.updateAvailable', { version }), click: () => this.actions.openUpdateDownload() }];
+    }
+    return [];
   }
 
   private icon(state: TrayIconState): NativeImage {

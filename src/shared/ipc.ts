@@ -45,6 +45,7 @@ export interface SettingsOptions {
   mcpApprovals: readonly Settings['tools']['mcpServers'][number]['requireApproval'][];
   /** Azure: the resource's key, or Microsoft Entra ID. */
   azureAuths: readonly Settings['azure']['auth'][];
+  updateChannels: readonly Settings['updates']['channel'][];
   /** Kaiwa's built-in tools (the engine's registry), each to be turned on or off. */
   tools: readonly ToolChoice[];
 }
@@ -148,6 +149,34 @@ export interface ShareStatus {
   sourceName?: string;
 }
 
+/** How this copy of Kaiwa updates: by itself (AppImage, Windows installer, macOS), by telling the user (a .deb), or not at all (a development run, other packages). */
+export type UpdateMode = 'self' | 'notify' | 'none';
+/** Why the last check or download failed, for the words "last check failed: …". */
+export type UpdateProblem = 'network' | 'feed' | 'hash' | 'signature' | 'other';
+/** Release notes by language (`any`: notes that are not split by language; see README "Release notes"). Plain text. */
+export interface ReleaseNotes {
+  en?: string;
+  ja?: string;
+  any?: string;
+}
+
+/** The updater as the window sees it. No URL: the download link is opened by main (`openUpdateDownload`). */
+export interface UpdateStatus {
+  /** The running version. */
+  version: string;
+  mode: UpdateMode;
+  /** The setting `updates.enabled` (and a mode other than 'none'). */
+  enabled: boolean;
+  /** 'ready': downloaded and verified, installed on quit; 'available': found, this install cannot take it by itself. */
+  phase: 'idle' | 'checking' | 'downloading' | 'ready' | 'available';
+  /** The version found, its notes, and how much of it is downloaded (0-100). */
+  next?: { version: string; notes: ReleaseNotes; percent?: number };
+  /** When the last check ended (ISO time), and why it failed if it did. */
+  lastCheck?: { at: string; problem?: UpdateProblem };
+  /** "Restart to update" waits until the conversation ends. */
+  canRestart: boolean;
+}
+
 /** A renderer -> main request (ipcRenderer.invoke / ipcMain.handle) made by the bridge method `M`. */
 export interface Request<M extends string, Args extends unknown[], Result> {
   readonly kind: 'invoke';
@@ -222,12 +251,20 @@ export const IPC_CONTRACT = {
   'share:stop': request()('stopSharing'),
   /** "Look at this" once: the active window or the screen (setting pictures.lookTarget). */
   'share:look': request()('lookOnce'),
+  'updates:get': request<[], UpdateStatus>()('getUpdateStatus'),
+  /** "Check now": a check at once, whatever the schedule. */
+  'updates:check': request()('checkForUpdates'),
+  /** Installs the downloaded update and starts the new version; refused while a conversation runs. */
+  'updates:restart': request()('restartToUpdate'),
+  /** A .deb install: main opens the new version's download link (the window never holds it). */
+  'updates:open-download': request()('openUpdateDownload'),
   /** Engine events, batched: levels at most 60 Hz, everything else as it happens. */
   'assistant:events': push<AssistantEvent[]>()('onEvents'),
   /** Settings changed from elsewhere (tray, another window, hotkey registration). */
   'settings:changed': push<SettingsView>()('onSettingsChanged'),
   /** Sharing started or stopped (also sent to a window when its page loads). */
   'share:status': push<ShareStatus>()('onShareStatus'),
+  'updates:changed': push<UpdateStatus>()('onUpdateStatus'),
   /** Which view a window should show (e.g. the tray opens settings). */
   'app:navigate': push<View>()('onNavigate'),
 } as const;

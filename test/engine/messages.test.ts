@@ -135,6 +135,7 @@ const SAMPLE_PARAMS: { [K in EngineMessageKey]: EngineMessages[K] } = {
   'setting.issue': { field: 'turnDetection.threshold', problem: say('setting.tooBig', { maximum: 1 }) },
   'setting.invalid': undefined,
   'setting.notBoolean': undefined,
+  'setting.notFeedUrl': undefined,
   'setting.notInteger': undefined,
   'setting.notLanguageCode': undefined,
   'setting.notNumber': undefined,

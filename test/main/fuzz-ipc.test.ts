@@ -136,6 +136,10 @@ const validArgs: Record<InvokeChannel, fc.Arbitrary<unknown[]>> = {
   'share:start': fc.tuple(fc.stringMatching(/^(screen|window):[0-9]{1,8}:[0-9]$/)),
   'share:stop': fc.constant([]),
   'share:look': fc.constant([]),
+  'updates:get': fc.constant([]),
+  'updates:check': fc.constant([]),
+  'updates:restart': fc.constant([]),
+  'updates:open-download': fc.constant([]),
 };
 
 describe('fuzz: IPC schemas', () => {

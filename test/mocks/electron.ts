@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { request as httpRequest, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
 
 
 // ---- recordings and knobs ----
@@ -74,6 +75,10 @@ class FakeApp extends EventEmitter {
   }
   quit(): void {
     electronMock.quitCalls += 1;
+  }
+  relaunches = 0;
+  relaunch(): void {
+    this.relaunches += 1;
   }
   exit(): void {
     electronMock.quitCalls += 1;
@@ -527,6 +532,54 @@ export const session = {
       },
     },
   },
+  /** The partitions asked for (electron-updater's own, for its requests). */
+  partitions: [] as string[],
+  fromPartition(partition: string): { partition: string } {
+    session.partitions.push(partition);
+    return { partition };
+  },
+};
+
+// ---- net: Electron's HTTP client, here Node's, for 127.0.0.1 only ----
+
+export interface NetRequestOptions {
+  protocol?: string;
+  hostname?: string;
+  host?: string;
+  port?: number | string;
+  path?: string;
+  method?: string;
+  headers?: OutgoingHttpHeaders;
+  session?: unknown;
+  redirect?: string;
+}
+
+/**
+ * `net.request` over Node's http: the same events a caller of Electron's ClientRequest listens to
+ * ('response', 'error'; the response streams its body). Anything but http://127.0.0.1 fails like
+ * an unreachable host would, so no test can reach the network through it.
+ */
+export const net = {
+  /** Every request made: its URL, headers and the session it was made in. */
+  requests: [] as Array<{ url: string; headers: OutgoingHttpHeaders; session: unknown }>,
+  request(options: NetRequestOptions): ClientRequest {
+    const hostname = options.hostname ?? options.host ?? '';
+    const url = `${options.protocol ?? 'http:'}//${hostname}${options.port ? `:${options.port}` : ''}${options.path ?? '/'}`;
+    net.requests.push({ url, headers: { ...options.headers }, session: options.session });
+    const local = (options.protocol ?? 'http:') === 'http:' && hostname === '127.0.0.1';
+    const request = httpRequest({
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      // Elsewhere: destroyed below before it connects.
+      port: local ? options.port : 9,
+      path: options.path ?? '/',
+      method: options.method ?? 'GET',
+      headers: options.headers ?? {},
+      agent: false,
+    });
+    if (!local) queueMicrotask(() => request.destroy(Object.assign(new Error(`net::ERR_NAME_NOT_RESOLVED (the test double reaches 127.0.0.1 only: ${url})`), { code: 'ENOTFOUND' })));
+    return request;
+  },
 };
 
 export const dialog = {
@@ -624,6 +677,9 @@ export function resetElectronMock(userDataDir = ''): void {
   systemPreferences.prompts = 0;
   ipcMain.handlers.clear();
   ipcRenderer.removeAllListeners();
+  app.relaunches = 0;
+  session.partitions = [];
+  net.requests = [];
   dialog.errorBoxes = [];
   shell.opened = [];
   clipboard.text = '';
@@ -653,6 +709,7 @@ const electron = {
   session,
   dialog,
   shell,
+  net,
   Notification,
   contextBridge,
   ipcRenderer,
