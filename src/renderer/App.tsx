@@ -7,6 +7,7 @@ import { Pulse } from './components/Pulse';
 import { Settings } from './components/Settings';
 import { StatusBar, TalkControls } from './components/StatusBar';
 import { Transcript } from './components/Transcript';
+import { UpdateBar } from './components/UpdateBar';
 import { ConsentPrompt } from './components/tools/ConsentPrompt';
 import { ConversationInput, DropOverlay } from './components/input/ConversationInput';
 import { SharingIndicator } from './components/input/SharingIndicator';
@@ -94,7 +95,9 @@ function MainWindow({ kaiwa }: { kaiwa: Kaiwa }) {
         onDismissError={() => kaiwa.dispatch({ type: 'dismiss-error' })}
         onDismissNotice={(id) => kaiwa.dispatch({ type: 'dismiss-notice', id })}
         onOpenSettings={() => setView('settings')}
-      />
+      >
+        <UpdateBar />
+      </StatusBar>
       <ConsentPrompt prompts={ui.consent} onClosed={(id) => kaiwa.dispatch({ type: 'consent-closed', id })} />
     </div>
   );

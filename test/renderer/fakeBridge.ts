@@ -18,6 +18,7 @@ import type {
   SettingsView,
   ShareSource,
   ShareStatus,
+  UpdateStatus,
 } from '../../src/shared/ipc';
 import { DEFAULT_SETTINGS } from '../../src/engine/settings';
 import { defaultView } from '../../harness/settings-view';
@@ -82,6 +83,9 @@ export class FakeBridge implements KaiwaBridge {
   private shareListeners = new Set<(status: ShareStatus) => void>();
   private settingsListeners = new Set<(view: SettingsView) => void>();
   private navigateListeners = new Set<(view: PushChannels['app:navigate']) => void>();
+  private updateListeners = new Set<(status: UpdateStatus) => void>();
+  /** The updater as main would report it: an installed AppImage, checked, nothing new. */
+  updateStatus: UpdateStatus = { version: '0.1.0', mode: 'self', enabled: true, phase: 'idle', canRestart: false };
 
   private record(method: keyof KaiwaBridge, args: unknown[]): void {
     this.calls.push({ method, args });
@@ -94,6 +98,12 @@ export class FakeBridge implements KaiwaBridge {
   /** Delivers a batch as main would (a structured clone, like IPC). */
   push(events: AssistantEvent[]): void {
     for (const listener of this.eventListeners) listener(structuredClone(events));
+  }
+
+  /** The updater's state changes, as main would push it. */
+  pushUpdate(status: UpdateStatus): void {
+    this.updateStatus = status;
+    for (const listener of this.updateListeners) listener(structuredClone(status));
   }
 
   navigate(view: PushChannels['app:navigate']): void {
@@ -205,6 +215,17 @@ export class FakeBridge implements KaiwaBridge {
   onShareStatus(listener: (status: ShareStatus) => void) {
     this.shareListeners.add(listener);
     return () => void this.shareListeners.delete(listener);
+  }
+  async getUpdateStatus() {
+    this.record('getUpdateStatus', []);
+    return this.updateStatus;
+  }
+  async checkForUpdates() { this.record('checkForUpdates', []); }
+  async restartToUpdate() { this.record('restartToUpdate', []); }
+  async openUpdateDownload() { this.record('openUpdateDownload', []); }
+  onUpdateStatus(listener: (status: UpdateStatus) => void) {
+    this.updateListeners.add(listener);
+    return () => void this.updateListeners.delete(listener);
   }
   onEvents(listener: (events: AssistantEvent[]) => void) {
     this.eventListeners.add(listener);

@@ -9,6 +9,7 @@ import { Check, Field, Section } from './SettingsFields';
 import { PicturesSettings } from './input/PicturesSettings';
 import { SecretField } from './SecretField';
 import { ToolsSettings } from './tools/ToolsSettings';
+import { UpdatesSettings } from './UpdatesSettings';
 import { toolSettingsProblems } from '../state/toolSettings';
 
 interface Props {
@@ -446,6 +447,8 @@ export function Settings({ view, onViewChange }: Props) {
       </Section>
 
       <ToolsSettings view={view} tools={draft.tools} onChange={(tools) => update({ tools })} locked={locked} fieldErrors={fieldErrors} onViewChange={onViewChange} />
+
+      <UpdatesSettings updates={draft.updates} channels={options.updateChannels} onChange={(updates) => update({ updates })} locked={locked} fieldErrors={fieldErrors} />
 
       <div className="settings-actions">
         {errors.length > 0 && (

@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { useRef, type ReactNode, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { saidWords, type Translate } from '../../shared/i18n';
 import type { AssistantState, Protocol } from '../../shared/ipc';
 import { fireAndForget, useBridge } from '../bridge';
@@ -17,6 +17,8 @@ interface StatusBarProps {
   onDismissError: () => void;
   onDismissNotice: (id: number) => void;
   onOpenSettings: () => void;
+  /** Lines of their own above the status line (the update line). */
+  children?: ReactNode;
 }
 
 const TONE: Record<AssistantState, 'off' | 'busy' | 'live' | 'warn' | 'bad'> = {
@@ -39,7 +41,7 @@ function connectionWords(t: Translate, state: AssistantState, attempt?: number):
 }
 
 /** Connection state, errors and notices in words, the mute indicator and the conversation's meter. */
-export function StatusBar({ ui, muted, protocol, onDismissError, onDismissNotice, onOpenSettings }: StatusBarProps) {
+export function StatusBar({ ui, muted, protocol, onDismissError, onDismissNotice, onOpenSettings, children }: StatusBarProps) {
   const t = useT();
   return (
     <footer className="status-bar">
@@ -47,6 +49,7 @@ export function StatusBar({ ui, muted, protocol, onDismissError, onDismissNotice
       {ui.notices.map((notice) => (
         <NoticeLine key={notice.id} notice={notice} onDismiss={onDismissNotice} />
       ))}
+      {children}
       <div className="status-line">
         <span className={`status-dot tone-${TONE[ui.state]}`} aria-hidden="true" />
         <span className="status-connection" role="status">
