@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,8 @@ const ADDON_DIR = 'resources/app.asar.unpacked/node_modules/naudiodon2/build/Rel
 /** The keyboard hook (hold-to-talk): uiohook-napi's prebuilt addon for this platform, unpacked. */
 const HOOK_DIR = 'resources/app.asar.unpacked/node_modules/uiohook-napi';
 const HOOK_PREBUILD = `prebuilds/${process.platform}-${process.arch}/uiohook-napi.node`;
+/** Pictures: sharp's prebuilt N-API addon for this platform and the libvips it links through $ORIGIN. */
+const SHARP_DIR = `resources/app.asar.unpacked/node_modules/@img/sharp-${process.platform}-${process.arch}`;
 /** What the real config packs from out/; the test packs the same three builds from its temp folder. */
 const OUT_PATTERNS = ['out/main/**', 'out/preload/**', 'out/renderer/**'];
 /** Dependencies the config leaves out on purpose (see the comments in electron-builder.yml). */
@@ -116,6 +119,11 @@ function moduleSpecifiers(code: string): string[] {
   };
   visit(parseJs(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true }));
   return found;
+}
+
+/** The installed sharp's version: its prebuilt addon's file name carries it. */
+function sharpVersion(): string {
+  return (JSON.parse(readFileSync(join(root, 'node_modules', 'sharp', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function readelf(args: string[], file: string): string {
@@ -302,9 +310,10 @@ describe('electron-builder --dir (linux)', () => {
       expect(statFile(asarPath, inAsar.slice(1), false), inAsar).toMatchObject({ unpacked: true });
     }
     const natives = (await filesUnder(join(appOutDir, 'resources'))).filter((f) => f.endsWith('.node'));
-    // The audio addon, WebRTC's audio processing (echo cancellation) from LiveKit's per-platform
-    // package, and the keyboard hook.
+    // Pictures (sharp), WebRTC's audio processing (echo cancellation) from LiveKit's per-platform
+    // package, the audio addon, and the keyboard hook.
     expect(natives.sort()).toEqual([
+      `app.asar.unpacked/node_modules/@img/sharp-${process.platform}-${process.arch}/lib/sharp-${process.platform}-${process.arch}-${sharpVersion()}.node`,
       `app.asar.unpacked/node_modules/@livekit/rtc-ffi-bindings-${process.platform}-${process.arch}-gnu/rtc-node.${process.platform}-${process.arch}-gnu.node`,
       'app.asar.unpacked/node_modules/naudiodon2/build/Release/naudiodon.node',
       `app.asar.unpacked/node_modules/uiohook-napi/${HOOK_PREBUILD}`,
@@ -316,6 +325,29 @@ describe('electron-builder --dir (linux)', () => {
       // V8 and node:: symbols tie a module to one Node/Electron ABI (NAN, raw V8).
       expect(undefinedSymbols.filter((l) => /_ZN2v8|_ZN4node/.test(l)), `${file} uses V8/node ABI directly`).toEqual([]);
     }
+  });
+
+  it('unpacks sharp with its libvips and loads it from the packaged app in Node: a picture is downscaled to JPEG', async () => {
+    const sharpEntry = join(appOutDir, 'resources', 'app.asar.unpacked', 'node_modules', '@img', `sharp-${process.platform}-${process.arch}`, 'lib', `sharp-${process.platform}-${process.arch}-${sharpVersion()}.node`);
+    const probe = `
+      const addon = require(${JSON.stringify(sharpEntry)});
+      const maps = require('fs').readFileSync('/proc/self/maps', 'utf8');
+      const vips = [...new Set(maps.split('\\n').filter((l) => l.includes('libvips-cpp')).map((l) => l.slice(l.indexOf('/'))))];
+      process.stdout.write(JSON.stringify({ vips, version: typeof addon.libvipsVersion === 'function' ? addon.libvipsVersion().semver : null }));`;
+    const { stdout } = await run(process.execPath, ['-e', probe], { env: { PATH: process.env.PATH }, timeout: 20_000 });
+    const result = JSON.parse(stdout) as { vips: string[]; version: string | null };
+    // The libvips beside it in the unpacked app, not one of the system's or of the source tree.
+    expect(result.vips).toHaveLength(1);
+    expect(result.vips[0]!.startsWith(join(appOutDir, 'resources', 'app.asar.unpacked', 'node_modules', '@img'))).toBe(true);
+    expect(result.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await readdir(join(appOutDir, SHARP_DIR, 'lib'))).toEqual([`sharp-${process.platform}-${process.arch}-${sharpVersion()}.node`]);
+  });
+
+  it('writes app-update.yml into resources/ from the publish setting, so the updater knows its feed', async () => {
+    const written = parseYaml(await readFile(join(appOutDir, 'resources', 'app-update.yml'), 'utf8')) as Record<string, unknown>;
+    const publish = (realConfig as { publish: Array<Record<string, unknown>> }).publish[0]!;
+    expect(written).toMatchObject({ provider: publish.provider, owner: publish.owner, repo: publish.repo });
+    expect(written.updaterCacheDirName).toEqual(expect.any(String));
   });
 
   it('copies the tray and window icons as real files into resources/assets', async () => {
