@@ -52,6 +52,12 @@ export interface EchoCanceller {
   setDelayMs(outputLatencyMs: number): void;
   /** Called once when processing fails after creation; the canceller then passes audio through. */
   onError?: (message: string) => void;
+  /**
+   * Each reference frame as it is handed to the canceller, during `processCapture` and before the
+   * capture frame it goes with (silence when the speaker starved): the reference the echo in that
+   * frame and the next ones comes from. Valid during the call only.
+   */
+  onReference?: (frame: Int16Array) => void;
   destroy(): void;
 }
 
@@ -85,6 +91,7 @@ function describe(value: unknown): string {
 export class PassThroughEchoCanceller implements EchoCanceller {
   readonly active = false;
   onError?: (message: string) => void;
+  onReference?: (frame: Int16Array) => void;
   processRender(frame: Int16Array): void {
     checkFrame(frame, 'render');
   }
@@ -172,6 +179,7 @@ function firstLine(error: unknown): string {
 class WebRtcEchoCanceller implements EchoCanceller {
   readonly active = true;
   onError?: (message: string) => void;
+  onReference?: (frame: Int16Array) => void;
 
   private readonly bindings: Bindings;
   private readonly handle: bigint;
@@ -313,6 +321,7 @@ class WebRtcEchoCanceller implements EchoCanceller {
       // a synthetic path with thirty 30 ms stalls in 10 s: residual -57 dBFS instead of -33).
       this.renderBuffer.fill(0);
       this.check(this.bindings.livekitFfiRequest(this.renderRequest), this.renderOkLength, 'apmProcessReverseStream');
+      this.onReference?.(this.renderBuffer);
       this.silentFrames++;
       return;
     }
@@ -322,6 +331,7 @@ class WebRtcEchoCanceller implements EchoCanceller {
       const offset = (this.fed % RING_FRAMES) * FRAME;
       this.renderBuffer.set(this.ring.subarray(offset, offset + FRAME));
       this.check(this.bindings.livekitFfiRequest(this.renderRequest), this.renderOkLength, 'apmProcessReverseStream');
+      this.onReference?.(this.renderBuffer);
       this.fed++;
     }
   }

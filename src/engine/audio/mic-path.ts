@@ -1,7 +1,9 @@
 import type { Level } from '../events';
 import { ENGINE_FRAME_SAMPLES, ENGINE_SAMPLE_RATE, type OutputDevice } from './devices/types';
 import { createEchoCanceller, PassThroughEchoCanceller, withEchoReference, type EchoCanceller, type EchoCancellerOptions } from './echo-canceller';
+import { DoubleTalkDetector } from './double-talk';
 import { EchoWarmup } from './echo-warmup';
+import { ResidualEchoGate } from './residual-echo-gate';
 import { Framer } from './framer';
 import { LevelSmoother, measureLevel, silentLevel } from './meter';
 import { VoiceOnsetDetector } from './vad/voice-onset';
@@ -57,7 +59,10 @@ export class MicPath {
   private readonly smoother = new LevelSmoother();
   private readonly frameLevel: Level = silentLevel();
   // The canceller copies each frame in (and a failed one passes on to consumers that copy): one buffer serves.
-  private readonly toEchoFrames = new Framer(ENGINE_FRAME_SAMPLES, (frame) => this.onCleanAudio(this.echo.processCapture(frame)), { reuse: true });
+  private readonly toEchoFrames = new Framer(ENGINE_FRAME_SAMPLES, (frame) => this.onRawFrame(frame), { reuse: true });
+  /** Near-end sound on the raw microphone against the echo reference, while the canceller runs. */
+  private readonly doubleTalk = new DoubleTalkDetector();
+  private readonly residualGate = new ResidualEchoGate();
   private readonly toBatches = new Framer(MIC_BATCH_SAMPLES, (batch) => this.sink?.sendAudio(batch));
   private onsets: VoiceOnsetDetector | null = null;
   private onsetsLoading: Promise<void> | null = null;
@@ -139,14 +144,32 @@ export class MicPath {
   private replaceEcho(next: EchoCanceller): void {
     const old = this.echo;
     this.echo = next;
+    next.onReference = (frame) => this.doubleTalk.reference10ms(frame);
+    this.doubleTalk.reset();
+    this.residualGate.reset();
     this.warmup.reset();
     this.toEchoFrames.reset();
     old.destroy();
   }
 
+  /**
+   * A 10 ms microphone frame while the canceller runs: cleaned, heard by the local VAD as the
+   * canceller left it, and sent with what AEC3 leaks of the echo lowered where the double-talk
+   * test, on the raw frame, finds nothing but echo (residual-echo-gate.ts). The local VAD stays
+   * after the canceller: on the raw frame with the test's verdict it took the rig's echo for a
+   * voice under load (test/audio/local-vad.test.ts).
+   */
+  private onRawFrame(raw: Int16Array): void {
+    // The reference frames for this capture frame reach the double-talk test inside processCapture.
+    const clean = this.echo.processCapture(raw);
+    const nearEnd = this.doubleTalk.capture(raw);
+    this.listenForVoice(clean);
+    this.onCleanAudio(this.residualGate.apply(clean, { nearEnd, echoExpected: this.doubleTalk.echoExpected }));
+  }
+
   private onCleanAudio(pcm: Int16Array): void {
     this.smoother.update(measureLevel(pcm, this.frameLevel), (pcm.length * 1000) / ENGINE_SAMPLE_RATE);
-    this.listenForVoice(pcm);
+    if (!this.echo.active) this.listenForVoice(pcm);
     if (!this.sink?.acceptsAudio) {
       this.toBatches.reset();
       return;
