@@ -21,6 +21,7 @@ export function defaultView(overrides: Partial<SettingsView> = {}): SettingsView
     serve: { running: false, tokenSaved: true },
     mcpHeadersSet: {},
     picturesSupported: true,
+    azureSignIn: { signedIn: false },
     ...overrides,
   };
 }

@@ -140,6 +140,8 @@ export interface EngineMessages {
   /** Microsoft Entra ID (engine/auth): why no token came. */
   'auth.cliMissing': undefined;
   'auth.notSignedIn': undefined;
+  /** The desktop app's browser sign-in can no longer renew its token silently. */
+  'auth.signInAgain': undefined;
   'auth.tokenFailed': { detail: string };
   'auth.wrongTenant': undefined;
 
@@ -313,6 +315,7 @@ export const ENGINE_MESSAGE_KEYS = Object.keys({
   'failure.timedOut': true,
   'auth.cliMissing': true,
   'auth.notSignedIn': true,
+  'auth.signInAgain': true,
   'auth.tokenFailed': true,
   'auth.wrongTenant': true,
   'endpoint.azureDeploymentMissing': true,

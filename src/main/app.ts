@@ -33,6 +33,8 @@ export interface KaiwaAppOptions {
   updatePaths?: UpdaterPaths;
   /** When it checks (tests make it short). */
   updateTiming?: UpdatesOptions['timing'];
+  /** The Microsoft Entra browser sign-in's credential (tests inject one; the browser flow cannot run there). */
+  azureCredential?: ControllerOptions['azureCredential'];
 }
 
 /** Bound on the clean-up at quit: a stuck socket must not keep the app alive. */
@@ -73,6 +75,7 @@ export class KaiwaApp {
       ...(options.devices ? { devices: options.devices } : {}),
       toolHost: createDesktopToolHost((said) => messageWords(this.controller.t, said)),
       decodeAac: this.decoder.decode,
+      ...(options.azureCredential ? { azureCredential: options.azureCredential } : {}),
     });
     const keyHook =
       options.keyHook ??
@@ -312,6 +315,7 @@ export class KaiwaApp {
       'updates:check': () => this.updates.check(),
       'updates:restart': () => void this.updates.restart(),
       'updates:open-download': async () => void (await this.updates.openDownload()),
+      'azure:sign-in': () => c.signInAzure(),
     };
   }
 

@@ -15,12 +15,13 @@ import { chooseLanguage, createI18n, languageOfLocale, type Language, type Trans
 import type { EngineMessage } from '../engine/messages';
 import type { ToolHost } from '../engine/tools/types';
 import type { PictureInput, PictureOutcome } from '../engine/input/types';
-import { mainSaid, type MainSaid } from './said';
-import type { HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
+import { englishOf, mainSaid, type MainSaid } from './said';
+import type { AzureSignInResult, HotkeyStatus, SettingsPatch, SettingsResult, SettingsView } from '../shared/ipc';
 import { createAudioDevices, type AudioDevices } from './audio-devices';
 import { ConsentBroker } from './consent';
 import { ConversationLog } from './conversation-log';
 import { SecretStore } from './secrets';
+import { AzureSignIn, type BrowserCredentialFactory } from './azure-sign-in';
 import { ServeHost } from './serve-host';
 import { SettingsStore, applySettingsPatch } from './settings-store';
 import { settingsOptions } from './tool-choices';
@@ -37,6 +38,8 @@ export interface ControllerOptions {
   toolHost?: ToolHost;
   /** Decodes m4a/AAC for the voice endpoint (the desktop: Chromium's decoders); the system's ffmpeg without one. */
   decodeAac?: RecordingDecoder;
+  /** The Microsoft Entra browser sign-in's credential; @azure/identity's InteractiveBrowserCredential unless a test injects one. */
+  azureCredential?: BrowserCredentialFactory;
 }
 
 /** Fields whose change needs a new connection or new devices, not just a session update. */
@@ -99,11 +102,13 @@ export class KaiwaController {
   private deviceNoteShown = false;
   /** Kaiwa's words in main (tray, notices): the language setting, or the system's. */
   private readonly i18n = createI18n('en');
+  private readonly azureSignIn: AzureSignIn;
 
   constructor(private readonly options: ControllerOptions) {
     this.settingsStore = new SettingsStore(options.userDataDir);
     this.secrets = new SecretStore(options.userDataDir);
     this.conversations = new ConversationLog(options.userDataDir);
+    this.azureSignIn = new AzureSignIn(options.azureCredential);
     this.serve = new ServeHost({
       token: () => this.serveToken(),
       localUrl: () => this.localUrl(),
@@ -180,6 +185,7 @@ export class KaiwaController {
       serve: { ...this.serve.status, tokenSaved: this.secrets.persistence === 'keychain' },
       mcpHeadersSet: this.secrets.mcpHeadersSet(this.effective.tools.mcpServers),
       picturesSupported: picturesSupported(this.effective),
+      azureSignIn: this.azureSignIn.status(this.effective.azure),
     };
   }
 
@@ -348,6 +354,14 @@ export class KaiwaController {
     return { set: this.secrets.mcpHeadersSet([server])[label]?.includes(header) ?? false };
   }
 
+  /** The browser sign-in; once signed in, the conversation restarts with its tokens. */
+  async signInAzure(): Promise<AzureSignInResult> {
+    const result = await this.azureSignIn.signIn(this.effective.azure);
+    if (!result.signedIn) this.options.log(`azure sign-in: ${englishOf(result.problem!)}`);
+    await this.reapply();
+    return result;
+  }
+
   async dispose(): Promise<void> {
     await this.serve.stop();
     await this.stop();
@@ -441,11 +455,12 @@ export class KaiwaController {
 
   /** Recomputes the effective settings after a change and restarts or updates the assistant. */
   private async reapply(): Promise<void> {
-    const before = { settings: this.effective, credentials: JSON.stringify(this.credentials) };
+    const before = { settings: this.effective, credentials: JSON.stringify(this.credentials), tokens: this.credentials.azureTokens };
     for (const notice of this.computeEffective()) this.notice(notice);
     for (const notice of this.onSettingsApplied(this.effective)) this.notice(notice);
     const restart =
       before.credentials !== JSON.stringify(this.credentials) ||
+      before.tokens !== this.credentials.azureTokens ||
       RESTART_FIELDS.some((field) => JSON.stringify(before.settings[field]) !== JSON.stringify(this.effective[field]));
     if (restart) {
       await this.serialise(async () => {
@@ -477,17 +492,23 @@ export class KaiwaController {
     try {
       const { settings, credentials, overrides } = applyEnvironment(this.stored, stored, this.options.env);
       this.effective = settings;
-      this.credentials = credentials;
+      this.credentials = this.withSignIn(credentials);
       this.envOverrides = overrides;
       this.followLanguage();
       return [];
     } catch (error) {
       this.effective = this.stored;
-      this.credentials = stored;
+      this.credentials = this.withSignIn(stored);
       this.envOverrides = [];
       this.followLanguage();
       return [mainSaid('main.notice.envIgnored', { why: error instanceof SettingsError ? error.said : (error as Error).message })];
     }
+  }
+
+  /** The window's sign-in, when it was made with the tenant and client id set now. */
+  private withSignIn(credentials: Credentials): Credentials {
+    const azureTokens = this.azureSignIn.tokensFor(this.effective.azure);
+    return azureTokens ? { ...credentials, azureTokens } : credentials;
   }
 
   private followLanguage(): void {

@@ -101,6 +101,15 @@ export interface SettingsView {
   mcpHeadersSet: Record<string, string[]>;
   /** Whether the conversation can take pictures (Realtime GA; GPT-Live with tools on): the window says why not. */
   picturesSupported: boolean;
+  /** The window's Microsoft Entra sign-in (azure.auth `entra`) for the tenant and client id set now; the token never leaves main. */
+  azureSignIn: { signedIn: boolean; account?: string };
+}
+
+/** How Sign in went: the account signed in, or what went wrong in one line (by key). */
+export interface AzureSignInResult {
+  signedIn: boolean;
+  account?: string;
+  problem?: NoticeSaid;
 }
 
 /** One thing wrong with a settings patch: the setting's path and what is wrong, by catalogue key (the form puts it into words). */
@@ -258,6 +267,8 @@ export const IPC_CONTRACT = {
   'updates:restart': request()('restartToUpdate'),
   /** A .deb install: main opens the new version's download link (the window never holds it). */
   'updates:open-download': request()('openUpdateDownload'),
+  /** Microsoft Entra sign-in in the system browser (azure.auth `entra`, Settings' tenant and client id). */
+  'azure:sign-in': request<[], AzureSignInResult>()('signInAzure'),
   /** Engine events, batched: levels at most 60 Hz, everything else as it happens. */
   'assistant:events': push<AssistantEvent[]>()('onEvents'),
   /** Settings changed from elsewhere (tray, another window, hotkey registration). */

@@ -117,6 +117,7 @@ const SAMPLE_PARAMS: { [K in EngineMessageKey]: EngineMessages[K] } = {
   'failure.timedOut': { host: 'example.com', ms: 10_000 },
   'auth.cliMissing': undefined,
   'auth.notSignedIn': undefined,
+  'auth.signInAgain': undefined,
   'auth.tokenFailed': { detail: 'x' },
   'auth.wrongTenant': undefined,
   'endpoint.azureDeploymentMissing': undefined,

@@ -140,6 +140,7 @@ const validArgs: Record<InvokeChannel, fc.Arbitrary<unknown[]>> = {
   'updates:check': fc.constant([]),
   'updates:restart': fc.constant([]),
   'updates:open-download': fc.constant([]),
+  'azure:sign-in': fc.constant([]),
 };
 
 describe('fuzz: IPC schemas', () => {

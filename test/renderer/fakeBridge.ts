@@ -5,6 +5,7 @@
 import type {
   AssistantEvent,
   AssistantState,
+  AzureSignInResult,
   ConsentAnswer,
   ConversationEntry,
   ConversationSummary,
@@ -207,6 +208,14 @@ export class FakeBridge implements KaiwaBridge {
   }
   async lookOnce() {
     this.record('lookOnce', []);
+  }
+  /** What Sign in answers; a signed-in answer also shows in the view, as main's would. */
+  signInAnswer: AzureSignInResult = { signedIn: true, account: 'aiko@contoso.example' };
+  async signInAzure() {
+    this.record('signInAzure', []);
+    const { signedIn, account } = this.signInAnswer;
+    if (signedIn) this.view = { ...this.view, azureSignIn: { signedIn, ...(account ? { account } : {}) } };
+    return this.signInAnswer;
   }
   /** Main says sharing started or stopped. */
   pushShare(status: ShareStatus): void {

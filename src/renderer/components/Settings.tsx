@@ -4,6 +4,7 @@ import type { DeviceInfo, HotkeyStatus, Protocol, Settings as SettingsValues, Se
 import { useBridge } from '../bridge';
 import { useLanguage, useT } from '../i18n';
 import { isEmptyPatch, isOverridden, settingsPatch } from '../state/settingsPatch';
+import { AzureSignIn } from './AzureSignIn';
 import { HotkeyField } from './HotkeyField';
 import { Check, Field, Section } from './SettingsFields';
 import { PicturesSettings } from './input/PicturesSettings';
@@ -258,6 +259,7 @@ export function Settings({ view, onViewChange }: Props) {
                 </select>
               )}
             </Field>
+            {draft.azure.auth === 'entra' && <AzureSignIn view={view} azure={draft.azure} onChange={(change) => updateNested('azure', change)} onViewChange={onViewChange} locked={locked} fieldErrors={fieldErrors} />}
           </>
         )}
         <Field label={t('settings.model')} path="model" locked={locked('model')} errors={fieldErrors('model')}>
