@@ -34,6 +34,7 @@ const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
 const realConfig = parseYaml(await readFile(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
   files: (string | object)[];
   linux: { executableName: string };
+  publish: Array<Record<string, unknown>>;
 };
 
 const ADDON_DIR = 'resources/app.asar.unpacked/node_modules/naudiodon2/build/Release';
@@ -345,7 +346,7 @@ describe('electron-builder --dir (linux)', () => {
 
   it('writes app-update.yml into resources/ from the publish setting, so the updater knows its feed', async () => {
     const written = parseYaml(await readFile(join(appOutDir, 'resources', 'app-update.yml'), 'utf8')) as Record<string, unknown>;
-    const publish = (realConfig as { publish: Array<Record<string, unknown>> }).publish[0]!;
+    const publish = realConfig.publish[0]!;
     expect(written).toMatchObject({ provider: publish.provider, owner: publish.owner, repo: publish.repo });
     expect(written.updaterCacheDirName).toEqual(expect.any(String));
   });
