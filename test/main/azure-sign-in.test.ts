@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NullInput, NullOutput } from '../../src/engine';
-import { runKaiwa, type KaiwaApp } from '../../src/main/app';
+import type { KaiwaApp } from '../../src/main/app';
 import type { BrowserCredential, BrowserCredentialFactory } from '../../src/main/azure-sign-in';
 import { englishOf } from '../../src/main/said';
 import type { AssistantEvent, AzureSignInResult, SettingsView } from '../../src/shared/ipc';
 import { startWsServer, type WsServer } from '../engine/realtime/helpers/servers';
 import * as mock from '../mocks/electron';
+import { launchWithWindow } from './fixtures/launch-window';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -48,15 +49,9 @@ const factory: BrowserCredentialFactory = (ids) => {
 async function launch(azure: object = {}) {
   server = await startWsServer();
   const settings = { provider: 'azure', azure: { endpoint: `http://127.0.0.1:${server.port}`, deployment: 'gpt-realtime', auth: 'entra', tenantId: 'contoso', clientId: CLIENT, ...azure } };
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
   const devices = () => ({ input: new NullInput(), output: new NullOutput() });
-  const app = await runKaiwa({ argv: ['kaiwa', '--hidden'], env: {}, log: () => undefined, userDataDir: dir, devices, azureCredential: factory });
-  if (!app) throw new Error('did not start');
+  const { app, invoke } = await launchWithWindow(dir, settings, { devices, azureCredential: factory });
   kaiwa = app;
-  app.showMainWindow();
-  const window = mock.BrowserWindow.instances[0]!;
-  window.webContents.finishLoad();
-  const invoke = (channel: string, ...args: unknown[]) => mock.ipcMain.invoke(channel, { webContents: window.webContents }, ...args);
   return { app, invoke, server };
 }
 

@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NullInput, NullOutput } from '../../src/engine';
-import { runKaiwa, type KaiwaApp } from '../../src/main/app';
+import type { KaiwaApp } from '../../src/main/app';
 import type { AssistantEvent, PictureOutcome, ShareSource, ShareStatus } from '../../src/shared/ipc';
 import * as mock from '../mocks/electron';
+import { launchWithWindow } from './fixtures/launch-window';
 
 vi.mock('electron', () => import('../mocks/electron'));
 
@@ -18,15 +19,9 @@ let dir: string;
 let kaiwa: KaiwaApp | undefined;
 
 async function launch(settings: object = {}) {
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
-  const app = await runKaiwa({ argv: ['kaiwa', '--hidden'], env: {}, log: () => undefined, userDataDir: dir, devices });
-  if (!app) throw new Error('did not start');
-  kaiwa = app;
-  app.showMainWindow();
-  const window = mock.BrowserWindow.instances[0]!;
-  window.webContents.finishLoad();
-  const invoke = (channel: string, ...args: unknown[]) => mock.ipcMain.invoke(channel, { webContents: window.webContents }, ...args);
-  return { app, window, invoke };
+  const launched = await launchWithWindow(dir, settings, { devices });
+  kaiwa = launched.app;
+  return launched;
 }
 
 const sent = (): AssistantEvent[] => mock.electronMock.sent.filter((m) => m.channel === 'assistant:events').flatMap((m) => m.payload[0] as AssistantEvent[]);
