@@ -1,4 +1,3 @@
-import { InteractiveBrowserCredential } from '@azure/identity';
 import { COGNITIVE_SERVICES_SCOPE, TokenError, tokenFailure, type AccessTokenSource } from '../engine/auth';
 import { say } from '../engine/messages';
 import type { Settings } from '../engine';
@@ -15,11 +14,14 @@ import { mainSaid } from './said';
 export interface BrowserCredential extends AccessTokenSource {
   authenticate(scopes: string | string[]): Promise<{ username: string } | undefined>;
 }
-export type BrowserCredentialFactory = (ids: { tenantId?: string; clientId: string }) => BrowserCredential;
+export type BrowserCredentialFactory = (ids: { tenantId?: string; clientId: string }) => BrowserCredential | Promise<BrowserCredential>;
 
-export const interactiveBrowserCredential: BrowserCredentialFactory = ({ tenantId, clientId }) =>
+/** @azure/identity is loaded on the first Sign in, not when the app starts (about a second of start-up). */
+export const interactiveBrowserCredential: BrowserCredentialFactory = async ({ tenantId, clientId }) => {
+  const { InteractiveBrowserCredential } = await import('@azure/identity');
   // The browser opens on Sign in only: a reconnect whose token cannot be renewed silently says so instead.
-  new InteractiveBrowserCredential({ clientId, redirectUri: 'http://localhost', disableAutomaticAuthentication: true, ...(tenantId ? { tenantId } : {}) });
+  return new InteractiveBrowserCredential({ clientId, redirectUri: 'http://localhost', disableAutomaticAuthentication: true, ...(tenantId ? { tenantId } : {}) });
+};
 
 /** A sign-in left unfinished in the browser (a closed tab never answers) ends after this. */
 export const SIGN_IN_TIMEOUT_MS = 3 * 60_000;
@@ -46,9 +48,9 @@ export class AzureSignIn {
   async signIn(azure: AzureIds): Promise<AzureSignInResult> {
     if (!azure.clientId) return { signedIn: false, problem: mainSaid('main.signIn.noClientId') };
     const attempt = ++this.attempt;
-    const credential = this.makeCredential({ clientId: azure.clientId, ...(azure.tenantId ? { tenantId: azure.tenantId } : {}) });
     let timer: NodeJS.Timeout | undefined;
     try {
+      const credential = await this.makeCredential({ clientId: azure.clientId, ...(azure.tenantId ? { tenantId: azure.tenantId } : {}) });
       const record = await Promise.race([
         credential.authenticate(COGNITIVE_SERVICES_SCOPE),
         new Promise<never>((_, reject) => {

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 
 /**
  * What the simulator "sees" in a picture: what it can compute, since it cannot understand it. Its
@@ -20,6 +19,8 @@ export async function lookAt(dataUrl: string): Promise<SeenPicture | null> {
   const match = /^data:image\/[\w+.-]+;base64,(.*)$/s.exec(dataUrl);
   if (!match) return null;
   try {
+    // Loaded with the first picture: the simulator starts with every run of Kaiwa without a key.
+    const { default: sharp } = await import('sharp');
     const image = sharp(Buffer.from(match[1]!, 'base64'), { limitInputPixels: 100_000_000 });
     const { width, height } = await image.metadata();
     const { data, info } = await image

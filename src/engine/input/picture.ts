@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { Metadata, OutputInfo, Sharp, SharpInput, SharpOptions } from 'sharp';
 import { say, type EngineMessage } from '../messages';
 import { resolveProtocol, type Settings } from '../settings';
 import { dialectFor } from '../realtime/endpoints';
 import type { PictureFormat, PictureInput, PreparedPicture } from './types';
+
+
+type SharpFactory = (input?: SharpInput, options?: SharpOptions) => Sharp;
+let sharpModule: Promise<SharpFactory> | undefined;
+/** sharp and its libvips load with the first picture, not at start: most runs show none, and loading costs ~0.2 s. */
+const loadSharp = (): Promise<SharpFactory> => (sharpModule ??= import('sharp').then((m) => m.default));
 
 /**
  * Pictures for the model (issue 23): decoded and checked with sharp, turned upright (EXIF),
@@ -50,7 +56,8 @@ export async function preparePicture(input: PictureInput, options: PrepareOption
   if (data.byteLength > MAX_PICTURE_BYTES) {
     throw new InputError(`The picture is larger than ${MAX_PICTURE_BYTES / 1_000_000} MB.`, say('picture.tooBig', { maxMb: MAX_PICTURE_BYTES / 1_000_000 }));
   }
-  await checkSize(data);
+  const sharp = await loadSharp();
+  await checkSize(sharp, data);
   let raw: { data: Buffer; info: OutputInfo };
   try {
     let pipeline = sharp(data, { limitInputPixels: MAX_PICTURE_PIXELS, failOn: 'error' })
@@ -87,7 +94,7 @@ export async function preparePicture(input: PictureInput, options: PrepareOption
 }
 
 /** Checks the picture's header (nothing decoded yet): an InputError says what is wrong with it. */
-async function checkSize(data: Uint8Array): Promise<void> {
+async function checkSize(sharp: SharpFactory, data: Uint8Array): Promise<void> {
   // libvips calls a PNG of 0 px a corrupt header; people are told what it is.
   const png = pngHeaderSize(data);
   if (png && (png.width === 0 || png.height === 0)) throw new InputError('The picture has no pixels (0 px).', say('picture.empty'));
