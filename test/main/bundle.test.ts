@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../src/shared/ipc';
+import { DEFAULT_SETTINGS } from '../../src/engine/settings';
 
 // The built app (electron-vite build), not the sources: the bundle's imports, its CommonJS preload
 // and the paths it computes at run time must hold up. Built into test-artifacts/ (inside the
@@ -38,7 +39,8 @@ describe('the built app', () => {
     expect(result).toMatchObject({
       handlers: INVOKE_CHANNELS.length,
       trays: 1,
-      shortcuts: ['CommandOrControl+Shift+Space', 'CommandOrControl+Shift+X'],
+      // The default global shortcuts: talk, interrupt, and look at this (the media key is off by default).
+      shortcuts: [DEFAULT_SETTINGS.hotkeys.talk, DEFAULT_SETTINGS.hotkeys.interrupt, DEFAULT_SETTINGS.hotkeys.look],
       preload: join(outDir, 'preload', 'index.cjs'),
       preloadExists: true,
       page: join(outDir, 'renderer', 'index.html'),
