@@ -1,4 +1,5 @@
 import { msToSamples, samplesToMs } from '../engine/audio/pcm';
+import type { AudioSource } from './audio-source';
 import { withBed, type ReplyBed } from './reply-bed';
 import { ReplyVoice } from './voice';
 import { splitWords } from './words';
@@ -9,14 +10,6 @@ import { splitWords } from './words';
  * chunk's worth of time. `realtimeFactor` 1 is real time (GPT-Live); Infinity sends everything
  * as fast as timers allow. The audio is the babble voice, or any other source (a GPT-Live fixture).
  */
-
-/** Audio rendered on demand, as the babble voice renders it. */
-export interface AudioSource {
-  readonly totalSamples: number;
-  readonly remaining: number;
-  /** Fills `out` with the next samples; returns how many were written (less than out.length at the end). */
-  render(out: Int16Array): number;
-}
 
 export type PacedReplyOptions = {
   text: string;

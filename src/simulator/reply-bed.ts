@@ -1,5 +1,5 @@
 import { ENGINE_SAMPLE_RATE as SAMPLE_RATE } from '../engine/audio/devices/types';
-import type { AudioSource } from './paced-reply';
+import type { AudioSource } from './audio-source';
 
 /**
  * What may sound under the simulator's spoken reply (issue 26): nothing, a steady tone (a held

@@ -1,5 +1,5 @@
 import { base64ToPcm16, msToSamples } from '../../engine/audio/pcm';
-import type { AudioSource } from '../paced-reply';
+import type { AudioSource } from '../audio-source';
 
 /**
  * `session.output_audio.fixture.play` as `openai/resources/live/live` documents it: one complete
