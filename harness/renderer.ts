@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import type { AssistantEvent, AssistantState, SettingsView, ShareSource } from '../src/shared/ipc';
+import type { AssistantEvent, AssistantState, KaiwaBridge, SettingsView, ShareSource } from '../src/shared/ipc';
 import { QUICK_TALK_SIZE } from '../src/shared/window-sizes';
 import { defaultView } from './settings-view';
 
@@ -125,7 +125,7 @@ interface BridgeInit {
  */
 function installBridge(init: BridgeInit): void {
   type Listener = (value: unknown) => void;
-  const listeners: Record<'events' | 'settings' | 'navigate' | 'share', Set<Listener>> = { events: new Set(), settings: new Set(), navigate: new Set(), share: new Set() };
+  const listeners: Record<'events' | 'settings' | 'navigate' | 'share' | 'updates', Set<Listener>> = { events: new Set(), settings: new Set(), navigate: new Set(), share: new Set(), updates: new Set() };
   const calls: { name: string; args: unknown[] }[] = [];
   const w = globalThis as unknown as PageGlobals;
   w.__calls = calls;
@@ -172,11 +172,19 @@ function installBridge(init: BridgeInit): void {
     }),
     stopSharing: method('stopSharing', () => listeners.share.forEach((l) => l({ sharing: false }))),
     lookOnce: method('lookOnce'),
+    // A development run: no updater (the status bar shows no update line).
+    getUpdateStatus: method('getUpdateStatus', () => ({ version: '0.1.0', mode: 'none', enabled: false, phase: 'idle' })),
+    checkForUpdates: method('checkForUpdates'),
+    restartToUpdate: method('restartToUpdate'),
+    openUpdateDownload: method('openUpdateDownload'),
+    signInAzure: method('signInAzure', () => ({ signedIn: false })),
     onEvents: subscribe(listeners.events),
     onSettingsChanged: subscribe(listeners.settings),
     onNavigate: subscribe(listeners.navigate),
     onShareStatus: subscribe(listeners.share),
-  };
+    onUpdateStatus: subscribe(listeners.updates),
+    // Every method of the real bridge, so a new channel cannot leave the page without it.
+  } satisfies Record<keyof KaiwaBridge, unknown>;
   // Like IPC, every delivery is a structured clone.
   w.__push = (events: unknown) => listeners.events.forEach((l) => l(structuredClone(events)));
   w.__navigate = (view: unknown) => listeners.navigate.forEach((l) => l(view));
